@@ -1,0 +1,54 @@
+# Polindex — two commands: `make demo` and `make test`. Every target bootstraps .venv itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Third-party data (IMPIC, ASEM, COINr references) are read from here, never copied into the repo.
+ifneq ($(wildcard ../shared/data),)
+POLINDEX_DATA_DIR ?= $(abspath ../shared/data)
+endif
+export POLINDEX_DATA_DIR
+
+# The newest Python >= 3.12 on this machine (plain names first, then pyenv's installs).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3 python; do \
+	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$p" || echo "$$p"; } && break; \
+	done)
+
+.PHONY: help demo test lint typecheck unit bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Polindex needs Python >= 3.12 (Django 6 requires it); none found on PATH or in ~/.pyenv." >&2; \
+	  echo "Install python3.12 or newer, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@rm -rf $(VENV)
+	"$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## Score the synthetic demonstration index (and IMPIC when its data are present)
+	$(BIN)/polindex demo --out var/demo
+
+test: lint unit  ## Lint, type-check and run the whole test suite
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+unit: $(STAMP)  ## The test suite only
+	$(BIN)/pytest -q
+
+bench: $(STAMP)  ## Median timings of the engine (printed, never asserted)
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## Remove the virtual environment and generated files
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

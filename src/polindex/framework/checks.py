@@ -1,0 +1,213 @@
+"""Cross-checks of a structurally valid framework: codes, scores, bands, rules, languages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from polindex.framework.models import Framework, Indicator, Label, Node
+from polindex.framework.problems import Problem
+from polindex.framework.vocabulary import AGGREGATION_METHODS
+from polindex.framework.yamlsource import PathPart, format_path
+
+Parts = tuple[PathPart, ...]
+PathOf = Callable[[object], Parts]
+LineOf = Callable[[Parts], int | None]
+
+
+class _Checker:
+    def __init__(self, fw: Framework, path_of: PathOf, line_of: LineOf) -> None:
+        self.fw = fw
+        self.path_of = path_of
+        self.line_of = line_of
+        self.problems: list[Problem] = []
+
+    def add(self, parts: Parts, message: str) -> None:
+        self.problems.append(Problem(format_path(parts), message, self.line_of(parts)))
+
+    def run(self) -> list[Problem]:
+        self.check_metadata()
+        self.check_codes()
+        for item, parent, _ in self.fw.root.walk():
+            parts = self.path_of(item)
+            self.check_labels(item.label, (*parts, "label"))
+            self.check_labels(item.description, (*parts, "description"))
+            if isinstance(item, Node):
+                self.check_node(item, parts)
+            else:
+                self.check_labels(item.question, (*parts, "question"))
+                self.check_indicator(item, parts)
+        return self.problems
+
+    def check_metadata(self) -> None:
+        fw = self.fw
+        self.check_labels(fw.name, ("name",))
+        if fw.default_language not in fw.name:
+            self.add(("name",), f"needs a text in the default language {fw.default_language!r}")
+        for lang, n in Counter(fw.languages).items():
+            if n > 1:
+                self.add(("languages",), f"language {lang!r} listed twice")
+        for key in ("code", "plural"):
+            seen = Counter(getattr(lv, key) for lv in fw.levels)
+            for value, n in seen.items():
+                if n > 1:
+                    self.add(("levels",), f"duplicate level {key} {value!r}")
+        for i, lv in enumerate(fw.levels):
+            if lv.plural in ("indicators", "children") or lv.code in ("index", "indicator"):
+                self.add(("levels", i), f"{lv.code!r}/{lv.plural!r} is reserved; choose another")
+            self.check_labels(lv.label, ("levels", i, "label"))
+        self.check_bands()
+
+    def check_bands(self) -> None:
+        fw = self.fw
+        lo, hi = fw.scale.min, fw.scale.max
+        for key in ("code", "min"):
+            for value, n in Counter(getattr(b, key) for b in fw.bands).items():
+                if n > 1:
+                    self.add(("bands",), f"two bands have the same {key} {value!r}")
+        for i, band in enumerate(fw.bands):
+            if not lo <= band.min <= hi:
+                self.add(("bands", i, "min"), f"{band.min:g} is outside the scale {lo:g}–{hi:g}")
+            self.check_labels(band.label, ("bands", i, "label"))
+        if fw.bands and min(b.min for b in fw.bands) > lo:
+            self.add(
+                ("bands",),
+                f"no band covers scores from {lo:g} up to {min(b.min for b in fw.bands):g}; "
+                f"give the lowest band min: {lo:g}",
+            )
+
+    def check_codes(self) -> None:
+        first: dict[str, Parts] = {}
+        for item, _, _ in self.fw.root.walk():
+            parts = self.path_of(item)
+            if item.code in first:
+                where = format_path(first[item.code]) or "the index itself"
+                self.add((*parts, "code"), f'duplicate code "{item.code}" (first used at {where})')
+            else:
+                first[item.code] = parts
+
+    def check_labels(self, label: Label, parts: Parts) -> None:
+        for lang in label:
+            if lang not in self.fw.languages:
+                self.add(
+                    (*parts, lang),
+                    f"language {lang!r} is not among the index's languages "
+                    f"({', '.join(self.fw.languages)})",
+                )
+
+    def check_node(self, node: Node, parts: Parts) -> None:
+        if node.aggregation not in AGGREGATION_METHODS:
+            self.add(
+                (*parts, "aggregation"),
+                f"unknown method {node.aggregation!r}; "
+                f"choose one of: {', '.join(AGGREGATION_METHODS)}",
+            )
+        if node.children and all(c.weight == 0 for c in node.children):
+            self.add(parts, "every child has weight 0: at least one weight must be positive")
+
+    def in_scale(self, value: float, parts: Parts, what: str) -> None:
+        lo, hi = self.fw.scale.min, self.fw.scale.max
+        if not lo <= value <= hi:
+            self.add(parts, f"{what} {value:g} is outside the index scale {lo:g}–{hi:g}")
+
+    def check_indicator(self, ind: Indicator, parts: Parts) -> None:
+        def only_for(field: str, kind: str) -> None:
+            self.add((*parts, field), f"'{field}' is only for {kind} indicators")
+
+        if ind.type == "categorical":
+            if not ind.options:
+                self.add(parts, "a categorical indicator needs 'options'")
+            for code, n in Counter(o.code for o in ind.options).items():
+                if n > 1:
+                    self.add((*parts, "options"), f'duplicate code "{code}"')
+            for k, opt in enumerate(ind.options):
+                self.in_scale(opt.score, (*parts, "options", k, "score"), "score")
+                self.check_labels(opt.label, (*parts, "options", k, "label"))
+        elif ind.options:
+            only_for("options", "categorical")
+        if ind.type != "numeric":
+            for field in ("bounds", "goalposts", "unit"):
+                if getattr(ind, field) is not None:
+                    only_for(field, "numeric")
+            if ind.direction != 1:
+                only_for("direction", "numeric")
+        else:
+            if ind.bounds is not None and ind.bounds[0] >= ind.bounds[1]:
+                self.add((*parts, "bounds"), "the lower bound must be below the upper bound")
+            if ind.goalposts is not None and ind.goalposts[0] == ind.goalposts[1]:
+                self.add((*parts, "goalposts"), "the two goalposts must differ")
+            if ind.goalposts is None:
+                lo, hi = ind.bounds or (None, None)
+                if ind.bounds is not None and (
+                    lo is not None
+                    and hi is not None
+                    and (lo > self.fw.scale.max or hi < self.fw.scale.min)
+                ):
+                    self.add(
+                        (*parts, "bounds"),
+                        "without goalposts values are used as scores, but these bounds lie "
+                        "entirely outside the index scale; add goalposts",
+                    )
+        if ind.type == "boolean":
+            for field in ("true_score", "false_score"):
+                value = getattr(ind, field)
+                if value is not None:
+                    self.in_scale(value, (*parts, field), "score")
+        else:
+            for field in ("true_score", "false_score"):
+                if getattr(ind, field) is not None:
+                    only_for(field, "boolean")
+        if ind.applicable_if is not None:
+            self.check_rule(ind, (*parts, "applicable_if"))
+
+    def check_rule(self, ind: Indicator, parts: Parts) -> None:
+        rule = ind.applicable_if
+        assert rule is not None
+        try:
+            target = self.fw.find(rule.indicator)
+        except KeyError:
+            self.add((*parts, "indicator"), f"no indicator with code {rule.indicator!r}")
+            return
+        if not isinstance(target, Indicator):
+            self.add((*parts, "indicator"), f"{rule.indicator!r} is a group, not an indicator")
+            return
+        if target.code == ind.code:
+            self.add((*parts, "indicator"), "an indicator cannot depend on itself")
+            return
+        if target.type == "numeric":
+            self.add(
+                (*parts, "indicator"),
+                f"{target.code!r} is numeric; applicability rules use a categorical or boolean "
+                "indicator",
+            )
+            return
+        allowed = (
+            {o.code for o in target.options} if target.type == "categorical" else {"true", "false"}
+        )
+        key = "in" if rule.in_ is not None else "not_in"
+        for value in rule.in_ or rule.not_in or ():
+            if value not in allowed:
+                self.add(
+                    (*parts, key),
+                    f"{value!r} is not a value of {target.code!r} "
+                    f"(one of: {', '.join(sorted(allowed))})",
+                )
+        if target.applicable_if is not None:
+            self.add(
+                (*parts, "indicator"),
+                f"{target.code!r} has an applicability rule itself; rules cannot be chained",
+            )
+
+
+def check_framework(fw: Framework, path_of: PathOf, line_of: LineOf) -> list[Problem]:
+    """Every cross-object problem in ``fw``; paths come from ``path_of``, lines from ``line_of``.
+
+    Examples
+    --------
+    >>> from polindex.framework.models import Framework, Indicator, Node
+    >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T", children=(
+    ...     Indicator(code="q", type="boolean"), Indicator(code="q", type="boolean"))))
+    >>> [p.message for p in check_framework(fw, lambda obj: (), lambda parts: None)]
+    ['duplicate code "q" (first used at the index itself)']
+    """
+    return _Checker(fw, path_of, line_of).run()

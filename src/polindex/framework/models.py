@@ -1,0 +1,262 @@
+"""The typed, immutable model of an index framework.
+
+A framework is a tree: the index at the root, groups (areas, dimensions, …) below it, and
+indicators as leaves. Every object here is a frozen pydantic model; build one with
+:func:`polindex.load_framework` (from YAML, with exact error paths) or directly in Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
+Label = dict[str, str]
+"""Text per language code, e.g. ``{"en": "Education", "fr": "Éducation"}``."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Scale(_Model):
+    """The range every score lives on (MIPEX: 0–100; IMPIC: 0–1)."""
+
+    min: float = 0.0
+    max: float = 100.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not (math.isfinite(self.min) and math.isfinite(self.max)) or self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class Band(_Model):
+    """A named score band: scores ≥ ``min`` (and below the next band's ``min``) fall in it."""
+
+    code: Code
+    min: float
+    label: Label = Field(default_factory=dict)
+    colour: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+class Level(_Model):
+    """A named level of the hierarchy below the index (e.g. area, then dimension)."""
+
+    code: Code
+    plural: Code
+    label: Label = Field(default_factory=dict)
+
+
+class Option(_Model):
+    """One answer option of a categorical indicator and the score it earns."""
+
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    label: Label = Field(default_factory=dict)
+    description: Label = Field(default_factory=dict)
+    score: float
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, v: Any) -> Any:
+        # YAML reads `code: 1` as an int and `code: yes` as a bool; option codes are text.
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return str(v)
+        return v
+
+
+class Applicability(_Model):
+    """When an indicator applies; elsewhere it is N/A (excluded from averages, never 0).
+
+    ``{"indicator": "D0", "in": ["yes"]}`` — applies only where indicator ``D0``'s answer is
+    ``yes``; ``not_in`` states the reverse. Values are option codes, or ``true``/``false`` for
+    a boolean indicator.
+    """
+
+    indicator: Code
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    not_in: tuple[str, ...] | None = None
+    reason: Label = Field(default_factory=dict)
+
+    @field_validator("in_", "not_in", mode="before")
+    @classmethod
+    def _values_as_text(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return tuple(
+                ("true" if x else "false") if isinstance(x, bool) else str(x) for x in v
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Applicability:
+        if (self.in_ is None) == (self.not_in is None):
+            raise ValueError("give exactly one of 'in' or 'not_in'")
+        if not (self.in_ or self.not_in):
+            raise ValueError("the list of values is empty")
+        return self
+
+    def applies(self, value: str) -> bool:
+        """Whether the indicator applies when the rule's indicator has answer ``value``.
+
+        Examples
+        --------
+        >>> rule = Applicability(indicator="D0", **{"in": ["yes"]})
+        >>> rule.applies("yes"), rule.applies("no")
+        (True, False)
+        """
+        if self.in_ is not None:
+            return value in self.in_
+        return value not in (self.not_in or ())
+
+
+IndicatorType = Literal["categorical", "numeric", "boolean"]
+
+
+class Indicator(_Model):
+    """A leaf of the tree: one question or measured quantity.
+
+    * ``categorical``: the value is an option code; its score is the option's score.
+    * ``numeric``: the value is a number within ``bounds``; with ``goalposts`` it is rescaled
+      onto the index scale (truncated, ``direction`` −1 reverses); without, it is used as a score.
+    * ``boolean``: true/false, scored ``true_score`` / ``false_score`` (default scale max / min).
+    """
+
+    code: Code
+    type: IndicatorType
+    label: Label = Field(default_factory=dict)
+    description: Label = Field(default_factory=dict)
+    question: Label = Field(default_factory=dict)
+    weight: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    options: tuple[Option, ...] = ()
+    unit: str | None = None
+    direction: Literal[1, -1] = 1
+    bounds: tuple[float, float] | None = None
+    goalposts: tuple[float, float] | None = None
+    true_score: float | None = None
+    false_score: float | None = None
+    applicable_if: Applicability | None = None
+
+    level: str = "indicator"
+
+    @property
+    def is_indicator(self) -> bool:
+        return True
+
+    def option(self, code: str) -> Option | None:
+        """The answer option with this code, or ``None``."""
+        return next((o for o in self.options if o.code == code), None)
+
+
+class Node(_Model):
+    """A group of the tree (the index itself, an area, a dimension, …)."""
+
+    code: Code
+    label: Label = Field(default_factory=dict)
+    description: Label = Field(default_factory=dict)
+    weight: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    aggregation: str = "arithmetic"
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.0
+    level: str = "index"
+    children: tuple[Node | Indicator, ...] = ()
+
+    @property
+    def is_indicator(self) -> bool:
+        return False
+
+    def walk(self) -> Iterator[tuple[Node | Indicator, Node | None, int]]:
+        """Every node and indicator below and including this one, depth first, pre-order.
+
+        Yields ``(item, parent, depth)``, depth 0 for this node.
+        """
+        stack: list[tuple[Node | Indicator, Node | None, int]] = [(self, None, 0)]
+        while stack:
+            item, parent, depth = stack.pop()
+            yield item, parent, depth
+            if isinstance(item, Node):
+                stack.extend((c, item, depth + 1) for c in reversed(item.children))
+
+
+Polarity = Literal["higher_is_better", "lower_is_better"]
+
+
+class Framework(_Model):
+    """A whole index definition: metadata and the tree rooted at the index.
+
+    Examples
+    --------
+    >>> fw = Framework(
+    ...     code="TOY", name={"en": "Toy index"},
+    ...     root=Node(code="TOY", children=(
+    ...         Indicator(code="q1", type="boolean"),
+    ...         Indicator(code="q2", type="numeric", bounds=(0, 100)),
+    ...     )),
+    ... )
+    >>> [i.code for i in fw.indicators]
+    ['q1', 'q2']
+    """
+
+    format: Literal["polindex/1"] = "polindex/1"
+    code: Code
+    name: Label
+    short_name: str | None = None
+    version: str = "1.0"
+    licence: str | None = None
+    citation: str | None = None
+    description: Label = Field(default_factory=dict)
+    languages: tuple[str, ...] = ("en",)
+    scale: Scale = Field(default_factory=Scale)
+    polarity: Polarity = "higher_is_better"
+    bands: tuple[Band, ...] = ()
+    levels: tuple[Level, ...] = ()
+    root: Node
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """All indicators, in document order."""
+        return [n for n, _, _ in self.root.walk() if isinstance(n, Indicator)]
+
+    @property
+    def nodes(self) -> list[Node]:
+        """All groups including the root, in document order."""
+        return [n for n, _, _ in self.root.walk() if isinstance(n, Node)]
+
+    def find(self, code: str) -> Node | Indicator:
+        """The node or indicator with this code; ``KeyError`` if there is none."""
+        for item, _, _ in self.root.walk():
+            if item.code == code:
+                return item
+        raise KeyError(f"no node or indicator with code {code!r} in framework {self.code!r}")
+
+    def label(self, item: Node | Indicator | Band | Option, lang: str | None = None) -> str:
+        """The label of ``item`` in ``lang`` (falling back to the default language, then code).
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, languages=("en", "fr"),
+        ...                root=Node(code="T", label={"en": "Toy", "fr": "Jouet"}))
+        >>> fw.label(fw.root, "fr"), fw.label(fw.root, "de")
+        ('Jouet', 'Toy')
+        """
+        lang = lang or self.default_language
+        return item.label.get(lang) or item.label.get(self.default_language) or item.code
+
+    def band_for(self, score: float) -> Band | None:
+        """The band a score falls in (``None`` for a missing score or no bands)."""
+        if math.isnan(score):
+            return None
+        found: Band | None = None
+        for band in sorted(self.bands, key=lambda b: b.min):
+            if score >= band.min:
+                found = band
+        return found

@@ -1,0 +1,99 @@
+"""YAML parsing that remembers the line of every value, so errors can point into the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+PathPart = str | int
+
+
+def format_path(parts: tuple[PathPart, ...]) -> str:
+    """Render a location as ``areas[2].dimensions[1].options``.
+
+    Examples
+    --------
+    >>> format_path(("areas", 2, "dimensions", 1, "options"))
+    'areas[2].dimensions[1].options'
+    >>> format_path(())
+    ''
+    """
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class YamlDocument:
+    """Plain Python data parsed from YAML plus the 1-based line of each location."""
+
+    data: Any
+    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
+
+    def line(self, parts: tuple[PathPart, ...]) -> int | None:
+        """The line of ``parts``, or of its nearest ancestor that has one."""
+        while True:
+            if parts in self.lines:
+                return self.lines[parts]
+            if not parts:
+                return None
+            parts = parts[:-1]
+
+
+class YamlSyntaxError(ValueError):
+    """The text is not valid YAML; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        self.line = line
+        super().__init__(message)
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    """Parse YAML text into plain data and a map from location to line.
+
+    Duplicate mapping keys are reported as errors rather than silently overwritten.
+
+    Examples
+    --------
+    >>> doc = parse_yaml("name: x\\nitems:\\n  - a\\n  - b\\n")
+    >>> doc.data, doc.lines[("items", 1)]
+    ({'name': 'x', 'items': ['a', 'b']}, 4)
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise YamlSyntaxError(f"invalid YAML: {msg}", mark.line + 1 if mark else None) from exc
+    doc = YamlDocument(data=None)
+    if root is None:
+        return doc
+    constructor = yaml.SafeLoader("")
+
+    def build(node: yaml.Node, parts: tuple[PathPart, ...]) -> Any:
+        doc.lines[parts] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = constructor.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                if key == "<<":
+                    raise YamlSyntaxError("YAML merge keys (<<) are not supported", None)
+                if key in out:
+                    raise YamlSyntaxError(
+                        f"{format_path((*parts, str(key)))}: key {key!r} appears twice",
+                        key_node.start_mark.line + 1,
+                    )
+                out[key] = build(value_node, (*parts, str(key)))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [build(v, (*parts, i)) for i, v in enumerate(node.value)]
+        return constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+
+    doc.data = build(root, ())
+    return doc
