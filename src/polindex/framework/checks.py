@@ -28,7 +28,7 @@ class _Checker:
     def run(self) -> list[Problem]:
         self.check_metadata()
         self.check_codes()
-        for item, parent, _ in self.fw.root.walk():
+        for item, _, _ in self.fw.root.walk():
             parts = self.path_of(item)
             self.check_labels(item.label, (*parts, "label"))
             self.check_labels(item.description, (*parts, "description"))

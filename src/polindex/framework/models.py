@@ -89,9 +89,7 @@ class Applicability(_Model):
     @classmethod
     def _values_as_text(cls, v: Any) -> Any:
         if isinstance(v, list | tuple):
-            return tuple(
-                ("true" if x else "false") if isinstance(x, bool) else str(x) for x in v
-            )
+            return tuple(("true" if x else "false") if isinstance(x, bool) else str(x) for x in v)
         return v
 
     @model_validator(mode="after")

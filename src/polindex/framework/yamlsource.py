@@ -81,7 +81,7 @@ def parse_yaml(text: str) -> YamlDocument:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                key = constructor.construct_object(key_node, deep=True)
                 if key == "<<":
                     raise YamlSyntaxError("YAML merge keys (<<) are not supported", None)
                 if key in out:
@@ -93,7 +93,7 @@ def parse_yaml(text: str) -> YamlDocument:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(v, (*parts, i)) for i, v in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        return constructor.construct_object(node, deep=True)
 
     doc.data = build(root, ())
     return doc

@@ -1,0 +1,291 @@
+"""Results: every node's score, rank and band, with the framework and inputs that made them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from polindex.engine.aggregate import MISSING, NOT_APPLICABLE, OK, Aggregation
+from polindex.engine.dataset import Dataset, Period
+from polindex.engine.structure import FloatArray, Structure
+from polindex.framework.models import Framework
+
+STATUS_NAMES = {OK: "ok", MISSING: "missing", NOT_APPLICABLE: "not applicable"}
+
+
+@dataclass(frozen=True)
+class Results:
+    """An immutable value holding every score of an index and how it came about.
+
+    Arrays have shape ``(batch, unit, period, node)``; nodes are ordered as in
+    :class:`~polindex.engine.structure.Structure` (indicators first, the index last). ``spec``
+    records how the results were computed and ``stages`` every intermediate data set, so any
+    number can be regenerated and explained.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "Toy", "indicators": [
+    ...     {"code": "q1", "type": "boolean"}, {"code": "q2", "type": "boolean"}]})
+    >>> res = polindex.score(fw, [("A", 2024, "q1", "yes"), ("A", 2024, "q2", "no"),
+    ...                           ("B", 2024, "q1", "yes"), ("B", 2024, "q2", "yes")])
+    >>> res.ranking()[["rank", "unit", "score"]].values.tolist()
+    [[1, 'B', 100.0], [2, 'A', 50.0]]
+    """
+
+    framework: Framework
+    structure: Structure
+    dataset: Dataset
+    aggregation: Aggregation
+    ranks: FloatArray
+    bands: np.ndarray
+    spec: Mapping[str, Any] = field(default_factory=dict)
+    inputs: pd.DataFrame | None = field(default=None, repr=False)
+    stages: Mapping[str, FloatArray] = field(default_factory=dict, repr=False)
+
+    # -- basic accessors -------------------------------------------------------------------
+    @property
+    def scores(self) -> FloatArray:
+        """Scores, shape (batch, unit, period, node); NaN where missing or not applicable."""
+        return self.aggregation.scores
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.dataset.units
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return self.dataset.periods
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.structure.codes
+
+    @property
+    def latest_period(self) -> Period:
+        return self.periods[-1]
+
+    def _u(self, unit: str) -> int:
+        try:
+            return self.units.index(unit)
+        except ValueError:
+            raise KeyError(f"unknown unit {unit!r}") from None
+
+    def _p(self, period: Period) -> int:
+        for i, p in enumerate(self.periods):
+            if p == period or str(p) == str(period):
+                return i
+        raise KeyError(f"unknown period {period!r}; periods are {list(self.periods)}")
+
+    def _n(self, node: str | None) -> int:
+        if node is None:
+            return self.structure.root
+        try:
+            return self.structure.index[node]
+        except KeyError:
+            raise KeyError(f"unknown node {node!r} in framework {self.framework.code!r}") from None
+
+    def score(
+        self, node: str | None = None, *, unit: str, period: Period | None = None, batch: int = 0
+    ) -> float:
+        """One score (NaN if missing or not applicable); node defaults to the index."""
+        p = self._p(period if period is not None else self.latest_period)
+        return float(self.scores[batch, self._u(unit), p, self._n(node)])
+
+    def rank(
+        self, node: str | None = None, *, unit: str, period: Period | None = None, batch: int = 0
+    ) -> float:
+        """One rank (NaN if the score is missing); node defaults to the index."""
+        p = self._p(period if period is not None else self.latest_period)
+        return float(self.ranks[batch, self._u(unit), p, self._n(node)])
+
+    # -- tables ----------------------------------------------------------------------------
+    def _band_labels(self, lang: str | None = None) -> np.ndarray:
+        bands = sorted(self.framework.bands, key=lambda b: b.min)
+        return np.array([self.framework.label(b, lang) for b in bands] + [""], dtype=object)
+
+    def _band_codes(self) -> np.ndarray:
+        bands = sorted(self.framework.bands, key=lambda b: b.min)
+        return np.array([b.code for b in bands] + [""], dtype=object)
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        s = self.structure
+        b = 0
+        u_idx, p_idx = np.nonzero(self.dataset.present)
+        n_rows, n_nodes = len(u_idx), s.n_nodes
+        nodes = np.tile(np.arange(n_nodes), n_rows)
+        uu, pp = np.repeat(u_idx, n_nodes), np.repeat(p_idx, n_nodes)
+        codes = np.array(s.codes, dtype=object)
+        parent = np.array([s.codes[i] if i >= 0 else "" for i in s.parent], dtype=object)
+        band = self.bands[b, uu, pp, nodes]
+        status = self.aggregation.status[b, uu, pp, nodes]
+        periods = np.array(self.periods, dtype=object)
+        ranks = self.ranks[b, uu, pp, nodes]
+        return pd.DataFrame(
+            {
+                "unit": np.array(self.units, dtype=object)[uu],
+                "period": periods[pp],
+                "node": codes[nodes],
+                "level": np.array(s.levels, dtype=object)[nodes],
+                "depth": s.depth[nodes],
+                "parent": parent[nodes],
+                "score": self.scores[b, uu, pp, nodes],
+                "rank": pd.array(np.where(np.isnan(ranks), -1, ranks).astype(int)).astype("Int64"),
+                "band": self._band_codes()[band],
+                "status": np.array([STATUS_NAMES[k] for k in (OK, MISSING, NOT_APPLICABLE)])[
+                    status
+                ],
+                "n_used": self.aggregation.n_used[b, uu, pp, nodes],
+                "n_applicable": self.aggregation.n_applicable[b, uu, pp, nodes],
+            }
+        ).assign(rank=lambda d: d["rank"].mask(d["rank"] < 0))
+
+    def table(self) -> pd.DataFrame:
+        """The tidy table: one row per unit × period × node present in the input.
+
+        Columns: unit, period, node, level, depth, parent, score, rank, band, status
+        (ok / missing / not applicable), n_used (children with data), n_applicable.
+        """
+        return self._table.copy()
+
+    def wide(
+        self,
+        values: Literal["score", "rank"] = "score",
+        *,
+        node: str | None = None,
+        period: Period | None = None,
+    ) -> pd.DataFrame:
+        """A wide view.
+
+        * ``wide()`` — rows (unit, period), one column per node;
+        * ``wide(period=2010)`` — rows units, one column per node, that period only;
+        * ``wide(node="Reg_A")`` — rows units, one column per period, that node only.
+        """
+        t = self._table
+        if node is not None:
+            t = t[t["node"] == self.codes[self._n(node)]]
+            out = t.pivot(index="unit", columns="period", values=values)
+            return out.reindex(columns=[p for p in self.periods if p in out.columns])
+        if period is not None:
+            t = t[t["period"] == self.periods[self._p(period)]]
+            return t.pivot(index="unit", columns="node", values=values)[list(self.codes)]
+        return t.pivot(index=["unit", "period"], columns="node", values=values)[list(self.codes)]
+
+    def ranking(
+        self, node: str | None = None, period: Period | None = None, lang: str | None = None
+    ) -> pd.DataFrame:
+        """Units ordered by rank for one node (default: the index) and period (default: latest),
+        with band label and the change since the previous period when there is one."""
+        n = self._n(node)
+        p = self._p(period if period is not None else self.latest_period)
+        present = self.dataset.present[:, p]
+        order = np.arange(len(self.units))[present]
+        band = self.bands[0, order, p, n]
+        out = pd.DataFrame(
+            {
+                "rank": pd.array(self.ranks[0, order, p, n], dtype="Float64").astype("Int64"),
+                "unit": np.array(self.units, dtype=object)[order],
+                "score": self.scores[0, order, p, n],
+                "band": self._band_labels(lang)[band],
+            }
+        )
+        if p > 0:
+            out["change"] = out["score"] - self.scores[0, order, p - 1, n]
+        return out.sort_values(["rank", "unit"], na_position="last").reset_index(drop=True)
+
+    def change(self, start: Period, end: Period, node: str | None = None) -> pd.DataFrame:
+        """Change of score and rank between two periods, per unit and node (or one node)."""
+        p0, p1 = self._p(start), self._p(end)
+        nodes = np.arange(self.structure.n_nodes) if node is None else np.array([self._n(node)])
+        both = self.dataset.present[:, p0] & self.dataset.present[:, p1]
+        units = np.flatnonzero(both)
+        uu, nn = np.repeat(units, len(nodes)), np.tile(nodes, len(units))
+        s0, s1 = self.scores[0, uu, p0, nn], self.scores[0, uu, p1, nn]
+        r0, r1 = self.ranks[0, uu, p0, nn], self.ranks[0, uu, p1, nn]
+        return pd.DataFrame(
+            {
+                "unit": np.array(self.units, dtype=object)[uu],
+                "node": np.array(self.codes, dtype=object)[nn],
+                "score_start": s0,
+                "score_end": s1,
+                "change": s1 - s0,
+                "rank_start": pd.array(r0, dtype="Float64").astype("Int64"),
+                "rank_end": pd.array(r1, dtype="Float64").astype("Int64"),
+                "rank_change": pd.array(r0 - r1, dtype="Float64").astype("Int64"),
+            }
+        )
+
+    # -- contributions ---------------------------------------------------------------------
+    @cached_property
+    def contribution_array(self) -> FloatArray:
+        """Each child's contribution to its parent's score, shape (batch, unit, period, edge).
+
+        Edges are ``structure.edges``; for arithmetic aggregation the contributions of a
+        parent's children sum to its score: ``weight × child score / weight sum used``.
+        """
+        child, parent, weight = self.structure.edges
+        x = self.scores[..., child]
+        wsum = self.aggregation.weight_sum[..., parent]
+        parent_ok = ~np.isnan(self.scores[..., parent])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = np.where(np.isnan(x), 0.0, x) * weight / wsum
+        return np.where(parent_ok, c, np.nan)
+
+    def contributions(self, period: Period | None = None) -> pd.DataFrame:
+        """Tidy contributions of every child to its parent: unit, period, parent, child,
+        child score, weight share and contribution (they sum to the parent's score)."""
+        child, parent, weight = self.structure.edges
+        ps = range(len(self.periods)) if period is None else [self._p(period)]
+        frames = []
+        for p in ps:
+            units = np.flatnonzero(self.dataset.present[:, p])
+            e = len(child)
+            uu, ee = np.repeat(units, e), np.tile(np.arange(e), len(units))
+            wsum = self.aggregation.weight_sum[0, uu, p, parent[ee]]
+            x = self.scores[0, uu, p, child[ee]]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(np.isnan(x), 0.0, weight[ee] / wsum)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "unit": np.array(self.units, dtype=object)[uu],
+                        "period": self.periods[p],
+                        "parent": np.array(self.codes, dtype=object)[parent[ee]],
+                        "child": np.array(self.codes, dtype=object)[child[ee]],
+                        "child_score": x,
+                        "weight_share": share,
+                        "contribution": self.contribution_array[0, uu, p, ee],
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def contributions_to_change(self, start: Period, end: Period) -> pd.DataFrame:
+        """How much each child's contribution moved its parent between two periods.
+
+        Where the parent has a score in both periods, the ``change`` column sums over the
+        children to the parent's change.
+        """
+        p0, p1 = self._p(start), self._p(end)
+        child, parent, _ = self.structure.edges
+        units = np.flatnonzero(self.dataset.present[:, p0] & self.dataset.present[:, p1])
+        e = len(child)
+        uu, ee = np.repeat(units, e), np.tile(np.arange(e), len(units))
+        c0 = self.contribution_array[0, uu, p0, ee]
+        c1 = self.contribution_array[0, uu, p1, ee]
+        return pd.DataFrame(
+            {
+                "unit": np.array(self.units, dtype=object)[uu],
+                "parent": np.array(self.codes, dtype=object)[parent[ee]],
+                "child": np.array(self.codes, dtype=object)[child[ee]],
+                "contribution_start": c0,
+                "contribution_end": c1,
+                "change": c1 - c0,
+            }
+        )

@@ -1,0 +1,57 @@
+"""Problems found in input data, each pointing at the file, row and column that holds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_SHOWN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class DataProblem:
+    """One offending cell or row of an input file.
+
+    ``row`` is the row number a spreadsheet shows (the header is row 1), ``None`` for problems
+    of the whole file.
+
+    Examples
+    --------
+    >>> str(DataProblem("d.csv", 7, "value", "maybe", 'unknown option code for q1'))
+    "d.csv row 7, column 'value': 'maybe': unknown option code for q1"
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f"{',' if self.row is not None else ''} column {self.column!r}"
+        what = f"{self.value!r}: " if self.value is not None else ""
+        return f"{where}: {what}{self.reason}"
+
+
+class DataError(ValueError):
+    """Input data that cannot be scored; lists every offending row. Nothing was computed.
+
+    Examples
+    --------
+    >>> err = DataError([DataProblem("d.csv", 3, "value", "x", "not a number")])
+    >>> print(err)
+    1 problem in the input data; nothing was computed:
+      d.csv row 3, column 'value': 'x': not a number
+    """
+
+    def __init__(self, problems: list[DataProblem]) -> None:
+        self.problems = problems
+        n = len(problems)
+        lines = [f"{n} problem{'s' if n != 1 else ''} in the input data; nothing was computed:"]
+        lines += [f"  {p}" for p in problems[:MAX_SHOWN]]
+        if n > MAX_SHOWN:
+            lines.append(f"  … and {n - MAX_SHOWN} more")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,225 @@
+"""Read indicator values from CSV or XLSX, long or wide, into one long table of text cells.
+
+Long files have the columns ``unit, period, indicator, value``; wide files have ``unit``,
+``period`` and one column per indicator code. Every cell keeps the file row and column it came
+from, so later checks can point at it. Values stay text here; :mod:`polindex.io.encode` turns
+them into scores against a framework.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from polindex.framework.models import Framework
+from polindex.io.problems import DataError, DataProblem
+
+LONG_COLUMNS = ("unit", "period", "indicator", "value")
+TABLE_COLUMNS = [*LONG_COLUMNS, "row", "column"]
+Extra = Literal["error", "ignore"]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file: which columns hold units and periods, and what to do with others.
+
+    ``column_prefix`` is stripped from column names (IMPIC's ``AvgS_a01`` → ``a01``);
+    ``extra_columns="ignore"`` skips wide-file columns that are not indicators (names, notes,
+    published aggregates) instead of reporting them; ``period`` gives every row one period
+    when the file has no period column.
+    """
+
+    unit_column: str = "unit"
+    period_column: str = "period"
+    column_prefix: str = ""
+    extra_columns: Extra = "error"
+    period: str | None = None
+    sheet: str | int = 0
+
+
+def _cell_text(value: Any) -> str:
+    """Spreadsheet cell → text; whole floats lose their ``.0`` (so option code 1 stays "1")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+def _read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt", ".tsv"):
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                sep="\t" if suffix == ".tsv" else ",",
+                encoding="utf-8-sig",
+            )
+            stripped: pd.DataFrame = frame.apply(lambda col: col.str.strip())
+            return stripped
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, sheet_name=options.sheet, dtype=object, engine="openpyxl")
+            frame.columns = [_cell_text(c) for c in frame.columns]
+            return frame.map(_cell_text)
+    except FileNotFoundError as exc:
+        raise DataError([DataProblem(str(path), None, None, None, "file not found")]) from exc
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        reason = f"cannot read the file: {exc}"
+        raise DataError([DataProblem(str(path), None, None, None, reason)]) from exc
+    raise DataError(
+        [
+            DataProblem(
+                str(path), None, None, None, f"unknown file type {suffix!r}; use .csv or .xlsx"
+            )
+        ]
+    )
+
+
+def is_long(columns: Iterable[str]) -> bool:
+    """Whether a header is the long layout (``unit, period, indicator, value``)."""
+    lower = {c.strip().lower() for c in columns}
+    return {"indicator", "value"} <= lower
+
+
+def long_from_frame(
+    frame: pd.DataFrame, framework: Framework, source: str, options: ReadOptions | None = None
+) -> pd.DataFrame:
+    """Turn a frame read from a file (long or wide, all text) into the long table.
+
+    The result has columns ``unit, period, indicator, value, row, column``; ``row`` is the
+    spreadsheet row (header = 1).
+
+    Examples
+    --------
+    >>> from polindex.framework import load_framework
+    >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "boolean"}, {"code": "q2", "type": "boolean"}]})
+    >>> wide = pd.DataFrame({"unit": ["A"], "period": ["2024"], "q1": ["yes"], "q2": ["no"]})
+    >>> long_from_frame(wide, fw, "example").to_dict("records")[0]
+    {'unit': 'A', 'period': '2024', 'indicator': 'q1', 'value': 'yes', 'row': 2, 'column': 'q1'}
+    """
+    opts = options or ReadOptions()
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if opts.column_prefix:
+        frame.columns = [c.removeprefix(opts.column_prefix) for c in frame.columns]
+    problems: list[DataProblem] = []
+    dupes = frame.columns[frame.columns.duplicated()].tolist()
+    for col in dupes:
+        problems.append(DataProblem(source, 1, col, None, "column appears twice in the header"))
+    if problems:
+        raise DataError(problems)
+    rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
+
+    if is_long(frame.columns):
+        rename = {c: c.lower() for c in frame.columns if c.lower() in LONG_COLUMNS}
+        frame = frame.rename(columns=rename)
+        if opts.unit_column != "unit" and opts.unit_column in frame.columns:
+            frame = frame.rename(columns={opts.unit_column: "unit"})
+        if opts.period_column != "period" and opts.period_column in frame.columns:
+            frame = frame.rename(columns={opts.period_column: "period"})
+        if "period" not in frame.columns and opts.period is not None:
+            frame["period"] = opts.period
+        missing = [c for c in LONG_COLUMNS if c not in frame.columns]
+        if missing:
+            raise DataError(
+                [
+                    DataProblem(source, 1, None, None, f"missing column {c!r} (long layout)")
+                    for c in missing
+                ]
+            )
+        out = frame[list(LONG_COLUMNS)].astype(str).copy()
+        out["row"] = rows
+        out["column"] = "value"
+        return out.reset_index(drop=True)[TABLE_COLUMNS]
+
+    unit_col, period_col = opts.unit_column, opts.period_column
+    for col, what in ((unit_col, "unit"), (period_col, "period")):
+        if col not in frame.columns and not (what == "period" and opts.period is not None):
+            hint = f" (use --{what}-column to name it)" if what else ""
+            problems.append(DataProblem(source, 1, None, None, f"no {what} column {col!r}{hint}"))
+    if problems:
+        raise DataError(problems)
+    indicator_codes = {i.code for i in framework.indicators}
+    group_codes = {n.code for n in framework.nodes}
+    keep: list[str] = []
+    for col in frame.columns:
+        if col in (unit_col, period_col):
+            continue
+        if col in indicator_codes:
+            keep.append(col)
+        elif opts.extra_columns == "error":
+            reason = (
+                f"{col!r} is a group of the framework (scores are computed, not read)"
+                if col in group_codes
+                else f"{col!r} is not an indicator of framework {framework.code!r}"
+            )
+            problems.append(
+                DataProblem(source, 1, col, None, reason + "; use extra_columns='ignore' to skip")
+            )
+    if problems:
+        raise DataError(problems)
+    if not keep:
+        raise DataError(
+            [DataProblem(source, 1, None, None, "no column is an indicator of the framework")]
+        )
+    base = pd.DataFrame(
+        {
+            "unit": frame[unit_col].astype(str),
+            "period": frame[period_col].astype(str) if period_col in frame else opts.period,
+            "row": rows,
+        }
+    )
+    parts = []
+    for col in keep:
+        part = base.copy()
+        part["indicator"] = col
+        part["value"] = frame[col].astype(str)
+        part["column"] = col if not opts.column_prefix else opts.column_prefix + col
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    return out[TABLE_COLUMNS]
+
+
+def read_table(
+    path: str | Path, framework: Framework, options: ReadOptions | None = None
+) -> pd.DataFrame:
+    """Read a CSV or XLSX file (long or wide layout) into the long table of text cells.
+
+    Raises :class:`~polindex.io.DataError` for an unreadable file or a bad header.
+    """
+    p = Path(path)
+    opts = options or ReadOptions()
+    return long_from_frame(_read_frame(p, opts), framework, str(p), opts)
+
+
+def long_from_records(records: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Build the long table from ``(unit, period, indicator, value)`` tuples (rows numbered
+    from 1).
+
+    Examples
+    --------
+    >>> t = long_from_records([("A", 2024, "q1", 1.5)])
+    >>> t[["unit", "period", "value", "row"]].values.tolist()
+    [['A', '2024', '1.5', 1]]
+    """
+    out = pd.DataFrame(
+        [tuple(_cell_text(v) for v in rec[:4]) for rec in records], columns=list(LONG_COLUMNS)
+    )
+    out["row"] = range(1, len(out) + 1)
+    out["column"] = "value"
+    return out[TABLE_COLUMNS]

@@ -1,0 +1,95 @@
+"""Write results to CSV, XLSX or JSON, chosen by the file's suffix."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from polindex import __version__
+from polindex.engine.results import Results
+
+
+def _metadata(results: Results) -> dict[str, Any]:
+    fw = results.framework
+    return {
+        "index": fw.code,
+        "name": fw.name,
+        "version": fw.version,
+        "licence": fw.licence,
+        "citation": fw.citation,
+        "scale": {"min": fw.scale.min, "max": fw.scale.max},
+        "polarity": fw.polarity,
+        "units": list(results.units),
+        "periods": list(results.periods),
+        "generated_by": f"polindex {__version__}",
+        "spec": dict(results.spec),
+    }
+
+
+def write_csv(results: Results, path: Path) -> None:
+    """The tidy table as CSV (UTF-8, full float precision)."""
+    results.table().to_csv(path, index=False, float_format="%.17g")
+
+
+def write_xlsx(results: Results, path: Path) -> None:
+    """An XLSX workbook: the tidy table, the index score wide by period, and metadata."""
+    fw = results.framework
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        results.table().to_excel(xl, sheet_name="scores", index=False)
+        results.wide(node=fw.root.code).to_excel(xl, sheet_name=f"{fw.root.code[:20]} by period")
+        meta = _metadata(results)
+        rows = [
+            (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+            for k, v in meta.items()
+        ]
+        pd.DataFrame(rows, columns=["key", "value"]).to_excel(xl, sheet_name="about", index=False)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    return value
+
+
+def write_json(results: Results, path: Path) -> None:
+    """JSON: ``{"metadata": {...}, "scores": [{unit, period, node, ...}, ...]}``."""
+    table = results.table()
+    records = [{k: _clean(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+    doc = {"metadata": _metadata(results), "scores": records}
+    path.write_text(json.dumps(doc, ensure_ascii=False, default=int, indent=1), encoding="utf-8")
+
+
+WRITERS: dict[str, Callable[[Results, Path], None]] = {
+    ".csv": write_csv,
+    ".xlsx": write_xlsx,
+    ".json": write_json,
+}
+
+
+def write_results(results: Results, path: str | Path) -> Path:
+    """Write ``results`` to ``path``; the suffix (.csv, .xlsx, .json) picks the format.
+
+    The file is written next to its destination and moved into place, so an existing file is
+    never left half-written.
+    """
+    p = Path(path)
+    writer = WRITERS.get(p.suffix.lower())
+    if writer is None:
+        raise ValueError(
+            f"cannot write {p.name!r}: unknown format {p.suffix!r}; use one of {', '.join(WRITERS)}"
+        )
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp{p.suffix}")
+    try:
+        writer(results, tmp)
+        tmp.replace(p)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return p
