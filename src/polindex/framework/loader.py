@@ -100,6 +100,8 @@ class _Walker:
         self.levels = self.read_levels(raw.get("levels"))
         self.defaults = self.read_defaults(raw.get("defaults"))
 
+        # Top-level keys starting with "x-" are free for the author (e.g. YAML anchors).
+        raw = {k: v for k, v in raw.items() if not str(k).startswith("x-")}
         meta = {k: v for k, v in raw.items() if k in META_KEYS}
         node_raw = {k: v for k, v in raw.items() if k not in META_KEYS and k != "defaults"}
         for key in list(node_raw):

@@ -1,0 +1,322 @@
+"""The ``polindex`` command: a thin layer over the library, one verb per library call."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from polindex import __version__
+from polindex.api import read_data
+from polindex.engine.compute import compute
+from polindex.engine.results import Results
+from polindex.framework.loader import check_framework_text, load_framework
+from polindex.framework.models import Framework, Indicator, Node
+from polindex.framework.problems import FrameworkError
+from polindex.io.encode import encode
+from polindex.io.problems import DataError
+from polindex.io.tables import ReadOptions
+from polindex.io.writers import WRITERS, write_results
+
+app = typer.Typer(
+    name="polindex",
+    help="Polindex: define, score and publish a comparative policy index.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+LARGE_INPUT_BYTES = 1_000_000
+"""Inputs larger than this show a progress bar while they are read and scored."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"polindex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Polindex: define, score and publish a comparative policy index."""
+
+
+def _load(path: Path) -> Framework:
+    try:
+        return load_framework(path)
+    except FrameworkError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Framework YAML file(s) to check.")],
+) -> None:
+    """Check framework files and list [bold]every[/bold] problem with its YAML path and line.
+
+    Exits with status 1 if any file has a problem.
+    """
+    failed = False
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            err.print(f"{path}: cannot read file: {exc.strerror}", markup=False)
+            failed = True
+            continue
+        problems = check_framework_text(text, str(path))
+        if problems:
+            failed = True
+            err.print(str(FrameworkError(problems, path)), markup=False, highlight=False)
+        else:
+            fw = load_framework(path)
+            out.print(
+                f"{path}: ok — {fw.code} {fw.version}, {len(fw.nodes)} groups, "
+                f"{len(fw.indicators)} indicators",
+                markup=False,
+                highlight=False,
+            )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _node_text(fw: Framework, item: Node | Indicator, lang: str | None) -> str:
+    label = fw.label(item, lang)
+    weight = "" if item.weight == 1 else f" ×{item.weight:g}"
+    if isinstance(item, Indicator):
+        kind = item.type
+        if item.type == "categorical":
+            kind += ": " + ", ".join(f"{o.code}={o.score:g}" for o in item.options)
+        elif item.type == "numeric" and item.goalposts:
+            kind += f" {item.goalposts[0]:g}→{item.goalposts[1]:g}"
+            kind += " (reversed)" if item.direction == -1 else ""
+        rule = ""
+        if item.applicable_if is not None:
+            r = item.applicable_if
+            rule = f" [only if {r.indicator} {'in' if r.in_ else 'not in'} "
+            rule += f"{', '.join(r.in_ or r.not_in or ())}]"
+        return f"[cyan]{item.code}[/cyan] {_esc(label)}{weight} [dim]({kind}){_esc(rule)}[/dim]"
+    extra = f" [dim]{item.aggregation}"
+    extra += f", coverage ≥ {item.min_coverage:.0%}" if item.min_coverage else ""
+    return f"[bold]{item.code}[/bold] {_esc(label)}{weight}{extra} · {item.level}[/dim]"
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+@app.command()
+def show(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+    depth: Annotated[
+        int | None, typer.Option(help="Show only this many levels below the index.")
+    ] = None,
+) -> None:
+    """Show a framework as a tree: groups, indicators, answer scores, weights and rules."""
+    fw = _load(framework)
+    title = f"[bold]{_esc(fw.label(fw.root, lang))}[/bold] ({fw.code} {fw.version}) · scale "
+    title += f"{fw.scale.min:g}–{fw.scale.max:g}, {fw.polarity.replace('_', ' ')}"
+    tree = Tree(title)
+
+    def add(branch: Tree, node: Node, level: int) -> None:
+        if depth is not None and level >= depth:
+            return
+        for child in node.children:
+            sub = branch.add(_node_text(fw, child, lang))
+            if isinstance(child, Node):
+                add(sub, child, level + 1)
+
+    add(tree, fw.root, 0)
+    out.print(tree)
+    if fw.bands:
+        bands = ", ".join(
+            f"{fw.label(b, lang)} ≥ {b.min:g}" for b in sorted(fw.bands, key=lambda b: -b.min)
+        )
+        out.print(f"Bands: {bands}", markup=False, highlight=False)
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not enabled,
+    )
+
+
+def _score(
+    framework: Path,
+    data: Path,
+    options: ReadOptions,
+    scored: bool,
+    show_progress: bool,
+) -> Results:
+    fw = _load(framework)
+    with _progress(show_progress) as bar:
+        task = bar.add_task(f"Reading {data.name}", total=3)
+        try:
+            table, source = read_data(fw, data, options)
+            assert table is not None
+            bar.update(task, advance=1, description=f"Checking {len(table):,} values")
+            dataset = encode(fw, table, source, scored=scored)
+        except DataError as exc:
+            bar.stop()
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(1) from exc
+        bar.update(task, advance=1, description="Scoring")
+        spec = {"engine": f"polindex {__version__}", "source": source, "scored": scored}
+        results = compute(fw, dataset, spec=spec, inputs=table)
+        bar.update(task, advance=1)
+    return results
+
+
+def _print_ranking(results: Results, period: str | None, lang: str | None, top: int) -> None:
+    fw = results.framework
+    p = period if period is not None else results.latest_period
+    try:
+        ranking = results.ranking(period=p, lang=lang)
+    except KeyError as exc:
+        err.print(str(exc.args[0]), markup=False)
+        raise typer.Exit(1) from exc
+    table = Table(title=f"{fw.label(fw.root, lang)} — {p}", title_justify="left")
+    table.add_column("Rank", justify="right")
+    table.add_column("Unit")
+    table.add_column("Score", justify="right")
+    table.add_column("Band")
+    has_change = "change" in ranking.columns
+    if has_change:
+        table.add_column("Change", justify="right")
+    digits = 1 if fw.scale.max - fw.scale.min > 10 else 3
+    for row in ranking.head(top).itertuples():
+        cells = [
+            "–" if row.rank is None or row.rank != row.rank else str(row.rank),
+            str(row.unit),
+            "missing" if math.isnan(row.score) else f"{row.score:.{digits}f}",
+            str(row.band),
+        ]
+        if has_change:
+            change = float(getattr(row, "change", math.nan))
+            cells.append("" if math.isnan(change) else f"{change:+.{digits}f}")
+        table.add_row(*cells)
+    out.print(table)
+
+
+@app.command()
+def score(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
+    data: Annotated[Path, typer.Argument(help="Indicator values: CSV or XLSX, long or wide.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help=f"Write every score here ({', '.join(WRITERS)} by suffix)."
+        ),
+    ] = None,
+    scored: Annotated[
+        bool, typer.Option(help="Values are already scores on the index scale.")
+    ] = False,
+    unit_column: Annotated[str, typer.Option(help="Column holding the unit codes.")] = "unit",
+    period_column: Annotated[str, typer.Option(help="Column holding the periods.")] = "period",
+    column_prefix: Annotated[
+        str, typer.Option(help="Prefix to strip from column names (e.g. AvgS_).")
+    ] = "",
+    ignore_extra_columns: Annotated[
+        bool, typer.Option(help="Skip wide-file columns that are not indicators.")
+    ] = False,
+    period: Annotated[
+        str | None, typer.Option(help="Period to rank (default: the latest).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Rows of the ranking to print.")] = 20,
+    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+) -> None:
+    """Score every node for every unit and period; print the ranking, write all results.
+
+    DATA is long ([italic]unit, period, indicator, value[/italic]; categorical values are
+    option codes) or wide (one row per unit and period, one column per indicator). Any bad
+    value is reported with its file, row and column, and nothing is computed.
+    """
+    options = ReadOptions(
+        unit_column=unit_column,
+        period_column=period_column,
+        column_prefix=column_prefix,
+        extra_columns="ignore" if ignore_extra_columns else "error",
+    )
+    big = data.exists() and data.stat().st_size > LARGE_INPUT_BYTES
+    results = _score(framework, data, options, scored, show_progress=big)
+    _print_ranking(results, period, lang, top)
+    if output is not None:
+        try:
+            write_results(results, output)
+        except (ValueError, OSError) as exc:
+            err.print(f"cannot write {output}: {exc}", markup=False)
+            raise typer.Exit(1) from exc
+        n = len(results.table())
+        out.print(f"Wrote {n:,} scores to {output}", markup=False, highlight=False)
+
+
+def _repo_examples() -> Path:
+    return Path(__file__).resolve().parents[2] / "examples"
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
+        "var/demo"
+    ),
+) -> None:
+    """Score the synthetic demonstration index (and IMPIC when POLINDEX_DATA_DIR has it)."""
+    from polindex.demo import FRAMEWORK_PATH, synthetic_data
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data_path = out_dir / "synthetic-data.csv"
+    synthetic_data().to_csv(data_path, index=False)
+    out.print(
+        "[bold yellow]SYNTHETIC DATA[/bold yellow]: invented countries and answers, "
+        "generated by Polindex for demonstration only."
+    )
+    results = _score(FRAMEWORK_PATH, data_path, ReadOptions(), False, show_progress=False)
+    _print_ranking(results, None, None, top=50)
+    for suffix in (".csv", ".xlsx", ".json"):
+        write_results(results, out_dir / f"synthetic-results{suffix}")
+    out.print(f"Full results: {out_dir}/synthetic-results.{{csv,xlsx,json}}", markup=False)
+
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    impic_data = Path(data_dir) / "impic" / "impic2016.csv" if data_dir else None
+    impic_fw = _repo_examples() / "impic" / "framework.yaml"
+    if impic_data is None or not impic_data.exists():
+        out.print(
+            "IMPIC: set POLINDEX_DATA_DIR to a folder holding impic/impic2016.csv to see the "
+            "IMPIC 2010 ranking too (see examples/impic/README.md).",
+            markup=False,
+        )
+        return
+    if not impic_fw.exists():
+        out.print(f"IMPIC: framework {impic_fw} not found (run from a source checkout).")
+        return
+    options = ReadOptions(
+        unit_column="cntry", period_column="year", column_prefix="AvgS_", extra_columns="ignore"
+    )
+    impic = _score(impic_fw, impic_data, options, False, show_progress=False)
+    _print_ranking(impic, "2010", None, top=50)
+    write_results(impic, out_dir / "impic-results.csv")
+    out.print(
+        f"IMPIC: 0 = most open, 1 = most restrictive; full results: {out_dir}/impic-results.csv",
+        markup=False,
+    )
