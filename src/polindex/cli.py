@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -99,7 +100,7 @@ def _node_text(fw: Framework, item: Node | Indicator, lang: str | None) -> str:
     label = fw.label(item, lang)
     weight = "" if item.weight == 1 else f" ×{item.weight:g}"
     if isinstance(item, Indicator):
-        kind = item.type
+        kind: str = item.type
         if item.type == "categorical":
             kind += ": " + ", ".join(f"{o.code}={o.score:g}" for o in item.options)
         elif item.type == "numeric" and item.goalposts:
@@ -205,15 +206,16 @@ def _print_ranking(results: Results, period: str | None, lang: str | None, top: 
     if has_change:
         table.add_column("Change", justify="right")
     digits = 1 if fw.scale.max - fw.scale.min > 10 else 3
-    for row in ranking.head(top).itertuples():
+    for rec in ranking.head(top).to_dict(orient="records"):
+        rank, value = rec["rank"], float(rec["score"])
         cells = [
-            "–" if row.rank is None or row.rank != row.rank else str(row.rank),
-            str(row.unit),
-            "missing" if math.isnan(row.score) else f"{row.score:.{digits}f}",
-            str(row.band),
+            "–" if rank is None or rank is pd.NA else str(rank),
+            str(rec["unit"]),
+            "missing" if math.isnan(value) else f"{value:.{digits}f}",
+            str(rec["band"]),
         ]
         if has_change:
-            change = float(getattr(row, "change", math.nan))
+            change = float(rec["change"])
             cells.append("" if math.isnan(change) else f"{change:+.{digits}f}")
         table.add_row(*cells)
     out.print(table)
