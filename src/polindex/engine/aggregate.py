@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from polindex.engine.structure import FloatArray, Structure
+from polindex.engine.structure import FloatArray, IntArray, Structure
 from polindex.framework.vocabulary import AGGREGATION_METHODS
 
 BoolArray = npt.NDArray[np.bool_]
@@ -21,29 +22,41 @@ BoolArray = npt.NDArray[np.bool_]
 # status codes per (batch, unit, period, node)
 OK, MISSING, NOT_APPLICABLE = 0, 1, 2
 
-Aggregator = Callable[[FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
-"""``f(filled, available, weight_matrix) -> (score, weight_sum)`` over rows × edges."""
+Aggregator = Callable[[FloatArray, BoolArray, FloatArray, IntArray], tuple[FloatArray, FloatArray]]
+"""``f(children, available, weights, starts) -> (score, weight_sum)``.
+
+``children`` has shape (edges, batch, cells), NaN where missing; ``available`` marks the
+values present; ``weights`` broadcasts against ``children``; ``starts`` gives each parent's
+first edge (edges are grouped by parent). Results have shape (parents, batch, cells).
+"""
 
 
 def weighted_arithmetic(
-    filled: FloatArray, available: FloatArray, matrix: FloatArray
+    children: FloatArray, available: BoolArray, weights: FloatArray, starts: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """Weighted arithmetic mean with weights renormalised over the available children.
 
-    ``filled`` holds the children's values with 0 where missing, ``available`` is 1 where a
-    child has a value; ``matrix`` maps edges to parents with their weights.
-
     Examples
     --------
-    >>> m = np.array([[1.0], [3.0]])                      # two children, weights 1 and 3
-    >>> score, wsum = weighted_arithmetic(np.array([[10.0, 20.0], [10.0, 0.0]]),
-    ...                                   np.array([[1.0, 1.0], [1.0, 0.0]]), m)
-    >>> score[:, 0].tolist(), wsum[:, 0].tolist()
-    ([17.5, 10.0], [4.0, 1.0])
+    >>> x = np.array([10.0, 20.0, np.nan]).reshape(3, 1, 1)   # one parent, three children
+    >>> w = np.array([1.0, 3.0, 5.0]).reshape(3, 1, 1)
+    >>> score, wsum = weighted_arithmetic(x, ~np.isnan(x), w, np.array([0]))
+    >>> score.ravel().tolist(), wsum.ravel().tolist()
+    ([17.5], [4.0])
     """
-    wsum = available @ matrix
+    filled = np.where(available, children, 0.0)
+    if weights.size == 1 or np.all(weights == weights.flat[0]):
+        # equal weights (the common case): plain sums, scaled once
+        w0 = float(weights.flat[0])
+        count = np.add.reduceat(available, starts, axis=0, dtype=np.float64)
+        total = np.add.reduceat(filled, starts, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / count, count * w0
+    wsum = np.add.reduceat(available * weights, starts, axis=0)
+    filled *= weights
+    total = np.add.reduceat(filled, starts, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (filled @ matrix) / wsum, wsum
+        return total / wsum, wsum
 
 
 AGGREGATORS: dict[str, Aggregator] = {"arithmetic": weighted_arithmetic}
@@ -54,13 +67,25 @@ assert set(AGGREGATORS) == set(AGGREGATION_METHODS)
 
 @dataclass(frozen=True)
 class Aggregation:
-    """Every node's score and how it came about, shape ``(batch, unit, period, node)``."""
+    """Every node's score and how it came about.
+
+    Arrays are indexed ``[batch, unit, period, node]`` (views on node-major storage).
+    ``not_applicable`` has no batch axis: applicability does not vary between variants.
+    """
 
     scores: FloatArray
-    status: npt.NDArray[np.int8]
-    n_used: npt.NDArray[np.int32]
-    n_applicable: npt.NDArray[np.int32]
+    not_applicable: BoolArray
+    n_used: npt.NDArray[np.int16]
+    n_applicable: npt.NDArray[np.int16]
     weight_sum: FloatArray
+
+    @property
+    def status(self) -> npt.NDArray[np.int8]:
+        """0 ok, 1 missing, 2 not applicable, per (batch, unit, period, node)."""
+        na = np.broadcast_to(self.not_applicable, self.scores.shape)
+        return np.where(na, NOT_APPLICABLE, np.where(np.isnan(self.scores), MISSING, OK)).astype(
+            np.int8
+        )
 
 
 def aggregate(
@@ -77,17 +102,18 @@ def aggregate(
         The compiled framework tree.
     values : ndarray, shape (batch, unit, period, indicator) or (unit, period, indicator)
         Indicator scores, NaN where missing or not applicable.
-    not_applicable : ndarray of bool, same shape as ``values`` (or without the batch axis)
+    not_applicable : ndarray of bool, shape (unit, period, indicator), optional
         True where an indicator does not apply (e.g. no co-ethnic policy).
     weights : ndarray, shape (edges,) or (batch, edges), optional
         Weights of every child→parent edge in ``structure.edges`` order (default: the
-        framework's weights). A batch of weight vectors evaluates that many variants at once.
+        framework's weights). A batch of weight vectors evaluates that many variants at once;
+        values with a batch of 1 are then shared by every variant.
 
     Returns
     -------
     Aggregation
-        Scores (NaN when missing or N/A), a status per cell (0 ok, 1 missing, 2 not
-        applicable), the children used and applicable, and the weight sum used.
+        Scores (NaN when missing or N/A), the N/A flags, the children used and applicable,
+        and the weight sum used, indexed ``[batch, unit, period, node]``.
 
     Examples
     --------
@@ -104,75 +130,88 @@ def aggregate(
     x = np.asarray(values, dtype=np.float64)
     if x.ndim == 3:
         x = x[None]
-    if x.ndim != 4 or x.shape[-1] != structure.n_indicators:
+    n_ind = structure.n_indicators
+    if x.ndim != 4 or x.shape[-1] != n_ind:
         raise ValueError(
-            f"values must have shape (batch, unit, period, {structure.n_indicators}); "
-            f"got {np.shape(values)}"
+            f"values must have shape (batch, unit, period, {n_ind}); got {np.shape(values)}"
         )
-    batch, n_units, n_periods, n_ind = x.shape
-    rows = batch * n_units * n_periods
+    n_edges = len(structure.edges[0])
+    edge_w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    if edge_w is not None and (edge_w.ndim not in (1, 2) or edge_w.shape[-1] != n_edges):
+        raise ValueError(
+            f"weights must have shape ({n_edges},) or (batch, {n_edges}); got {edge_w.shape}"
+        )
+    batch = x.shape[0]
+    if edge_w is not None and edge_w.ndim == 2 and edge_w.shape[0] != batch:
+        if batch != 1:
+            raise ValueError(f"{edge_w.shape[0]} weight vectors for a batch of {batch}")
+        batch = edge_w.shape[0]  # the same data under many weightings
+    _, n_units, n_periods, _ = x.shape
+    cells = n_units * n_periods
     n = structure.n_nodes
 
-    na = np.zeros((n_units, n_periods, n_ind), dtype=bool)
+    # node-major storage: one contiguous (batch, cells) plane per node
+    scores = np.empty((n, batch, cells))
+    scores[:n_ind] = np.moveaxis(x.reshape(x.shape[0], cells, n_ind), -1, 0)
+    na = np.zeros((n, cells), dtype=bool)
     if not_applicable is not None:
-        na = np.asarray(not_applicable, dtype=bool)
-        na = na[0] if na.ndim == 4 else na
-    scores = np.full((rows, n), np.nan)
-    scores[:, :n_ind] = x.reshape(rows, n_ind)
-    scores[:, :n_ind][np.broadcast_to(na, x.shape).reshape(rows, n_ind)] = np.nan
-    node_na = np.zeros((rows, n), dtype=bool)
-    node_na[:, :n_ind] = np.broadcast_to(na, x.shape).reshape(rows, n_ind)
-    n_used = np.zeros((rows, n), dtype=np.int32)
-    n_app = np.zeros((rows, n), dtype=np.int32)
-    wsum_all = np.zeros((rows, n))
-    edge_w = None if weights is None else np.asarray(weights, dtype=np.float64)
-    if edge_w is not None and edge_w.ndim == 2 and edge_w.shape[0] != batch:
-        raise ValueError(f"weights have {edge_w.shape[0]} rows for a batch of {batch}")
+        na_in = np.asarray(not_applicable, dtype=bool)
+        if na_in.shape != (n_units, n_periods, n_ind):
+            raise ValueError(
+                f"not_applicable must have shape {(n_units, n_periods, n_ind)}; got {na_in.shape}"
+            )
+        na[:n_ind] = na_in.reshape(cells, n_ind).T
+        scores[:n_ind][np.broadcast_to(na[:n_ind, None, :], scores[:n_ind].shape)] = np.nan
+    any_na = bool(na.any())
+    n_used = np.zeros((n, batch, cells), dtype=np.int16)
+    n_app = np.zeros((n, cells), dtype=np.int16)
+    wsum_all = np.zeros((n, batch, cells))
+    n_used[:n_ind] = ~np.isnan(scores[:n_ind])
+    n_app[:n_ind] = ~na[:n_ind]
 
     offset = 0
     for block in structure.blocks:
-        n_edges = len(block.children)
-        w = None if edge_w is None else edge_w[..., offset : offset + n_edges]
-        offset += n_edges
-        child = scores[:, block.children]
-        avail = (~np.isnan(child)).astype(np.float64)
-        filled = np.where(avail > 0, child, 0.0)
-        used = avail @ block.incidence
-        applicable = (~node_na[:, block.children]).astype(np.float64) @ block.incidence
-        score = np.full((rows, len(block.parents)), np.nan)
-        wsum = np.zeros_like(score)
-        matrix = block.weight_matrix(w)
-        for method in dict.fromkeys(block.methods):
-            cols = np.array([m == method for m in block.methods])
-            if matrix.ndim == 2:
-                s, ws = AGGREGATORS[method](filled, avail, matrix[:, cols])
-            else:  # one weight matrix per replication
-                per = rows // batch
-                s, ws = AGGREGATORS[method](
-                    filled.reshape(batch, per, -1),
-                    avail.reshape(batch, per, -1),
-                    matrix[:, :, cols],
-                )
-                s, ws = s.reshape(rows, -1), ws.reshape(rows, -1)
-            score[:, cols], wsum[:, cols] = s, ws
+        k = len(block.children)
+        sel = block.child_slice if block.child_slice is not None else block.children
+        child = scores[sel]
+        avail = ~np.isnan(child)
+        w = block.weights if edge_w is None else edge_w[..., offset : offset + k]
+        offset += k
+        w = w[:, None, None] if w.ndim == 1 else w.T[:, :, None]
+        used = np.add.reduceat(avail, block.starts, axis=0, dtype=np.int16)
+        if any_na:
+            applicable = block.n_children[:, None] - np.add.reduceat(
+                na[sel], block.starts, axis=0, dtype=np.int16
+            )
+        else:
+            applicable = np.broadcast_to(block.n_children[:, None], (len(block.parents), cells))
+        methods = dict.fromkeys(block.methods)
+        if len(methods) == 1:
+            score, wsum = AGGREGATORS[block.methods[0]](child, avail, w, block.starts)
+        else:
+            score = np.empty((len(block.parents), batch, cells))
+            wsum = np.empty_like(score)
+            for method in methods:
+                cols = np.array([m == method for m in block.methods])
+                s_m, w_m = AGGREGATORS[method](child, avail, w, block.starts)
+                score[cols], wsum[cols] = s_m[cols], w_m[cols]
         with np.errstate(invalid="ignore", divide="ignore"):
-            coverage = used / applicable
-        ok = (used > 0) & (coverage >= block.min_coverage - 1e-12) & (wsum > 0)
-        score[~ok] = np.nan
-        scores[:, block.parents] = score
-        node_na[:, block.parents] = applicable == 0
-        n_used[:, block.parents] = used
-        n_app[:, block.parents] = applicable
-        wsum_all[:, block.parents] = wsum
+            short = used < (block.min_coverage[:, None, None] - 1e-12) * applicable[:, None, :]
+        score[short | (used == 0) | ~(wsum > 0)] = np.nan
+        scores[block.parents] = score
+        na[block.parents] = applicable == 0
+        n_used[block.parents] = used
+        n_app[block.parents] = applicable
+        wsum_all[block.parents] = wsum
 
-    status = np.where(node_na, NOT_APPLICABLE, np.where(np.isnan(scores), MISSING, OK))
-    n_used[:, :n_ind] = ~np.isnan(scores[:, :n_ind])
-    n_app[:, :n_ind] = ~node_na[:, :n_ind]
-    shape = (batch, n_units, n_periods, n)
+    def view(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """(node, batch, cells) storage seen as [batch, unit, period, node]."""
+        return np.moveaxis(a.reshape(n, -1, n_units, n_periods), 0, -1)
+
     return Aggregation(
-        scores=scores.reshape(shape),
-        status=status.astype(np.int8).reshape(shape),
-        n_used=n_used.reshape(shape),
-        n_applicable=n_app.reshape(shape),
-        weight_sum=wsum_all.reshape(shape),
+        scores=view(scores),
+        not_applicable=np.moveaxis(na.reshape(n, n_units, n_periods), 0, -1),
+        n_used=view(n_used),
+        n_applicable=np.moveaxis(n_app.reshape(n, n_units, n_periods), 0, -1),
+        weight_sum=view(wsum_all),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from polindex.engine.structure import FloatArray
 
@@ -16,7 +15,8 @@ different floating-point paths (e.g. 0.1 + 0.2 vs 0.3) tie instead of ranking ap
 def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -3) -> FloatArray:
     """Rank scores across units (``axis``); ties share the best rank ("min"), rank 1 is best.
 
-    Missing scores get no rank (NaN) and do not push other units down.
+    Missing scores get no rank (NaN) and do not push other units down. Every other axis
+    (batch, period, node) is ranked independently, in one vectorised pass.
 
     Examples
     --------
@@ -26,17 +26,59 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     >>> rank_scores(s, higher_is_better=False, axis=0)[:, 0].tolist()
     [2.0, 3.0, nan, 3.0, 1.0]
     """
-    key = np.round(scores, RANK_DECIMALS)
-    key = -key if higher_is_better else key
-    missing = np.isnan(key)
-    ranks: FloatArray = rankdata(np.where(missing, np.inf, key), method="min", axis=axis).astype(
-        np.float64
-    )
+    # lanes (units) last and contiguous: every step below then streams through memory
+    x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
+    n = x.shape[-1]
+    missing = np.isnan(x)
+    # Scores rounded to RANK_DECIMALS become integers; each gets its unit's position in the
+    # low bits, so one integer sort per lane yields both the order and the ties.
+    q = np.multiply(x, -(10.0**RANK_DECIMALS) if higher_is_better else 10.0**RANK_DECIMALS)
+    np.rint(q, out=q)
+    bits = max(1, int(n - 1).bit_length())
+    lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
+    hi = float(np.fmax.reduce(q, axis=None)) if q.size else 0.0
+    if np.isnan(lo) or not np.isfinite(hi - lo):
+        lo = hi = 0.0  # nothing to rank, or infinities (handled below)
+    if not np.all(np.isfinite(q) | missing) or hi - lo + 2 >= 2.0 ** (62 - bits):
+        return _rank_by_argsort(x, missing, higher_is_better, axis)  # too wide to pack
+    q[missing] = hi + 1
+    q -= lo
+    packed = q.astype(np.int64)
+    packed <<= bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort(axis=-1)
+    order = packed & ((1 << bits) - 1)
+    packed >>= bits
+    first = np.zeros(packed.shape, dtype=np.int64)
+    if n > 1:
+        np.copyto(first[..., 1:], np.arange(1, n), where=packed[..., 1:] != packed[..., :-1])
+    np.maximum.accumulate(first, axis=-1, out=first)
+    ranks = np.empty(x.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
     ranks[missing] = np.nan
-    return ranks
+    return np.moveaxis(ranks, -1, axis)
 
 
-def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int16]:
+def _rank_by_argsort(
+    x: FloatArray, missing: npt.NDArray[np.bool_], higher_is_better: bool, axis: int
+) -> FloatArray:
+    key = np.round(x, RANK_DECIMALS)
+    key = -key if higher_is_better else key
+    key[missing] = np.inf
+    order = np.argsort(key, axis=-1)
+    ordered = np.take_along_axis(key, order, axis=-1)
+    n = key.shape[-1]
+    first = np.zeros(ordered.shape, dtype=np.intp)
+    if n > 1:
+        np.copyto(first[..., 1:], np.arange(1, n), where=ordered[..., 1:] != ordered[..., :-1])
+    np.maximum.accumulate(first, axis=-1, out=first)
+    ranks = np.empty(key.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
+    ranks[missing] = np.nan
+    return np.moveaxis(ranks, -1, axis)
+
+
+def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int8]:
     """Index of the band each score falls in (bands sorted by ascending ``min``), −1 if none.
 
     A score belongs to the band with the highest minimum not above it.
@@ -47,8 +89,7 @@ def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.
     ...            np.array([0.0, 1.0, 21.0, 41.0, 60.0, 80.0])).tolist()
     [0, 0, 1, 2, 5, -1]
     """
-    if len(band_minimums) == 0:
-        return np.full(np.shape(scores), -1, dtype=np.int16)
-    idx = np.searchsorted(band_minimums, scores, side="right") - 1
-    idx[np.isnan(scores)] = -1
-    return idx.astype(np.int16)
+    out = np.full(np.shape(scores), -1, dtype=np.int8)
+    for minimum in band_minimums:  # a handful of bands: one comparison pass each
+        out += np.greater_equal(scores, minimum)
+    return out

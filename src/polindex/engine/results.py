@@ -8,10 +8,12 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from polindex.engine.aggregate import MISSING, NOT_APPLICABLE, OK, Aggregation
 from polindex.engine.dataset import Dataset, Period
+from polindex.engine.rank import band_index, rank_scores
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
 
@@ -42,13 +44,30 @@ class Results:
     structure: Structure
     dataset: Dataset
     aggregation: Aggregation
-    ranks: FloatArray
-    bands: np.ndarray
     spec: Mapping[str, Any] = field(default_factory=dict)
     inputs: pd.DataFrame | None = field(default=None, repr=False)
     stages: Mapping[str, FloatArray] = field(default_factory=dict, repr=False)
 
     # -- basic accessors -------------------------------------------------------------------
+    @cached_property
+    def ranks(self) -> FloatArray:
+        """Rank of every score among the units, per batch, period and node (NaN: no score).
+
+        Ties share the best rank ("min"); rank 1 is best given the framework's polarity.
+        Computed on first use.
+        """
+        ranks = rank_scores(self.scores, self.framework.polarity == "higher_is_better", axis=1)
+        ranks.setflags(write=False)
+        return ranks
+
+    @cached_property
+    def bands(self) -> npt.NDArray[np.int8]:
+        """Index of each score's band in the framework's bands sorted by ``min`` (−1: none)."""
+        minimums = np.array(sorted(b.min for b in self.framework.bands), dtype=np.float64)
+        bands = band_index(self.scores, minimums)
+        bands.setflags(write=False)
+        return bands
+
     @property
     def scores(self) -> FloatArray:
         """Scores, shape (batch, unit, period, node); NaN where missing or not applicable."""
@@ -142,7 +161,7 @@ class Results:
                     status
                 ],
                 "n_used": self.aggregation.n_used[b, uu, pp, nodes],
-                "n_applicable": self.aggregation.n_applicable[b, uu, pp, nodes],
+                "n_applicable": self.aggregation.n_applicable[uu, pp, nodes],
             }
         ).assign(rank=lambda d: d["rank"].mask(d["rank"] < 0))
 

@@ -24,30 +24,35 @@ FloatArray = npt.NDArray[np.float64]
 class HeightBlock:
     """The groups at one height and the edges that feed them.
 
-    ``children[e]`` feeds ``parents[local[e]]`` with weight ``weights[e]``.
+    Edges are sorted by parent: ``children[starts[k]:starts[k + 1]]`` feed ``parents[k]``
+    with ``weights`` over the same range, so a parent's sum is one segment of a reduction.
     """
 
     height: int
     parents: IntArray
     children: IntArray
-    local: IntArray
+    starts: IntArray
     weights: FloatArray
     methods: tuple[str, ...]
     min_coverage: FloatArray
 
     @cached_property
-    def incidence(self) -> FloatArray:
-        """Edge × parent 0/1 matrix (counts children)."""
-        m = np.zeros((len(self.children), len(self.parents)))
-        m[np.arange(len(self.children)), self.local] = 1.0
-        return m
+    def child_slice(self) -> slice | None:
+        """The children as a slice of the node axis when they are one contiguous range."""
+        c = self.children
+        if len(c) and np.array_equal(c, np.arange(c[0], c[0] + len(c))):
+            return slice(int(c[0]), int(c[0]) + len(c))
+        return None
 
-    def weight_matrix(self, weights: FloatArray | None = None) -> FloatArray:
-        """Edge × parent weight matrix; ``weights`` (edges,) or (batch, edges) override."""
-        w = self.weights if weights is None else weights
-        if w.ndim == 1:
-            return self.incidence * w[:, None]
-        return self.incidence[None, :, :] * w[:, :, None]
+    @cached_property
+    def n_children(self) -> IntArray:
+        """Number of children of each parent."""
+        return np.diff(np.append(self.starts, len(self.children)))
+
+    @cached_property
+    def local(self) -> IntArray:
+        """For each edge, the position of its parent in ``parents``."""
+        return np.repeat(np.arange(len(self.parents)), self.n_children)
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ class Structure:
         )
 
     def children_of(self, code: str) -> list[str]:
-        """Codes of the direct children of ``code``, in document order."""
+        """Codes of the direct children of ``code`` (indicators first, then groups)."""
         i = self.index[code]
         return [self.codes[j] for j in np.flatnonzero(self.parent == i)]
 
@@ -126,15 +131,16 @@ class Structure:
         blocks = []
         for h in range(1, int(height.max()) + 1):
             parents = np.flatnonzero(height == h)
-            children = np.flatnonzero(np.isin(parent, parents))
-            local = np.searchsorted(parents, parent[children])
+            # edges sorted by parent, then by child: each parent's children form one segment
+            children = np.concatenate([np.flatnonzero(parent == p) for p in parents])
+            counts = np.array([np.count_nonzero(parent == p) for p in parents], dtype=np.intp)
             nodes = [ordered[p][0] for p in parents]
             blocks.append(
                 HeightBlock(
                     height=h,
                     parents=parents,
                     children=children,
-                    local=local,
+                    starts=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp),
                     weights=weight[children],
                     methods=tuple(n.aggregation for n in nodes if isinstance(n, Node)),
                     min_coverage=np.array(

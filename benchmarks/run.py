@@ -1,0 +1,142 @@
+"""`make bench`: median timings of the engine, printed (never asserted in tests).
+
+Targets (issue 2, one core): 200 units × 20 periods × 300 indicators in a 4-level tree
+< 20 ms; the IMPIC example (1,085 country-years × 65 items) < 5 ms.
+"""
+
+from __future__ import annotations
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")  # one core, as the targets say
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import polindex
+from polindex.engine import Dataset, Results, Structure, aggregate, compute
+from polindex.io import ReadOptions, encode, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_ms(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def large_framework(areas: int = 5, dims: int = 4, per_dim: int = 15) -> polindex.Framework:
+    """Index → 5 areas → 20 dimensions → 300 indicators (4 levels)."""
+    return polindex.load_framework(
+        {
+            "code": "BENCH",
+            "name": "Benchmark index (random data)",
+            "levels": ["area", "dimension"],
+            "areas": [
+                {
+                    "code": f"A{a}",
+                    "dimensions": [
+                        {
+                            "code": f"A{a}D{d}",
+                            "indicators": [
+                                {"code": f"A{a}D{d}I{i}", "type": "numeric", "weight": 1 + i % 3}
+                                for i in range(per_dim)
+                            ],
+                        }
+                        for d in range(dims)
+                    ],
+                }
+                for a in range(areas)
+            ],
+        }
+    )
+
+
+def full(res: Results) -> Results:
+    """Force the derived arrays (ranks, bands) that Results computes on first use."""
+    _ = res.ranks, res.bands
+    return res
+
+
+def row(label: str, ms: float, target: float | None = None) -> None:
+    goal = f"  (target < {target:g} ms)" if target is not None else ""
+    print(f"  {label:<58} {ms:9.3f} ms{goal}")
+
+
+def bench_large() -> None:
+    fw = large_framework()
+    rng = np.random.default_rng(1)
+    n_u, n_p, n_i = 200, 20, len(fw.indicators)
+    values = rng.uniform(0, 100, size=(n_u, n_p, n_i))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    ds = Dataset.from_arrays(
+        [f"U{u:03d}" for u in range(n_u)],
+        list(range(2000, 2000 + n_p)),
+        [i.code for i in fw.indicators],
+        values,
+    )
+    s = Structure.from_framework(fw)
+    print(f"Synthetic benchmark: {n_u} units × {n_p} periods × {n_i} indicators, 4 levels")
+    row("scores of every node (compute)", median_ms(lambda: compute(fw, ds, structure=s)), 20)
+    row(
+        "scores + ranks + bands of every node",
+        median_ms(lambda: full(compute(fw, ds, structure=s))),
+        20,
+    )
+    res = compute(fw, ds, structure=s)
+    row("tidy table (1.6 M rows)", median_ms(lambda: compute(fw, ds, structure=s).table(), 5))
+    weights = np.tile(s.edges[2], (100, 1)) * rng.uniform(0.75, 1.25, (100, len(s.edges[2])))
+    row(
+        "100 weight variants in one batch (aggregate)",
+        median_ms(lambda: aggregate(s, ds.values, ds.not_applicable, weights), 5),
+    )
+    assert res.scores.shape == (1, n_u, n_p, s.n_nodes)
+
+
+def bench_impic() -> None:
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    path = Path(data_dir) / "impic" / "impic2016.csv" if data_dir else None
+    if path is None or not path.exists():
+        print("IMPIC: skipped — POLINDEX_DATA_DIR does not hold impic/impic2016.csv")
+        return
+    fw = polindex.load_framework(ROOT / "examples" / "impic" / "framework.yaml")
+    opts = ReadOptions(
+        unit_column="cntry", period_column="year", column_prefix="AvgS_", extra_columns="ignore"
+    )
+    table = read_table(path, fw, opts)
+    ds = encode(fw, table, str(path))
+    s = Structure.from_framework(fw)
+    n_rows = int(ds.present.sum())
+    print(f"IMPIC 2016: {n_rows} country-years × {len(fw.indicators)} items")
+    row("scores of every node (compute)", median_ms(lambda: compute(fw, ds, structure=s)), 5)
+    row(
+        "scores + ranks + bands of every node",
+        median_ms(lambda: full(compute(fw, ds, structure=s))),
+        5,
+    )
+    row(
+        "read CSV + validate (read_table + encode)",
+        median_ms(lambda: encode(fw, read_table(path, fw, opts), str(path)), 5),
+    )
+
+
+if __name__ == "__main__":
+    print(
+        f"polindex {polindex.__version__}, Python {sys.version.split()[0]}, numpy "
+        f"{np.__version__}; median of repeated runs, one thread"
+    )
+    bench_large()
+    bench_impic()
