@@ -48,7 +48,7 @@ unit: $(STAMP)  ## The test suite only
 	$(BIN)/pytest -q
 
 bench: $(STAMP)  ## Median timings of the engine (printed, never asserted)
-	$(BIN)/python benchmarks/run.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 
 clean:  ## Remove the virtual environment and generated files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

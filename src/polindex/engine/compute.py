@@ -32,6 +32,7 @@ def compute(
 
     Examples
     --------
+    >>> import numpy as np
     >>> from polindex.framework import load_framework
     >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
     ...     {"code": "q1", "type": "numeric"}, {"code": "q2", "type": "numeric"}]})
