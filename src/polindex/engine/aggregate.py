@@ -48,11 +48,11 @@ def weighted_arithmetic(
     if weights.size == 1 or np.all(weights == weights.flat[0]):
         # equal weights (the common case): plain sums, scaled once
         w0 = float(weights.flat[0])
-        count = np.add.reduceat(available, starts, axis=0, dtype=np.float64)
+        count = np.add.reduceat(available.view(np.int8), starts, axis=0, dtype=np.float64)
         total = np.add.reduceat(filled, starts, axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / count, count * w0
-    wsum = np.add.reduceat(available * weights, starts, axis=0)
+    wsum = np.add.reduceat(np.where(available, weights, 0.0), starts, axis=0)
     filled *= weights
     total = np.add.reduceat(filled, starts, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -65,23 +65,55 @@ AGGREGATORS: dict[str, Aggregator] = {"arithmetic": weighted_arithmetic}
 assert set(AGGREGATORS) == set(AGGREGATION_METHODS)
 
 
+def node_view(planes: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Storage ``(node, batch, period, unit)`` seen as ``[batch, unit, period, node]``."""
+    return planes.transpose(1, 3, 2, 0)
+
+
 @dataclass(frozen=True)
 class Aggregation:
     """Every node's score and how it came about.
 
-    Arrays are indexed ``[batch, unit, period, node]`` (views on node-major storage).
+    Storage is node-major, ``(node, batch, period, unit)``: each node's values for one period
+    are contiguous across units, which is what aggregation and ranking stream through. The
+    properties give the public view ``[batch, unit, period, node]`` (no copy).
     ``not_applicable`` has no batch axis: applicability does not vary between variants.
     """
 
-    scores: FloatArray
-    not_applicable: BoolArray
-    n_used: npt.NDArray[np.int16]
-    n_applicable: npt.NDArray[np.int16]
-    weight_sum: FloatArray
+    planes: FloatArray
+    na_planes: BoolArray
+    used_planes: npt.NDArray[np.int16]
+    applicable_planes: npt.NDArray[np.int16]
+    weight_sum_planes: FloatArray
+
+    @property
+    def scores(self) -> FloatArray:
+        """Scores ``[batch, unit, period, node]``; NaN where missing or not applicable."""
+        return node_view(self.planes)
+
+    @property
+    def not_applicable(self) -> BoolArray:
+        """N/A flags ``[unit, period, node]``."""
+        return self.na_planes.transpose(2, 1, 0)
+
+    @property
+    def n_used(self) -> npt.NDArray[np.int16]:
+        """Children with data ``[batch, unit, period, node]`` (1/0 for indicators)."""
+        return node_view(self.used_planes)
+
+    @property
+    def n_applicable(self) -> npt.NDArray[np.int16]:
+        """Applicable children ``[unit, period, node]`` (1/0 for indicators)."""
+        return self.applicable_planes.transpose(2, 1, 0)
+
+    @property
+    def weight_sum(self) -> FloatArray:
+        """Sum of the weights of the children used ``[batch, unit, period, node]``."""
+        return node_view(self.weight_sum_planes)
 
     @property
     def status(self) -> npt.NDArray[np.int8]:
-        """0 ok, 1 missing, 2 not applicable, per (batch, unit, period, node)."""
+        """0 ok, 1 missing, 2 not applicable, per ``[batch, unit, period, node]``."""
         na = np.broadcast_to(self.not_applicable, self.scores.shape)
         return np.where(na, NOT_APPLICABLE, np.where(np.isnan(self.scores), MISSING, OK)).astype(
             np.int8
@@ -101,7 +133,8 @@ def aggregate(
     structure : Structure
         The compiled framework tree.
     values : ndarray, shape (batch, unit, period, indicator) or (unit, period, indicator)
-        Indicator scores, NaN where missing or not applicable.
+        Indicator scores, NaN where missing or not applicable. Fastest when the array is a
+        view of indicator-major memory, as :class:`~polindex.engine.Dataset` stores it.
     not_applicable : ndarray of bool, shape (unit, period, indicator), optional
         True where an indicator does not apply (e.g. no co-ethnic policy).
     weights : ndarray, shape (edges,) or (batch, edges), optional
@@ -113,7 +146,7 @@ def aggregate(
     -------
     Aggregation
         Scores (NaN when missing or N/A), the N/A flags, the children used and applicable,
-        and the weight sum used, indexed ``[batch, unit, period, node]``.
+        and the weight sum used.
 
     Examples
     --------
@@ -150,9 +183,8 @@ def aggregate(
     cells = n_units * n_periods
     n = structure.n_nodes
 
-    # node-major storage: one contiguous (batch, cells) plane per node
     scores = np.empty((n, batch, cells))
-    scores[:n_ind] = np.moveaxis(x.reshape(x.shape[0], cells, n_ind), -1, 0)
+    scores[:n_ind] = x.transpose(3, 0, 2, 1).reshape(n_ind, x.shape[0], cells)
     na = np.zeros((n, cells), dtype=bool)
     if not_applicable is not None:
         na_in = np.asarray(not_applicable, dtype=bool)
@@ -160,14 +192,15 @@ def aggregate(
             raise ValueError(
                 f"not_applicable must have shape {(n_units, n_periods, n_ind)}; got {na_in.shape}"
             )
-        na[:n_ind] = na_in.reshape(cells, n_ind).T
-        scores[:n_ind][np.broadcast_to(na[:n_ind, None, :], scores[:n_ind].shape)] = np.nan
+        na[:n_ind] = na_in.transpose(2, 1, 0).reshape(n_ind, cells)
     any_na = bool(na.any())
-    n_used = np.zeros((n, batch, cells), dtype=np.int16)
-    n_app = np.zeros((n, cells), dtype=np.int16)
+    if any_na:
+        scores[:n_ind][np.broadcast_to(na[:n_ind, None, :], scores[:n_ind].shape)] = np.nan
+    n_used = np.empty((n, batch, cells), dtype=np.int16)
+    n_app = np.empty((n, cells), dtype=np.int16)
     wsum_all = np.zeros((n, batch, cells))
-    n_used[:n_ind] = ~np.isnan(scores[:n_ind])
-    n_app[:n_ind] = ~na[:n_ind]
+    np.logical_not(np.isnan(scores[:n_ind]), out=n_used[:n_ind], casting="unsafe")
+    np.logical_not(na[:n_ind], out=n_app[:n_ind], casting="unsafe")
 
     offset = 0
     for block in structure.blocks:
@@ -178,10 +211,10 @@ def aggregate(
         w = block.weights if edge_w is None else edge_w[..., offset : offset + k]
         offset += k
         w = w[:, None, None] if w.ndim == 1 else w.T[:, :, None]
-        used = np.add.reduceat(avail, block.starts, axis=0, dtype=np.int16)
+        used = np.add.reduceat(avail.view(np.int8), block.starts, axis=0, dtype=np.int16)
         if any_na:
             applicable = block.n_children[:, None] - np.add.reduceat(
-                na[sel], block.starts, axis=0, dtype=np.int16
+                na[sel].view(np.int8), block.starts, axis=0, dtype=np.int16
             )
         else:
             applicable = np.broadcast_to(block.n_children[:, None], (len(block.parents), cells))
@@ -204,14 +237,11 @@ def aggregate(
         n_app[block.parents] = applicable
         wsum_all[block.parents] = wsum
 
-    def view(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """(node, batch, cells) storage seen as [batch, unit, period, node]."""
-        return np.moveaxis(a.reshape(n, -1, n_units, n_periods), 0, -1)
-
+    shape = (n, batch, n_periods, n_units)
     return Aggregation(
-        scores=view(scores),
-        not_applicable=np.moveaxis(na.reshape(n, n_units, n_periods), 0, -1),
-        n_used=view(n_used),
-        n_applicable=np.moveaxis(n_app.reshape(n, n_units, n_periods), 0, -1),
-        weight_sum=view(wsum_all),
+        planes=scores.reshape(shape),
+        na_planes=na.reshape(n, n_periods, n_units),
+        used_planes=n_used.reshape(shape),
+        applicable_planes=n_app.reshape(n, n_periods, n_units),
+        weight_sum_planes=wsum_all.reshape(shape),
     )

@@ -54,7 +54,11 @@ class Dataset:
             arr = getattr(self, name)
             if arr.shape != shape:
                 raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
-            arr.setflags(write=False)
+            # kept indicator-major in memory, (indicator, period, unit), the layout the
+            # engine computes in; the attribute is a (unit, period, indicator) view of it
+            stored = np.ascontiguousarray(arr.transpose(2, 1, 0)).transpose(2, 1, 0)
+            stored.setflags(write=False)
+            object.__setattr__(self, name, stored)
         if self.present.shape != shape[:2]:
             raise ValueError(f"present has shape {self.present.shape}, expected {shape[:2]}")
         self.present.setflags(write=False)

@@ -39,9 +39,10 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     hi = float(np.fmax.reduce(q, axis=None)) if q.size else 0.0
     if np.isnan(lo) or not np.isfinite(hi - lo):
         lo = hi = 0.0  # nothing to rank, or infinities (handled below)
-    if not np.all(np.isfinite(q) | missing) or hi - lo + 2 >= 2.0 ** (62 - bits):
+    if not np.all(np.isfinite(q) | missing) or hi - lo + n + 1 >= 2.0 ** (62 - bits):
         return _rank_by_argsort(x, missing, higher_is_better, axis)  # too wide to pack
-    q[missing] = hi + 1
+    # missing scores sort last, each with a distinct key so that they form no ties
+    np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
     q -= lo
     packed = q.astype(np.int64)
     packed <<= bits
@@ -49,12 +50,21 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     packed.sort(axis=-1)
     order = packed & ((1 << bits) - 1)
     packed >>= bits
-    first = np.zeros(packed.shape, dtype=np.int64)
-    if n > 1:
-        np.copyto(first[..., 1:], np.arange(1, n), where=packed[..., 1:] != packed[..., :-1])
-    np.maximum.accumulate(first, axis=-1, out=first)
+    lanes = packed.reshape(-1, n)
+    # sorted position + 1 is the rank, except within runs of equal scores ("min": the run's
+    # first position); runs are rare, so only lanes that have one are fixed up
+    position = np.broadcast_to(np.arange(1.0, n + 1.0), lanes.shape)
+    tied = lanes[:, 1:] == lanes[:, :-1]
+    with_ties = np.flatnonzero(tied.any(axis=1))
+    values = position.copy() if len(with_ties) else position
+    if len(with_ties):
+        first = np.where(tied[with_ties], 0, np.arange(1, n))
+        first = np.concatenate([np.zeros((len(with_ties), 1), dtype=first.dtype), first], axis=1)
+        np.maximum.accumulate(first, axis=1, out=first)
+        values[with_ties] = first + 1.0
     ranks = np.empty(x.shape, dtype=np.float64)
-    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
+    flat = order.reshape(-1, n) + (np.arange(lanes.shape[0]) * n)[:, None]
+    ranks.reshape(-1)[flat.reshape(-1)] = values.reshape(-1)
     ranks[missing] = np.nan
     return np.moveaxis(ranks, -1, axis)
 

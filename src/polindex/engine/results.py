@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from polindex.engine.aggregate import MISSING, NOT_APPLICABLE, OK, Aggregation
+from polindex.engine.aggregate import MISSING, NOT_APPLICABLE, OK, Aggregation, node_view
 from polindex.engine.dataset import Dataset, Period
 from polindex.engine.rank import band_index, rank_scores
 from polindex.engine.structure import FloatArray, Structure
@@ -56,17 +56,19 @@ class Results:
         Ties share the best rank ("min"); rank 1 is best given the framework's polarity.
         Computed on first use.
         """
-        ranks = rank_scores(self.scores, self.framework.polarity == "higher_is_better", axis=1)
-        ranks.setflags(write=False)
-        return ranks
+        planes = rank_scores(
+            self.aggregation.planes, self.framework.polarity == "higher_is_better", axis=-1
+        )
+        planes.setflags(write=False)
+        return node_view(planes)
 
     @cached_property
     def bands(self) -> npt.NDArray[np.int8]:
         """Index of each score's band in the framework's bands sorted by ``min`` (−1: none)."""
         minimums = np.array(sorted(b.min for b in self.framework.bands), dtype=np.float64)
-        bands = band_index(self.scores, minimums)
-        bands.setflags(write=False)
-        return bands
+        planes = band_index(self.aggregation.planes, minimums)
+        planes.setflags(write=False)
+        return node_view(planes)
 
     @property
     def scores(self) -> FloatArray:
@@ -135,35 +137,40 @@ class Results:
     @cached_property
     def _table(self) -> pd.DataFrame:
         s = self.structure
-        b = 0
         u_idx, p_idx = np.nonzero(self.dataset.present)
-        n_rows, n_nodes = len(u_idx), s.n_nodes
-        nodes = np.tile(np.arange(n_nodes), n_rows)
+        n_nodes = s.n_nodes
+        nodes = np.tile(np.arange(n_nodes), len(u_idx))
         uu, pp = np.repeat(u_idx, n_nodes), np.repeat(p_idx, n_nodes)
-        codes = np.array(s.codes, dtype=object)
-        parent = np.array([s.codes[i] if i >= 0 else "" for i in s.parent], dtype=object)
-        band = self.bands[b, uu, pp, nodes]
-        status = self.aggregation.status[b, uu, pp, nodes]
-        periods = np.array(self.periods, dtype=object)
-        ranks = self.ranks[b, uu, pp, nodes]
+        agg = self.aggregation
+
+        def labels(codes: npt.NDArray[np.integer[Any]], names: list[Any]) -> pd.Categorical:
+            return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+        parent_codes = np.where(s.parent >= 0, s.parent, n_nodes)
+        level_names = list(dict.fromkeys(s.levels))
+        level_of = np.array([level_names.index(lv) for lv in s.levels])
+        band_codes = [*self._band_codes()[:-1]]
+        band = self.bands[0, uu, pp, nodes].astype(np.int64)
+        na = agg.not_applicable[uu, pp, nodes]
+        score = agg.scores[0, uu, pp, nodes]
+        status = np.where(na, NOT_APPLICABLE, np.where(np.isnan(score), MISSING, OK))
+        rank = pd.array(self.ranks[0, uu, pp, nodes], dtype="Float64").astype("Int64")
         return pd.DataFrame(
             {
-                "unit": np.array(self.units, dtype=object)[uu],
-                "period": periods[pp],
-                "node": codes[nodes],
-                "level": np.array(s.levels, dtype=object)[nodes],
+                "unit": labels(uu, list(self.units)),
+                "period": labels(pp, list(self.periods)),
+                "node": labels(nodes, list(s.codes)),
+                "level": labels(level_of[nodes], level_names),
                 "depth": s.depth[nodes],
-                "parent": parent[nodes],
-                "score": self.scores[b, uu, pp, nodes],
-                "rank": pd.array(np.where(np.isnan(ranks), -1, ranks).astype(int)).astype("Int64"),
-                "band": self._band_codes()[band],
-                "status": np.array([STATUS_NAMES[k] for k in (OK, MISSING, NOT_APPLICABLE)])[
-                    status
-                ],
-                "n_used": self.aggregation.n_used[b, uu, pp, nodes],
-                "n_applicable": self.aggregation.n_applicable[uu, pp, nodes],
+                "parent": labels(parent_codes[nodes], [*s.codes, ""]),
+                "score": score,
+                "rank": rank,
+                "band": labels(np.where(band < 0, len(band_codes), band), [*band_codes, ""]),
+                "status": labels(status, [STATUS_NAMES[k] for k in (OK, MISSING, NOT_APPLICABLE)]),
+                "n_used": agg.n_used[0, uu, pp, nodes],
+                "n_applicable": agg.n_applicable[uu, pp, nodes],
             }
-        ).assign(rank=lambda d: d["rank"].mask(d["rank"] < 0))
+        )
 
     def table(self) -> pd.DataFrame:
         """The tidy table: one row per unit × period × node present in the input.
