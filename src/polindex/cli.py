@@ -60,7 +60,7 @@ def _load(path: Path) -> Framework:
     try:
         return load_framework(path)
     except FrameworkError as exc:
-        err.print(str(exc), markup=False, highlight=False)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
 
 
@@ -77,13 +77,13 @@ def validate(
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            err.print(f"{path}: cannot read file: {exc.strerror}", markup=False)
+            typer.echo(f"{path}: cannot read file: {exc.strerror}", err=True)
             failed = True
             continue
         problems = check_framework_text(text, str(path))
         if problems:
             failed = True
-            err.print(str(FrameworkError(problems, path)), markup=False, highlight=False)
+            typer.echo(str(FrameworkError(problems, path)), err=True)
         else:
             fw = load_framework(path)
             out.print(
@@ -180,7 +180,7 @@ def _score(
             dataset = encode(fw, table, source, scored=scored)
         except DataError as exc:
             bar.stop()
-            err.print(str(exc), markup=False, highlight=False)
+            typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
         bar.update(task, advance=1, description="Scoring")
         spec = {"engine": f"polindex {__version__}", "source": source, "scored": scored}
@@ -195,7 +195,7 @@ def _print_ranking(results: Results, period: str | None, lang: str | None, top: 
     try:
         ranking = results.ranking(period=p, lang=lang)
     except KeyError as exc:
-        err.print(str(exc.args[0]), markup=False)
+        typer.echo(str(exc.args[0]), err=True)
         raise typer.Exit(1) from exc
     table = Table(title=f"{fw.label(fw.root, lang)} — {p}", title_justify="left")
     table.add_column("Rank", justify="right")
@@ -267,7 +267,7 @@ def score(
         try:
             write_results(results, output)
         except (ValueError, OSError) as exc:
-            err.print(f"cannot write {output}: {exc}", markup=False)
+            typer.echo(f"cannot write {output}: {exc}", err=True)
             raise typer.Exit(1) from exc
         n = len(results.table())
         out.print(f"Wrote {n:,} scores to {output}", markup=False, highlight=False)
