@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
-
 
 def third_party_file(relative: str) -> Path:
     """The path of ``relative`` under POLINDEX_DATA_DIR.

@@ -10,8 +10,7 @@ import pytest
 
 import polindex
 
-from .conftest import EXAMPLES
-
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FRAMEWORK = EXAMPLES / "asem" / "framework.yaml"
 P1 = "P1_impgrp_minmax_amean"
 

@@ -11,8 +11,7 @@ import pytest
 import polindex
 from polindex.io import ReadOptions
 
-from .conftest import EXAMPLES
-
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FRAMEWORK = EXAMPLES / "impic" / "framework.yaml"
 OPTIONS = ReadOptions(
     unit_column="cntry", period_column="year", column_prefix="AvgS_", extra_columns="ignore"
