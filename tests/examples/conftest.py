@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 
-def third_party_file(relative: str) -> Path:
-    """The path of ``relative`` under POLINDEX_DATA_DIR.
+def missing(why: str) -> NoReturn:
+    """Skip with one line saying what is missing — or fail under POLINDEX_REQUIRE_ALL=1 (CI)."""
+    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
+        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
+    pytest.skip(why)
 
-    Where it is missing the test is skipped with one line saying what is missing — or fails,
-    when POLINDEX_REQUIRE_ALL=1 (as in CI), so that CI always runs it.
-    """
+
+def third_party_file(relative: str) -> Path:
+    """The path of ``relative`` under POLINDEX_DATA_DIR (skip or fail where it is missing)."""
     base = os.environ.get("POLINDEX_DATA_DIR")
     path = Path(base) / relative if base else None
     if path is not None and path.is_file():
         return path
-    why = (
-        f"needs third-party data {relative} in POLINDEX_DATA_DIR "
-        f"({'unset' if not base else base + ' does not have it'})"
-    )
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
+    where = "POLINDEX_DATA_DIR is unset" if not base else f"not found in {base}"
+    missing(f"needs the third-party file {relative} ({where})")
 
 
 @pytest.fixture
@@ -39,7 +38,8 @@ def asem_dir() -> Path:
 
 @pytest.fixture
 def coinr_reference() -> Path:
-    """COINr's reference results; they sit beside the data folder (../reference/coinr)."""
+    """COINr's reference results: POLINDEX_COINR_REFERENCE, or ../reference/coinr beside the
+    data folder (as in this project's shared checkout)."""
     base = os.environ.get("POLINDEX_DATA_DIR")
     candidates = [Path(base).parent / "reference" / "coinr"] if base else []
     if os.environ.get("POLINDEX_COINR_REFERENCE"):
@@ -47,7 +47,4 @@ def coinr_reference() -> Path:
     for path in candidates:
         if (path / "P1_impgrp_minmax_amean_aggregated.csv").is_file():
             return path
-    why = "needs COINr's reference results (POLINDEX_COINR_REFERENCE or $POLINDEX_DATA_DIR/../reference/coinr)"
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
+    missing("needs COINr's reference results (set POLINDEX_COINR_REFERENCE)")
