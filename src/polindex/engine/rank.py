@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -28,19 +30,36 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     """
     # lanes (units) last and contiguous: every step below then streams through memory
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
-    n = x.shape[-1]
     missing = np.isnan(x)
-    # Scores rounded to RANK_DECIMALS become integers; each gets its unit's position in the
-    # low bits, so one integer sort per lane yields both the order and the ties.
-    q = np.multiply(x, -(10.0**RANK_DECIMALS) if higher_is_better else 10.0**RANK_DECIMALS)
+    sign = -1.0 if higher_is_better else 1.0
+    packed = _sort_packed(x, missing, sign)
+    if packed is None:  # scores too wide to pack into integers: sort the floats
+        key = np.round(x, RANK_DECIMALS) * sign
+        key[missing] = np.inf
+        order = np.argsort(key, axis=-1)
+        ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)
+    else:
+        ranks = _min_ranks(*packed)
+    ranks[missing] = np.nan
+    return np.moveaxis(ranks, -1, axis)
+
+
+def _sort_packed(
+    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """Sort each lane by one integer sort: the score rounded to RANK_DECIMALS in the high bits,
+    the unit's position in the low bits. Returns (sorted keys, order), or None when the
+    scores span too wide a range to pack."""
+    n = x.shape[-1]
+    q = np.multiply(x, sign * 10.0**RANK_DECIMALS)
     np.rint(q, out=q)
     bits = max(1, int(n - 1).bit_length())
     lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
     hi = float(np.fmax.reduce(q, axis=None)) if q.size else 0.0
-    if np.isnan(lo) or not np.isfinite(hi - lo):
-        lo = hi = 0.0  # nothing to rank, or infinities (handled below)
+    if np.isnan(lo):
+        lo = hi = 0.0  # nothing to rank
     if not np.all(np.isfinite(q) | missing) or hi - lo + n + 1 >= 2.0 ** (62 - bits):
-        return _rank_by_argsort(x, missing, higher_is_better, axis)  # too wide to pack
+        return None
     # missing scores sort last, each with a distinct key so that they form no ties
     np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
     q -= lo
@@ -50,9 +69,17 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     packed.sort(axis=-1)
     order = packed & ((1 << bits) - 1)
     packed >>= bits
-    lanes = packed.reshape(-1, n)
-    # sorted position + 1 is the rank, except within runs of equal scores ("min": the run's
-    # first position); runs are rare, so only lanes that have one are fixed up
+    return packed, order
+
+
+def _min_ranks(sorted_keys: npt.NDArray[Any], order: npt.NDArray[Any]) -> FloatArray:
+    """Ranks in original order from each lane's sorted keys and sorting permutation.
+
+    The rank is the sorted position + 1, except within a run of equal keys, which all take
+    the run's first position ("min"); runs are rare, so only lanes that have one are fixed up.
+    """
+    n = sorted_keys.shape[-1]
+    lanes = sorted_keys.reshape(-1, n)
     position = np.broadcast_to(np.arange(1.0, n + 1.0), lanes.shape)
     tied = lanes[:, 1:] == lanes[:, :-1]
     with_ties = np.flatnonzero(tied.any(axis=1))
@@ -62,30 +89,10 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
         first = np.concatenate([np.zeros((len(with_ties), 1), dtype=first.dtype), first], axis=1)
         np.maximum.accumulate(first, axis=1, out=first)
         values[with_ties] = first + 1.0
-    ranks = np.empty(x.shape, dtype=np.float64)
+    ranks = np.empty(sorted_keys.shape, dtype=np.float64)
     flat = order.reshape(-1, n) + (np.arange(lanes.shape[0]) * n)[:, None]
     ranks.reshape(-1)[flat.reshape(-1)] = values.reshape(-1)
-    ranks[missing] = np.nan
-    return np.moveaxis(ranks, -1, axis)
-
-
-def _rank_by_argsort(
-    x: FloatArray, missing: npt.NDArray[np.bool_], higher_is_better: bool, axis: int
-) -> FloatArray:
-    key = np.round(x, RANK_DECIMALS)
-    key = -key if higher_is_better else key
-    key[missing] = np.inf
-    order = np.argsort(key, axis=-1)
-    ordered = np.take_along_axis(key, order, axis=-1)
-    n = key.shape[-1]
-    first = np.zeros(ordered.shape, dtype=np.intp)
-    if n > 1:
-        np.copyto(first[..., 1:], np.arange(1, n), where=ordered[..., 1:] != ordered[..., :-1])
-    np.maximum.accumulate(first, axis=-1, out=first)
-    ranks = np.empty(key.shape, dtype=np.float64)
-    np.put_along_axis(ranks, order, first + 1.0, axis=-1)
-    ranks[missing] = np.nan
-    return np.moveaxis(ranks, -1, axis)
+    return ranks
 
 
 def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int8]:

@@ -22,6 +22,8 @@ FALSE_TOKENS = frozenset({"false", "no", "0", "n", "f"})
 def _problems(
     table: pd.DataFrame, mask: pd.Series, source: str, reason: str | pd.Series
 ) -> list[DataProblem]:
+    """Problems for the rows of ``table`` flagged in ``mask`` (which may cover only some rows)."""
+    mask = mask.reindex(table.index, fill_value=False).astype(bool)
     bad = table[mask]
     reasons = reason[mask] if isinstance(reason, pd.Series) else [reason] * len(bad)
     return [
@@ -112,17 +114,11 @@ def encode(
             num = pd.to_numeric(vals, errors="coerce")
             bad = num.isna()
             problems += _problems(
-                t,
-                rows & bad.reindex(t.index, fill_value=False),
-                source,
-                f"not a number (scores of {ind.code} must be numeric)",
+                t, bad, source, f"not a number (scores of {ind.code} must be numeric)"
             )
             out = (num < lo) | (num > hi)
             problems += _problems(
-                t,
-                rows & out.reindex(t.index, fill_value=False),
-                source,
-                f"score outside the index scale {_fmt(lo)}–{_fmt(hi)}",
+                t, out, source, f"score outside the index scale {_fmt(lo)}–{_fmt(hi)}"
             )
             score[rows] = num
             raw[rows] = num
@@ -189,10 +185,7 @@ def _encode_indicator(
         bad = mapped.isna()
         codes = ", ".join(o.code for o in ind.options)
         problems += _problems(
-            t,
-            rows & bad.reindex(t.index, fill_value=False),
-            source,
-            f"not an answer option of {ind.code} (options: {codes})",
+            t, bad, source, f"not an answer option of {ind.code} (options: {codes})"
         )
         score[rows] = mapped
         raw[rows] = mapped
@@ -203,10 +196,7 @@ def _encode_indicator(
         truth[low.isin(FALSE_TOKENS)] = 0.0
         bad = truth.isna()
         problems += _problems(
-            t,
-            rows & bad.reindex(t.index, fill_value=False),
-            source,
-            f"{ind.code} is yes/no: give true/false, yes/no or 1/0",
+            t, bad, source, f"{ind.code} is yes/no: give true/false, yes/no or 1/0"
         )
         ts = ind.true_score if ind.true_score is not None else hi
         fs = ind.false_score if ind.false_score is not None else lo
@@ -215,20 +205,12 @@ def _encode_indicator(
     else:
         num = pd.to_numeric(vals, errors="coerce")
         bad = num.isna() | ~np.isfinite(num)
-        problems += _problems(
-            t,
-            rows & bad.reindex(t.index, fill_value=False),
-            source,
-            f"not a number ({ind.code} is numeric)",
-        )
+        problems += _problems(t, bad, source, f"not a number ({ind.code} is numeric)")
         if ind.bounds is not None:
             blo, bhi = ind.bounds
             out = ~bad & ((num < blo) | (num > bhi))
             problems += _problems(
-                t,
-                rows & out.reindex(t.index, fill_value=False),
-                source,
-                f"outside the bounds of {ind.code} ({_fmt(blo)} to {_fmt(bhi)})",
+                t, out, source, f"outside the bounds of {ind.code} ({_fmt(blo)} to {_fmt(bhi)})"
             )
         raw[rows] = num
         if ind.goalposts is not None:
@@ -253,7 +235,7 @@ def _encode_indicator(
             out = ~bad & ((num < lo) | (num > hi))
             problems += _problems(
                 t,
-                rows & out.reindex(t.index, fill_value=False),
+                out,
                 source,
                 f"{ind.code} has no goalposts, so values are scores and must lie within the "
                 f"index scale {_fmt(lo)}–{_fmt(hi)}",
