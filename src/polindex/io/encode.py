@@ -7,7 +7,10 @@ reported together with its file, row and column. If there is any, nothing is com
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from polindex.engine.dataset import Dataset, sort_periods
@@ -18,22 +21,43 @@ from polindex.io.problems import DataError, DataProblem
 TRUE_TOKENS = frozenset({"true", "yes", "1", "y", "t"})
 FALSE_TOKENS = frozenset({"false", "no", "0", "n", "f"})
 
-
-def _problems(
-    table: pd.DataFrame, mask: pd.Series, source: str, reason: str | pd.Series
-) -> list[DataProblem]:
-    """Problems for the rows of ``table`` flagged in ``mask`` (which may cover only some rows)."""
-    mask = mask.reindex(table.index, fill_value=False).astype(bool)
-    bad = table[mask]
-    reasons = reason[mask] if isinstance(reason, pd.Series) else [reason] * len(bad)
-    return [
-        DataProblem(source, int(r), str(c), str(v), str(why))
-        for r, c, v, why in zip(bad["row"], bad["column"], bad["value"], reasons, strict=True)
-    ]
+Positions = npt.NDArray[np.intp]
+Texts = npt.NDArray[np.object_]
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+def _texts(column: pd.Series) -> Texts:
+    return column.astype(str).str.strip().to_numpy(dtype=object)
+
+
+class _Report:
+    """Collects problems for rows of the table, addressed by position."""
+
+    def __init__(self, source: str, rows: npt.NDArray[Any], columns: Texts, values: Texts):
+        self.source, self.rows, self.columns, self.values = source, rows, columns, values
+        self.problems: list[DataProblem] = []
+
+    def add(
+        self,
+        where: Positions,
+        reason: str | Texts,
+        column: str | None = None,
+        values: Texts | None = None,
+    ) -> None:
+        vals = self.values if values is None else values
+        for k, i in enumerate(where):
+            self.problems.append(
+                DataProblem(
+                    self.source,
+                    int(self.rows[i]),
+                    column or str(self.columns[i]),
+                    str(vals[i]),
+                    reason if isinstance(reason, str) else str(reason[k]),
+                )
+            )
 
 
 def encode(
@@ -61,99 +85,83 @@ def encode(
     polindex.io.problems.DataError: 1 problem in the input data; nothing was computed:
       <data> row 1, column 'value': 'c': not an answer option of q1 (options: a, b)
     """
+    if table.empty:
+        raise DataError([DataProblem(source, None, None, None, "the data have no values")])
     indicators = framework.indicators
-    by_code = {ind.code: ind for ind in indicators}
-    problems: list[DataProblem] = []
-    t = table.reset_index(drop=True).copy()
-    t["value"] = t["value"].astype(str).str.strip()
-    t["unit"] = t["unit"].astype(str).str.strip()
-    t["period"] = t["period"].astype(str).str.strip()
-    lower = t["value"].str.lower()
+    i_index = {ind.code: i for i, ind in enumerate(indicators)}
+    unit, period = _texts(table["unit"]), _texts(table["period"])
+    code, value = _texts(table["indicator"]), _texts(table["value"])
+    report = _Report(source, table["row"].to_numpy(), _texts(table["column"]), value)
 
-    for col in ("unit", "period"):
-        empty = t[col] == ""
-        if empty.any():
-            problems += [
-                DataProblem(source, int(r), col, "", f"empty {col}") for r in t.loc[empty, "row"]
-            ]
-    unknown = ~t["indicator"].isin(by_code)
+    for name, col in (("unit", unit), ("period", period)):
+        report.add(np.flatnonzero(col == ""), f"empty {name}", column=name, values=col)
+    ind_pos = pd.Index(list(i_index)).get_indexer(pd.Index(code))
+    unknown = ind_pos < 0
     if unknown.any():
         groups = {n.code for n in framework.nodes}
-        reason = t["indicator"].map(
-            lambda c: (
+        where = np.flatnonzero(unknown)
+        reasons = np.array(
+            [
                 f"{c!r} is a group of the framework; its score is computed, not read"
                 if c in groups
                 else f"unknown indicator {c!r} (not in framework {framework.code!r})"
-            )
+                for c in code[where]
+            ],
+            dtype=object,
         )
-        problems += _problems(
-            t.assign(column="indicator", value=t["indicator"]), unknown, source, reason
-        )
+        report.add(where, reasons, column="indicator", values=code)
 
-    keys = ["unit", "period", "indicator"]
-    dup = t.duplicated(keys, keep=False) & ~unknown
+    keys = pd.DataFrame({"u": unit, "p": period, "i": code})
+    dup = keys.duplicated(keep=False).to_numpy() & ~unknown
     if dup.any():
-        first = t.groupby(keys)["row"].transform("min")
-        later = dup & (t["row"] != first)
-        reason = "duplicate of row " + first.astype(str) + " (same unit, period and indicator)"
-        problems += _problems(t, later, source, reason)
+        first = pd.Series(report.rows).groupby([unit, period, code]).transform("min").to_numpy()
+        later = np.flatnonzero(dup & (report.rows != first))
+        reasons = np.array(
+            [f"duplicate of row {first[i]} (same unit, period and indicator)" for i in later],
+            dtype=object,
+        )
+        report.add(later, reasons)
 
-    is_missing = lower.isin(MISSING_TOKENS)
-    is_na = lower.isin(NOT_APPLICABLE_TOKENS)
-    score = pd.Series(np.nan, index=t.index)
-    raw = pd.Series(np.nan, index=t.index)
-    lo, hi = framework.scale.min, framework.scale.max
-    has_value = ~is_missing & ~is_na & ~unknown
-
+    lower = pd.Series(value).str.lower()
+    is_na = lower.isin(NOT_APPLICABLE_TOKENS).to_numpy()
+    has_value = ~(lower.isin(MISSING_TOKENS).to_numpy() | is_na | unknown)
+    score = np.full(len(value), np.nan)
+    raw = np.full(len(value), np.nan)
+    positions = pd.Series(np.arange(len(value))[has_value]).groupby(code[has_value]).indices
+    offsets = np.flatnonzero(has_value)
     for ind in indicators:
-        rows = (t["indicator"] == ind.code) & has_value
-        if not rows.any():
+        if ind.code not in positions:
             continue
-        vals = t.loc[rows, "value"]
-        if scored:
-            num = pd.to_numeric(vals, errors="coerce")
-            bad = num.isna()
-            problems += _problems(
-                t, bad, source, f"not a number (scores of {ind.code} must be numeric)"
-            )
-            out = (num < lo) | (num > hi)
-            problems += _problems(
-                t, out, source, f"score outside the index scale {_fmt(lo)}–{_fmt(hi)}"
-            )
-            score[rows] = num
-            raw[rows] = num
-            continue
-        problems += _encode_indicator(ind, t, rows, vals, score, raw, source, framework)
+        where = offsets[positions[ind.code]]
+        _encode_indicator(framework, ind, where, value, score, raw, report, scored)
+    if report.problems:
+        raise DataError(report.problems)
 
-    if problems:
-        raise DataError(problems)
-
-    units = sorted(t["unit"].unique())
-    texts = sorted(t["period"].unique())
+    units = sorted(set(unit))
+    texts = sorted(set(period))
     periods = sort_periods(texts)
     position = {str(p): i for i, p in enumerate(periods)}
     numeric = bool(periods) and isinstance(periods[0], int)
-    p_index = {s: position[str(int(s)) if numeric else s] for s in texts}
-    u_index = {u: i for i, u in enumerate(units)}
-    i_index = {ind.code: i for i, ind in enumerate(indicators)}
+    p_of_text = pd.Index(texts).get_indexer
+    p_order = np.array([position[str(int(s)) if numeric else s] for s in texts], dtype=np.intp)
+    ui = pd.Index(units).get_indexer(pd.Index(unit))
+    pi = p_order[p_of_text(pd.Index(period))]
     shape = (len(units), len(periods), len(indicators))
-    ui = t["unit"].map(u_index).to_numpy()
-    pi = t["period"].map(p_index).to_numpy()
     present = np.zeros(shape[:2], dtype=bool)
     present[ui, pi] = True
-    known = ~unknown.to_numpy()
-    ii = t.loc[known, "indicator"].map(i_index).to_numpy()
+    known = ~unknown
     values = np.full(shape, np.nan)
     raws = np.full(shape, np.nan)
     na = np.zeros(shape, dtype=bool)
-    values[ui[known], pi[known], ii] = score[known].to_numpy()
-    raws[ui[known], pi[known], ii] = raw[known].to_numpy()
-    na[ui[known], pi[known], ii] = is_na[known].to_numpy()
+    cell = (ui[known], pi[known], ind_pos[known])
+    values[cell], raws[cell], na[cell] = score[known], raw[known], is_na[known]
 
     if not scored:
-        rule_problems = _apply_rules(framework, t, values, na, ui, pi, i_index, source)
-        if rule_problems:
-            raise DataError(rule_problems)
+        rows_at = np.full(shape, -1, dtype=np.intp)
+        rows_at[cell] = np.flatnonzero(known)
+        _apply_rules(framework, code, value, ui, pi, values, na, rows_at, i_index, report)
+        if report.problems:
+            raise DataError(report.problems)
     values[na] = np.nan
     raws[na] = np.nan
     return Dataset(
@@ -168,138 +176,114 @@ def encode(
 
 
 def _encode_indicator(
-    ind: Indicator,
-    t: pd.DataFrame,
-    rows: pd.Series,
-    vals: pd.Series,
-    score: pd.Series,
-    raw: pd.Series,
-    source: str,
     framework: Framework,
-) -> list[DataProblem]:
-    problems: list[DataProblem] = []
+    ind: Indicator,
+    where: Positions,
+    value: Texts,
+    score: npt.NDArray[np.float64],
+    raw: npt.NDArray[np.float64],
+    report: _Report,
+    scored: bool,
+) -> None:
+    """Score one indicator's cells (positions ``where``) into ``score`` and ``raw``."""
     lo, hi = framework.scale.min, framework.scale.max
-    if ind.type == "categorical":
-        scores = {o.code: o.score for o in ind.options}
-        mapped = vals.map(scores)
-        bad = mapped.isna()
-        codes = ", ".join(o.code for o in ind.options)
-        problems += _problems(
-            t, bad, source, f"not an answer option of {ind.code} (options: {codes})"
-        )
-        score[rows] = mapped
-        raw[rows] = mapped
-    elif ind.type == "boolean":
-        low = vals.str.lower()
-        truth = pd.Series(np.nan, index=vals.index)
-        truth[low.isin(TRUE_TOKENS)] = 1.0
-        truth[low.isin(FALSE_TOKENS)] = 0.0
-        bad = truth.isna()
-        problems += _problems(
-            t, bad, source, f"{ind.code} is yes/no: give true/false, yes/no or 1/0"
-        )
-        ts = ind.true_score if ind.true_score is not None else hi
-        fs = ind.false_score if ind.false_score is not None else lo
-        score[rows] = np.where(truth == 1.0, ts, np.where(truth == 0.0, fs, np.nan))
-        raw[rows] = truth
-    else:
-        num = pd.to_numeric(vals, errors="coerce")
-        bad = num.isna() | ~np.isfinite(num)
-        problems += _problems(t, bad, source, f"not a number ({ind.code} is numeric)")
+    vals = pd.Series(value[where])
+    if scored or ind.type == "numeric":
+        num = pd.to_numeric(vals, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(num)
+        kind = f"scores of {ind.code} must be numeric" if scored else f"{ind.code} is numeric"
+        report.add(where[bad], f"not a number ({kind})")
+        raw[where] = num
+        if scored:
+            out = ~bad & ((num < lo) | (num > hi))
+            report.add(where[out], f"score outside the index scale {_fmt(lo)}–{_fmt(hi)}")
+            score[where] = num
+            return
         if ind.bounds is not None:
             blo, bhi = ind.bounds
             out = ~bad & ((num < blo) | (num > bhi))
-            problems += _problems(
-                t, out, source, f"outside the bounds of {ind.code} ({_fmt(blo)} to {_fmt(bhi)})"
-            )
-        raw[rows] = num
+            report.add(where[out], f"outside the bounds of {ind.code} ({_fmt(blo)} to {_fmt(bhi)})")
         if ind.goalposts is not None:
             g0, g1 = ind.goalposts
-            frac = ((num - g0) / (g1 - g0)).clip(0.0, 1.0)
-            if ind.direction == -1:
-                frac = 1.0 - frac
-            score[rows] = lo + frac * (hi - lo)
-        else:
-            if ind.direction == -1:
-                problems.append(
-                    DataProblem(
-                        source,
-                        None,
-                        None,
-                        None,
-                        f"{ind.code} has direction -1 but no goalposts, so its raw values "
-                        "cannot be scored; add goalposts, or pass values that are already "
-                        "scores (scored)",
-                    )
+            frac = np.clip((num - g0) / (g1 - g0), 0.0, 1.0)
+            score[where] = lo + (1.0 - frac if ind.direction == -1 else frac) * (hi - lo)
+            return
+        if ind.direction == -1:
+            report.problems.append(
+                DataProblem(
+                    report.source,
+                    None,
+                    None,
+                    None,
+                    f"{ind.code} has direction -1 but no goalposts, so its raw values cannot "
+                    "be scored; add goalposts, or pass values that are already scores (scored)",
                 )
-            out = ~bad & ((num < lo) | (num > hi))
-            problems += _problems(
-                t,
-                out,
-                source,
-                f"{ind.code} has no goalposts, so values are scores and must lie within the "
-                f"index scale {_fmt(lo)}–{_fmt(hi)}",
             )
-            score[rows] = num
-    return problems
+        out = ~bad & ((num < lo) | (num > hi))
+        report.add(
+            where[out],
+            f"{ind.code} has no goalposts, so values are scores and must lie within the "
+            f"index scale {_fmt(lo)}–{_fmt(hi)}",
+        )
+        score[where] = num
+    elif ind.type == "categorical":
+        mapped = vals.map({o.code: o.score for o in ind.options}).to_numpy(dtype=np.float64)
+        codes = ", ".join(o.code for o in ind.options)
+        report.add(
+            where[np.isnan(mapped)], f"not an answer option of {ind.code} (options: {codes})"
+        )
+        score[where] = raw[where] = mapped
+    else:  # boolean
+        truth = _truth(vals)
+        report.add(where[np.isnan(truth)], f"{ind.code} is yes/no: give true/false, yes/no or 1/0")
+        ts = ind.true_score if ind.true_score is not None else hi
+        fs = ind.false_score if ind.false_score is not None else lo
+        score[where] = np.where(truth == 1.0, ts, np.where(truth == 0.0, fs, np.nan))
+        raw[where] = truth
+
+
+def _truth(vals: pd.Series) -> npt.NDArray[np.float64]:
+    """1.0 for true-like text, 0.0 for false-like, NaN otherwise."""
+    low = vals.str.lower()
+    return np.where(low.isin(TRUE_TOKENS), 1.0, np.where(low.isin(FALSE_TOKENS), 0.0, np.nan))
 
 
 def _apply_rules(
     framework: Framework,
-    t: pd.DataFrame,
-    values: np.ndarray,
-    na: np.ndarray,
-    ui: np.ndarray,
-    pi: np.ndarray,
+    code: Texts,
+    value: Texts,
+    ui: Positions,
+    pi: Positions,
+    values: npt.NDArray[np.float64],
+    na: npt.NDArray[np.bool_],
+    rows_at: npt.NDArray[np.intp],
     i_index: dict[str, int],
-    source: str,
-) -> list[DataProblem]:
+    report: _Report,
+) -> None:
     """Mark indicators N/A where their applicability rule says so; a value there is an error."""
-    problems: list[DataProblem] = []
     for ind in framework.indicators:
         rule = ind.applicable_if
         if rule is None:
             continue
         target = framework.find(rule.indicator)
-        answers = t[t["indicator"] == rule.indicator]
-        # the rule's indicator answer per row, as text (option code or true/false)
+        answers = np.flatnonzero(code == rule.indicator)
+        texts = value[answers]
         if isinstance(target, Indicator) and target.type == "boolean":
-            low = answers["value"].str.lower()
-            text = pd.Series(
-                np.where(
-                    low.isin(TRUE_TOKENS), "true", np.where(low.isin(FALSE_TOKENS), "false", "")
-                ),
-                index=answers.index,
-            )
-        else:
-            text = answers["value"]
-        applies = text.map(lambda v, rule=rule: v == "" or rule.applies(v))
-        off = answers[~applies.astype(bool) & (text != "")]
-        if off.empty:
+            truth = _truth(pd.Series(texts))
+            texts = np.where(truth == 1.0, "true", np.where(truth == 0.0, "false", ""))
+        off = np.array([t != "" and not rule.applies(t) for t in texts], dtype=bool)
+        if not off.any():
             continue
         k = i_index[ind.code]
-        off_u, off_p = ui[off.index], pi[off.index]
-        given = ~np.isnan(values[off_u, off_p, k])
-        if given.any():
-            mine = t[t["indicator"] == ind.code]
-            lookup = {
-                (u, p): (r, v)
-                for u, p, r, v in zip(
-                    mine["unit"], mine["period"], mine["row"], mine["value"], strict=True
-                )
-            }
-            for (_, arow), g in zip(off.iterrows(), given, strict=True):
-                if g:
-                    row, value = lookup[(arow["unit"], arow["period"])]
-                    problems.append(
-                        DataProblem(
-                            source,
-                            int(row),
-                            "value",
-                            str(value),
-                            f"{ind.code} does not apply where {rule.indicator} is "
-                            f"{arow['value']!r}; leave it empty or write n/a",
-                        )
-                    )
-        na[off_u, off_p, k] = True
-    return problems
+        u, p = ui[answers[off]], pi[answers[off]]
+        given = ~np.isnan(values[u, p, k])
+        reasons = np.array(
+            [
+                f"{ind.code} does not apply where {rule.indicator} is {t!r}; "
+                "leave it empty or write n/a"
+                for t in value[answers[off]][given]
+            ],
+            dtype=object,
+        )
+        report.add(rows_at[u[given], p[given], k], reasons)
+        na[u, p, k] = True

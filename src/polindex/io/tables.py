@@ -61,7 +61,8 @@ def _read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            frame = pd.read_csv(
+            # cells stay text, as written (encode() strips and interprets them)
+            return pd.read_csv(
                 path,
                 dtype=str,
                 keep_default_na=False,
@@ -69,8 +70,6 @@ def _read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
                 sep="\t" if suffix == ".tsv" else ",",
                 encoding="utf-8-sig",
             )
-            stripped: pd.DataFrame = frame.apply(lambda col: col.str.strip())
-            return stripped
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, sheet_name=options.sheet, dtype=object, engine="openpyxl")
             frame.columns = [_cell_text(c) for c in frame.columns]
