@@ -26,17 +26,17 @@ def third_party_file(relative: str) -> Path:
     missing(f"needs the third-party file {relative} ({where})")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def impic_csv() -> Path:
     return third_party_file("impic/impic2016.csv")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def asem_dir() -> Path:
     return third_party_file("asem/asem_iData.csv").parent
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def coinr_reference() -> Path:
     """COINr's reference results: POLINDEX_COINR_REFERENCE, or ../reference/coinr beside the
     data folder (as in this project's shared checkout)."""

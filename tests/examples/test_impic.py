@@ -38,7 +38,7 @@ def test_framework_structure_matches_the_codebook() -> None:
     fw = polindex.load_framework(FRAMEWORK)
     assert fw.polarity == "lower_is_better"
     assert (fw.scale.min, fw.scale.max) == (0.0, 1.0)
-    assert len(fw.indicators) == 65
+    assert len(fw.indicators) == 67  # 11 + 16 + 14 + 13 regulation items, 13 control items
     assert {n.code for n in fw.nodes} == set(PUBLISHED)
     assert [c.code for c in fw.root.children] == ["Reg_A", "Reg_B", "Reg_C", "Reg_D", "Cont"]
 
