@@ -34,7 +34,8 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     sign = -1.0 if higher_is_better else 1.0
     packed = _sort_packed(x, missing, sign)
     if packed is None:  # scores too wide to pack into integers: sort the floats
-        key = np.round(x, RANK_DECIMALS) * sign
+        with np.errstate(over="ignore", invalid="ignore"):
+            key = np.round(x, RANK_DECIMALS) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
         ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)
@@ -47,24 +48,28 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
 def _sort_packed(
     x: FloatArray, missing: npt.NDArray[np.bool_], sign: float
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
-    """Sort each lane by one integer sort: the score rounded to RANK_DECIMALS in the high bits,
-    the unit's position in the low bits. Returns (sorted keys, order), or None when the
-    scores span too wide a range to pack."""
+    """Sort each lane by one integer sort and return (sorted keys, order), or None when the
+    scores span too wide a range to pack.
+
+    Scores rounded to RANK_DECIMALS and shifted to start at 0 are whole numbers below
+    2**(52 - bits); as doubles their bit patterns then sort like the numbers and end in
+    ``bits`` zero bits, which take the unit's position. No float→int conversion is needed.
+    """
     n = x.shape[-1]
-    q = np.multiply(x, sign * 10.0**RANK_DECIMALS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = np.multiply(x, sign * 10.0**RANK_DECIMALS)
     np.rint(q, out=q)
     bits = max(1, int(n - 1).bit_length())
     lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
     hi = float(np.fmax.reduce(q, axis=None)) if q.size else 0.0
     if np.isnan(lo):
         lo = hi = 0.0  # nothing to rank
-    if not np.all(np.isfinite(q) | missing) or hi - lo + n + 1 >= 2.0 ** (62 - bits):
+    if not np.isfinite(hi - lo) or hi - lo + n + 1 >= 2.0 ** (52 - bits):
         return None
     # missing scores sort last, each with a distinct key so that they form no ties
     np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
     q -= lo
-    packed = q.astype(np.int64)
-    packed <<= bits
+    packed = q.view(np.int64)
     packed |= np.arange(n, dtype=np.int64)
     packed.sort(axis=-1)
     order = packed & ((1 << bits) - 1)
@@ -79,6 +84,8 @@ def _min_ranks(sorted_keys: npt.NDArray[Any], order: npt.NDArray[Any]) -> FloatA
     the run's first position ("min"); runs are rare, so only lanes that have one are fixed up.
     """
     n = sorted_keys.shape[-1]
+    if sorted_keys.size == 0:
+        return np.empty(sorted_keys.shape, dtype=np.float64)
     lanes = sorted_keys.reshape(-1, n)
     position = np.broadcast_to(np.arange(1.0, n + 1.0), lanes.shape)
     tied = lanes[:, 1:] == lanes[:, :-1]

@@ -30,7 +30,8 @@ class _Checker:
         self.check_codes()
         for item, _, _ in self.fw.root.walk():
             parts = self.path_of(item)
-            self.check_labels(item.label, (*parts, "label"))
+            if not (item is self.fw.root and item.label == self.fw.name):  # checked as 'name'
+                self.check_labels(item.label, (*parts, "label"))
             self.check_labels(item.description, (*parts, "description"))
             if isinstance(item, Node):
                 self.check_node(item, parts)
@@ -53,9 +54,11 @@ class _Checker:
                 if n > 1:
                     self.add(("levels",), f"duplicate level {key} {value!r}")
         for i, lv in enumerate(fw.levels):
+            # A level that failed to load leaves a gap: its path comes from the loader.
+            parts = self.path_of(lv) or ("levels", i)
             if lv.plural in ("indicators", "children") or lv.code in ("index", "indicator"):
-                self.add(("levels", i), f"{lv.code!r}/{lv.plural!r} is reserved; choose another")
-            self.check_labels(lv.label, ("levels", i, "label"))
+                self.add(parts, f"{lv.code!r}/{lv.plural!r} is reserved; choose another")
+            self.check_labels(lv.label, (*parts, "label"))
         self.check_bands()
 
     def check_bands(self) -> None:
@@ -123,6 +126,7 @@ class _Checker:
             for k, opt in enumerate(ind.options):
                 self.in_scale(opt.score, (*parts, "options", k, "score"), "score")
                 self.check_labels(opt.label, (*parts, "options", k, "label"))
+                self.check_labels(opt.description, (*parts, "options", k, "description"))
         elif ind.options:
             only_for("options", "categorical")
         if ind.type != "numeric":
@@ -158,6 +162,7 @@ class _Checker:
                 if getattr(ind, field) is not None:
                     only_for(field, "boolean")
         if ind.applicable_if is not None:
+            self.check_labels(ind.applicable_if.reason, (*parts, "applicable_if", "reason"))
             self.check_rule(ind, (*parts, "applicable_if"))
 
     def check_rule(self, ind: Indicator, parts: Parts) -> None:

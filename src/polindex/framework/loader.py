@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from polindex.framework.checks import check_framework
 from polindex.framework.models import Framework, Indicator, Level, Node
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.vocabulary import AGGREGATION_METHODS
 from polindex.framework.yamlsource import (
     PathPart,
     YamlDocument,
@@ -30,6 +31,8 @@ LABEL_KEYS = frozenset({"label", "description", "question", "name", "reason"})
 NODE_KEYS = frozenset(Node.model_fields) - {"children", "level"}
 META_KEYS = frozenset(Framework.model_fields) - {"root"}
 DEFAULT_KEYS = ("weight", "aggregation", "min_coverage")
+PLACEHOLDER_CODE = "x-missing-code"
+"""Stands in for an invalid index code (already reported) so the rest can still be checked."""
 
 
 class _Walker:
@@ -45,13 +48,21 @@ class _Walker:
     def problem(self, parts: Parts, message: str) -> None:
         self.problems.append(Problem(format_path(parts), message, self.doc.line(parts)))
 
-    def validation_problems(self, exc: ValidationError, parts: Parts, allowed: set[str]) -> None:
+    def validation_problems(
+        self,
+        exc: ValidationError,
+        parts: Parts,
+        allowed: set[str],
+        model: type[BaseModel] | None = None,
+    ) -> None:
         for err in exc.errors():
             loc = tuple(err["loc"])
             where = (*parts, *loc)
             if err["type"] == "extra_forbidden":
                 key = str(loc[-1])
-                hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+                # A key inside a nested object (an option, a rule) is compared with its own keys.
+                here = allowed if len(loc) == 1 or model is None else _keys_at(model, loc[:-1])
+                hint = difflib.get_close_matches(key, sorted(here - {key}), n=1)
                 tip = f"; did you mean {hint[0]!r}?" if hint else ""
                 self.problem(where, f"unknown key {key!r}{tip}")
                 continue
@@ -79,11 +90,26 @@ class _Walker:
         return value
 
     def validate(self, model: type[BaseModel], raw: dict[str, Any], parts: Parts) -> Any:
+        data = self.labels_to_dicts(raw)
         try:
-            return model.model_validate(self.labels_to_dicts(raw))
+            return model.model_validate(data)
         except ValidationError as exc:
-            self.validation_problems(exc, parts, set(model.model_fields) | self.child_keys())
-            return None
+            # Suggest only keys that may be written here: child lists belong to groups alone,
+            # and the level of a group or indicator is not set by hand.
+            allowed = set(model.model_fields) - {"level"}
+            if model is Node:
+                allowed |= self.child_keys()
+            self.validation_problems(exc, parts, allowed, model)
+            errors = exc.errors()
+        # Keep checking the rest: drop what is faulty (defaults take over) and build the object
+        # from what is left, so that it stays in the tree, its cross-checks still run and no
+        # follow-on problems appear elsewhere (a rule naming it, its parent's weights).
+        while _drop_faulty(data, errors):
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                errors = exc.errors()
+        return None
 
     def child_keys(self) -> set[str]:
         return {"children", "indicators"} | {lv.plural for lv in self.levels}
@@ -106,13 +132,23 @@ class _Walker:
         node_raw = {k: v for k, v in raw.items() if k not in META_KEYS and k != "defaults"}
         for key in list(node_raw):
             if key not in self.child_keys() | {"aggregation", "min_coverage"}:
-                hint = difflib.get_close_matches(str(key), sorted(META_KEYS | self.child_keys()))
+                known = META_KEYS | self.child_keys() | {"defaults", "aggregation", "min_coverage"}
+                hint = difflib.get_close_matches(str(key), sorted(known))
                 tip = f"; did you mean {hint[0]!r}?" if hint else ""
                 self.problem((str(key),), f"unknown key {key!r}{tip}")
                 del node_raw[key]
-        node_raw.setdefault("code", meta.get("code"))
-        node_raw["label"] = meta.get("name")
-        node_raw["description"] = meta.get("description")
+        # The root takes the index's code, name and description; a faulty one is reported once,
+        # by the metadata check below, and a placeholder (or nothing) stands in for it here.
+        for key, meta_key in (("code", "code"), ("label", "name"), ("description", "description")):
+            value = meta.get(meta_key)
+            if value is None:
+                continue
+            try:
+                Node.model_validate(self.labels_to_dicts({"code": "x", key: value}))
+            except ValidationError:
+                value = PLACEHOLDER_CODE if key == "code" else None
+            node_raw[key] = value
+        node_raw.setdefault("code", PLACEHOLDER_CODE)
         root = self.node(
             {k: v for k, v in node_raw.items() if v is not None}, (), depth=0, is_root=True
         )
@@ -122,11 +158,11 @@ class _Walker:
         try:
             return Framework.model_validate(meta)
         except ValidationError as exc:
-            self.validation_problems(exc, (), set(META_KEYS) | self.child_keys())
+            self.validation_problems(exc, (), set(META_KEYS) | self.child_keys(), Framework)
             bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
         # Keep checking the rest: drop the faulty metadata (defaults or placeholders take over).
         meta = {k: v for k, v in meta.items() if k not in bad}
-        meta.setdefault("code", "_")
+        meta.setdefault("code", PLACEHOLDER_CODE)
         meta.setdefault("name", {self.lang: "_"})
         try:
             return Framework.model_validate(meta)
@@ -148,6 +184,7 @@ class _Walker:
                 continue
             level = self.validate(Level, item, ("levels", i))
             if level is not None:
+                self.paths[id(level)] = ("levels", i)
                 out.append(level)
         return tuple(out)
 
@@ -163,7 +200,22 @@ class _Walker:
                     ("defaults", str(key)),
                     f"unknown key {key!r}; defaults can set {', '.join(DEFAULT_KEYS)}",
                 )
-        return {k: v for k, v in raw.items() if k in DEFAULT_KEYS}
+        out = {k: v for k, v in raw.items() if k in DEFAULT_KEYS}
+        # Check the defaults once, here, rather than once for every node that inherits them.
+        try:
+            Node.model_validate({"code": "x", **out})
+        except ValidationError as exc:
+            self.validation_problems(exc, ("defaults",), set(DEFAULT_KEYS))
+            for err in exc.errors():
+                out.pop(str(err["loc"][0]), None)
+        method = out.get("aggregation")
+        if method is not None and method not in AGGREGATION_METHODS:
+            self.problem(
+                ("defaults", "aggregation"),
+                f"unknown method {method!r}; choose one of: {', '.join(AGGREGATION_METHODS)}",
+            )
+            del out["aggregation"]
+        return out
 
     def level_name(self, depth: int) -> str:
         if depth == 0:
@@ -181,16 +233,18 @@ class _Walker:
         fields: dict[str, Any] = {}
         for key, value in raw.items():
             kparts = (*parts, str(key))
-            if key == child_key:
-                children.extend(self.child_list(value, kparts, depth + 1, self.node))
-            elif key == "indicators":
+            if key == "indicators":
                 children.extend(self.child_list(value, kparts, depth + 1, self.indicator))
+            elif key == child_key:
+                children.extend(self.child_list(value, kparts, depth + 1, self.node))
             elif key in self.child_keys():
                 self.problem(
                     kparts,
                     f"groups at depth {depth + 1} are listed under {child_key!r}, "
                     f"not {key!r} (see 'levels')",
                 )
+            elif key == "level":
+                self.problem(kparts, "unknown key 'level'")
             elif key in NODE_KEYS or not is_root:
                 fields[key] = value
         if not children and not any(k in raw for k in self.child_keys()):
@@ -225,6 +279,64 @@ class _Walker:
             return []
         built = [build(item, (*parts, i), depth) for i, item in enumerate(value)]
         return [b for b in built if b is not None]
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
+    """The keys of the object at ``loc`` inside ``model`` (empty if it is not a model)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(str(part))
+        current = _model_in(field.annotation) if field is not None else None
+    if current is None:
+        return set()
+    return {f.alias or name for name, f in current.model_fields.items()}
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a type such as ``tuple[Option, ...]`` or ``Rule | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _drop_faulty(data: dict[str, Any], errors: list[Any]) -> bool:
+    """Remove from ``data`` what each validation error points at; ``False`` if nothing could be.
+
+    An error inside an object of a list (``options[1].score``) removes that object; any other
+    error removes the top-level key. A missing required key, an error about the whole object or
+    a list left empty cannot be repaired this way.
+    """
+    keys: set[str] = set()
+    items: set[tuple[str, int]] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or loc[0] not in data:
+            return False
+        value = data[loc[0]]
+        if (
+            len(loc) > 2
+            and isinstance(loc[1], int)
+            and isinstance(value, list)
+            and 0 <= loc[1] < len(value)
+            and isinstance(value[loc[1]], dict)
+        ):
+            items.add((str(loc[0]), loc[1]))
+        else:
+            keys.add(str(loc[0]))
+    for key, index in sorted(items, reverse=True):
+        if key not in keys:
+            del data[key][index]
+            if not data[key]:
+                return False
+    for key in keys:
+        del data[key]
+    return True
 
 
 def _load(doc: YamlDocument, source: str) -> tuple[Framework | None, list[Problem]]:

@@ -54,6 +54,12 @@ class YamlSyntaxError(ValueError):
         super().__init__(message)
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    mark = exc.problem_mark or exc.context_mark
+    msg = " ".join(x for x in (exc.context, exc.problem) if x)
+    return YamlSyntaxError(f"invalid YAML: {msg}", mark.line + 1 if mark else None)
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse YAML text into plain data and a map from location to line.
 
@@ -68,32 +74,38 @@ def parse_yaml(text: str) -> YamlDocument:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise YamlSyntaxError(f"invalid YAML: {msg}", mark.line + 1 if mark else None) from exc
+        raise _syntax_error(exc) from exc
     doc = YamlDocument(data=None)
     if root is None:
         return doc
     constructor = yaml.SafeLoader("")
+
+    def construct(node: yaml.Node) -> Any:
+        try:
+            return constructor.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag such as `!foo`
+            raise _syntax_error(exc) from exc
 
     def build(node: yaml.Node, parts: tuple[PathPart, ...]) -> Any:
         doc.lines[parts] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = constructor.construct_object(key_node, deep=True)
-                if key == "<<":
-                    raise YamlSyntaxError("YAML merge keys (<<) are not supported", None)
+                line = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlSyntaxError("YAML merge keys (<<) are not supported", line)
+                key = construct(key_node)
+                if isinstance(key, list | dict):
+                    raise YamlSyntaxError("invalid YAML: a key must be a single value", line)
                 if key in out:
                     raise YamlSyntaxError(
-                        f"{format_path((*parts, str(key)))}: key {key!r} appears twice",
-                        key_node.start_mark.line + 1,
+                        f"{format_path((*parts, str(key)))}: key {key!r} appears twice", line
                     )
                 out[key] = build(value_node, (*parts, str(key)))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(v, (*parts, i)) for i, v in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
+        return construct(node)
 
     doc.data = build(root, ())
     return doc

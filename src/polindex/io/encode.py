@@ -268,6 +268,9 @@ def _apply_rules(
         target = framework.find(rule.indicator)
         answers = np.flatnonzero(code == rule.indicator)
         texts = value[answers]
+        # a missing (or N/A) answer to the rule's question leaves the indicator applicable
+        lowered = pd.Series(texts).str.lower()
+        texts = np.where(lowered.isin(MISSING_TOKENS | NOT_APPLICABLE_TOKENS), "", texts)
         if isinstance(target, Indicator) and target.type == "boolean":
             truth = _truth(pd.Series(texts))
             texts = np.where(truth == 1.0, "true", np.where(truth == 0.0, "false", ""))
