@@ -22,39 +22,58 @@ BoolArray = npt.NDArray[np.bool_]
 # status codes per (batch, unit, period, node)
 OK, MISSING, NOT_APPLICABLE = 0, 1, 2
 
-Aggregator = Callable[[FloatArray, BoolArray, FloatArray, IntArray], tuple[FloatArray, FloatArray]]
-"""``f(children, available, weights, starts) -> (score, weight_sum)``.
 
-``children`` has shape (edges, batch, cells), NaN where missing; ``available`` marks the
-values present; ``weights`` broadcasts against ``children``; ``starts`` gives each parent's
-first edge (edges are grouped by parent). Results have shape (parents, batch, cells).
-"""
+@dataclass(frozen=True)
+class ChildValues:
+    """The children of one height's groups, as an aggregation method receives them.
+
+    ``values`` has shape (edges, batch, cells), NaN where missing; edges are grouped by
+    parent, ``starts`` giving each parent's first edge. ``available`` (bool) and
+    ``available_f`` (0.0/1.0) mark the values present; ``count`` is how many children of each
+    parent have a value, shape (parents, batch, cells).
+    """
+
+    values: FloatArray
+    available: BoolArray
+    available_f: FloatArray
+    count: FloatArray
+    starts: IntArray
+
+    def segment_sum(self, x: FloatArray) -> FloatArray:
+        """Sum ``x`` (edges, …) over each parent's children."""
+        out: FloatArray = np.add.reduceat(x, self.starts, axis=0)
+        return out
+
+
+Aggregator = Callable[[ChildValues, FloatArray], tuple[FloatArray, FloatArray]]
+"""``f(children, weights) -> (score, weight_sum)``, both shaped (parents, batch, cells);
+``weights`` broadcasts against ``children.values`` (edges, 1 or batch, 1)."""
 
 
 def weighted_arithmetic(
-    children: FloatArray, available: BoolArray, weights: FloatArray, starts: IntArray
+    children: ChildValues, weights: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Weighted arithmetic mean with weights renormalised over the available children.
 
     Examples
     --------
     >>> x = np.array([10.0, 20.0, np.nan]).reshape(3, 1, 1)   # one parent, three children
-    >>> w = np.array([1.0, 3.0, 5.0]).reshape(3, 1, 1)
-    >>> score, wsum = weighted_arithmetic(x, ~np.isnan(x), w, np.array([0]))
+    >>> avail = ~np.isnan(x)
+    >>> kids = ChildValues(x, avail, avail * 1.0, np.array([[[2.0]]]), np.array([0]))
+    >>> score, wsum = weighted_arithmetic(kids, np.array([1.0, 3.0, 5.0]).reshape(3, 1, 1))
     >>> score.ravel().tolist(), wsum.ravel().tolist()
     ([17.5], [4.0])
     """
-    filled = np.where(available, children, 0.0)
+    filled = np.where(children.available, children.values, 0.0)
     if weights.size == 1 or np.all(weights == weights.flat[0]):
         # equal weights (the common case): plain sums, scaled once
         w0 = float(weights.flat[0])
-        count = np.add.reduceat(available.view(np.int8), starts, axis=0, dtype=np.float64)
-        total = np.add.reduceat(filled, starts, axis=0)
+        total = children.segment_sum(filled)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return total / count, count * w0
-    wsum = np.add.reduceat(np.where(available, weights, 0.0), starts, axis=0)
+            return total / children.count, children.count * w0
+    wsum = children.segment_sum(children.available_f * weights)
     filled *= weights
-    total = np.add.reduceat(filled, starts, axis=0)
+    total = children.segment_sum(filled)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum, wsum
 
@@ -208,10 +227,13 @@ def aggregate(
         sel = block.child_slice if block.child_slice is not None else block.children
         child = scores[sel]
         avail = ~np.isnan(child)
+        avail_f = avail.astype(np.float64)
+        count = np.add.reduceat(avail_f, block.starts, axis=0)
+        used = count.astype(np.int16)
+        kids = ChildValues(child, avail, avail_f, count, block.starts)
         w = block.weights if edge_w is None else edge_w[..., offset : offset + k]
         offset += k
         w = w[:, None, None] if w.ndim == 1 else w.T[:, :, None]
-        used = np.add.reduceat(avail.view(np.int8), block.starts, axis=0, dtype=np.int16)
         if any_na:
             applicable = block.n_children[:, None] - np.add.reduceat(
                 na[sel].view(np.int8), block.starts, axis=0, dtype=np.int16
@@ -220,13 +242,13 @@ def aggregate(
             applicable = np.broadcast_to(block.n_children[:, None], (len(block.parents), cells))
         methods = dict.fromkeys(block.methods)
         if len(methods) == 1:
-            score, wsum = AGGREGATORS[block.methods[0]](child, avail, w, block.starts)
+            score, wsum = AGGREGATORS[block.methods[0]](kids, w)
         else:
             score = np.empty((len(block.parents), batch, cells))
             wsum = np.empty_like(score)
             for method in methods:
                 cols = np.array([m == method for m in block.methods])
-                s_m, w_m = AGGREGATORS[method](child, avail, w, block.starts)
+                s_m, w_m = AGGREGATORS[method](kids, w)
                 score[cols], wsum[cols] = s_m[cols], w_m[cols]
         with np.errstate(invalid="ignore", divide="ignore"):
             short = used < (block.min_coverage[:, None, None] - 1e-12) * applicable[:, None, :]
