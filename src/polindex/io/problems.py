@@ -48,10 +48,11 @@ class DataError(ValueError):
     """
 
     def __init__(self, problems: list[DataProblem]) -> None:
-        self.problems = problems
+        # file-wide problems first, then by row (stable: a row's problems keep their order)
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0))
         n = len(problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in the input data; nothing was computed:"]
-        lines += [f"  {p}" for p in problems[:MAX_SHOWN]]
+        lines += [f"  {p}" for p in self.problems[:MAX_SHOWN]]
         if n > MAX_SHOWN:
             lines.append(f"  … and {n - MAX_SHOWN} more")
         super().__init__("\n".join(lines))
