@@ -202,7 +202,9 @@ def _print_ranking(results: Results, period: str | None, lang: str | None, top: 
     table.add_column("Rank", justify="right")
     table.add_column("Unit")
     table.add_column("Score", justify="right")
-    table.add_column("Band")
+    has_bands = bool(fw.bands)
+    if has_bands:
+        table.add_column("Band")
     has_change = "change" in ranking.columns
     if has_change:
         table.add_column("Change", justify="right")
@@ -213,8 +215,9 @@ def _print_ranking(results: Results, period: str | None, lang: str | None, top: 
             "–" if rank is None or rank is pd.NA else str(rank),
             str(rec["unit"]),
             "missing" if math.isnan(value) else f"{value:.{digits}f}",
-            str(rec["band"]),
         ]
+        if has_bands:
+            cells.append(str(rec["band"]))
         if has_change:
             change = float(rec["change"])
             cells.append("" if math.isnan(change) else f"{change:+.{digits}f}")
@@ -243,6 +246,10 @@ def score(
     ignore_extra_columns: Annotated[
         bool, typer.Option(help="Skip wide-file columns that are not indicators.")
     ] = False,
+    single_period: Annotated[
+        str | None,
+        typer.Option(help="The period of every row, for a file without a period column."),
+    ] = None,
     period: Annotated[
         str | None, typer.Option(help="Period to rank (default: the latest).")
     ] = None,
@@ -260,6 +267,7 @@ def score(
         period_column=period_column,
         column_prefix=column_prefix,
         extra_columns="ignore" if ignore_extra_columns else "error",
+        period=single_period,
     )
     big = data.exists() and data.stat().st_size > LARGE_INPUT_BYTES
     results = _score(framework, data, options, scored, show_progress=big)
