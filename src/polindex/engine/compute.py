@@ -46,7 +46,13 @@ def compute(
         raise ValueError("the data set's indicators are not the framework's, in its order")
     s = structure or Structure.from_framework(framework)
     agg = aggregate(s, dataset.values[None], dataset.not_applicable, weights)
-    for arr in (agg.planes, agg.na_planes, agg.used_planes, agg.applicable_planes):
+    for arr in (
+        agg.planes,
+        agg.na_planes,
+        agg.used_planes,
+        agg.applicable_planes,
+        agg.weight_sum_planes,
+    ):
         arr.setflags(write=False)
     return Results(
         framework=framework,

@@ -70,6 +70,14 @@ class Results:
         planes.setflags(write=False)
         return node_view(planes)
 
+    def _lane_ranks(self, node: int, period: int, batch: int = 0) -> FloatArray:
+        """Ranks of all units for one node and period, without ranking everything else."""
+        if "ranks" in self.__dict__:  # already computed for every node
+            lane: FloatArray = self.ranks[batch, :, period, node]
+            return lane
+        higher = self.framework.polarity == "higher_is_better"
+        return rank_scores(self.aggregation.planes[node, batch, period], higher, axis=-1)
+
     @property
     def scores(self) -> FloatArray:
         """Scores, shape (batch, unit, period, node); NaN where missing or not applicable."""
@@ -123,7 +131,7 @@ class Results:
     ) -> float:
         """One rank (NaN if the score is missing); node defaults to the index."""
         p = self._p(period if period is not None else self.latest_period)
-        return float(self.ranks[batch, self._u(unit), p, self._n(node)])
+        return float(self._lane_ranks(self._n(node), p, batch)[self._u(unit)])
 
     # -- tables ----------------------------------------------------------------------------
     def _band_labels(self, lang: str | None = None) -> np.ndarray:
@@ -215,7 +223,7 @@ class Results:
         band = self.bands[0, order, p, n]
         out = pd.DataFrame(
             {
-                "rank": pd.array(self.ranks[0, order, p, n], dtype="Float64").astype("Int64"),
+                "rank": pd.array(self._lane_ranks(n, p)[order], dtype="Float64").astype("Int64"),
                 "unit": np.array(self.units, dtype=object)[order],
                 "score": self.scores[0, order, p, n],
                 "band": self._band_labels(lang)[band],
@@ -261,7 +269,9 @@ class Results:
         parent_ok = ~np.isnan(self.scores[..., parent])
         with np.errstate(invalid="ignore", divide="ignore"):
             c = np.where(np.isnan(x), 0.0, x) * weight / wsum
-        return np.where(parent_ok, c, np.nan)
+        out: FloatArray = np.where(parent_ok, c, np.nan)
+        out.setflags(write=False)
+        return out
 
     def contributions(self, period: Period | None = None) -> pd.DataFrame:
         """Tidy contributions of every child to its parent: unit, period, parent, child,
