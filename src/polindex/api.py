@@ -15,7 +15,13 @@ from polindex.engine.results import Results
 from polindex.framework.loader import load_framework
 from polindex.framework.models import Framework
 from polindex.io.encode import encode
-from polindex.io.tables import ReadOptions, long_from_frame, long_from_records, read_table
+from polindex.io.tables import (
+    ReadOptions,
+    cell_text,
+    long_from_frame,
+    long_from_records,
+    read_table,
+)
 
 Data = str | Path | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
 
@@ -29,7 +35,7 @@ def read_data(
     if isinstance(data, str | Path):
         return read_table(data, framework, options), str(data)
     if isinstance(data, pd.DataFrame):
-        frame = data.astype(object).map(lambda v: "" if v is None or v != v else str(v))
+        frame = data.astype(object).map(cell_text)
         return long_from_frame(frame, framework, "<data frame>", options), "<data frame>"
     return long_from_records(data), "<records>"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -59,7 +60,7 @@ def compute(
         structure=s,
         dataset=dataset,
         aggregation=agg,
-        spec=dict(spec or {}),
+        spec=MappingProxyType(dict(spec or {})),
         inputs=inputs,
-        stages={"scored": dataset.values[None], "aggregated": agg.scores},
+        stages=MappingProxyType({"scored": dataset.values[None], "aggregated": agg.scores}),
     )

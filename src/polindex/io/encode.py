@@ -134,8 +134,7 @@ def encode(
             continue
         where = offsets[positions[ind.code]]
         _encode_indicator(framework, ind, where, value, score, raw, report, scored)
-    if report.problems:
-        raise DataError(report.problems)
+    # no raise yet: applicability rules are checked too, so every problem is listed at once
 
     units = sorted(set(unit))
     texts = sorted(set(period))
@@ -159,9 +158,9 @@ def encode(
     if not scored:
         rows_at = np.full(shape, -1, dtype=np.intp)
         rows_at[cell] = np.flatnonzero(known)
-        _apply_rules(framework, code, value, ui, pi, values, na, rows_at, i_index, report)
-        if report.problems:
-            raise DataError(report.problems)
+        _apply_rules(framework, code, value, score, (ui, pi), values, na, rows_at, report)
+    if report.problems:
+        raise DataError(report.problems)
     values[na] = np.nan
     raws[na] = np.nan
     return Dataset(
@@ -252,12 +251,11 @@ def _apply_rules(
     framework: Framework,
     code: Texts,
     value: Texts,
-    ui: Positions,
-    pi: Positions,
+    score: npt.NDArray[np.float64],
+    cells: tuple[Positions, Positions],
     values: npt.NDArray[np.float64],
     na: npt.NDArray[np.bool_],
     rows_at: npt.NDArray[np.intp],
-    i_index: dict[str, int],
     report: _Report,
 ) -> None:
     """Mark indicators N/A where their applicability rule says so; a value there is an error."""
@@ -267,18 +265,17 @@ def _apply_rules(
             continue
         target = framework.find(rule.indicator)
         answers = np.flatnonzero(code == rule.indicator)
-        texts = value[answers]
-        # a missing (or N/A) answer to the rule's question leaves the indicator applicable
-        lowered = pd.Series(texts).str.lower()
-        texts = np.where(lowered.isin(MISSING_TOKENS | NOT_APPLICABLE_TOKENS), "", texts)
+        # a missing, N/A or invalid answer to the rule's question (already reported) leaves
+        # the indicator applicable
+        texts = np.where(np.isnan(score[answers]), "", value[answers])
         if isinstance(target, Indicator) and target.type == "boolean":
             truth = _truth(pd.Series(texts))
             texts = np.where(truth == 1.0, "true", np.where(truth == 0.0, "false", ""))
         off = np.array([t != "" and not rule.applies(t) for t in texts], dtype=bool)
         if not off.any():
             continue
-        k = i_index[ind.code]
-        u, p = ui[answers[off]], pi[answers[off]]
+        k = framework.indicators.index(ind)
+        u, p = cells[0][answers[off]], cells[1][answers[off]]
         given = ~np.isnan(values[u, p, k])
         reasons = np.array(
             [

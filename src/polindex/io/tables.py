@@ -9,12 +9,15 @@ them into scores against a framework.
 from __future__ import annotations
 
 import math
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from polindex.framework.models import Framework
 from polindex.io.problems import DataError, DataProblem
@@ -42,13 +45,23 @@ class ReadOptions:
     sheet: str | int = 0
 
 
-def _cell_text(value: Any) -> str:
-    """Spreadsheet cell → text; whole floats lose their ``.0`` (so option code 1 stays "1")."""
+def cell_text(value: Any) -> str:
+    """A cell (from a spreadsheet or a data frame) as text; whole floats lose their ``.0``, so
+    option code 1 stays "1", and missing cells become "".
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (1.0, 2.5, None, float("nan"), True, " a ")]
+    ['1', '2.5', '', '', 'true', 'a']
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float | np.floating):
+        value = float(value)
         if math.isnan(value):
             return ""
         if value.is_integer():
@@ -57,35 +70,50 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
+    """First row → column names, kept exactly (pandas would rename a repeated name ``q1.1``)."""
+    if cells.empty:
+        return pd.DataFrame()
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = pd.Index([str(c) for c in cells.iloc[0]], dtype=object)
+    return frame
+
+
 def _read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        reason = f"unknown file type {suffix!r}; use .csv or .xlsx"
+        raise DataError([DataProblem(str(path), None, None, None, reason)])
     try:
-        if suffix in (".csv", ".txt", ".tsv"):
-            # cells stay text, as written (encode() strips and interprets them)
-            return pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                sep="\t" if suffix == ".tsv" else ",",
-                encoding="utf-8-sig",
-            )
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=options.sheet, dtype=object, engine="openpyxl")
-            frame.columns = [_cell_text(c) for c in frame.columns]
-            return frame.map(_cell_text)
+            cells = pd.read_excel(
+                path, sheet_name=options.sheet, header=None, dtype=object, engine="openpyxl"
+            )
+            return _with_header(cells.map(cell_text))
+        # cells stay text, as written (encode() strips and interprets them)
+        cells = pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            sep="\t" if suffix == ".tsv" else ",",
+            encoding="utf-8-sig",
+        )
+        return _with_header(cells)
     except FileNotFoundError as exc:
         raise DataError([DataProblem(str(path), None, None, None, "file not found")]) from exc
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (
+        ValueError,
+        OSError,
+        KeyError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
         reason = f"cannot read the file: {exc}"
         raise DataError([DataProblem(str(path), None, None, None, reason)]) from exc
-    raise DataError(
-        [
-            DataProblem(
-                str(path), None, None, None, f"unknown file type {suffix!r}; use .csv or .xlsx"
-            )
-        ]
-    )
 
 
 def is_long(columns: Iterable[str]) -> bool:
@@ -217,7 +245,7 @@ def long_from_records(records: Sequence[Sequence[Any]]) -> pd.DataFrame:
     [['A', '2024', '1.5', 1]]
     """
     out = pd.DataFrame(
-        [tuple(_cell_text(v) for v in rec[:4]) for rec in records], columns=list(LONG_COLUMNS)
+        [tuple(cell_text(v) for v in rec[:4]) for rec in records], columns=list(LONG_COLUMNS)
     )
     out["row"] = range(1, len(out) + 1)
     out["column"] = "value"

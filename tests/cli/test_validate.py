@@ -1,0 +1,63 @@
+"""`polindex validate`: ok files say so; broken ones list every problem with path and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from polindex.cli import app
+
+runner = CliRunner()
+
+BROKEN = """\
+code: T
+name: Toy
+indicators:
+  - {code: q1, type: bool}
+  - {code: q2, type: boolean, weigth: 2}
+  - code: q3
+    type: numeric
+    goalposts: [5, 5]
+"""
+
+
+def test_a_valid_framework_is_ok(tiny_yaml: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tiny_yaml)])
+    assert result.exit_code == 0
+    # rich may wrap a long temporary path: compare with whitespace collapsed
+    assert " ".join(result.stdout.split()) == f"{tiny_yaml}: ok — TINY 1.0, 3 groups, 4 indicators"
+
+
+def test_a_broken_framework_lists_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "ok" not in result.stdout
+    assert result.stderr.splitlines() == [
+        f"{path}: 3 problems",
+        f"  {path}:4: indicators[0].type: Input should be 'categorical', 'numeric' or 'boolean' "
+        "(got 'bool')",
+        f"  {path}:5: indicators[1].weigth: unknown key 'weigth'; did you mean 'weight'?",
+        f"  {path}:8: indicators[2].goalposts: the two goalposts must differ",
+    ]
+
+
+def test_several_files_are_each_checked(tiny_yaml: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    absent = tmp_path / "absent.yaml"
+    result = runner.invoke(app, ["validate", str(broken), str(tiny_yaml), str(absent)])
+    assert result.exit_code == 1
+    assert f"{tiny_yaml}: ok" in " ".join(result.stdout.split())
+    assert f"{broken}: 3 problems" in result.stderr
+    assert f"{absent}: cannot read file: No such file or directory" in result.stderr
+
+
+def test_a_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "syntax.yaml"
+    path.write_text("code: T\nname: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}: 1 problem\n  {path}:")

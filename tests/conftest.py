@@ -1,0 +1,100 @@
+"""Shared fixtures: a tiny MIPEX-shaped framework used across engine, io, api and cli tests.
+
+TINY (scale 0–100, MIPEX's six bands, one level ``area``)::
+
+    TINY
+    ├── A (weight 1)   q1 categorical a=100 b=50 c=0 · q2 boolean
+    └── B (weight 2)   q3 numeric, bounds 0–48, goalposts 0→24 reversed
+                       q4 categorical "1"=100 "2"=0, applies only where q2 is true
+
+Compiled node order: q1, q2, q3, q4, A, B, TINY.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import polindex
+from polindex.framework.models import Framework
+
+MIPEX_BANDS = [
+    {"code": "critically_unfavourable", "min": 0, "label": {"en": "Critically unfavourable"}},
+    {"code": "unfavourable", "min": 1, "label": {"en": "Unfavourable"}},
+    {"code": "slightly_unfavourable", "min": 21, "label": {"en": "Slightly unfavourable"}},
+    {"code": "halfway_favourable", "min": 41, "label": {"en": "Halfway favourable"}},
+    {"code": "slightly_favourable", "min": 60, "label": {"en": "Slightly favourable"}},
+    {"code": "favourable", "min": 80, "label": {"en": "Favourable", "fr": "Favorable"}},
+]
+
+TINY: dict[str, Any] = {
+    "code": "TINY",
+    "name": {"en": "Tiny index", "fr": "Indice minuscule"},
+    "languages": ["en", "fr"],
+    "scale": {"min": 0, "max": 100},
+    "bands": MIPEX_BANDS,
+    "levels": ["area"],
+    "areas": [
+        {
+            "code": "A",
+            "label": {"en": "Area alpha", "fr": "Domaine alpha"},
+            "indicators": [
+                {
+                    "code": "q1",
+                    "type": "categorical",
+                    "label": {"en": "Question one", "fr": "Question un"},
+                    "options": [
+                        {"code": "a", "score": 100},
+                        {"code": "b", "score": 50},
+                        {"code": "c", "score": 0},
+                    ],
+                },
+                {"code": "q2", "type": "boolean", "label": {"en": "Question two"}},
+            ],
+        },
+        {
+            "code": "B",
+            "weight": 2,
+            "label": {"en": "Area beta", "fr": "Domaine bêta"},
+            "indicators": [
+                {
+                    "code": "q3",
+                    "type": "numeric",
+                    "bounds": [0, 48],
+                    "goalposts": [0, 24],
+                    "direction": -1,
+                },
+                {
+                    "code": "q4",
+                    "type": "categorical",
+                    "options": [{"code": 1, "score": 100}, {"code": 2, "score": 0}],
+                    "applicable_if": {"indicator": "q2", "in": [True]},
+                },
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def tiny_spec() -> dict[str, Any]:
+    """The TINY framework as a mapping (a fresh copy, safe to modify)."""
+    return copy.deepcopy(TINY)
+
+
+@pytest.fixture
+def tiny_fw() -> Framework:
+    """The TINY framework, loaded."""
+    return polindex.load_framework(copy.deepcopy(TINY))
+
+
+@pytest.fixture
+def tiny_yaml(tmp_path: Path) -> Path:
+    """The TINY framework written as a YAML file."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(TINY, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,88 @@
+"""Ranks (ties "min", NaN unranked, polarity) and bands (boundaries of MIPEX's six bands)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from polindex.engine import band_index, rank_scores
+
+nan = np.nan
+MIPEX_MINIMUMS = np.array([0.0, 1.0, 21.0, 41.0, 60.0, 80.0])
+CRITICALLY, UNFAVOURABLE, SLIGHTLY_UNF, HALFWAY, SLIGHTLY_FAV, FAVOURABLE = range(6)
+
+
+def test_ties_share_the_best_rank_and_the_next_rank_is_skipped() -> None:
+    s = np.array([7.0, 3.0, 7.0, 9.0, 1.0])
+    assert rank_scores(s, axis=0).tolist() == [2.0, 4.0, 2.0, 1.0, 5.0]
+
+
+def test_missing_scores_get_no_rank_and_push_nobody_down() -> None:
+    s = np.array([7.0, nan, 3.0, 9.0, nan])
+    r = rank_scores(s, axis=0)
+    assert r[[0, 2, 3]].tolist() == [2.0, 3.0, 1.0]
+    assert np.isnan(r[[1, 4]]).all()
+
+
+def test_lower_is_better_reverses_the_order() -> None:
+    s = np.array([7.0, 3.0, 7.0, nan, 9.0, 1.0])
+    r = rank_scores(s, higher_is_better=False, axis=0)
+    assert r[[0, 1, 2, 4, 5]].tolist() == [3.0, 2.0, 3.0, 5.0, 1.0]
+    assert np.isnan(r[3])
+
+
+def test_equal_scores_reached_by_different_float_paths_tie() -> None:
+    s = np.array([0.1 + 0.2, 0.3, 0.2])
+    assert rank_scores(s, axis=0).tolist() == [1.0, 1.0, 3.0]
+
+
+def test_all_missing_lane_has_no_ranks() -> None:
+    assert np.isnan(rank_scores(np.array([nan, nan, nan]), axis=0)).all()
+
+
+def test_default_axis_ranks_units_of_batch_unit_period_node_arrays() -> None:
+    # (batch 1, unit 3, period 2, node 1): each period ranked on its own
+    s = np.array([[[[10.0], [5.0]], [[20.0], [5.0]], [[15.0], [nan]]]])
+    r = rank_scores(s)
+    assert r[0, :, 0, 0].tolist() == [3.0, 1.0, 2.0]
+    assert r[0, :2, 1, 0].tolist() == [1.0, 1.0]
+    assert np.isnan(r[0, 2, 1, 0])
+
+
+def test_very_wide_scores_fall_back_to_float_sorting_with_the_same_ranks() -> None:
+    s = np.array([1e300, -1e300, 0.0, 1e300, nan])
+    r = rank_scores(s, axis=0)
+    assert r[:4].tolist() == [1.0, 4.0, 3.0, 1.0]
+    assert np.isnan(r[4])
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0.0, CRITICALLY),
+        (0.5, CRITICALLY),
+        (0.999, CRITICALLY),
+        (1.0, UNFAVOURABLE),
+        (20.99, UNFAVOURABLE),
+        (21.0, SLIGHTLY_UNF),
+        (40.99, SLIGHTLY_UNF),
+        (41.0, HALFWAY),
+        (59.99, HALFWAY),
+        (60.0, SLIGHTLY_FAV),
+        (79.99, SLIGHTLY_FAV),
+        (80.0, FAVOURABLE),
+        (100.0, FAVOURABLE),
+    ],
+)
+def test_mipex_band_boundaries(score: float, band: int) -> None:
+    assert band_index(np.array([score]), MIPEX_MINIMUMS).tolist() == [band]
+
+
+def test_below_every_band_or_missing_is_minus_one() -> None:
+    assert band_index(np.array([-0.5, nan]), MIPEX_MINIMUMS).tolist() == [-1, -1]
+
+
+def test_band_index_keeps_the_shape_of_the_scores() -> None:
+    out = band_index(np.array([[0.5, 50.0], [85.0, 21.0]]), MIPEX_MINIMUMS)
+    assert out.shape == (2, 2)
+    assert out.tolist() == [[CRITICALLY, HALFWAY], [FAVOURABLE, SLIGHTLY_UNF]]

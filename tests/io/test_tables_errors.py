@@ -1,0 +1,114 @@
+"""Problems with a whole file or its header: each reported with the file, row 1 and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from polindex.framework.models import Framework
+from polindex.io import DataError, DataProblem, ReadOptions, read_table
+
+
+def problems_of(path: Path, fw: Framework, options: ReadOptions | None = None) -> list[str]:
+    with pytest.raises(DataError) as info:
+        read_table(path, fw, options)
+    return [str(p) for p in info.value.problems]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_group_column_in_a_wide_file(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,period,q1,A\nX,2024,a,100\n")
+    assert problems_of(path, tiny_fw) == [
+        f"{path} row 1, column 'A': 'A' is a group of the framework (scores are computed, "
+        "not read); use extra_columns='ignore' to skip"
+    ]
+
+
+def test_an_unknown_column_in_a_wide_file(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,period,q1,name\nX,2024,a,Exland\n")
+    assert problems_of(path, tiny_fw) == [
+        f"{path} row 1, column 'name': 'name' is not an indicator of framework 'TINY'; "
+        "use extra_columns='ignore' to skip"
+    ]
+
+
+def test_every_bad_header_column_is_listed(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,period,B,q1,notes\nX,2024,1,a,x\n")
+    found = problems_of(path, tiny_fw)
+    assert len(found) == 2
+    assert found[0].startswith(f"{path} row 1, column 'B': 'B' is a group")
+    assert found[1].startswith(f"{path} row 1, column 'notes': 'notes' is not an indicator")
+
+
+def test_a_long_file_missing_a_column(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,indicator,value\nX,q1,a\n")
+    assert problems_of(path, tiny_fw) == [f"{path} row 1: missing column 'period' (long layout)"]
+
+
+def test_a_wide_file_without_unit_or_period_column(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "country,year,q1\nX,2024,a\n")
+    assert problems_of(path, tiny_fw) == [
+        f"{path} row 1: no unit column 'unit' (use --unit-column to name it)",
+        f"{path} row 1: no period column 'period' (use --period-column to name it)",
+    ]
+
+
+def test_a_wide_file_without_any_indicator_column(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,period,notes\nX,2024,x\n")
+    found = problems_of(path, tiny_fw, ReadOptions(extra_columns="ignore"))
+    assert found == [f"{path} row 1: no column is an indicator of the framework"]
+
+
+def test_a_column_twice_in_the_header(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "d.csv", "unit,period,q1,q1\nX,2024,a,b\n")
+    assert problems_of(path, tiny_fw) == [
+        f"{path} row 1, column 'q1': column appears twice in the header"
+    ]
+
+
+def test_a_column_twice_is_reported_even_when_extra_columns_are_ignored(
+    tmp_path: Path, tiny_fw: Framework
+) -> None:
+    # the second q1 holds data: it must not be silently dropped as an "extra" column
+    path = write(tmp_path, "d.csv", "unit,period,q1,q1\nX,2024,a,b\n")
+    assert problems_of(path, tiny_fw, ReadOptions(extra_columns="ignore")) == [
+        f"{path} row 1, column 'q1': column appears twice in the header"
+    ]
+
+
+def test_an_unknown_file_type(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "data.json", "{}")
+    assert problems_of(path, tiny_fw) == [f"{path}: unknown file type '.json'; use .csv or .xlsx"]
+
+
+def test_a_file_that_does_not_exist(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = tmp_path / "absent.csv"
+    assert problems_of(path, tiny_fw) == [f"{path}: file not found"]
+
+
+def test_an_unreadable_spreadsheet(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = write(tmp_path, "broken.xlsx", "not a zip file")
+    found = problems_of(path, tiny_fw)
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}: cannot read the file: ")
+
+
+def test_data_error_message_counts_and_lists_problems() -> None:
+    err = DataError(
+        [
+            DataProblem("d.csv", 4, "value", "x", "not a number"),
+            DataProblem("d.csv", None, None, None, "whole-file problem"),
+        ]
+    )
+    assert str(err) == (
+        "2 problems in the input data; nothing was computed:\n"
+        "  d.csv: whole-file problem\n"
+        "  d.csv row 4, column 'value': 'x': not a number"
+    )
+    assert isinstance(err, ValueError)
