@@ -220,7 +220,8 @@ def _print_ranking(results: Results, period: str | None, lang: str | None, top: 
             cells.append(str(rec["band"]))
         if has_change:
             change = float(rec["change"])
-            cells.append("" if math.isnan(change) else f"{change:+.{digits}f}")
+            text = "" if math.isnan(change) else f"{change:+.{digits}f}"
+            cells.append(text[1:] if text[1:] == f"{0:.{digits}f}" else text)  # no "-0.000"
         table.add_row(*cells)
     out.print(table)
 
