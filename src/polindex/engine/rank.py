@@ -41,7 +41,7 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
         ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)
     else:
         ranks = _min_ranks(*packed)
-    ranks[missing] = np.nan
+    np.copyto(ranks, np.nan, where=missing)
     return np.moveaxis(ranks, -1, axis)
 
 
@@ -97,7 +97,8 @@ def _min_ranks(sorted_keys: npt.NDArray[Any], order: npt.NDArray[Any]) -> FloatA
         np.maximum.accumulate(first, axis=1, out=first)
         values[with_ties] = first + 1.0
     ranks = np.empty(sorted_keys.shape, dtype=np.float64)
-    flat = order.reshape(-1, n) + (np.arange(lanes.shape[0]) * n)[:, None]
+    flat = order.reshape(-1, n)  # becomes each value's position in the flattened output
+    flat += (np.arange(lanes.shape[0]) * n)[:, None]
     ranks.reshape(-1)[flat.reshape(-1)] = values.reshape(-1)
     return ranks
 
