@@ -115,7 +115,7 @@ def test_ranking_shows_the_change_since_the_previous_period(
     assert result.exit_code == 0
     assert "Change" in result.stdout
     assert "│    2 │ X    │  50.0 │ Halfway favourable │  +50.0 │" in result.stdout
-    assert "│    1 │ Y    │ 100.0 │ Favourable         │   +0.0 │" in result.stdout
+    assert "│    1 │ Y    │ 100.0 │ Favourable         │    0.0 │" in result.stdout  # no sign
     earlier = runner.invoke(app, ["score", str(tiny_yaml), str(path), "--period", "2023"])
     assert "│    2 │ X    │   0.0 │ Critically unfavourable │" in earlier.stdout
     assert "Change" not in earlier.stdout
