@@ -43,9 +43,9 @@ def compute(
     >>> res.score(unit="A"), res.score(unit="B"), res.rank(unit="B")
     (50.0, 40.0, 2.0)
     """
-    if tuple(dataset.indicators) != tuple(i.code for i in framework.indicators):
-        raise ValueError("the data set's indicators are not the framework's, in its order")
     s = structure or Structure.from_framework(framework)
+    if tuple(dataset.indicators) != s.codes[: s.n_indicators]:
+        raise ValueError("the data set's indicators are not the framework's, in its order")
     agg = aggregate(s, dataset.values[None], dataset.not_applicable, weights)
     for arr in (
         agg.planes,
