@@ -33,6 +33,15 @@ def _texts(column: pd.Series) -> Texts:
     return column.astype(str).str.strip().to_numpy(dtype=object)
 
 
+def _period_texts(column: pd.Series) -> Texts:
+    """Periods as text, whole numbers written one way ("2019", "2019.0" and "02019" → "2019")."""
+    texts = column.astype(str).str.strip()
+    whole = texts.str.fullmatch(r"[+-]?\d+(\.0*)?")
+    if whole.any():
+        texts = texts.mask(whole, texts[whole].map(lambda t: str(int(float(t)))))
+    return texts.to_numpy(dtype=object)
+
+
 class _Report:
     """Collects problems for rows of the table, addressed by position."""
 
@@ -89,7 +98,7 @@ def encode(
         raise DataError([DataProblem(source, None, None, None, "the data have no values")])
     indicators = framework.indicators
     i_index = {ind.code: i for i, ind in enumerate(indicators)}
-    unit, period = _texts(table["unit"]), _texts(table["period"])
+    unit, period = _texts(table["unit"]), _period_texts(table["period"])
     code, value = _texts(table["indicator"]), _texts(table["value"])
     report = _Report(source, table["row"].to_numpy(), _texts(table["column"]), value)
 
