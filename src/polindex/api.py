@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ def score(
     *,
     scored: bool = False,
     options: ReadOptions | None = None,
+    on_step: Callable[[str], None] | None = None,
     **read_options: Any,
 ) -> Results:
     """Score an index: every node for every unit and period, with ranks and bands.
@@ -59,6 +60,9 @@ def score(
         unit and period, one column per indicator); CSV or XLSX when a path.
     scored : bool
         Values are already indicator scores on the index scale (e.g. normalised data).
+    on_step : callable, optional
+        Called with a short description as each step starts (reading, checking, scoring),
+        e.g. to drive a progress display.
     **read_options
         Fields of :class:`~polindex.io.ReadOptions` (``unit_column``, ``period_column``,
         ``column_prefix``, ``extra_columns``, ``period``, ``sheet``).
@@ -80,12 +84,16 @@ def score(
     """
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     opts = options or ReadOptions(**read_options)
+    step = on_step or (lambda _: None)
+    step("Reading the data")
     table, source = read_data(fw, data, opts)
     if isinstance(data, Dataset):
         dataset = data
     else:
         assert table is not None
+        step(f"Checking {len(table):,} values")
         dataset = encode(fw, table, source, scored=scored)
+    step("Scoring")
     spec = {
         "engine": f"polindex {__version__}",
         "framework": {"code": fw.code, "version": fw.version},

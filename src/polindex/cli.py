@@ -14,14 +14,11 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.tree import Tree
 
-from polindex import __version__
-from polindex.api import read_data
-from polindex.engine.compute import compute
+from polindex import __version__, api
 from polindex.engine.results import Results
 from polindex.framework.loader import check_framework_text, load_framework
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.problems import FrameworkError
-from polindex.io.encode import encode
 from polindex.io.problems import DataError
 from polindex.io.tables import ReadOptions
 from polindex.io.writers import WRITERS, write_results
@@ -174,19 +171,18 @@ def _score(
     fw = _load(framework)
     with _progress(show_progress) as bar:
         task = bar.add_task(f"Reading {data.name}", total=3)
+        started: list[str] = []
+
+        def step(description: str) -> None:  # a step starts: the previous one is done
+            bar.update(task, completed=len(started), description=description)
+            started.append(description)
+
         try:
-            table, source = read_data(fw, data, options)
-            assert table is not None
-            bar.update(task, advance=1, description=f"Checking {len(table):,} values")
-            dataset = encode(fw, table, source, scored=scored)
+            results = api.score(fw, data, scored=scored, options=options, on_step=step)
         except DataError as exc:
             bar.stop()
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
-        bar.update(task, advance=1, description="Scoring")
-        spec = {"engine": f"polindex {__version__}", "source": source, "scored": scored}
-        results = compute(fw, dataset, spec=spec, inputs=table)
-        bar.update(task, advance=1)
     return results
 
 
