@@ -51,7 +51,8 @@ def test_unknown_option_code_lists_the_options(tmp_path: Path, tiny_fw: Framewor
 def test_option_codes_are_case_sensitive(tmp_path: Path, tiny_fw: Framework) -> None:
     path = long_csv(tmp_path, "X,2024,q1,A")
     assert problems_in(path, tiny_fw) == [
-        f"{path} row 2, column 'value': 'A': not an answer option of q1 (options: a, b, c)"
+        f"{path} row 2, column 'value': 'A': not an answer option of q1 (options: a, b, c); "
+        "codes are case-sensitive: 'a'?"
     ]
 
 

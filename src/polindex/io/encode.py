@@ -237,9 +237,21 @@ def _encode_indicator(
     elif ind.type == "categorical":
         mapped = vals.map({o.code: o.score for o in ind.options}).to_numpy(dtype=np.float64)
         codes = ", ".join(o.code for o in ind.options)
-        report.add(
-            where[np.isnan(mapped)], f"not an answer option of {ind.code} (options: {codes})"
+        folded = {o.code.casefold(): o.code for o in ind.options}
+        bad = np.isnan(mapped)
+        reasons = np.array(
+            [
+                f"not an answer option of {ind.code} (options: {codes})"
+                + (
+                    f"; codes are case-sensitive: {folded[v.casefold()]!r}?"
+                    if v.casefold() in folded
+                    else ""
+                )
+                for v in vals[bad]
+            ],
+            dtype=object,
         )
+        report.add(where[bad], reasons)
         score[where] = raw[where] = mapped
     else:  # boolean
         truth = _truth(vals)
