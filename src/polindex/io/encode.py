@@ -35,11 +35,12 @@ def _texts(column: pd.Series) -> Texts:
 
 def _period_texts(column: pd.Series) -> Texts:
     """Periods as text, whole numbers written one way ("2019", "2019.0" and "02019" → "2019")."""
-    texts = column.astype(str).str.strip()
-    whole = texts.str.fullmatch(r"[+-]?\d+(\.0*)?")
-    if whole.any():
-        texts = texts.mask(whole, texts[whole].map(lambda t: str(int(float(t)))))
-    return texts.to_numpy(dtype=object)
+    codes, spellings = pd.factorize(column.astype(str))  # few distinct periods, many rows
+    canonical = pd.Series(spellings, dtype=object).str.strip()
+    whole = canonical.str.fullmatch(r"[+-]?\d+(\.0*)?")
+    canonical[whole] = canonical[whole].map(lambda t: str(int(float(t))))
+    out: Texts = canonical.to_numpy(dtype=object)[codes]
+    return out
 
 
 class _Report:
