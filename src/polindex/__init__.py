@@ -10,19 +10,25 @@
 
 __version__ = "0.1.0"
 
-from polindex.api import score
+from polindex.api import build, score
 from polindex.engine import Dataset, Results
+from polindex.engine.pipeline import BuildError
 from polindex.framework import Framework, FrameworkError, load_framework
+from polindex.framework.pipeline import Pipeline, load_pipeline
 from polindex.io import DataError, write_results
 
 __all__ = [
+    "BuildError",
     "DataError",
     "Dataset",
     "Framework",
     "FrameworkError",
+    "Pipeline",
     "Results",
     "__version__",
+    "build",
     "load_framework",
+    "load_pipeline",
     "score",
     "write_results",
 ]

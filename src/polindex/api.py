@@ -10,18 +10,24 @@ import pandas as pd
 
 from polindex import __version__
 from polindex.engine.compute import compute
-from polindex.engine.dataset import Dataset
+from polindex.engine.dataset import Dataset, Variables
+from polindex.engine.pipeline import run_pipeline
 from polindex.engine.results import Results
 from polindex.framework.loader import load_framework
 from polindex.framework.models import Framework
+from polindex.framework.pipeline import Pipeline, load_pipeline
+from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.yamlsource import parse_yaml
 from polindex.io.encode import encode
 from polindex.io.tables import (
     ReadOptions,
     cell_text,
     long_from_frame,
     long_from_records,
+    read_frame,
     read_table,
 )
+from polindex.io.variables import align_variables, split_variables
 
 Data = str | Path | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
 
@@ -102,3 +108,104 @@ def score(
         "read_options": dict(vars(opts)),
     }
     return compute(fw, dataset, spec=spec, inputs=table)
+
+
+def build(
+    framework: Framework | str | Path,
+    data: str | Path | pd.DataFrame,
+    *,
+    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    options: ReadOptions | None = None,
+    on_step: Callable[[str], None] | None = None,
+    **read_options: Any,
+) -> Results:
+    """Build an index with its construction pipeline: raw data → … → scores, ranks and bands.
+
+    Parameters
+    ----------
+    framework : Framework or path
+        The index definition; when a path and ``pipeline`` is not given, its ``pipeline:``
+        section is used.
+    data : path or DataFrame
+        Raw indicator values and the pipeline's variables (denominators, groups), long or wide.
+    pipeline : Pipeline, path, mapping or list of steps, optional
+        The construction steps (see :mod:`polindex.framework.pipeline`).
+    **read_options
+        Fields of :class:`~polindex.io.ReadOptions`.
+
+    Returns
+    -------
+    Results
+        With every intermediate data set in ``stages`` and the decisions in ``log``.
+
+    Raises
+    ------
+    FrameworkError, DataError, BuildError
+        Listing every problem; nothing is computed.
+
+    Examples
+    --------
+    >>> import pandas as pd, polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "gdp", "type": "numeric"},
+    ...     {"code": "co2", "type": "numeric", "direction": -1}]})
+    >>> data = pd.DataFrame({"unit": ["A", "B", "C"], "period": [2024] * 3,
+    ...                      "pop": [10, 20, 40], "gdp": [100, 400, 400], "co2": [1, 2, None]})
+    >>> res = polindex.build(fw, data, pipeline={
+    ...     "variables": [{"code": "pop", "role": "denominator"}],
+    ...     "steps": [{"step": "denominate", "by": {"gdp": "pop"}},
+    ...               {"step": "impute", "method": "median"},
+    ...               {"step": "normalise", "method": "minmax", "params": {"low": 0, "high": 100}},
+    ...               {"step": "aggregate"}]})
+    >>> res.stages["denominated"].values[:, 0, 0].tolist(), res.score(unit="B")
+    ([10.0, 20.0, 10.0], 50.0)
+    """
+    step = on_step or (lambda _: None)
+    if isinstance(framework, Framework):
+        fw = framework
+        if pipeline is None:
+            raise FrameworkError(
+                [Problem("pipeline", "no pipeline given (a Framework object has none)")]
+            )
+    else:
+        fw = load_framework(framework)
+    fw_path = framework if not isinstance(framework, Framework) else Path()
+    pipe = (
+        pipeline
+        if isinstance(pipeline, Pipeline)
+        else load_pipeline(pipeline if pipeline is not None else _pipeline_source(fw_path), fw)
+    )
+    opts = options or ReadOptions(**read_options)
+    step("Reading the data")
+    if isinstance(data, pd.DataFrame):
+        frame, source = data.astype(object).map(cell_text), "<data frame>"
+    else:
+        frame, source = read_frame(Path(data), opts), str(data)
+    rest, var_table = split_variables(frame, pipe, source, opts)
+    table = long_from_frame(rest, fw, source, opts)
+    step(f"Checking {len(table):,} values")
+    dataset = encode(fw, table, source, raw_numbers=True)
+    variables = align_variables(var_table, pipe, dataset, source) if pipe.variables else Variables()
+    step("Building")
+    spec = {
+        "engine": f"polindex {__version__}",
+        "framework": {"code": fw.code, "version": fw.version},
+        "source": source,
+        "read_options": dict(vars(opts)),
+    }
+    return run_pipeline(fw, dataset, pipe, variables, spec=spec, inputs=table)
+
+
+def _pipeline_source(framework: str | Path) -> Path:
+    path = Path(framework)
+    doc = parse_yaml(path.read_text(encoding="utf-8"))
+    if not (isinstance(doc.data, dict) and "pipeline" in doc.data):
+        raise FrameworkError(
+            [
+                Problem(
+                    "pipeline", "the framework has no pipeline: section; give one with --pipeline"
+                )
+            ],
+            path,
+        )
+    return path

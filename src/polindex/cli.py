@@ -15,13 +15,15 @@ from rich.table import Table
 from rich.tree import Tree
 
 from polindex import __version__, api
+from polindex.engine.pipeline import BuildError
 from polindex.engine.results import Results
 from polindex.framework.loader import check_framework_text, load_framework
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.problems import FrameworkError
+from polindex.io.coinr import PipelineChoices, import_coinr
 from polindex.io.problems import DataError
 from polindex.io.tables import ReadOptions
-from polindex.io.writers import WRITERS, write_results
+from polindex.io.writers import WRITERS, write_results, write_stages
 
 app = typer.Typer(
     name="polindex",
@@ -277,6 +279,137 @@ def score(
             raise typer.Exit(1) from exc
         n = len(results.table())
         out.print(f"Wrote {n:,} scores to {output}", markup=False, highlight=False)
+
+
+@app.command()
+def build(
+    framework: Annotated[
+        Path, typer.Argument(help="Framework YAML file (with a pipeline: section).")
+    ],
+    data: Annotated[Path, typer.Argument(help="Raw data: CSV or XLSX, long or wide.")],
+    pipeline: Annotated[
+        Path | None,
+        typer.Option(help="Pipeline YAML (default: the framework's pipeline: section)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="An .xlsx file (a sheet per stage) or a folder of CSVs."
+        ),
+    ] = None,
+    unit_column: Annotated[str, typer.Option(help="Column holding the unit codes.")] = "unit",
+    period_column: Annotated[str, typer.Option(help="Column holding the periods.")] = "period",
+    ignore_extra_columns: Annotated[
+        bool, typer.Option(help="Skip wide-file columns that are neither indicators nor variables.")
+    ] = False,
+    single_period: Annotated[
+        str | None,
+        typer.Option(help="The period of every row, for a file without a period column."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Rows of the ranking to print.")] = 20,
+    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+) -> None:
+    """Run the construction pipeline (denominate, impute, screen, treat, normalise, weight,
+    aggregate), print the ranking and write every data set plus the log of screening,
+    imputation and treatment decisions.
+    """
+    options = ReadOptions(
+        unit_column=unit_column,
+        period_column=period_column,
+        extra_columns="ignore" if ignore_extra_columns else "error",
+        period=single_period,
+    )
+    try:
+        results = api.build(framework, data, pipeline=pipeline, options=options)
+    except (FrameworkError, DataError, BuildError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    _print_build_log(results)
+    _print_ranking(results, None, lang, top)
+    if output is not None:
+        try:
+            write_stages(results, output)
+        except (ValueError, OSError) as exc:
+            typer.echo(f"cannot write {output}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        stages = ", ".join(k for k in results.stages if k != "scored")
+        out.print(f"Wrote {stages} and the log to {output}", markup=False, highlight=False)
+
+
+def _print_build_log(results: Results) -> None:
+    log = results.log
+    lines = []
+    if "impute" in log:
+        imp = log["impute"]
+        lines.append(f"Imputed {imp['imputed']} values ({imp['still_missing']} still missing)")
+    if "screen" in log:
+        removed = log["screen"]["removed"]
+        lines.append(
+            f"Screened out {len(removed)} unit(s): {', '.join(removed)}"
+            if removed
+            else "Screening kept every unit"
+        )
+    if "treat" in log:
+        by_status: dict[str, list[str]] = {}
+        for e in log["treat"]:
+            by_status.setdefault(e["status"], []).append(e["indicator"])
+        if not by_status:
+            lines.append("Outlier treatment: every indicator passed")
+        for status, codes in by_status.items():
+            lines.append(f"Outlier treatment, {status}: {len(codes)} ({', '.join(codes)})")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+@app.command("import-coinr")
+def import_coinr_command(
+    idata: Annotated[Path, typer.Argument(help="COINr iData (CSV or XLSX).")],
+    imeta: Annotated[Path, typer.Argument(help="COINr iMeta (CSV or XLSX).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write into.")],
+    level_names: Annotated[
+        str | None,
+        typer.Option(
+            help="Level names from the indicators up, e.g. 'Indicator,Pillar,Sub-index,Index'."
+        ),
+    ] = None,
+    impute: Annotated[
+        str | None, typer.Option(help="Imputation: mean or median ('none' to skip).")
+    ] = "mean",
+    impute_group: Annotated[
+        str | None, typer.Option(help="Impute within this Group column (COINr i_mean_grp).")
+    ] = None,
+    screen: Annotated[
+        float | None,
+        typer.Option(help="Minimum data availability to keep a unit (COINr dat_thresh)."),
+    ] = 2 / 3,
+    winmax: Annotated[
+        int | None,
+        typer.Option(
+            help="Outlier treatment: at most this many Winsorised points (-1: no treatment)."
+        ),
+    ] = 5,
+) -> None:
+    """Turn a COINr iData/iMeta pair into a Polindex framework (with its pipeline), data and
+    unit names. `polindex build OUTPUT/framework.yaml OUTPUT/data.csv` then builds the index.
+    """
+    choices = PipelineChoices(
+        impute=None if impute in (None, "none") else impute,
+        impute_group=impute_group,
+        screen_availability=screen,
+        winmax=None if winmax is not None and winmax < 0 else winmax,
+    )
+    names = [n.strip() for n in level_names.split(",")] if level_names else None
+    try:
+        imported = import_coinr(idata, imeta, level_names=names, choices=choices)
+        paths = imported.write(output)
+        load_framework(paths["framework"])  # what we wrote must load
+    except (DataError, FrameworkError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for note in imported.notes:
+        out.print(f"Note: {note}", markup=False, highlight=False)
+    for what, path in paths.items():
+        out.print(f"Wrote {what}: {path}", markup=False, highlight=False)
 
 
 def _repo_examples() -> Path:

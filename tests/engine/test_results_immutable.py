@@ -40,8 +40,8 @@ def test_dataset_arrays_are_read_only(results: Results, name: str) -> None:
 
 def test_stage_arrays_are_read_only(results: Results) -> None:
     assert set(results.stages) == {"scored", "aggregated"}
-    for arr in results.stages.values():
-        assert not arr.flags.writeable
+    for stage in results.stages.values():
+        assert not stage.values.flags.writeable
 
 
 @pytest.mark.parametrize("name", ["spec", "framework", "dataset", "inputs", "stages"])

@@ -379,17 +379,27 @@ def test_unknown_aggregation_method() -> None:
     assert problems("""\
         code: T
         name: Toy
-        aggregation: geometric
+        aggregation: geometric_mean
         children:
           - code: A
-            aggregation: median
+            aggregation: generalised
             indicators: [{code: q1, type: boolean}]
           - code: B
-            aggregation: arithmetic
+            aggregation: median
             indicators: [{code: q2, type: boolean}]
         """) == [
-        (3, "aggregation", "unknown method 'geometric'; choose one of: arithmetic"),
-        (6, "children[0].aggregation", "unknown method 'median'; choose one of: arithmetic"),
+        (
+            3,
+            "aggregation",
+            "unknown method 'geometric_mean'; choose one of: arithmetic, geometric, harmonic, "
+            "median, copeland",
+        ),
+        (
+            6,
+            "children[0].aggregation",
+            "unknown method 'generalised'; choose one of: arithmetic, geometric, harmonic, "
+            "median, copeland",
+        ),
     ]
 
 

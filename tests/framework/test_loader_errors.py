@@ -357,7 +357,7 @@ def test_faulty_defaults_are_reported_once_where_they_are_written() -> None:
         defaults:
           weight: -1
           min_coverage: 2
-          aggregation: geometric
+          aggregation: geometrical
           method: mean
         children:
           - code: A
@@ -367,7 +367,12 @@ def test_faulty_defaults_are_reported_once_where_they_are_written() -> None:
         """) == [
         (4, "defaults.weight", "Input should be greater than or equal to 0 (got -1)"),
         (5, "defaults.min_coverage", "Input should be less than or equal to 1 (got 2)"),
-        (6, "defaults.aggregation", "unknown method 'geometric'; choose one of: arithmetic"),
+        (
+            6,
+            "defaults.aggregation",
+            "unknown method 'geometrical'; choose one of: arithmetic, geometric, harmonic, median, "
+            "copeland",
+        ),
         (
             7,
             "defaults.method",

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from polindex.engine.structure import FloatArray, IntArray, Structure
-from polindex.framework.vocabulary import AGGREGATION_METHODS
+from polindex.engine.structure import FloatArray, IntArray, Method, Structure
+from polindex.framework.vocabulary import AGGREGATION_PARAMS
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -38,6 +38,13 @@ class ChildValues:
     available_f: FloatArray
     count: FloatArray
     starts: IntArray
+    n_units: int = 1
+
+    @property
+    def n_children(self) -> IntArray:
+        """Number of children of each parent."""
+        out: IntArray = np.diff(np.append(self.starts, len(self.values)))
+        return out
 
     def segment_sum(self, x: FloatArray) -> FloatArray:
         """Sum ``x`` (edges, …) over each parent's children."""
@@ -45,9 +52,9 @@ class ChildValues:
         return out
 
 
-Aggregator = Callable[[ChildValues, FloatArray], tuple[FloatArray, FloatArray]]
-"""``f(children, weights) -> (score, weight_sum)``, both shaped (parents, batch, cells);
-``weights`` broadcasts against ``children.values`` (edges, 1 or batch, 1)."""
+Aggregator = Callable[..., tuple[FloatArray, FloatArray]]
+"""``f(children, weights, **params) -> (score, weight_sum)``, both shaped (parents, batch,
+cells); ``weights`` broadcasts against ``children.values`` (edges, 1 or batch, 1)."""
 
 
 def weighted_arithmetic(
@@ -78,10 +85,261 @@ def weighted_arithmetic(
         return total / wsum, wsum
 
 
-AGGREGATORS: dict[str, Aggregator] = {"arithmetic": weighted_arithmetic}
-"""One implementation per method name a framework may use."""
+def _weight_sum(children: ChildValues, weights: FloatArray) -> FloatArray:
+    return children.segment_sum(children.available_f * weights)
 
-assert set(AGGREGATORS) == set(AGGREGATION_METHODS)
+
+def weighted_geometric(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted geometric mean ``exp(Σ w·log x / Σ w)`` over the available children.
+
+    Values must be positive (see :data:`INVALID`).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 100.0, np.nan]).reshape(3, 1, 1)
+    >>> kids = ChildValues(x, ~np.isnan(x), (~np.isnan(x)) * 1.0, np.array([[[2.0]]]),
+    ...                    np.array([0]))
+    >>> round(weighted_geometric(kids, np.ones((3, 1, 1)))[0].item(), 12)
+    10.0
+    """
+    wsum = _weight_sum(children, weights)
+    with np.errstate(all="ignore"):
+        logs = np.where(children.available, np.log(children.values), 0.0) * weights
+        return np.exp(children.segment_sum(logs) / wsum), wsum
+
+
+def weighted_harmonic(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted harmonic mean ``Σ w / Σ (w / x)`` over the available children (COINr's
+    ``a_hmean``: zeros cannot be aggregated).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 4.0, 4.0]).reshape(3, 1, 1)
+    >>> kids = ChildValues(x, ~np.isnan(x), np.ones((3, 1, 1)), np.array([[[3.0]]]),
+    ...                    np.array([0]))
+    >>> weighted_harmonic(kids, np.ones((3, 1, 1)))[0].item()
+    2.0
+    """
+    wsum = _weight_sum(children, weights)
+    with np.errstate(all="ignore"):
+        inv = np.where(children.available, weights / children.values, 0.0)
+        return wsum / children.segment_sum(inv), wsum
+
+
+def generalised_mean(
+    children: ChildValues, weights: FloatArray, p: float
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted power mean ``(Σ w·x^p / Σ w)^(1/p)`` over the available children.
+
+    p = 1 is the arithmetic mean, p = −1 the harmonic mean, and p = 0 (the limit) the
+    geometric mean. Missing children are dropped and the weights renormalised, as for every
+    other method — COINr's ``a_genmean`` returns NA as soon as one child is missing (see
+    ``docs/coinr-differences.md``).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 7.0, np.nan]).reshape(3, 1, 1)
+    >>> kids = ChildValues(x, ~np.isnan(x), (~np.isnan(x)) * 1.0, np.array([[[2.0]]]),
+    ...                    np.array([0]))
+    >>> generalised_mean(kids, np.ones((3, 1, 1)), p=2)[0].item()
+    5.0
+    """
+    if p == 0:
+        return weighted_geometric(children, weights)
+    wsum = _weight_sum(children, weights)
+    with np.errstate(all="ignore"):
+        powered = np.where(children.available, children.values**p, 0.0) * weights
+        return (children.segment_sum(powered) / wsum) ** (1.0 / p), wsum
+
+
+def weighted_median(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted median of the available children.
+
+    The smallest value at which the cumulative weight (children sorted by value) reaches half
+    of the total; where it reaches exactly half, the mean of that value and the next — so equal
+    weights give the ordinary median (the mean of the two middle values for an even count).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0, 10.0, 20.0]).reshape(4, 1, 1)
+    >>> kids = ChildValues(x, ~np.isnan(x), np.ones((4, 1, 1)), np.array([[[4.0]]]),
+    ...                    np.array([0]))
+    >>> weighted_median(kids, np.ones((4, 1, 1)))[0].item()
+    6.0
+    >>> weighted_median(kids, np.array([1.0, 1.0, 1.0, 5.0]).reshape(4, 1, 1))[0].item()
+    20.0
+    """
+    wsum = _weight_sum(children, weights)
+    starts = children.starts
+    ends = np.append(starts[1:], len(children.values))
+    shape = children.values.shape[1:]
+    w_full = np.broadcast_to(weights, children.values.shape)
+    out = np.empty((len(starts), *np.broadcast_shapes(shape, w_full.shape[1:])))
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        x = children.values[a:b]
+        order = np.argsort(np.where(np.isnan(x), np.inf, x), axis=0, kind="stable")
+        xs = np.take_along_axis(x, order, axis=0)
+        ws = np.take_along_axis(np.where(np.isnan(x), 0.0, w_full[a:b]), order, axis=0)
+        cum = np.cumsum(ws, axis=0)
+        half = cum[-1] / 2
+        tol = 1e-12 * np.maximum(cum[-1], 1.0)
+        first = np.argmax(cum >= half - tol, axis=0)  # first position reaching half
+        at = np.take_along_axis(xs, first[None], axis=0)[0]
+        exact = np.abs(np.take_along_axis(cum, first[None], axis=0)[0] - half) <= tol
+        nxt = np.take_along_axis(xs, np.minimum(first + 1, b - a - 1)[None], axis=0)[0]
+        out[k] = np.where(exact & ~np.isnan(nxt) & (first + 1 < b - a), (at + nxt) / 2, at)
+    return out, wsum
+
+
+def copeland(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """COINr's Copeland outranking score, across the units of each period.
+
+    For units i and j, ``O[i, j]`` is the share of weight (normalised over all the parent's
+    children) of the children where i beats j, plus half of that where they tie; comparisons
+    with a missing value count for neither, and ``O[j, i] = 1 − O[i, j]`` for j > i (COINr's
+    ``outrankMatrix``). A unit scores +1 for every unit it outranks (``O > 0.5``), −1 for
+    every unit that outranks it, and the score is the sum.
+
+    Examples
+    --------
+    >>> # one parent with two children; three units in one period: cells = units
+    >>> x = np.array([[3.0, 2.0, 1.0], [1.0, 2.0, 3.0]])[:, None, :]
+    >>> kids = ChildValues(x, ~np.isnan(x), np.ones_like(x), np.full((1, 1, 3), 2.0),
+    ...                    np.array([0]), n_units=3)
+    >>> copeland(kids, np.ones((2, 1, 1)))[0].ravel().tolist()
+    [0.0, 0.0, 0.0]
+    >>> kids = ChildValues(x[:1], ~np.isnan(x[:1]), np.ones_like(x[:1]), np.ones((1, 1, 3)),
+    ...                    np.array([0]), n_units=3)
+    >>> copeland(kids, np.ones((1, 1, 1)))[0].ravel().tolist()
+    [2.0, 0.0, -2.0]
+    """
+    wsum = _weight_sum(children, weights)
+    n_u = children.n_units
+    vals = children.values
+    n_edges, batch, cells = vals.shape
+    w_full = np.broadcast_to(weights, (n_edges, max(batch, weights.shape[1]), 1))
+    batch = max(batch, w_full.shape[1])
+    x = np.broadcast_to(vals, (n_edges, batch, cells)).reshape(n_edges, batch, -1, n_u)
+    starts = children.starts
+    ends = np.append(starts[1:], n_edges)
+    out = np.empty((len(starts), batch, cells))
+    upper = np.triu(np.ones((n_u, n_u), dtype=bool), 1)
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        w = w_full[a:b, :, 0]  # (children, batch)
+        w = w / w.sum(axis=0, keepdims=True)
+        xi = x[a:b, :, :, :, None]
+        xj = x[a:b, :, :, None, :]
+        wk = w[:, :, None, None, None]
+        o = ((xi > xj) * wk).sum(axis=0) + ((xi == xj) * wk).sum(axis=0) / 2
+        o = np.where(upper, o, 1 - np.swapaxes(o, -1, -2))  # COINr fills i > j as 1 − O[j, i]
+        sign = np.where(o > 0.5, 1.0, np.where(o < 0.5, -1.0, 0.0))
+        sign[..., np.arange(n_u), np.arange(n_u)] = 0.0
+        out[k] = sign.sum(axis=-1).reshape(batch, cells)
+    return out, wsum
+
+
+def _not_positive(x: FloatArray, _: Method) -> BoolArray:
+    out: BoolArray = x <= 0
+    return out
+
+
+def _zero(x: FloatArray, _: Method) -> BoolArray:
+    out: BoolArray = x == 0
+    return out
+
+
+def _power_invalid(x: FloatArray, m: Method) -> BoolArray:
+    p = m.param("p")
+    if p <= 0:
+        return _not_positive(x, m)
+    out: BoolArray = (x < 0) if not float(p).is_integer() else np.zeros(x.shape, dtype=bool)
+    return out
+
+
+@dataclass(frozen=True)
+class AggregationMethod:
+    """One method: its function, which child values it cannot take, and the advice then."""
+
+    function: Aggregator
+    invalid: Callable[[FloatArray, Method], BoolArray] | None = None
+    needs: str = ""
+    fix: str = ""
+
+
+AGGREGATORS: dict[str, AggregationMethod] = {
+    "arithmetic": AggregationMethod(weighted_arithmetic),
+    "geometric": AggregationMethod(
+        weighted_geometric,
+        _not_positive,
+        "positive values",
+        "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
+    ),
+    "harmonic": AggregationMethod(
+        weighted_harmonic,
+        _zero,
+        "non-zero values",
+        "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
+    ),
+    "generalised": AggregationMethod(
+        generalised_mean,
+        _power_invalid,
+        "positive values for p <= 0 and non-negative values for a fractional p",
+        "normalise onto a strictly positive range (e.g. minmax 1–100) or use p >= 1",
+    ),
+    "median": AggregationMethod(weighted_median),
+    "copeland": AggregationMethod(copeland),
+}
+"""One implementation per method name a framework or pipeline may use."""
+
+assert set(AGGREGATORS) == set(AGGREGATION_PARAMS)
+
+
+@dataclass(frozen=True)
+class Offence:
+    """One score an aggregation method could not compute: where, and the children's values."""
+
+    node: str
+    method: str
+    batch: int
+    period: int
+    unit: int
+    children: tuple[str, ...]
+    values: tuple[float, ...]
+
+
+class AggregationError(ValueError):
+    """A method met values it cannot aggregate (a geometric mean of a zero, …).
+
+    ``offences`` lists every one; ``str()`` uses unit and period positions,
+    :meth:`describe` their names.
+    """
+
+    MAX_SHOWN = 20
+
+    def __init__(self, offences: list[Offence], needs: dict[str, str], fixes: dict[str, str]):
+        self.offences, self.needs, self.fixes = offences, needs, fixes
+        super().__init__(self.describe())
+
+    def describe(
+        self, units: tuple[str, ...] | None = None, periods: tuple[Any, ...] | None = None
+    ) -> str:
+        """The message, with unit and period names when given."""
+        n = len(self.offences)
+        lines = [f"{n} score{'s' if n != 1 else ''} cannot be aggregated; nothing was computed:"]
+        for o in self.offences[: self.MAX_SHOWN]:
+            unit = units[o.unit] if units else f"unit #{o.unit}"
+            period = periods[o.period] if periods else f"period #{o.period}"
+            kids = ", ".join(f"{c}={v:.6g}" for c, v in zip(o.children, o.values, strict=True))
+            variant = f", variant {o.batch}" if o.batch else ""
+            lines.append(
+                f"  {o.node} ({o.method}) of {unit}, {period}{variant}: "
+                f"needs {self.needs[o.method]}; children {kids}"
+            )
+        if n > self.MAX_SHOWN:
+            lines.append(f"  … and {n - self.MAX_SHOWN} more")
+        for method, fix in self.fixes.items():
+            lines.append(f"  Fix ({method}): {fix}.")
+        return "\n".join(lines)
 
 
 def node_view(planes: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -222,6 +480,7 @@ def aggregate(
     np.logical_not(na[:n_ind], out=n_app[:n_ind], casting="unsafe")
 
     offset = 0
+    offences: list[Offence] = []
     for block in structure.blocks:
         k = len(block.children)
         sel = block.child_slice if block.child_slice is not None else block.children
@@ -230,7 +489,7 @@ def aggregate(
         avail_f = avail.astype(np.float64)
         count = np.add.reduceat(avail_f, block.starts, axis=0)
         used = count.astype(np.int16)
-        kids = ChildValues(child, avail, avail_f, count, block.starts)
+        kids = ChildValues(child, avail, avail_f, count, block.starts, n_units)
         w = block.weights if edge_w is None else edge_w[..., offset : offset + k]
         offset += k
         w = w[:, None, None] if w.ndim == 1 else w.T[:, :, None]
@@ -241,14 +500,19 @@ def aggregate(
         else:
             applicable = np.broadcast_to(block.n_children[:, None], (len(block.parents), cells))
         methods = dict.fromkeys(block.methods)
+        for method in methods:
+            _check_values(structure, block, method, kids, offences, n_units)
+        if offences:
+            continue
         if len(methods) == 1:
-            score, wsum = AGGREGATORS[block.methods[0]](kids, w)
+            m = block.methods[0]
+            score, wsum = AGGREGATORS[m.name].function(kids, w, **dict(m.params))
         else:
             score = np.empty((len(block.parents), batch, cells))
             wsum = np.empty_like(score)
-            for method in methods:
-                cols = np.array([m == method for m in block.methods])
-                s_m, w_m = AGGREGATORS[method](kids, w)
+            for m in methods:
+                cols = np.array([bm == m for bm in block.methods])
+                s_m, w_m = AGGREGATORS[m.name].function(kids, w, **dict(m.params))
                 score[cols], wsum[cols] = s_m[cols], w_m[cols]
         with np.errstate(invalid="ignore", divide="ignore"):
             short = used < (block.min_coverage[:, None, None] - 1e-12) * applicable[:, None, :]
@@ -259,6 +523,13 @@ def aggregate(
         n_app[block.parents] = applicable
         wsum_all[block.parents] = wsum
 
+    if offences:
+        used_methods = {o.method for o in offences}
+        raise AggregationError(
+            offences,
+            {m: AGGREGATORS[m.split("(")[0]].needs for m in used_methods},
+            {m: AGGREGATORS[m.split("(")[0]].fix for m in sorted(used_methods)},
+        )
     shape = (n, batch, n_periods, n_units)
     return Aggregation(
         planes=scores.reshape(shape),
@@ -267,3 +538,50 @@ def aggregate(
         applicable_planes=n_app.reshape(n, n_periods, n_units),
         weight_sum_planes=wsum_all.reshape(shape),
     )
+
+
+def _check_values(
+    structure: Structure,
+    block: Any,
+    method: Method,
+    kids: ChildValues,
+    offences: list[Offence],
+    n_units: int,
+) -> None:
+    """Record every (parent, batch, cell) whose available children ``method`` cannot take."""
+    spec = AGGREGATORS.get(method.name)
+    if spec is None:
+        raise ValueError(
+            f"unknown aggregation method {method.name!r}; one of: {', '.join(AGGREGATORS)}"
+        )
+    if spec.invalid is None:
+        return
+    parents = np.array([m == method for m in block.methods])
+    with np.errstate(invalid="ignore"):
+        bad = spec.invalid(kids.values, method) & kids.available
+    bad &= parents[block.local][:, None, None]
+    if not bad.any():
+        return
+    edges, batches, cells = np.nonzero(bad)
+    seen: set[tuple[int, int, int]] = set()
+    for e, b, c in zip(edges, batches, cells, strict=True):
+        k = int(block.local[e])
+        key = (k, int(b), int(c))
+        if key in seen:
+            continue
+        seen.add(key)
+        lo = int(block.starts[k])
+        hi = lo + int(block.n_children[k])
+        kid_idx = block.children[lo:hi]
+        vals = kids.values[lo:hi, min(int(b), kids.values.shape[1] - 1), int(c)]
+        offences.append(
+            Offence(
+                node=structure.codes[block.parents[k]],
+                method=str(method),
+                batch=int(b),
+                period=int(c) // n_units,
+                unit=int(c) % n_units,
+                children=tuple(structure.codes[i] for i in kid_idx),
+                values=tuple(float(v) for v in vals),
+            )
+        )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from polindex.engine.aggregate import aggregate
 from polindex.engine.dataset import Dataset
-from polindex.engine.results import Results
+from polindex.engine.results import Results, Stage
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
 
@@ -23,10 +23,15 @@ def compute(
     structure: Structure | None = None,
     spec: Mapping[str, Any] | None = None,
     inputs: pd.DataFrame | None = None,
+    stages: Mapping[str, Stage] | None = None,
+    log: Mapping[str, Any] | None = None,
 ) -> Results:
     """Score every node for every unit and period of ``dataset``.
 
     Ranks and bands are derived from the scores on first use (see :class:`Results`).
+
+    ``stages`` (earlier data sets of a build) and ``log`` (its decisions) are kept in the
+    results beside the ``scored`` and ``aggregated`` stages.
 
     ``weights`` (edges,) or (batch, edges) replace the framework's weights (see
     :func:`~polindex.engine.aggregate.aggregate`); ranks are per batch, period and node.
@@ -55,6 +60,12 @@ def compute(
         agg.weight_sum_planes,
     ):
         arr.setflags(write=False)
+    own = {
+        "scored": Stage(
+            "scored", dataset.units, dataset.periods, dataset.indicators, dataset.values
+        ),
+        "aggregated": Stage("aggregated", dataset.units, dataset.periods, s.codes, agg.scores[0]),
+    }
     return Results(
         framework=framework,
         structure=s,
@@ -62,5 +73,6 @@ def compute(
         aggregation=agg,
         spec=MappingProxyType(dict(spec or {})),
         inputs=inputs,
-        stages=MappingProxyType({"scored": dataset.values[None], "aggregated": agg.scores}),
+        stages=MappingProxyType({**(stages or {}), **own}),
+        log=MappingProxyType(dict(log or {})),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -95,3 +97,15 @@ class Dataset:
             not_applicable=na,
             present=np.ones(vals.shape[:2], dtype=bool),
         )
+
+
+@dataclass(frozen=True)
+class Variables:
+    """Columns of the data that are not indicators, aligned with a data set's units and periods.
+
+    ``numbers`` (denominators) are float arrays (unit, period), NaN where missing; ``labels``
+    (groups) are object arrays (unit, period) of text, ``""`` where missing.
+    """
+
+    numbers: Mapping[str, FloatArray] = field(default_factory=dict)
+    labels: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)

@@ -21,6 +21,46 @@ STATUS_NAMES = {OK: "ok", MISSING: "missing", NOT_APPLICABLE: "not applicable"}
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One intermediate data set of a build (``raw``, ``imputed``, ``normalised``, …).
+
+    ``values`` has shape (unit, period, code) and is read-only; ``codes`` are indicators (or,
+    for ``aggregated``, every node). Units are those present at that stage (screening removes
+    some).
+    """
+
+    name: str
+    units: tuple[str, ...]
+    periods: tuple[Period, ...]
+    codes: tuple[str, ...]
+    values: FloatArray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        shape = (len(self.units), len(self.periods), len(self.codes))
+        if self.values.shape != shape:
+            raise ValueError(f"stage {self.name!r}: values {self.values.shape}, expected {shape}")
+        if self.values.flags.writeable:
+            frozen = self.values.copy()
+            frozen.setflags(write=False)
+            object.__setattr__(self, "values", frozen)
+
+    def frame(self) -> pd.DataFrame:
+        """The wide table: one row per unit and period, one column per code.
+
+        Examples
+        --------
+        >>> st = Stage("raw", ("A", "B"), (2024,), ("q1",), np.array([[[1.5]], [[np.nan]]]))
+        >>> st.frame().to_dict("records")
+        [{'unit': 'A', 'period': 2024, 'q1': 1.5}, {'unit': 'B', 'period': 2024, 'q1': nan}]
+        """
+        n_u, n_p, n_c = self.values.shape
+        out = pd.DataFrame(self.values.reshape(n_u * n_p, n_c), columns=list(self.codes))
+        out.insert(0, "period", np.tile(np.array(self.periods, dtype=object), n_u))
+        out.insert(0, "unit", np.repeat(np.array(self.units, dtype=object), n_p))
+        return out
+
+
+@dataclass(frozen=True)
 class Results:
     """An immutable value holding every score of an index and how it came about.
 
@@ -46,7 +86,8 @@ class Results:
     aggregation: Aggregation
     spec: Mapping[str, Any] = field(default_factory=dict)
     inputs: pd.DataFrame | None = field(default=None, repr=False)
-    stages: Mapping[str, FloatArray] = field(default_factory=dict, repr=False)
+    stages: Mapping[str, Stage] = field(default_factory=dict, repr=False)
+    log: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     # -- basic accessors -------------------------------------------------------------------
     @cached_property

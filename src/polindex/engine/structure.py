@@ -8,8 +8,10 @@ a height is one matrix product over every unit, period and replication at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +20,36 @@ from polindex.framework.models import Framework, Indicator, Node
 
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Method:
+    """An aggregation method and its parameters (hashable, so groups can share one call).
+
+    Examples
+    --------
+    >>> Method.of("generalised", p=2).param("p"), Method.of("arithmetic").name
+    (2.0, 'arithmetic')
+    """
+
+    name: str
+    params: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, **params: Any) -> Method:
+        return cls(name, tuple(sorted((k, float(v)) for k, v in params.items())))
+
+    def param(self, key: str, default: float | None = None) -> float:
+        for k, v in self.params:
+            if k == key:
+                return v
+        if default is None:
+            raise KeyError(f"aggregation method {self.name!r} needs parameter {key!r}")
+        return default
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params)
+        return f"{self.name}({args})" if args else self.name
 
 
 @dataclass(frozen=True)
@@ -33,7 +65,7 @@ class HeightBlock:
     children: IntArray
     starts: IntArray
     weights: FloatArray
-    methods: tuple[str, ...]
+    methods: tuple[Method, ...]
     min_coverage: FloatArray
 
     @cached_property
@@ -102,6 +134,29 @@ class Structure:
             np.concatenate([b.weights for b in self.blocks]),
         )
 
+    def with_methods(self, methods: Mapping[str, Method]) -> Structure:
+        """A copy in which the groups named in ``methods`` (by code) use those methods.
+
+        Examples
+        --------
+        >>> from polindex.framework import load_framework
+        >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
+        ...     {"code": "q1", "type": "boolean"}, {"code": "q2", "type": "boolean"}]})
+        >>> s = Structure.from_framework(fw).with_methods({"T": Method.of("geometric")})
+        >>> str(s.blocks[0].methods[0])
+        'geometric'
+        """
+        unknown = [c for c in methods if c not in self.index or self.index[c] < self.n_indicators]
+        if unknown:
+            raise KeyError(f"not groups of the tree: {', '.join(unknown)}")
+        blocks = []
+        for b in self.blocks:
+            new = tuple(
+                methods.get(self.codes[p], m) for p, m in zip(b.parents, b.methods, strict=True)
+            )
+            blocks.append(replace(b, methods=new) if new != b.methods else b)
+        return replace(self, blocks=tuple(blocks))
+
     def children_of(self, code: str) -> list[str]:
         """Codes of the direct children of ``code`` (indicators first, then groups)."""
         i = self.index[code]
@@ -142,7 +197,7 @@ class Structure:
                     children=children,
                     starts=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp),
                     weights=weight[children],
-                    methods=tuple(n.aggregation for n in nodes if isinstance(n, Node)),
+                    methods=tuple(Method.of(n.aggregation) for n in nodes if isinstance(n, Node)),
                     min_coverage=np.array(
                         [n.min_coverage for n in nodes if isinstance(n, Node)], dtype=np.float64
                     ),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from polindex.framework.checks import check_framework
 from polindex.framework.models import Framework, Indicator, Level, Node
+from polindex.framework.pipeline import load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import AGGREGATION_METHODS
 from polindex.framework.yamlsource import (
@@ -126,8 +127,9 @@ class _Walker:
         self.levels = self.read_levels(raw.get("levels"))
         self.defaults = self.read_defaults(raw.get("defaults"))
 
-        # Top-level keys starting with "x-" are free for the author (e.g. YAML anchors).
-        raw = {k: v for k, v in raw.items() if not str(k).startswith("x-")}
+        # Top-level keys starting with "x-" are free for the author (e.g. YAML anchors); the
+        # construction pipeline is checked on its own (see _load).
+        raw = {k: v for k, v in raw.items() if not str(k).startswith("x-") and k != "pipeline"}
         meta = {k: v for k, v in raw.items() if k in META_KEYS}
         node_raw = {k: v for k, v in raw.items() if k not in META_KEYS and k != "defaults"}
         for key in list(node_raw):
@@ -345,7 +347,32 @@ def _load(doc: YamlDocument, source: str) -> tuple[Framework | None, list[Proble
     problems = walker.problems
     if fw is not None:
         problems += check_framework(fw, lambda obj: walker.paths.get(id(obj), ()), doc.line)
+    if isinstance(doc.data, dict) and "pipeline" in doc.data:
+        try:
+            load_pipeline(doc.data, fw if not problems else None)
+        except FrameworkError as exc:
+            problems += _relocated(exc.problems, doc)
     return (fw if not problems else None), problems
+
+
+def _relocated(problems: list[Problem], doc: YamlDocument) -> list[Problem]:
+    """Pipeline problems carry paths from the document root; give them the document's lines."""
+    out = []
+    for p in problems:
+        out.append(
+            p if p.line is not None else Problem(p.path, p.message, doc.line(_parts(p.path)))
+        )
+    return out
+
+
+def _parts(path: str) -> tuple[PathPart, ...]:
+    parts: list[PathPart] = []
+    for chunk in path.replace("[", ".[").split("."):
+        if chunk.startswith("[") and chunk.endswith("]"):
+            parts.append(int(chunk[1:-1]))
+        elif chunk:
+            parts.append(chunk)
+    return tuple(parts)
 
 
 def check_framework_text(text: str, source: str = "<framework>") -> list[Problem]:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-AGGREGATION_METHODS: tuple[str, ...] = ("arithmetic",)
-"""Aggregation methods a node may name (``aggregation: arithmetic``)."""
+AGGREGATION_PARAMS: dict[str, tuple[str, ...]] = {
+    "arithmetic": (),
+    "geometric": (),
+    "harmonic": (),
+    "generalised": ("p",),
+    "median": (),
+    "copeland": (),
+}
+"""Every aggregation method and the parameters it needs (set in a pipeline's aggregate step)."""
+
+AGGREGATION_METHODS: tuple[str, ...] = tuple(m for m, p in AGGREGATION_PARAMS.items() if not p)
+"""Aggregation methods a node may name in the framework (``aggregation: geometric``); methods
+with parameters (``generalised``) are chosen in the pipeline's aggregate step."""
 
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "nan", "null", "none", "."})
 """Cell texts read as *missing* (no data), compared case-insensitively."""

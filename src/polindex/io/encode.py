@@ -71,9 +71,18 @@ class _Report:
 
 
 def encode(
-    framework: Framework, table: pd.DataFrame, source: str = "<data>", scored: bool = False
+    framework: Framework,
+    table: pd.DataFrame,
+    source: str = "<data>",
+    scored: bool = False,
+    *,
+    raw_numbers: bool = False,
 ) -> Dataset:
     """Validate ``table`` (see :func:`polindex.io.tables.read_table`) and build the data set.
+
+    With ``raw_numbers=True`` (input to a construction pipeline, which normalises later)
+    numeric values are only checked to be numbers within the indicator's ``bounds``; they are
+    not scaled, and need not lie on the index scale.
 
     With ``scored=True`` every value is taken to be an indicator score already on the index
     scale (as in published item scores or normalised data), whatever the indicator's type.
@@ -143,7 +152,7 @@ def encode(
         if ind.code not in positions:
             continue
         where = offsets[positions[ind.code]]
-        _encode_indicator(framework, ind, where, value, score, raw, report, scored)
+        _encode_indicator(framework, ind, where, value, score, raw, report, scored, raw_numbers)
     # no raise yet: applicability rules are checked too, so every problem is listed at once
 
     units = sorted(set(unit))
@@ -193,6 +202,7 @@ def _encode_indicator(
     raw: npt.NDArray[np.float64],
     report: _Report,
     scored: bool,
+    raw_numbers: bool = False,
 ) -> None:
     """Score one indicator's cells (positions ``where``) into ``score`` and ``raw``."""
     lo, hi = framework.scale.min, framework.scale.max
@@ -212,6 +222,9 @@ def _encode_indicator(
             blo, bhi = ind.bounds
             out = ~bad & ((num < blo) | (num > bhi))
             report.add(where[out], f"outside the bounds of {ind.code} ({_fmt(blo)} to {_fmt(bhi)})")
+        if raw_numbers:  # a construction pipeline scales them later
+            score[where] = num
+            return
         if ind.goalposts is not None:
             g0, g1 = ind.goalposts
             frac = np.clip((num - g0) / (g1 - g0), 0.0, 1.0)

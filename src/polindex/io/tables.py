@@ -79,7 +79,8 @@ def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
+def read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
+    """Read a CSV or XLSX file into a frame of text cells with the header kept exactly."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         reason = f"unknown file type {suffix!r}; use .csv or .xlsx"
@@ -231,7 +232,7 @@ def read_table(
     """
     p = Path(path)
     opts = options or ReadOptions()
-    return long_from_frame(_read_frame(p, opts), framework, str(p), opts)
+    return long_from_frame(read_frame(p, opts), framework, str(p), opts)
 
 
 def long_from_records(records: Sequence[Sequence[Any]]) -> pd.DataFrame:

@@ -93,3 +93,81 @@ def write_results(results: Results, path: str | Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return p
+
+
+def log_tables(results: Results) -> dict[str, pd.DataFrame]:
+    """The build log as tables: screening, treatment, imputation and weights (those that ran)."""
+    log = results.log
+    out: dict[str, pd.DataFrame] = {}
+    if "screen" in log:
+        s = log["screen"]
+        out["screening"] = pd.DataFrame(
+            {
+                "unit": s["units"],
+                "availability": s["availability"],
+                "nonzero": s["nonzero"],
+                "kept": s["kept"],
+                "reason": s["reason"],
+            }
+        )
+    if "treat" in log:
+        rows = [
+            {**{k: v for k, v in e.items() if k != "units"}, "units": " ".join(e["units"])}
+            for e in log["treat"]
+        ]
+        cols = [
+            "indicator",
+            "period",
+            "status",
+            "n_winsorised",
+            "skew_before",
+            "kurtosis_before",
+            "skew_after",
+            "kurtosis_after",
+            "units",
+        ]
+        out["treatment"] = pd.DataFrame(rows, columns=cols)
+    if "impute" in log:
+        out["imputation"] = pd.DataFrame(
+            log["impute"]["cells"], columns=["unit", "period", "indicator"]
+        )
+    if "weights" in log:
+        w = log["weights"]["weights"]
+        out["weights"] = pd.DataFrame({"code": list(w), "weight": list(w.values())})
+    return out
+
+
+def write_stages(results: Results, path: str | Path) -> Path:
+    """Write every data set of a build and its log.
+
+    An ``.xlsx`` path gets one sheet per stage (``raw``, ``denominated``, …, ``aggregated``),
+    the tidy ``scores`` table and one sheet per log table; any other path is a folder that gets
+    one CSV per stage and per log table. Files are written beside their destination and moved
+    into place.
+    """
+    p = Path(path)
+    sheets: dict[str, pd.DataFrame] = {
+        name: stage.frame() for name, stage in results.stages.items() if name != "scored"
+    }
+    sheets["scores"] = results.table()
+    sheets.update(log_tables(results))
+    if p.suffix.lower() == ".xlsx":
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f".{p.name}.tmp.xlsx")
+        try:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                for name, frame in sheets.items():
+                    frame.to_excel(xl, sheet_name=name[:31], index=False)
+            tmp.replace(p)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return p
+    if p.suffix:
+        raise ValueError(f"cannot write {p.name!r}: give an .xlsx file or a folder for CSV files")
+    p.mkdir(parents=True, exist_ok=True)
+    for name, frame in sheets.items():
+        target = p / f"{name}.csv"
+        tmp = target.with_name(f".{target.name}.tmp")
+        frame.to_csv(tmp, index=False, float_format="%.17g")
+        tmp.replace(target)
+    return p

@@ -1,0 +1,468 @@
+"""Run a construction :class:`~polindex.framework.pipeline.Pipeline` on a data set.
+
+Each step is a call to a small pure function (:mod:`~polindex.engine.denominate`,
+:mod:`~polindex.engine.screen`, :mod:`~polindex.engine.impute`, :mod:`~polindex.engine.treat`,
+:mod:`~polindex.engine.normalise`, :mod:`~polindex.engine.weights`,
+:mod:`~polindex.engine.aggregate`). Work arrays are indicator-major, ``(indicator, period,
+unit)``; indicators sharing the same settings are processed together in one call. The
+:class:`~polindex.engine.results.Results` keep every intermediate data set and a log of the
+decisions (units screened out, points Winsorised, values imputed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from polindex.engine.compute import compute
+from polindex.engine.dataset import Dataset, Period, Variables
+from polindex.engine.denominate import denominate
+from polindex.engine.impute import impute
+from polindex.engine.normalise import NORMALISERS, normalise
+from polindex.engine.results import Results, Stage
+from polindex.engine.screen import screen
+from polindex.engine.structure import FloatArray, Method, Structure
+from polindex.engine.treat import treat_outliers
+from polindex.engine.weights import balance_weights, pca_weights, weights_from_mapping
+from polindex.framework.models import Framework, Indicator, Node
+from polindex.framework.pipeline import (
+    STAGE_OF_STEP,
+    AggregateStep,
+    DenominateStep,
+    ImputeStep,
+    NormaliseStep,
+    Pipeline,
+    ScreenStep,
+    TreatStep,
+    WeightsStep,
+)
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+class BuildError(ValueError):
+    """A pipeline could not run on these data; every problem is listed, nothing is returned."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        n = len(problems)
+        head = f"{n} problem{'s' if n != 1 else ''} building the index; nothing was computed:"
+        super().__init__("\n  ".join([head, *problems]))
+
+
+# -- settings per indicator -------------------------------------------------------------------
+
+
+def _ancestry(fw: Framework) -> dict[str, list[str]]:
+    """For each indicator, the codes from the root down to itself."""
+    paths: dict[str, list[str]] = {}
+    stack: list[tuple[Node | Indicator, list[str]]] = [(fw.root, [fw.root.code])]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, Indicator):
+            paths[item.code] = path
+        else:
+            stack.extend((c, [*path, c.code]) for c in item.children)
+    return paths
+
+
+def indicator_settings(
+    fw: Framework, base: Mapping[str, Any], overrides: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each indicator's settings: ``base`` updated by the overrides of its ancestors, nearest last.
+
+    A ``params`` mapping is merged key by key unless the override changes the method.
+
+    Examples
+    --------
+    >>> from polindex.framework import load_framework
+    >>> fw = load_framework({"code": "T", "name": "T", "children": [
+    ...     {"code": "A", "indicators": [{"code": "q1", "type": "numeric"},
+    ...                                  {"code": "q2", "type": "numeric"}]}]})
+    >>> s = indicator_settings(fw, {"method": "minmax", "params": {"low": 0, "high": 100}},
+    ...                        {"A": {"params": {"high": 10}}, "q2": {"method": "rank"}})
+    >>> s[0], s[1]
+    ({'method': 'minmax', 'params': {'low': 0, 'high': 10}}, {'method': 'rank', 'params': {}})
+    """
+    paths = _ancestry(fw)
+    out = []
+    for ind in fw.indicators:
+        merged: dict[str, Any] = {
+            k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()
+        }
+        for code in paths[ind.code]:
+            over = overrides.get(code)
+            if not over:
+                continue
+            if "method" in over and over["method"] != merged.get("method"):
+                merged["params"] = {}
+            for key, value in over.items():
+                if key == "params" and isinstance(value, Mapping):
+                    merged["params"] = {**merged.get("params", {}), **value}
+                else:
+                    merged[key] = value
+        out.append(merged)
+    return out
+
+
+def _batches(
+    settings: list[dict[str, Any]], rows: list[int]
+) -> list[tuple[dict[str, Any], list[int]]]:
+    """Group row positions by identical settings (one function call per group)."""
+    groups: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    for r in rows:
+        key = repr(sorted(settings[r].items()))
+        groups.setdefault(key, (settings[r], []))[1].append(r)
+    return list(groups.values())
+
+
+# -- the runner ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    fw: Framework
+    units: list[str]
+    periods: tuple[Period, ...]
+    x: FloatArray  # (indicator, period, unit)
+    na: BoolArray  # (indicator, period, unit)
+    present: BoolArray  # (unit, period)
+    variables: Variables
+    stages: dict[str, Stage] = field(default_factory=dict)
+    log: dict[str, Any] = field(default_factory=dict)
+    weights: FloatArray | None = None
+
+    def record(self, name: str) -> None:
+        values = np.ascontiguousarray(self.x.transpose(2, 1, 0))
+        codes = tuple(i.code for i in self.fw.indicators)
+        self.stages[name] = Stage(name, tuple(self.units), self.periods, codes, values)
+
+    def keep_units(self, kept: BoolArray) -> None:
+        self.units = [u for u, k in zip(self.units, kept, strict=True) if k]
+        self.x = self.x[:, :, kept]
+        self.na = self.na[:, :, kept]
+        self.present = self.present[kept]
+        self.variables = Variables(
+            {k: v[kept] for k, v in self.variables.numbers.items()},
+            {k: v[kept] for k, v in self.variables.labels.items()},
+        )
+
+
+def _denominate(st: _State, step: DenominateStep) -> None:
+    codes = [i.code for i in st.fw.indicators]
+    problems = []
+    for ind, denom in step.by.items():
+        i = codes.index(ind)
+        d = st.variables.numbers[denom].T  # (period, unit)
+        zero = (d == 0) & ~np.isnan(st.x[i])
+        for p, u in zip(*np.nonzero(zero), strict=True):
+            problems.append(
+                f"denominate: {ind} of unit {st.units[u]!r}, period {st.periods[p]}: "
+                f"denominator {denom} is 0"
+            )
+        if not zero.any():
+            st.x[i] = denominate(st.x[i], d, step.scale)
+    if problems:
+        raise BuildError(problems)
+    st.log["denominate"] = {"by": dict(step.by), "scale": step.scale}
+
+
+def _screen(st: _State, step: ScreenStep) -> None:
+    index = {u: k for k, u in enumerate(st.units)}
+    n = len(st.units)
+    include = np.zeros(n, dtype=bool)
+    exclude = np.zeros(n, dtype=bool)
+    include[[index[u] for u in step.include]] = True
+    exclude[[index[u] for u in step.exclude]] = True
+    # a unit's cells: every indicator of every period it appears in
+    cells = st.x.transpose(2, 1, 0)  # (unit, period, indicator)
+    applicable = ~st.na.transpose(2, 1, 0) & st.present[:, :, None]
+    n_u = cells.shape[0]
+    result = screen(
+        cells.reshape(n_u, -1),
+        min_availability=step.min_availability,
+        min_nonzero=step.min_nonzero,
+        include=include,
+        exclude=exclude,
+        applicable=applicable.reshape(n_u, -1),
+    )
+    if not result.kept.any():
+        raise BuildError(["screen: every unit would be removed; lower the thresholds"])
+    st.log["screen"] = {
+        "units": list(st.units),
+        "availability": result.availability.tolist(),
+        "nonzero": result.nonzero.tolist(),
+        "kept": result.kept.tolist(),
+        "reason": list(result.reason),
+        "removed": [u for u, k in zip(st.units, result.kept, strict=True) if not k],
+    }
+    st.keep_units(result.kept)
+
+
+def _groups_of_units(st: _State, variable: str) -> npt.NDArray[np.intp]:
+    labels = st.variables.labels[variable]  # (unit, period)
+    out = np.full(len(st.units), -1, dtype=np.intp)
+    names: dict[str, int] = {}
+    problems = []
+    for u, row in enumerate(labels):
+        seen = {str(v) for v in row if str(v) != ""}
+        if len(seen) > 1:
+            problems.append(
+                f"impute: unit {st.units[u]!r} is in several {variable} groups over time "
+                f"({', '.join(sorted(seen))}); group imputation needs one group per unit"
+            )
+        elif seen:
+            out[u] = names.setdefault(seen.pop(), len(names))
+    if problems:
+        raise BuildError(problems)
+    return out
+
+
+def _impute(st: _State, step: ImputeStep, structure: Structure) -> None:
+    settings = indicator_settings(
+        st.fw, {"method": step.method, "group": step.group}, step.overrides
+    )
+    before = np.isnan(st.x) & ~st.na
+    parent = structure.parent[: structure.n_indicators]
+    out = st.x.copy()
+    for conf, rows in _batches(settings, list(range(len(settings)))):
+        groups = _groups_of_units(st, conf["group"]) if conf.get("group") else None
+        result = impute(st.x, conf["method"], groups=groups, parent=parent, periods=st.periods)
+        out[rows] = result.values[rows]
+    out[st.na] = np.nan
+    st.x = out
+    filled = before & ~np.isnan(out)
+    st.log["impute"] = {
+        "imputed": int(filled.sum()),
+        "still_missing": int((before & np.isnan(out)).sum()),
+        "cells": _cells(st, filled),
+    }
+
+
+def _cells(st: _State, mask: BoolArray) -> list[tuple[str, Period, str]]:
+    codes = [i.code for i in st.fw.indicators]
+    return [
+        (st.units[u], st.periods[p], codes[i]) for i, p, u in zip(*np.nonzero(mask), strict=True)
+    ]
+
+
+def _treat(st: _State, step: TreatStep) -> None:
+    base = step.model_dump(exclude={"step", "overrides"})
+    settings = indicator_settings(st.fw, base, step.overrides)
+    codes = [i.code for i in st.fw.indicators]
+    n_i, n_p, n_u = st.x.shape
+    out = st.x.copy()
+    entries: list[dict[str, Any]] = []
+    for conf, rows in _batches(settings, list(range(n_i))):
+        if conf.get("skip"):
+            continue
+        params = {k: v for k, v in conf.items() if k != "skip"}
+        block = st.x[rows].reshape(len(rows) * n_p, n_u)  # one row per indicator and period
+        result = treat_outliers(block, **params)
+        out[rows] = result.values.reshape(len(rows), n_p, n_u)
+        for k, r in enumerate(np.repeat(rows, n_p)):
+            status = str(result.status[k])
+            if status == "passed":
+                continue
+            points = np.flatnonzero(result.winsorised[k])
+            entries.append(
+                {
+                    "indicator": codes[r],
+                    "period": st.periods[k % n_p],
+                    "status": status,
+                    "n_winsorised": int(result.n_winsorised[k]),
+                    "skew_before": float(result.skew_before[k]),
+                    "kurtosis_before": float(result.kurtosis_before[k]),
+                    "skew_after": float(result.skew_after[k]),
+                    "kurtosis_after": float(result.kurtosis_after[k]),
+                    "units": [st.units[u] for u in points],
+                }
+            )
+    st.x = out
+    st.log["treat"] = entries
+
+
+def _normalise(st: _State, step: NormaliseStep) -> None:
+    base = {"method": step.method, "params": dict(step.params)}
+    settings = indicator_settings(st.fw, base, step.overrides)
+    direction = np.array([i.direction for i in st.fw.indicators], dtype=np.float64)
+    n_i, n_p, n_u = st.x.shape
+    out = np.empty_like(st.x)
+    for conf, rows in _batches(settings, list(range(n_i))):
+        params = dict(conf.get("params") or {})
+        if "reference" in params:
+            ref = str(params["reference"])
+            if ref not in st.units:
+                raise BuildError([f"normalise: reference unit {ref!r} is not in the data"])
+            params["reference"] = st.units.index(ref)
+        block = st.x[rows]
+        if step.by_period or n_p == 1:
+            flat = block.reshape(len(rows) * n_p, n_u)
+            d = np.repeat(direction[rows], n_p)
+        else:
+            if "reference" in params:
+                raise BuildError(["normalise: dist2ref on a panel needs by_period: true"])
+            flat = block.reshape(len(rows), n_p * n_u)
+            d = direction[rows]
+        out[rows] = normalise(flat, conf["method"], direction=d, **params).reshape(block.shape)
+    out[st.na] = np.nan
+    st.x = out
+
+
+def _weights(st: _State, step: WeightsStep, structure: Structure) -> None:
+    values = st.x.transpose(2, 1, 0)
+    if step.method == "equal":
+        w = np.ones(len(structure.edges[0]))
+    elif step.method == "explicit":
+        w = weights_from_mapping(structure, dict(step.values))
+    else:
+        height = _height_of_level(structure, step.level) + 1  # the groups those nodes feed
+        try:
+            if step.method == "pca":
+                w = pca_weights(structure, values, height=height)
+            else:
+                w = balance_weights(structure, values, height=height).weights
+        except ValueError as exc:
+            raise BuildError([f"weights ({step.method}): {exc}"]) from exc
+    st.weights = np.asarray(w, dtype=np.float64)
+    st.log["weights"] = {
+        "method": step.method,
+        "weights": {
+            structure.codes[c]: float(x)
+            for c, x in zip(structure.edges[0], st.weights, strict=True)
+        },
+    }
+
+
+def _height_of_level(structure: Structure, level: str | None) -> int:
+    """Height of the nodes of ``level`` (indicators: 0); they must all be at one height."""
+    if level is None:
+        return 0
+    heights = {int(structure.height[i]) for i, lv in enumerate(structure.levels) if lv == level}
+    if len(heights) != 1:
+        known = ", ".join(dict.fromkeys(structure.levels))
+        raise BuildError([f"weights: level {level!r} is not one level of the tree ({known})"])
+    return heights.pop()
+
+
+def aggregation_methods(fw: Framework, step: AggregateStep) -> dict[str, Method]:
+    """Each group's aggregation method: framework, then step default, level, group override."""
+    out: dict[str, Method] = {}
+    for node in fw.nodes:
+        name: str = node.aggregation
+        params: dict[str, Any] = {}
+        if step.method is not None:
+            name, params = step.method, dict(step.params)
+        for over in (step.levels.get(node.level), step.overrides.get(node.code)):
+            if over:
+                if "method" in over and over["method"] != name:
+                    params = {}
+                name = over.get("method", name)
+                params = {**params, **(over.get("params") or {})}
+        out[node.code] = Method.of(name, **params)
+    return out
+
+
+def run_pipeline(
+    framework: Framework,
+    dataset: Dataset,
+    pipeline: Pipeline,
+    variables: Variables | None = None,
+    *,
+    spec: Mapping[str, Any] | None = None,
+    inputs: Any = None,
+) -> Results:
+    """Build the index: run every step of ``pipeline`` on ``dataset.values``, then aggregate.
+
+    ``dataset`` holds raw numbers for numeric indicators (``encode(..., raw_numbers=True)``)
+    and scores for categorical and boolean ones.
+
+    Without a ``normalise`` step the values are used as they are (they must already be on the
+    index's scale). Returns :class:`Results` whose ``stages`` hold every intermediate data set
+    (``raw``, ``denominated``, …, ``normalised``, ``aggregated``) and whose ``log`` records
+    screening, imputation, treatment and weighting decisions.
+
+    Raises
+    ------
+    BuildError
+        Listing every problem (a zero denominator, an aggregation that cannot apply, …).
+
+    Examples
+    --------
+    >>> from polindex.framework import load_framework
+    >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "numeric"}, {"code": "q2", "type": "numeric", "direction": -1}]})
+    >>> ds = Dataset.from_arrays(["A", "B", "C"], [2024], ["q1", "q2"],
+    ...     np.array([[[1.0, 10.0]], [[3.0, np.nan]], [[5.0, 30.0]]]))
+    >>> p = Pipeline.model_validate({"steps": [
+    ...     {"step": "impute", "method": "mean"},
+    ...     {"step": "normalise", "method": "minmax", "params": {"low": 0, "high": 100}}]})
+    >>> res = run_pipeline(fw, ds, p)
+    >>> res.stages["imputed"].values[1, 0].tolist(), [res.score(unit=u) for u in "ABC"]
+    ([3.0, 20.0], [50.0, 50.0, 50.0])
+    """
+    structure = Structure.from_framework(framework)
+    st = _State(
+        fw=framework,
+        units=list(dataset.units),
+        periods=dataset.periods,
+        x=np.array(dataset.values.transpose(2, 1, 0)),
+        na=np.array(dataset.not_applicable.transpose(2, 1, 0)),
+        present=np.array(dataset.present),
+        variables=variables or Variables(),
+    )
+    st.record("raw")
+    aggregate_step: AggregateStep | None = None
+    for step in pipeline.steps:
+        if isinstance(step, DenominateStep):
+            _denominate(st, step)
+        elif isinstance(step, ScreenStep):
+            _screen(st, step)
+        elif isinstance(step, ImputeStep):
+            _impute(st, step, structure)
+        elif isinstance(step, TreatStep):
+            _treat(st, step)
+        elif isinstance(step, NormaliseStep):
+            _normalise(st, step)
+        elif isinstance(step, WeightsStep):
+            _weights(st, step, structure)
+        elif isinstance(step, AggregateStep):
+            aggregate_step = step
+            continue
+        st.record(STAGE_OF_STEP[step.step])
+    if aggregate_step is not None:
+        structure = structure.with_methods(aggregation_methods(framework, aggregate_step))
+    values = st.x.transpose(2, 1, 0)
+    na = st.na.transpose(2, 1, 0)
+    scored = Dataset(
+        units=tuple(st.units),
+        periods=st.periods,
+        indicators=dataset.indicators,
+        raw=st.stages["raw"].values[[list(dataset.units).index(u) for u in st.units]],
+        values=values,
+        not_applicable=na,
+        present=st.present,
+    )
+    stages = {k: v for k, v in st.stages.items() if k != "weighted"}
+    full_spec = {
+        **(spec or {}),
+        "pipeline": pipeline.model_dump(mode="json", exclude_defaults=True),
+    }
+    return compute(
+        framework,
+        scored,
+        weights=st.weights,
+        structure=structure,
+        spec=full_spec,
+        inputs=inputs,
+        stages=stages,
+        log=MappingProxyType(st.log),
+    )
+
+
+__all__ = ["NORMALISERS", "BuildError", "Variables", "aggregation_methods", "run_pipeline"]
