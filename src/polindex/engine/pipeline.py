@@ -19,11 +19,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from polindex.engine.aggregate import AggregationError
 from polindex.engine.compute import compute
 from polindex.engine.dataset import Dataset, Period, Variables
 from polindex.engine.denominate import denominate
+from polindex.engine.impute import METHODS as IMPUTE_METHODS
 from polindex.engine.impute import impute
-from polindex.engine.normalise import NORMALISERS, normalise
+from polindex.engine.normalise import PARAMETERS, NormalisationError, normalise
 from polindex.engine.results import Results, Stage
 from polindex.engine.screen import screen
 from polindex.engine.structure import FloatArray, Method, Structure
@@ -31,6 +33,8 @@ from polindex.engine.treat import treat_outliers
 from polindex.engine.weights import balance_weights, pca_weights, weights_from_mapping
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.pipeline import (
+    IMPUTATION_METHODS,
+    NORMALISATION_PARAMS,
     STAGE_OF_STEP,
     AggregateStep,
     DenominateStep,
@@ -41,6 +45,10 @@ from polindex.framework.pipeline import (
     TreatStep,
     WeightsStep,
 )
+
+# the framework's vocabulary (checked when a pipeline is loaded) is the engine's registry
+assert PARAMETERS == NORMALISATION_PARAMS, "normalisation vocabulary out of step with the engine"
+assert IMPUTE_METHODS == IMPUTATION_METHODS, "imputation vocabulary out of step with the engine"
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -291,6 +299,7 @@ def _normalise(st: _State, step: NormaliseStep) -> None:
     base = {"method": step.method, "params": dict(step.params)}
     settings = indicator_settings(st.fw, base, step.overrides)
     direction = np.array([i.direction for i in st.fw.indicators], dtype=np.float64)
+    codes = [i.code for i in st.fw.indicators]
     n_i, n_p, n_u = st.x.shape
     out = np.empty_like(st.x)
     for conf, rows in _batches(settings, list(range(n_i))):
@@ -309,7 +318,18 @@ def _normalise(st: _State, step: NormaliseStep) -> None:
                 raise BuildError(["normalise: dist2ref on a panel needs by_period: true"])
             flat = block.reshape(len(rows), n_p * n_u)
             d = direction[rows]
-        out[rows] = normalise(flat, conf["method"], direction=d, **params).reshape(block.shape)
+        try:
+            normalised = normalise(flat, conf["method"], direction=d, **params)
+        except NormalisationError as exc:
+            per = n_p if (step.by_period or n_p == 1) else 1
+            where = [
+                codes[rows[r // per]] + (f" in {st.periods[r % per]}" if per > 1 else "")
+                for r in exc.rows
+            ]
+            raise BuildError(
+                [f"normalise ({exc.method}): {w}: {exc.reason}" for w in where]
+            ) from exc
+        out[rows] = normalised.reshape(block.shape)
     out[st.na] = np.nan
     st.x = out
 
@@ -451,18 +471,22 @@ def run_pipeline(
     stages = {k: v for k, v in st.stages.items() if k != "weighted"}
     full_spec = {
         **(spec or {}),
-        "pipeline": pipeline.model_dump(mode="json", exclude_defaults=True),
+        "pipeline": pipeline.model_dump(mode="json"),
     }
-    return compute(
-        framework,
-        scored,
-        weights=st.weights,
-        structure=structure,
-        spec=full_spec,
-        inputs=inputs,
-        stages=stages,
-        log=MappingProxyType(st.log),
-    )
+    try:
+        return compute(
+            framework,
+            scored,
+            weights=st.weights,
+            structure=structure,
+            spec=full_spec,
+            inputs=inputs,
+            stages=stages,
+            log=MappingProxyType(st.log),
+        )
+    except AggregationError as exc:
+        lines = exc.describe(scored.units, scored.periods).splitlines()
+        raise BuildError([f"aggregate: {line.strip()}" for line in lines[1:]]) from exc
 
 
-__all__ = ["NORMALISERS", "BuildError", "Variables", "aggregation_methods", "run_pipeline"]
+__all__ = ["BuildError", "aggregation_methods", "indicator_settings", "run_pipeline"]
