@@ -4,6 +4,8 @@ The Makefile runs it with one BLAS/OpenMP thread, as the targets are for one cor
 
 Targets (issue 2, one core): 200 units × 20 periods × 300 indicators in a 4-level tree
 < 20 ms; the IMPIC example (1,085 country-years × 67 items) < 5 ms.
+Targets (issue 3): COINr's full example (P2) on ASEM, outlier treatment included, <= 2 ms
+(COINr needs about 120 ms to rebuild it); 1,000 units × 500 indicators × 10 periods < 1 s.
 """
 
 from __future__ import annotations
@@ -134,6 +136,103 @@ def bench_impic() -> None:
     )
 
 
+COINR_P2_MS = 120.0
+"""COINr 1.1.14 rebuilding build_example_coin() on this machine (figure from issue 3)."""
+
+
+def bench_pipelines() -> None:
+    from polindex.engine.pipeline import plan_pipeline, run_pipeline
+    from polindex.framework.pipeline import load_pipeline
+    from polindex.io.tables import long_from_frame, read_frame
+    from polindex.io.variables import align_variables, split_variables
+
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    idata = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
+    if idata is None or not idata.exists():
+        print("ASEM P2: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
+    else:
+        fw_path = ROOT / "examples" / "asem" / "framework.yaml"
+        fw = polindex.load_framework(fw_path)
+        pipe = load_pipeline(fw_path, fw)
+        opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
+        frame = read_frame(idata, opts)
+        rest, var = split_variables(frame, pipe, str(idata), opts)
+        ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
+        variables = align_variables(var, pipe, ds, str(idata))
+        plan = plan_pipeline(fw, pipe)
+        print("COINr's full example (P2) on ASEM: 51 units × 49 indicators, denominate → impute →")
+        print("screen → treat → normalise → aggregate")
+        p2 = median_ms(lambda: run_pipeline(fw, ds, pipe, variables, plan=plan), 50)
+        row("whole pipeline, compiled plan (Polindex)", p2, 2)
+        row(
+            "whole pipeline, planning included",
+            median_ms(lambda: run_pipeline(fw, ds, pipe, variables), 50),
+        )
+        row(
+            "build from the CSV file (read, check, plan, run)",
+            median_ms(
+                lambda: polindex.build(
+                    fw_path,
+                    idata,
+                    unit_column="uCode",
+                    period_column="Time",
+                    extra_columns="ignore",
+                ),
+                10,
+            ),
+        )
+        row("COINr 1.1.14 rebuild of the same (issue 3 figure)", COINR_P2_MS)
+        print(f"  {'speed-up over COINr (compiled plan)':<58} {COINR_P2_MS / p2:9.0f} ×")
+
+    n_u, n_i, n_p = 1000, 500, 10
+    per = 25
+    fw = polindex.load_framework(
+        {
+            "code": "BIG",
+            "name": "Pipeline benchmark (random data)",
+            "levels": ["pillar"],
+            "pillars": [
+                {
+                    "code": f"P{k}",
+                    "indicators": [
+                        {"code": f"P{k}I{i}", "type": "numeric", "direction": 1 - 2 * (i % 2)}
+                        for i in range(per)
+                    ],
+                }
+                for k in range(n_i // per)
+            ],
+        }
+    )
+    rng = np.random.default_rng(2)
+    values = rng.lognormal(3, 1, size=(n_u, n_p, n_i))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    ds = Dataset.from_arrays(
+        [f"U{u:04d}" for u in range(n_u)],
+        list(range(2015, 2015 + n_p)),
+        [i.code for i in fw.indicators],
+        values,
+    )
+    pipe = polindex.Pipeline.model_validate(
+        {
+            "steps": [
+                {"step": "impute", "method": "mean"},
+                {"step": "treat", "winmax": 5},
+                {"step": "normalise", "method": "minmax", "params": {"low": 0, "high": 100}},
+                {"step": "aggregate", "method": "arithmetic"},
+            ]
+        }
+    )
+    plan = plan_pipeline(fw, pipe)
+    print(
+        f"Pipeline at scale: {n_u:,} units × {n_i} indicators × {n_p} periods (random, 5 % missing)"
+    )
+    row(
+        "impute → treat → normalise → aggregate",
+        median_ms(lambda: run_pipeline(fw, ds, pipe, plan=plan), 3, 1),
+        1000,
+    )
+
+
 if __name__ == "__main__":
     print(
         f"polindex {polindex.__version__}, Python {sys.version.split()[0]}, numpy "
@@ -141,3 +240,4 @@ if __name__ == "__main__":
     )
     bench_large()
     bench_impic()
+    bench_pipelines()

@@ -49,9 +49,9 @@ def test_goalposts_truncate_and_scale() -> None:
     close(norm("goalposts", low=3, high=8, scale=100), [0.0, 20.0, 100.0, NAN])
 
 
-def test_goalposts_direction_uses_posts_in_own_units() -> None:
-    # lower is better: 3 scores 1 and 8 scores 0 → (x − 8) / (3 − 8)
-    close(norm("goalposts", low=3, high=8, direction=-1), [1.0, 0.8, 0.0, NAN])
+def test_goalposts_after_direction_take_negated_posts() -> None:
+    # lower is better, 3 best and 8 worst: values −2, −4, −10 between posts −8 and −3
+    close(norm("goalposts", low=-8, high=-3, direction=-1), [1.0, 0.8, 0.0, NAN])
 
 
 def test_dist2max() -> None:
@@ -64,11 +64,11 @@ def test_dist2ref_with_and_without_cap() -> None:
     close(norm("dist2ref", reference=1, cap=True), [0.0, 1.0, 1.0, NAN])
 
 
-def test_dist2targ_both_directions() -> None:
+def test_dist2targ() -> None:
     close(norm("dist2targ", target=6), [0.0, 0.5, 2.0, NAN])
     close(norm("dist2targ", target=6, cap=True), [0.0, 0.5, 1.0, NAN])
-    # direction −1: (max − x) / (max − target) = (10 − x) / 4
-    close(norm("dist2targ", target=6, direction=-1), [2.0, 1.5, 0.0, NAN])
+    # direction −1: values −2, −4, −10 (min −10), target −6: (x + 10) / 4
+    close(norm("dist2targ", target=-6, direction=-1), [2.0, 1.5, 0.0, NAN])
 
 
 def test_fracmax() -> None:
@@ -110,7 +110,7 @@ def test_input_not_modified() -> None:
         ("prank", [[1.0, NAN]], {}, "fewer than two values"),
         ("dist2ref", [[1.0, 2.0]], {"reference": 0}, "the reference unit has the lowest value"),
         ("dist2ref", [[NAN, 2.0]], {"reference": 0}, "the reference unit's value is missing"),
-        ("dist2targ", [[1.0, 2.0]], {"target": 1}, "the target equals the worst value"),
+        ("dist2targ", [[1.0, 2.0]], {"target": 1}, "the target equals the minimum"),
     ],
 )
 def test_degenerate_rows_are_errors_naming_the_row(

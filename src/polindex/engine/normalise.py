@@ -1,9 +1,10 @@
 """Normalisation: bring every indicator onto a common scale (COINr's ``n_*`` functions).
 
 Rows are indicators (for one period, or a whole panel flattened); columns are units; NaN stays
-NaN. Every method multiplies by the row's ``direction`` first, so higher is always better —
-except ``goalposts`` and ``dist2targ``, whose posts and targets are in the indicator's own
-units and which apply the direction themselves.
+NaN. Every method multiplies by the row's ``direction`` first, so higher is always better, as
+COINr's ``Normalise`` does. Fixed parameters (goalposts, targets, ``scaled`` bounds) therefore
+apply to the direction-adjusted values: for a direction −1 indicator give them negated (goalposts
+−20 and 0 for "0 is best, 20 or more is worst").
 """
 
 from __future__ import annotations
@@ -88,26 +89,18 @@ def scaled(x: FloatArray, low: Any = 0.0, high: Any = 100.0, scale: Any = 100.0)
 
 
 def goalposts(
-    x: FloatArray,
-    low: Any,
-    high: Any,
-    scale: Any = 1.0,
-    truncate: Any = True,
-    direction: Any = 1.0,
+    x: FloatArray, low: Any, high: Any, scale: Any = 1.0, truncate: Any = True
 ) -> FloatArray:
-    """Distance between goalposts in the indicator's units, truncated to [0, 1], times ``scale``.
-
-    ``(x − low) / (high − low)``; for direction −1, ``(x − high) / (low − high)``.
+    """``(x − low) / (high − low)``, truncated to [0, 1] (unless ``truncate`` is false), times
+    ``scale`` (COINr's ``n_goalposts``).
 
     Examples
     --------
     >>> goalposts(np.array([[-5.0, 5.0, 25.0]]), low=0, high=20, scale=100).tolist()
     [[0.0, 25.0, 100.0]]
-    >>> goalposts(np.array([[5.0]]), low=0, high=20, direction=-1).tolist()
-    [[0.75]]
     """
-    lo, hi, d = _col(low), _col(high), _col(direction)
-    y = np.where(d < 0, (x - hi) / (lo - hi), (x - lo) / (hi - lo))
+    lo, hi = _col(low), _col(high)
+    y = (x - lo) / (hi - lo)
     trunc = np.broadcast_to(_col(np.asarray(truncate, dtype=bool)), y.shape)
     y = np.where(trunc, np.clip(y, 0.0, 1.0), y)
     out: FloatArray = y * _col(scale)
@@ -148,27 +141,20 @@ def dist2ref(x: FloatArray, reference: int, cap: bool = False) -> FloatArray:
     return out
 
 
-def dist2targ(x: FloatArray, target: Any, cap: Any = False, direction: Any = 1.0) -> FloatArray:
-    """Distance to a target in the indicator's units: ``(x − min) / (target − min)``, or for
-    direction −1 ``(max − x) / (max − target)``; ``cap`` limits scores to 1.
+def dist2targ(x: FloatArray, target: Any, cap: Any = False) -> FloatArray:
+    """Distance to a target: ``(x − min) / (target − min)``; ``cap`` limits scores to 1
+    (COINr's ``n_dist2targ``).
 
     Examples
     --------
     >>> dist2targ(np.array([[0.0, 5.0, 20.0]]), target=10, cap=True).tolist()
     [[0.0, 0.5, 1.0]]
-    >>> dist2targ(np.array([[0.0, 5.0, 20.0]]), target=10, direction=-1).tolist()
-    [[2.0, 1.5, 0.0]]
     """
-    t, d = _col(target), _col(direction)
+    t = _col(target)
     with np.errstate(all="ignore"):
         lo = np.nanmin(x, axis=1, keepdims=True)
-        hi = np.nanmax(x, axis=1, keepdims=True)
-    _check(
-        "dist2targ",
-        np.broadcast_to(np.where(d < 0, hi == t, lo == t), lo.shape).ravel(),
-        "the target equals the worst value",
-    )
-    y = np.where(d < 0, (hi - x) / (hi - t), (x - lo) / (t - lo))
+    _check("dist2targ", np.broadcast_to(lo == t, lo.shape).ravel(), "the target equals the minimum")
+    y = (x - lo) / (t - lo)
     capped = np.broadcast_to(_col(np.asarray(cap, dtype=bool)), y.shape)
     out: FloatArray = np.where(capped, np.minimum(y, 1.0), y)
     return out
@@ -246,13 +232,10 @@ NORMALISERS: dict[str, Callable[..., FloatArray]] = {
 """Each method's function, taking values already multiplied by the direction."""
 
 PARAMETERS: dict[str, tuple[str, ...]] = {
-    name: tuple(p for p in inspect.signature(fn).parameters if p not in ("x", "direction"))
+    name: tuple(p for p in inspect.signature(fn).parameters if p != "x")
     for name, fn in NORMALISERS.items()
 }
 """The parameters each method takes."""
-
-IN_OWN_UNITS = frozenset({"goalposts", "dist2targ"})
-"""Methods whose parameters are in the indicator's units: they receive the direction."""
 
 
 def normalise(
@@ -287,6 +270,4 @@ def normalise(
             )
     xv = np.atleast_2d(np.asarray(x, dtype=np.float64))
     d = _col(np.broadcast_to(np.asarray(direction, dtype=np.float64), (xv.shape[0],)))
-    if method in IN_OWN_UNITS:
-        return fn(xv, direction=d, **params)
     return fn(xv * d, **params)

@@ -11,7 +11,7 @@ decisions (units screened out, points Winsorised, values imputed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -132,9 +132,70 @@ def _batches(
 # -- the runner ---------------------------------------------------------------------------------
 
 
+Batches = list[tuple[dict[str, Any], list[int]]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A pipeline compiled against a framework: the tree, the indicators' codes, directions and
+    parents, each step's settings grouped into batches of indicators, and the aggregation
+    methods. Build it once with :func:`plan_pipeline` to run many data sets or variants."""
+
+    framework: Framework
+    pipeline: Pipeline
+    structure: Structure
+    aggregation: Structure
+    codes: tuple[str, ...]
+    direction: FloatArray
+    batches: tuple[Batches, ...]
+
+
+def plan_pipeline(framework: Framework, pipeline: Pipeline) -> Plan:
+    """Compile ``pipeline`` for ``framework`` (see :class:`Plan`).
+
+    Examples
+    --------
+    >>> from polindex.framework import load_framework
+    >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "numeric"}, {"code": "q2", "type": "numeric"}]})
+    >>> p = Pipeline.model_validate({"steps": [{"step": "normalise", "method": "minmax",
+    ...     "overrides": {"q2": {"method": "rank"}}}]})
+    >>> [[conf["method"], rows] for conf, rows in plan_pipeline(fw, p).batches[0]]
+    [['minmax', [0]], ['rank', [1]]]
+    """
+    structure = Structure.from_framework(framework)
+    n_i = structure.n_indicators
+    batches: list[Batches] = []
+    aggregation = structure
+    for step in pipeline.steps:
+        base: dict[str, Any]
+        if isinstance(step, ImputeStep):
+            base = {"method": step.method, "group": step.group}
+        elif isinstance(step, TreatStep):
+            base = step.model_dump(exclude={"step", "overrides"})
+        elif isinstance(step, NormaliseStep):
+            base = {"method": step.method, "params": dict(step.params)}
+        else:
+            if isinstance(step, AggregateStep):
+                aggregation = structure.with_methods(aggregation_methods(framework, step))
+            batches.append([])
+            continue
+        settings = indicator_settings(framework, base, step.overrides)
+        batches.append(_batches(settings, list(range(n_i))))
+    return Plan(
+        framework=framework,
+        pipeline=pipeline,
+        structure=structure,
+        aggregation=aggregation,
+        codes=structure.codes[:n_i],
+        direction=np.array([i.direction for i in framework.indicators], dtype=np.float64),
+        batches=tuple(batches),
+    )
+
+
 @dataclass
 class _State:
-    fw: Framework
+    plan: Plan
     units: list[str]
     periods: tuple[Period, ...]
     x: FloatArray  # (indicator, period, unit)
@@ -146,9 +207,11 @@ class _State:
     weights: FloatArray | None = None
 
     def record(self, name: str) -> None:
-        values = np.ascontiguousarray(self.x.transpose(2, 1, 0))
-        codes = tuple(i.code for i in self.fw.indicators)
-        self.stages[name] = Stage(name, tuple(self.units), self.periods, codes, values)
+        # a read-only view: steps never modify an array in place once it is recorded (each
+        # returns a new one), so the stage needs no copy
+        values = self.x.transpose(2, 1, 0)
+        values.flags.writeable = False
+        self.stages[name] = Stage(name, tuple(self.units), self.periods, self.plan.codes, values)
 
     def keep_units(self, kept: BoolArray) -> None:
         self.units = [u for u, k in zip(self.units, kept, strict=True) if k]
@@ -162,7 +225,8 @@ class _State:
 
 
 def _denominate(st: _State, step: DenominateStep) -> None:
-    codes = [i.code for i in st.fw.indicators]
+    codes = st.plan.codes
+    st.x = st.x.copy()  # the recorded stage keeps the previous array
     problems = []
     for ind, denom in step.by.items():
         i = codes.index(ind)
@@ -182,6 +246,11 @@ def _denominate(st: _State, step: DenominateStep) -> None:
 
 def _screen(st: _State, step: ScreenStep) -> None:
     index = {u: k for k, u in enumerate(st.units)}
+    unknown = [u for u in (*step.include, *step.exclude) if u not in index]
+    if unknown:
+        raise BuildError(
+            [f"screen: unit {u!r} of include/exclude is not in the data" for u in unknown]
+        )
     n = len(st.units)
     include = np.zeros(n, dtype=bool)
     exclude = np.zeros(n, dtype=bool)
@@ -231,52 +300,76 @@ def _groups_of_units(st: _State, variable: str) -> npt.NDArray[np.intp]:
     return out
 
 
-def _impute(st: _State, step: ImputeStep, structure: Structure) -> None:
-    settings = indicator_settings(
-        st.fw, {"method": step.method, "group": step.group}, step.overrides
-    )
+def _impute(st: _State, batches: Batches) -> None:
+    structure = st.plan.structure
     before = np.isnan(st.x) & ~st.na
     parent = structure.parent[: structure.n_indicators]
-    out = st.x.copy()
-    for conf, rows in _batches(settings, list(range(len(settings)))):
+    out = st.x.copy() if len(batches) > 1 else st.x
+    numeric = all(isinstance(p, int) for p in st.periods)
+    for conf, rows in batches:
         groups = _groups_of_units(st, conf["group"]) if conf.get("group") else None
-        result = impute(st.x, conf["method"], groups=groups, parent=parent, periods=st.periods)
-        out[rows] = result.values[rows]
+        result = impute(
+            st.x,
+            conf["method"],
+            groups=groups,
+            parent=parent,
+            direction=st.plan.direction,
+            periods=st.periods if numeric else None,
+        )
+        if len(rows) == len(out):
+            out = result.values
+        else:
+            out[rows] = result.values[rows]
     out[st.na] = np.nan
     st.x = out
     filled = before & ~np.isnan(out)
     st.log["impute"] = {
         "imputed": int(filled.sum()),
         "still_missing": int((before & np.isnan(out)).sum()),
-        "cells": _cells(st, filled),
+        "cells": _Cells(st.units, st.periods, st.plan.codes, np.argwhere(filled)),
     }
 
 
-def _cells(st: _State, mask: BoolArray) -> list[tuple[str, Period, str]]:
-    codes = [i.code for i in st.fw.indicators]
-    return [
-        (st.units[u], st.periods[p], codes[i]) for i, p, u in zip(*np.nonzero(mask), strict=True)
-    ]
+@dataclass(frozen=True)
+class _Cells:
+    """Cells of a stage as (unit, period, indicator) triples, built only when read (a large
+    panel can have hundreds of thousands of imputed cells)."""
+
+    units: list[str]
+    periods: tuple[Period, ...]
+    codes: tuple[str, ...]
+    positions: npt.NDArray[np.intp]  # (n, 3): indicator, period, unit
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __iter__(self) -> Iterator[tuple[str, Period, str]]:
+        for i, p, u in self.positions:
+            yield self.units[u], self.periods[p], self.codes[i]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other if isinstance(other, list) else NotImplemented
 
 
-def _treat(st: _State, step: TreatStep) -> None:
-    base = step.model_dump(exclude={"step", "overrides"})
-    settings = indicator_settings(st.fw, base, step.overrides)
-    codes = [i.code for i in st.fw.indicators]
-    n_i, n_p, n_u = st.x.shape
-    out = st.x.copy()
+def _treat(st: _State, batches: Batches) -> None:
+    codes = st.plan.codes
+    _, n_p, n_u = st.x.shape
+    out = st.x.copy() if len(batches) > 1 else st.x
     entries: list[dict[str, Any]] = []
-    for conf, rows in _batches(settings, list(range(n_i))):
+    for conf, rows in batches:
         if conf.get("skip"):
             continue
         params = {k: v for k, v in conf.items() if k != "skip"}
-        block = st.x[rows].reshape(len(rows) * n_p, n_u)  # one row per indicator and period
+        taken = st.x if len(rows) == len(st.x) else st.x[rows]
+        block = taken.reshape(len(rows) * n_p, n_u)  # one row per indicator and period
         result = treat_outliers(block, **params)
-        out[rows] = result.values.reshape(len(rows), n_p, n_u)
-        for k, r in enumerate(np.repeat(rows, n_p)):
+        if len(rows) == len(out):
+            out = result.values.reshape(out.shape)
+        else:
+            out[rows] = result.values.reshape(len(rows), n_p, n_u)
+        for k in np.flatnonzero(result.status != "passed"):
+            r = rows[k // n_p]
             status = str(result.status[k])
-            if status == "passed":
-                continue
             points = np.flatnonzero(result.winsorised[k])
             entries.append(
                 {
@@ -295,21 +388,19 @@ def _treat(st: _State, step: TreatStep) -> None:
     st.log["treat"] = entries
 
 
-def _normalise(st: _State, step: NormaliseStep) -> None:
-    base = {"method": step.method, "params": dict(step.params)}
-    settings = indicator_settings(st.fw, base, step.overrides)
-    direction = np.array([i.direction for i in st.fw.indicators], dtype=np.float64)
-    codes = [i.code for i in st.fw.indicators]
-    n_i, n_p, n_u = st.x.shape
+def _normalise(st: _State, step: NormaliseStep, batches: Batches) -> None:
+    direction = st.plan.direction
+    codes = st.plan.codes
+    _, n_p, n_u = st.x.shape
     out = np.empty_like(st.x)
-    for conf, rows in _batches(settings, list(range(n_i))):
+    for conf, rows in batches:
         params = dict(conf.get("params") or {})
         if "reference" in params:
             ref = str(params["reference"])
             if ref not in st.units:
                 raise BuildError([f"normalise: reference unit {ref!r} is not in the data"])
             params["reference"] = st.units.index(ref)
-        block = st.x[rows]
+        block = st.x if len(rows) == len(st.x) else st.x[rows]
         if step.by_period or n_p == 1:
             flat = block.reshape(len(rows) * n_p, n_u)
             d = np.repeat(direction[rows], n_p)
@@ -334,7 +425,8 @@ def _normalise(st: _State, step: NormaliseStep) -> None:
     st.x = out
 
 
-def _weights(st: _State, step: WeightsStep, structure: Structure) -> None:
+def _weights(st: _State, step: WeightsStep) -> None:
+    structure = st.plan.structure
     values = st.x.transpose(2, 1, 0)
     if step.method == "equal":
         w = np.ones(len(structure.edges[0]))
@@ -396,6 +488,7 @@ def run_pipeline(
     *,
     spec: Mapping[str, Any] | None = None,
     inputs: Any = None,
+    plan: Plan | None = None,
 ) -> Results:
     """Build the index: run every step of ``pipeline`` on ``dataset.values``, then aggregate.
 
@@ -426,9 +519,9 @@ def run_pipeline(
     >>> res.stages["imputed"].values[1, 0].tolist(), [res.score(unit=u) for u in "ABC"]
     ([3.0, 20.0], [50.0, 50.0, 50.0])
     """
-    structure = Structure.from_framework(framework)
+    plan = plan or plan_pipeline(framework, pipeline)
     st = _State(
-        fw=framework,
+        plan=plan,
         units=list(dataset.units),
         periods=dataset.periods,
         x=np.array(dataset.values.transpose(2, 1, 0)),
@@ -437,26 +530,22 @@ def run_pipeline(
         variables=variables or Variables(),
     )
     st.record("raw")
-    aggregate_step: AggregateStep | None = None
-    for step in pipeline.steps:
+    for step, batches in zip(pipeline.steps, plan.batches, strict=True):
         if isinstance(step, DenominateStep):
             _denominate(st, step)
         elif isinstance(step, ScreenStep):
             _screen(st, step)
         elif isinstance(step, ImputeStep):
-            _impute(st, step, structure)
+            _impute(st, batches)
         elif isinstance(step, TreatStep):
-            _treat(st, step)
+            _treat(st, batches)
         elif isinstance(step, NormaliseStep):
-            _normalise(st, step)
+            _normalise(st, step, batches)
         elif isinstance(step, WeightsStep):
-            _weights(st, step, structure)
+            _weights(st, step)
         elif isinstance(step, AggregateStep):
-            aggregate_step = step
             continue
         st.record(STAGE_OF_STEP[step.step])
-    if aggregate_step is not None:
-        structure = structure.with_methods(aggregation_methods(framework, aggregate_step))
     values = st.x.transpose(2, 1, 0)
     na = st.na.transpose(2, 1, 0)
     scored = Dataset(
@@ -478,7 +567,7 @@ def run_pipeline(
             framework,
             scored,
             weights=st.weights,
-            structure=structure,
+            structure=plan.aggregation,
             spec=full_spec,
             inputs=inputs,
             stages=stages,

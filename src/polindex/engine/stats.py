@@ -25,12 +25,14 @@ def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     present = ~np.isnan(xv)
     n = np.count_nonzero(present, axis=-1).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, xv, 0.0).sum(axis=-1) / n
-        d = np.where(present, xv - mean[..., None], 0.0)
+        d = np.where(present, xv, 0.0)
+        mean = d.sum(axis=-1) / n
+        d -= mean[..., None]
+        d[~present] = 0.0
         d2 = d * d
         s2 = d2.sum(axis=-1)
-        s3 = (d2 * d).sum(axis=-1)
-        s4 = (d2 * d2).sum(axis=-1)
+        s3 = np.einsum("...i,...i->...", d2, d)
+        s4 = np.einsum("...i,...i->...", d2, d2)
         skew = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
         r = n * s4 / (s2 * s2)
         kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))

@@ -81,7 +81,10 @@ def _log_ct(x: FloatArray, positive: BoolArray) -> FloatArray:
     lo = np.nanmin(x, axis=-1, keepdims=True)
     hi = np.nanmax(x, axis=-1, keepdims=True)
     a = 0.01 * (hi - lo)
-    out: FloatArray = np.where(positive[:, None], np.log(x - lo + a), -np.log(hi + a - x))
+    out = np.empty_like(x)
+    pos, neg = np.flatnonzero(positive), np.flatnonzero(~positive)
+    out[pos] = np.log(x[pos] - lo[pos] + a[pos])
+    out[neg] = -np.log(hi[neg] + a[neg] - x[neg])
     return out
 
 
@@ -99,6 +102,87 @@ def _boxcox(x: FloatArray, lam: float | None) -> FloatArray:
         else:
             out[r, present] = (shifted**lam - 1) / lam
     return out
+
+
+class _ClippedMoments:
+    """Skewness and kurtosis of sorted rows clipped to ``[xs[lo], xs[hi]]``, in O(1) per row.
+
+    Winsorising is clipping: the power sums of a clipped row are those of the whole row, minus
+    the ``lo`` lowest and ``n − 1 − hi`` highest values, plus that many copies of the bounds.
+    Sums over the tails come from prefix sums of the ``window`` lowest and highest values of
+    each row; a tail longer than that (many tied extremes) is computed directly. Values are
+    standardised first, which keeps the raw power sums well conditioned.
+    """
+
+    def __init__(self, xs: FloatArray, count: npt.NDArray[np.intp], window: int) -> None:
+        self.xs = xs
+        present = ~np.isnan(xs)
+        n = np.maximum(count, 1).astype(np.float64)[:, None]
+        mean = np.where(present, xs, 0.0).sum(axis=1, keepdims=True) / n
+        d = np.where(present, xs - mean, 0.0)
+        d2 = d * d
+        spread = np.sqrt(d2.sum(axis=1, keepdims=True) / n)
+        spread[spread == 0] = 1.0
+        self.mean, self.spread = mean[:, 0], spread[:, 0]
+        z = d / spread
+        z2 = d2 / (spread * spread)
+        self.full = np.stack(
+            [
+                z.sum(axis=1),
+                z2.sum(axis=1),
+                np.einsum("ij,ij->i", z2, z),
+                np.einsum("ij,ij->i", z2, z2),
+            ]
+        )
+        w = self.window = max(1, min(window, xs.shape[1]))
+        low = z[:, :w]
+        top_at = np.clip(count[:, None] - 1 - np.arange(w)[None, :], 0, None)  # highest first
+        high = np.where(np.arange(w)[None, :] < count[:, None], np.take_along_axis(z, top_at, 1), 0)
+        self.low = np.zeros((4, len(xs), w + 1))
+        self.high = np.zeros((4, len(xs), w + 1))
+        for k in (1, 2, 3, 4):
+            np.cumsum(low**k, axis=1, out=self.low[k - 1, :, 1:])
+            np.cumsum(high**k, axis=1, out=self.high[k - 1, :, 1:])
+        self.count = count
+
+    def skew_kurtosis(
+        self, rows: npt.NDArray[np.intp], lo: npt.NDArray[np.intp], hi: npt.NDArray[np.intp]
+    ) -> tuple[FloatArray, FloatArray]:
+        n_int = self.count[rows]
+        n = n_int.astype(np.float64)
+        n_lo, n_hi = lo, n_int - 1 - hi
+        inside = (n_lo <= self.window) & (n_hi <= self.window)
+        a, b = np.minimum(n_lo, self.window), np.minimum(n_hi, self.window)
+        zl = (self.xs[rows, lo] - self.mean[rows]) / self.spread[rows]
+        zu = (self.xs[rows, hi] - self.mean[rows]) / self.spread[rows]
+        s = [
+            self.full[k - 1, rows]
+            - self.low[k - 1, rows, a]
+            - self.high[k - 1, rows, b]
+            + n_lo * zl**k
+            + n_hi * zu**k
+            for k in (1, 2, 3, 4)
+        ]
+        mean = s[0] / n
+        e2, e3, e4 = s[1] / n, s[2] / n, s[3] / n
+        m2 = e2 - mean**2
+        m3 = e3 - 3 * mean * e2 + 2 * mean**3
+        m4 = e4 - 4 * mean * e3 + 6 * mean**2 * e2 - 3 * mean**4
+        with np.errstate(all="ignore"):
+            skew = m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+            r = m4 / (m2 * m2)
+            kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+        flat = ~(m2 > 1e-12)  # every value now equal: nothing left to assess
+        skew[flat] = np.nan
+        kurt[flat] = np.nan
+        if not inside.all():  # long tails of tied values: directly
+            far = np.flatnonzero(~inside)
+            r_far = rows[far]
+            clipped = np.clip(
+                self.xs[r_far], self.xs[r_far, lo[far]][:, None], self.xs[r_far, hi[far]][:, None]
+            )
+            skew[far], kurt[far] = skew_kurtosis(clipped)
+        return skew, kurt
 
 
 def treat_outliers(
@@ -157,51 +241,57 @@ def treat_outliers(
     status[undefined] = SKIPPED
 
     # sorted rows (NaN last); each tie group's first and last position
-    xs = np.sort(xv, axis=1)
+    # only the rows to Winsorise are sorted; each tie group's first and last position
+    r_all = np.arange(rows)
+    cand = r_all[(failing | (force_winsorise & ~undefined)) & (wmax > 0)]
+    xs = np.sort(xv[cand], axis=1)
     count = np.count_nonzero(~np.isnan(xs), axis=1)
     pos = np.arange(n)
-    new_group = np.ones((rows, n), dtype=bool)
+    new_group = np.ones(xs.shape, dtype=bool)
     new_group[:, 1:] = xs[:, 1:] != xs[:, :-1]
     g_start = np.maximum.accumulate(np.where(new_group, pos, 0), axis=1)
-    ends_group = np.ones((rows, n), dtype=bool)
+    ends_group = np.ones(xs.shape, dtype=bool)
     ends_group[:, :-1] = new_group[:, 1:]
     g_end = np.minimum.accumulate(np.where(ends_group, pos, n - 1)[:, ::-1], axis=1)[:, ::-1]
-    lo = np.zeros(rows, dtype=np.intp)  # clip bounds as positions in the sorted rows
+    lo = np.zeros(len(cand), dtype=np.intp)  # clip bounds as positions in the sorted rows
     hi = np.maximum(count - 1, 0)
-    skew = skew0.copy()
-    active = (failing | (force_winsorise & ~undefined)) & (wmax > 0)
-    r_all = np.arange(rows)
+    skew = skew0[cand]
+    wm, s_c, k_c = wmax[cand], s_thr[cand], k_thr[cand]
+    moments = _ClippedMoments(xs, count, int(wmax.max(initial=0)) + 8)
+    active = np.ones(len(cand), dtype=bool)
+    r_c = np.arange(len(cand))
     while active.any():
-        idx = r_all[active]
+        idx = r_c[active]
         high = skew[idx] >= 0
         new_hi = np.where(high, g_start[idx, hi[idx]] - 1, hi[idx])
         new_lo = np.where(high, lo[idx], g_end[idx, lo[idx]] + 1)
         done_before = (count[idx] - 1 - hi[idx]) + lo[idx]
-        ok = (new_lo < new_hi) & (done_before < wmax[idx])  # COINr: step while fewer than winmax
+        ok = (new_lo < new_hi) & (done_before < wm[idx])  # COINr: step while fewer than winmax
+        active[idx[~ok]] = False
         idx, new_hi, new_lo = idx[ok], new_hi[ok], new_lo[ok]
-        active[r_all[active][~ok]] = False
         if not idx.size:
             break
         hi[idx], lo[idx] = new_hi, new_lo
-        clipped = np.clip(xs[idx], xs[idx, new_lo][:, None], xs[idx, new_hi][:, None])
-        s, k = skew_kurtosis(clipped)
+        s, k = moments.skew_kurtosis(idx, new_lo, new_hi)
         skew[idx] = s
         if not force_winsorise:
             with np.errstate(invalid="ignore"):
-                done = (np.abs(s) < s_thr[idx]) | (k < k_thr[idx]) | np.isnan(s)
+                done = (np.abs(s) < s_c[idx]) | (k < k_c[idx]) | np.isnan(s)
             active[idx[done]] = False
-    touched = (hi < np.maximum(count - 1, 0)) | (lo > 0)
+    touched_c = r_c[(hi < np.maximum(count - 1, 0)) | (lo > 0)]
+    t = cand[touched_c]
     out = xv.copy()
     side = np.zeros((rows, n), dtype=np.int8)
-    if touched.any():
-        t = r_all[touched]
-        upper = xs[t, hi[t]][:, None]
-        lower = xs[t, lo[t]][:, None]
+    if t.size:
+        upper = xs[touched_c, hi[touched_c]][:, None]
+        lower = xs[touched_c, lo[touched_c]][:, None]
         out[t] = np.clip(xv[t], lower, upper)
         side[t] = np.where(xv[t] > upper, 1, np.where(xv[t] < lower, -1, 0))
         status[t] = WINSORISED
+    s_after, k_after = skew0.copy(), kurt0.copy()
+    if t.size:
+        s_after[t], k_after[t] = skew_kurtosis(out[t])
     if not force_winsorise:
-        s_after, k_after = skew_kurtosis(out)
         with np.errstate(invalid="ignore"):
             still = failing & ~((np.abs(s_after) < s_thr) | (k_after < k_thr))
         if still.any():
@@ -216,7 +306,8 @@ def treat_outliers(
                 side[t] = 0
             else:
                 status[t] = FAILED
-    s_after, k_after = skew_kurtosis(out)
+            if fallback is not None:
+                s_after[t], k_after[t] = skew_kurtosis(out[t])
     winsorised = side != 0
     return Treatment(
         values=out,

@@ -129,7 +129,7 @@ def log_tables(results: Results) -> dict[str, pd.DataFrame]:
         out["treatment"] = pd.DataFrame(rows, columns=cols)
     if "impute" in log:
         out["imputation"] = pd.DataFrame(
-            log["impute"]["cells"], columns=["unit", "period", "indicator"]
+            list(log["impute"]["cells"]), columns=["unit", "period", "indicator"]
         )
     if "weights" in log:
         w = log["weights"]["weights"]
