@@ -173,6 +173,9 @@ def test_explicit_weights_step() -> None:
     assert res.score("A", unit="U2") == 50.0
     assert res.score(unit="U2") == (3 * 50.0 + 100.0) / 4
     assert res.log["weights"]["weights"]["A"] == 3.0
+    # effective weights: A 3/4 → q1 3/4 (q2 0), B 1/4 → q3 1/4
+    eff = res.log["effective_weights"]
+    assert (eff["q1"], eff["q2"], eff["q3"], eff["T"]) == (0.75, 0.0, 0.25, 1.0)
 
 
 def test_zero_denominator_is_named() -> None:

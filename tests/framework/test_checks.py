@@ -397,8 +397,8 @@ def test_unknown_aggregation_method() -> None:
         (
             6,
             "children[0].aggregation",
-            "unknown method 'generalised'; choose one of: arithmetic, geometric, harmonic, "
-            "median, copeland",
+            "generalised needs a parameter (p): choose it in the pipeline's aggregate step "
+            "(overrides or levels)",
         ),
     ]
 

@@ -111,6 +111,26 @@ def test_codes_methods_and_parameters_are_checked_against_the_framework() -> Non
     ]
 
 
+def test_aggregation_methods_and_parameters_are_checked() -> None:
+    found = problems(
+        [
+            {
+                "step": "aggregate",
+                "method": "generalised",
+                "levels": {"area": {"method": "geometric", "params": {"p": 2}}},
+                "overrides": {"A": {"method": "copland"}, "B": {"params": {"p": 0.5}}},
+            }
+        ]
+    )
+    assert found == [
+        "steps[0].levels.area.params.p: unknown parameter 'p' of geometric; "
+        "it takes: no parameters",
+        "steps[0].overrides.A.method: unknown method 'copland'; one of: arithmetic, geometric, "
+        "harmonic, generalised, median, copeland",
+        "steps[0].params: generalised needs the parameter 'p'",
+    ]
+
+
 def test_screen_needs_a_rule() -> None:
     assert problems([{"step": "screen"}]) == [
         "steps[0]: give min_availability, min_nonzero or exclude (else it does nothing)"

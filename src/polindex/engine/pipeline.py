@@ -30,7 +30,12 @@ from polindex.engine.results import Results, Stage
 from polindex.engine.screen import screen
 from polindex.engine.structure import FloatArray, Method, Structure
 from polindex.engine.treat import treat_outliers
-from polindex.engine.weights import balance_weights, pca_weights, weights_from_mapping
+from polindex.engine.weights import (
+    balance_weights,
+    effective_weights,
+    pca_weights,
+    weights_from_mapping,
+)
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.pipeline import (
     IMPUTATION_METHODS,
@@ -558,6 +563,10 @@ def run_pipeline(
         present=st.present,
     )
     stages = {k: v for k, v in st.stages.items() if k != "weighted"}
+    edge_w = plan.structure.edges[2] if st.weights is None else st.weights
+    st.log["effective_weights"] = dict(
+        zip(plan.structure.codes, effective_weights(plan.structure, edge_w).tolist(), strict=True)
+    )
     full_spec = {
         **(spec or {}),
         "pipeline": pipeline.model_dump(mode="json"),

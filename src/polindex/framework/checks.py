@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from polindex.framework.models import Framework, Indicator, Label, Node
 from polindex.framework.problems import Problem
-from polindex.framework.vocabulary import AGGREGATION_METHODS
+from polindex.framework.vocabulary import AGGREGATION_METHODS, AGGREGATION_PARAMS
 from polindex.framework.yamlsource import PathPart, format_path
 
 Parts = tuple[PathPart, ...]
@@ -99,7 +99,14 @@ class _Checker:
                 )
 
     def check_node(self, node: Node, parts: Parts) -> None:
-        if node.aggregation not in AGGREGATION_METHODS:
+        if node.aggregation in AGGREGATION_PARAMS and node.aggregation not in AGGREGATION_METHODS:
+            needs = ", ".join(AGGREGATION_PARAMS[node.aggregation])
+            self.add(
+                (*parts, "aggregation"),
+                f"{node.aggregation} needs a parameter ({needs}): choose it in the pipeline's "
+                "aggregate step (overrides or levels)",
+            )
+        elif node.aggregation not in AGGREGATION_METHODS:
             self.add(
                 (*parts, "aggregation"),
                 f"unknown method {node.aggregation!r}; "

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.vocabulary import AGGREGATION_PARAMS
 from polindex.framework.yamlsource import (
     PathPart,
     YamlDocument,
@@ -339,6 +340,39 @@ def check_pipeline(
                     )
                 )
         elif isinstance(step, AggregateStep):
+            settings: list[tuple[tuple[PathPart, ...], Any, Any]] = []
+            if step.method is not None or step.params:
+                settings.append((here, step.method, step.params))
+            for key, table in (("levels", step.levels), ("overrides", step.overrides)):
+                for code, over in table.items():
+                    where = (*here, key, code)
+                    for extra in sorted(set(over) - {"method", "params"}):
+                        out.append(((*where, extra), f"unknown key {extra!r} (method, params)"))
+                    if "method" in over or "params" in over:
+                        method = over.get("method", step.method)
+                        params = over.get("params", {})
+                        if "method" not in over:
+                            params = {**step.params, **params}
+                        settings.append((where, method, params))
+            for where, method, params in settings:
+                if method is None:
+                    continue  # the framework's own method, parameters merged later
+                if method not in AGGREGATION_PARAMS:
+                    valid = ", ".join(AGGREGATION_PARAMS)
+                    out.append(((*where, "method"), f"unknown method {method!r}; one of: {valid}"))
+                    continue
+                for key in params or {}:
+                    if key not in AGGREGATION_PARAMS[method]:
+                        takes = ", ".join(AGGREGATION_PARAMS[method]) or "no parameters"
+                        out.append(
+                            (
+                                (*where, "params", key),
+                                f"unknown parameter {key!r} of {method}; it takes: {takes}",
+                            )
+                        )
+                for key in AGGREGATION_PARAMS[method]:
+                    if key not in (params or {}):
+                        out.append(((*where, "params"), f"{method} needs the parameter {key!r}"))
             for name in step.levels:
                 if name not in levels:
                     out.append(

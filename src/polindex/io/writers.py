@@ -131,9 +131,16 @@ def log_tables(results: Results) -> dict[str, pd.DataFrame]:
         out["imputation"] = pd.DataFrame(
             list(log["impute"]["cells"]), columns=["unit", "period", "indicator"]
         )
-    if "weights" in log:
-        w = log["weights"]["weights"]
-        out["weights"] = pd.DataFrame({"code": list(w), "weight": list(w.values())})
+    if "effective_weights" in log:
+        eff = log["effective_weights"]
+        given = log.get("weights", {}).get("weights", {})
+        out["weights"] = pd.DataFrame(
+            {
+                "code": list(eff),
+                "weight": [given.get(c) for c in eff],
+                "effective_weight": list(eff.values()),
+            }
+        )
     return out
 
 
