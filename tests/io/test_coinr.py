@@ -143,3 +143,15 @@ def test_written_framework_is_valid_yaml_with_a_note_header(tmp_path: Path) -> N
     text = path.read_text()
     assert text.startswith("# Imported from COINr")
     assert yaml.safe_load(text)["code"] == "Idx"
+
+
+def test_xlsx_tables_import_like_csv(tmp_path: Path) -> None:
+    import pandas as pd
+
+    d, m = write(tmp_path)
+    pd.read_csv(d).to_excel(tmp_path / "iData.xlsx", index=False)
+    pd.read_csv(m).to_excel(tmp_path / "iMeta.xlsx", index=False)
+    from_csv = import_coinr(d, m)
+    from_xlsx = import_coinr(tmp_path / "iData.xlsx", tmp_path / "iMeta.xlsx")
+    assert from_xlsx.framework == from_csv.framework
+    pd.testing.assert_frame_equal(from_xlsx.data, from_csv.data)
