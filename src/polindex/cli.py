@@ -38,6 +38,16 @@ err = Console(stderr=True)
 LARGE_INPUT_BYTES = 1_000_000
 """Inputs larger than this show a progress bar while they are read and scored."""
 
+# options shared by the verbs that read data
+UnitColumn = Annotated[str, typer.Option(help="Column holding the unit codes.")]
+PeriodColumn = Annotated[str, typer.Option(help="Column holding the periods.")]
+SinglePeriod = Annotated[
+    str | None,
+    typer.Option(help="The period of every row, for a file without a period column."),
+]
+Top = Annotated[int, typer.Option(help="Rows of the ranking to print.")]
+Lang = Annotated[str | None, typer.Option(help="Language of the labels.")]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -123,7 +133,7 @@ def _esc(text: str) -> str:
 @app.command()
 def show(
     framework: Annotated[Path, typer.Argument(help="Framework YAML file.")],
-    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+    lang: Lang = None,
     depth: Annotated[
         int | None, typer.Option(help="Show only this many levels below the index.")
     ] = None,
@@ -237,23 +247,20 @@ def score(
     scored: Annotated[
         bool, typer.Option(help="Values are already scores on the index scale.")
     ] = False,
-    unit_column: Annotated[str, typer.Option(help="Column holding the unit codes.")] = "unit",
-    period_column: Annotated[str, typer.Option(help="Column holding the periods.")] = "period",
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
     column_prefix: Annotated[
         str, typer.Option(help="Prefix to strip from column names (e.g. AvgS_).")
     ] = "",
     ignore_extra_columns: Annotated[
         bool, typer.Option(help="Skip wide-file columns that are not indicators.")
     ] = False,
-    single_period: Annotated[
-        str | None,
-        typer.Option(help="The period of every row, for a file without a period column."),
-    ] = None,
+    single_period: SinglePeriod = None,
     period: Annotated[
         str | None, typer.Option(help="Period to rank (default: the latest).")
     ] = None,
-    top: Annotated[int, typer.Option(help="Rows of the ranking to print.")] = 20,
-    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+    top: Top = 20,
+    lang: Lang = None,
 ) -> None:
     """Score every node for every unit and period; print the ranking, write all results.
 
@@ -297,17 +304,14 @@ def build(
             "--output", "-o", help="An .xlsx file (a sheet per stage) or a folder of CSVs."
         ),
     ] = None,
-    unit_column: Annotated[str, typer.Option(help="Column holding the unit codes.")] = "unit",
-    period_column: Annotated[str, typer.Option(help="Column holding the periods.")] = "period",
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
     ignore_extra_columns: Annotated[
         bool, typer.Option(help="Skip wide-file columns that are neither indicators nor variables.")
     ] = False,
-    single_period: Annotated[
-        str | None,
-        typer.Option(help="The period of every row, for a file without a period column."),
-    ] = None,
-    top: Annotated[int, typer.Option(help="Rows of the ranking to print.")] = 20,
-    lang: Annotated[str | None, typer.Option(help="Language of the labels.")] = None,
+    single_period: SinglePeriod = None,
+    top: Top = 20,
+    lang: Lang = None,
 ) -> None:
     """Run the construction pipeline (denominate, impute, screen, treat, normalise, weight,
     aggregate), print the ranking and write every data set plus the log of screening,

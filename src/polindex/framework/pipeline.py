@@ -223,6 +223,35 @@ NORMALISATION_PARAMS: dict[str, tuple[str, ...]] = {
 IMPUTATION_METHODS = ("mean", "median", "mean_group", "median_group", "row_mean", "locf", "linear")
 
 
+def _method_problems(
+    where: tuple[PathPart, ...],
+    method: Any,
+    params: Any,
+    vocabulary: dict[str, tuple[str, ...]],
+    required: bool = False,
+) -> list[tuple[tuple[PathPart, ...], str]]:
+    """An unknown method, unknown parameters, and (``required``) parameters not given."""
+    if method not in vocabulary:
+        return [((*where, "method"), f"unknown method {method!r}; one of: {', '.join(vocabulary)}")]
+    takes = vocabulary[method]
+    out = [
+        (
+            (*where, "params", key),
+            f"unknown parameter {key!r} of {method}; it takes: "
+            + (", ".join(takes) or "no parameters"),
+        )
+        for key in params or {}
+        if key not in takes
+    ]
+    if required:
+        out += [
+            ((*where, "params"), f"{method} needs the parameter {key!r}")
+            for key in takes
+            if key not in (params or {})
+        ]
+    return out
+
+
 def check_pipeline(
     pipeline: Pipeline, framework: Framework
 ) -> list[tuple[tuple[PathPart, ...], str]]:
@@ -249,19 +278,7 @@ def check_pipeline(
     roles = {v.code: v.role for v in pipeline.variables}
 
     def method_params(where: tuple[PathPart, ...], method: Any, params: Any) -> None:
-        if method not in NORMALISATION_PARAMS:
-            valid = ", ".join(NORMALISATION_PARAMS)
-            out.append(((*where, "method"), f"unknown method {method!r}; one of: {valid}"))
-            return
-        for key in params or {}:
-            if key not in NORMALISATION_PARAMS[method]:
-                takes = ", ".join(NORMALISATION_PARAMS[method]) or "no parameters"
-                out.append(
-                    (
-                        (*where, "params", key),
-                        f"unknown parameter {key!r} of {method}; it takes: {takes}",
-                    )
-                )
+        out.extend(_method_problems(where, method, params, NORMALISATION_PARAMS))
 
     for k, step in enumerate(pipeline.steps):
         here: tuple[PathPart, ...] = ("steps", k)
@@ -355,24 +372,10 @@ def check_pipeline(
                             params = {**step.params, **params}
                         settings.append((where, method, params))
             for where, method, params in settings:
-                if method is None:
-                    continue  # the framework's own method, parameters merged later
-                if method not in AGGREGATION_PARAMS:
-                    valid = ", ".join(AGGREGATION_PARAMS)
-                    out.append(((*where, "method"), f"unknown method {method!r}; one of: {valid}"))
-                    continue
-                for key in params or {}:
-                    if key not in AGGREGATION_PARAMS[method]:
-                        takes = ", ".join(AGGREGATION_PARAMS[method]) or "no parameters"
-                        out.append(
-                            (
-                                (*where, "params", key),
-                                f"unknown parameter {key!r} of {method}; it takes: {takes}",
-                            )
-                        )
-                for key in AGGREGATION_PARAMS[method]:
-                    if key not in (params or {}):
-                        out.append(((*where, "params"), f"{method} needs the parameter {key!r}"))
+                if method is not None:  # None: the framework's own method
+                    out.extend(
+                        _method_problems(where, method, params, AGGREGATION_PARAMS, required=True)
+                    )
             for name in step.levels:
                 if name not in levels:
                     out.append(
