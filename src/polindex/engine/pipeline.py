@@ -529,8 +529,9 @@ def run_pipeline(
         plan=plan,
         units=list(dataset.units),
         periods=dataset.periods,
-        x=np.array(dataset.values.transpose(2, 1, 0)),
-        na=np.array(dataset.not_applicable.transpose(2, 1, 0)),
+        # read-only views of the data set's indicator-major arrays: steps never write in place
+        x=dataset.values.transpose(2, 1, 0),
+        na=dataset.not_applicable.transpose(2, 1, 0),
         present=np.array(dataset.present),
         variables=variables or Variables(),
     )
@@ -557,7 +558,9 @@ def run_pipeline(
         units=tuple(st.units),
         periods=st.periods,
         indicators=dataset.indicators,
-        raw=st.stages["raw"].values[[list(dataset.units).index(u) for u in st.units]],
+        raw=dataset.raw
+        if len(st.units) == len(dataset.units)
+        else dataset.raw[[list(dataset.units).index(u) for u in st.units]],
         values=values,
         not_applicable=na,
         present=st.present,

@@ -185,6 +185,23 @@ class _ClippedMoments:
         return skew, kurt
 
 
+def _next_inward(
+    xs: FloatArray, rows: npt.NDArray[np.intp], at: npt.NDArray[np.intp], step: int
+) -> npt.NDArray[np.intp]:
+    """Position of the first value past the tie group at ``at`` (moving by ``step``)."""
+    j = at + step
+    n = xs.shape[1]
+    value = xs[rows, at]
+    tied = (j >= 0) & (j < n)
+    tied[tied] = xs[rows[tied], j[tied]] == value[tied]
+    while tied.any():
+        j[tied] += step
+        inside = tied & (j >= 0) & (j < n)
+        tied[:] = False
+        tied[inside] = xs[rows[inside], j[inside]] == value[inside]
+    return j
+
+
 def treat_outliers(
     x: FloatArray,
     *,
@@ -241,21 +258,14 @@ def treat_outliers(
     status[undefined] = SKIPPED
 
     # sorted rows (NaN last); each tie group's first and last position
-    # only the rows to Winsorise are sorted; each tie group's first and last position
+    # only the rows to Winsorise are sorted
     r_all = np.arange(rows)
     cand = r_all[(failing | (force_winsorise & ~undefined)) & (wmax > 0)]
     xs = np.sort(xv[cand], axis=1)
     count = np.count_nonzero(~np.isnan(xs), axis=1)
-    pos = np.arange(n)
-    new_group = np.ones(xs.shape, dtype=bool)
-    new_group[:, 1:] = xs[:, 1:] != xs[:, :-1]
-    g_start = np.maximum.accumulate(np.where(new_group, pos, 0), axis=1)
-    ends_group = np.ones(xs.shape, dtype=bool)
-    ends_group[:, :-1] = new_group[:, 1:]
-    g_end = np.minimum.accumulate(np.where(ends_group, pos, n - 1)[:, ::-1], axis=1)[:, ::-1]
     lo = np.zeros(len(cand), dtype=np.intp)  # clip bounds as positions in the sorted rows
     hi = np.maximum(count - 1, 0)
-    skew = skew0[cand]
+    skew, kurt = skew0[cand], kurt0[cand]
     wm, s_c, k_c = wmax[cand], s_thr[cand], k_thr[cand]
     moments = _ClippedMoments(xs, count, int(wmax.max(initial=0)) + 8)
     active = np.ones(len(cand), dtype=bool)
@@ -263,8 +273,8 @@ def treat_outliers(
     while active.any():
         idx = r_c[active]
         high = skew[idx] >= 0
-        new_hi = np.where(high, g_start[idx, hi[idx]] - 1, hi[idx])
-        new_lo = np.where(high, lo[idx], g_end[idx, lo[idx]] + 1)
+        new_hi = np.where(high, _next_inward(xs, idx, hi[idx], -1), hi[idx])
+        new_lo = np.where(high, lo[idx], _next_inward(xs, idx, lo[idx], 1))
         done_before = (count[idx] - 1 - hi[idx]) + lo[idx]
         ok = (new_lo < new_hi) & (done_before < wm[idx])  # COINr: step while fewer than winmax
         active[idx[~ok]] = False
@@ -273,7 +283,7 @@ def treat_outliers(
             break
         hi[idx], lo[idx] = new_hi, new_lo
         s, k = moments.skew_kurtosis(idx, new_lo, new_hi)
-        skew[idx] = s
+        skew[idx], kurt[idx] = s, k
         if not force_winsorise:
             with np.errstate(invalid="ignore"):
                 done = (np.abs(s) < s_c[idx]) | (k < k_c[idx]) | np.isnan(s)
@@ -288,9 +298,9 @@ def treat_outliers(
         out[t] = np.clip(xv[t], lower, upper)
         side[t] = np.where(xv[t] > upper, 1, np.where(xv[t] < lower, -1, 0))
         status[t] = WINSORISED
+    # statistics after Winsorising: those the loop decided with (exact up to rounding)
     s_after, k_after = skew0.copy(), kurt0.copy()
-    if t.size:
-        s_after[t], k_after[t] = skew_kurtosis(out[t])
+    s_after[cand], k_after[cand] = skew, kurt
     if not force_winsorise:
         with np.errstate(invalid="ignore"):
             still = failing & ~((np.abs(s_after) < s_thr) | (k_after < k_thr))
