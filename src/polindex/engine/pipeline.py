@@ -231,22 +231,23 @@ class _State:
 
 def _denominate(st: _State, step: DenominateStep) -> None:
     codes = st.plan.codes
-    st.x = st.x.copy()  # the recorded stage keeps the previous array
-    problems = []
-    for ind, denom in step.by.items():
-        i = codes.index(ind)
-        d = st.variables.numbers[denom].T  # (period, unit)
-        zero = (d == 0) & ~np.isnan(st.x[i])
-        for p, u in zip(*np.nonzero(zero), strict=True):
-            problems.append(
-                f"denominate: {ind} of unit {st.units[u]!r}, period {st.periods[p]}: "
-                f"denominator {denom} is 0"
-            )
-        if not zero.any():
-            st.x[i] = denominate(st.x[i], d, step.scale)
-    if problems:
-        raise BuildError(problems)
     st.log["denominate"] = {"by": dict(step.by), "scale": step.scale}
+    if not step.by:
+        return
+    rows = [codes.index(ind) for ind in step.by]
+    d = np.stack([st.variables.numbers[v].T for v in step.by.values()])  # (row, period, unit)
+    x = st.x[rows]
+    zero = (d == 0) & ~np.isnan(x)
+    if zero.any():
+        raise BuildError(
+            [
+                f"denominate: {codes[rows[r]]} of unit {st.units[u]!r}, period {st.periods[p]}: "
+                f"denominator {step.by[codes[rows[r]]]} is 0"
+                for r, p, u in np.argwhere(zero)
+            ]
+        )
+    st.x = st.x.copy()  # the recorded stage keeps the previous array
+    st.x[rows] = denominate(x, d, step.scale)
 
 
 def _screen(st: _State, step: ScreenStep) -> None:

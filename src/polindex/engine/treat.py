@@ -273,8 +273,11 @@ def treat_outliers(
     while active.any():
         idx = r_c[active]
         high = skew[idx] >= 0
-        new_hi = np.where(high, _next_inward(xs, idx, hi[idx], -1), hi[idx])
-        new_lo = np.where(high, lo[idx], _next_inward(xs, idx, lo[idx], 1))
+        new_hi, new_lo = hi[idx], lo[idx]
+        if high.any():
+            new_hi[high] = _next_inward(xs, idx[high], new_hi[high], -1)
+        if not high.all():
+            new_lo[~high] = _next_inward(xs, idx[~high], new_lo[~high], 1)
         done_before = (count[idx] - 1 - hi[idx]) + lo[idx]
         ok = (new_lo < new_hi) & (done_before < wm[idx])  # COINr: step while fewer than winmax
         active[idx[~ok]] = False
