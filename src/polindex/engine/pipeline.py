@@ -12,7 +12,7 @@ decisions (units screened out, points Winsorised, values imputed).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -72,7 +72,7 @@ class BuildError(ValueError):
 
 
 def _ancestry(fw: Framework) -> dict[str, list[str]]:
-    """For each indicator, the codes from the root down to itself."""
+    """For each indicator (in document order), the codes from the root down to itself."""
     paths: dict[str, list[str]] = {}
     stack: list[tuple[Node | Indicator, list[str]]] = [(fw.root, [fw.root.code])]
     while stack:
@@ -80,12 +80,15 @@ def _ancestry(fw: Framework) -> dict[str, list[str]]:
         if isinstance(item, Indicator):
             paths[item.code] = path
         else:
-            stack.extend((c, [*path, c.code]) for c in item.children)
+            stack.extend((c, [*path, c.code]) for c in reversed(item.children))
     return paths
 
 
 def indicator_settings(
-    fw: Framework, base: Mapping[str, Any], overrides: Mapping[str, Mapping[str, Any]]
+    fw: Framework,
+    base: Mapping[str, Any],
+    overrides: Mapping[str, Mapping[str, Any]],
+    paths: Mapping[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each indicator's settings: ``base`` updated by the overrides of its ancestors, nearest last.
 
@@ -102,14 +105,14 @@ def indicator_settings(
     >>> s[0], s[1]
     ({'method': 'minmax', 'params': {'low': 0, 'high': 10}}, {'method': 'rank', 'params': {}})
     """
-    paths = _ancestry(fw)
+    paths = paths or _ancestry(fw)
     out = []
-    for ind in fw.indicators:
+    for code in paths:  # indicators in document order
         merged: dict[str, Any] = {
             k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()
         }
-        for code in paths[ind.code]:
-            over = overrides.get(code)
+        for node in paths[code]:
+            over = overrides.get(node)
             if not over:
                 continue
             if "method" in over and over["method"] != merged.get("method"):
@@ -153,10 +156,12 @@ class Plan:
     codes: tuple[str, ...]
     direction: FloatArray
     batches: tuple[Batches, ...]
+    paths: Mapping[str, list[str]]
 
 
-def plan_pipeline(framework: Framework, pipeline: Pipeline) -> Plan:
-    """Compile ``pipeline`` for ``framework`` (see :class:`Plan`).
+def plan_pipeline(framework: Framework, pipeline: Pipeline, *, like: Plan | None = None) -> Plan:
+    """Compile ``pipeline`` for ``framework`` (see :class:`Plan`); ``like``, a plan of the same
+    framework, lends its compiled tree (variants of one pipeline plan faster).
 
     Examples
     --------
@@ -168,12 +173,23 @@ def plan_pipeline(framework: Framework, pipeline: Pipeline) -> Plan:
     >>> [[conf["method"], rows] for conf, rows in plan_pipeline(fw, p).batches[0]]
     [['minmax', [0]], ['rank', [1]]]
     """
-    structure = Structure.from_framework(framework)
+    same = like is not None and like.framework is framework
+    structure = like.structure if like is not None and same else Structure.from_framework(framework)
+    paths = like.paths if like is not None and same else _ancestry(framework)
     n_i = structure.n_indicators
     batches: list[Batches] = []
     aggregation = structure
+    reuse = (
+        {s.model_dump_json(): bt for s, bt in zip(like.pipeline.steps, like.batches, strict=True)}
+        if like is not None and same
+        else {}
+    )
     for step in pipeline.steps:
         base: dict[str, Any]
+        known = reuse.get(step.model_dump_json()) if reuse else None
+        if known is not None and not isinstance(step, AggregateStep):
+            batches.append(known)
+            continue
         if isinstance(step, ImputeStep):
             base = {"method": step.method, "group": step.group}
         elif isinstance(step, TreatStep):
@@ -185,7 +201,7 @@ def plan_pipeline(framework: Framework, pipeline: Pipeline) -> Plan:
                 aggregation = structure.with_methods(aggregation_methods(framework, step))
             batches.append([])
             continue
-        settings = indicator_settings(framework, base, step.overrides)
+        settings = indicator_settings(framework, base, step.overrides, paths)
         batches.append(_batches(settings, list(range(n_i))))
     return Plan(
         framework=framework,
@@ -193,8 +209,11 @@ def plan_pipeline(framework: Framework, pipeline: Pipeline) -> Plan:
         structure=structure,
         aggregation=aggregation,
         codes=structure.codes[:n_i],
-        direction=np.array([i.direction for i in framework.indicators], dtype=np.float64),
+        direction=like.direction
+        if like is not None and same
+        else np.array([i.direction for i in framework.indicators], dtype=np.float64),
         batches=tuple(batches),
+        paths=paths,
     )
 
 
@@ -486,6 +505,88 @@ def aggregation_methods(fw: Framework, step: AggregateStep) -> dict[str, Method]
     return out
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Indicator scores ready to aggregate: what every step before ``aggregate`` produced.
+
+    ``values`` is (indicator, period, unit) for ``units`` (those kept by screening);
+    ``weights`` the edge weights a ``weights`` step set (``None``: the framework's).
+    """
+
+    units: tuple[str, ...]
+    values: FloatArray
+    not_applicable: BoolArray
+    weights: FloatArray | None
+
+
+def prepare(
+    plan: Plan,
+    dataset: Dataset,
+    variables: Variables | None = None,
+    cache: dict[Any, Any] | None = None,
+) -> Prepared:
+    """Run every step of ``plan`` before aggregation (e.g. once per configuration of an
+    uncertainty analysis, which then aggregates many weightings at once).
+
+    With a ``cache`` (a dict kept across calls on the same data), the data after each step
+    are kept under the specs of the steps so far, so variants that share their first steps
+    (the same imputation, different normalisations) compute them once.
+    """
+    st = _run_steps(plan, dataset, variables, cache)
+    return Prepared(tuple(st.units), st.x, st.na, st.weights)
+
+
+def _run_steps(
+    plan: Plan,
+    dataset: Dataset,
+    variables: Variables | None,
+    cache: dict[Any, Any] | None = None,
+) -> _State:
+    if tuple(dataset.indicators) != plan.codes:
+        raise ValueError("the data set's indicators are not the framework's, in its order")
+    st = _State(
+        plan=plan,
+        units=list(dataset.units),
+        periods=dataset.periods,
+        # read-only views of the data set's indicator-major arrays: steps never write in place
+        x=dataset.values.transpose(2, 1, 0),
+        na=dataset.not_applicable.transpose(2, 1, 0),
+        present=np.array(dataset.present),
+        variables=variables or Variables(),
+    )
+    st.record("raw")
+    key: tuple[str, ...] = ()
+    for step, batches in zip(plan.pipeline.steps, plan.batches, strict=True):
+        if cache is not None and not isinstance(step, AggregateStep):
+            key = (*key, step.model_dump_json())
+            if key in cache:
+                st = _copy_state(cache[key])
+                continue
+        if isinstance(step, DenominateStep):
+            _denominate(st, step)
+        elif isinstance(step, ScreenStep):
+            _screen(st, step)
+        elif isinstance(step, ImputeStep):
+            _impute(st, batches)
+        elif isinstance(step, TreatStep):
+            _treat(st, batches)
+        elif isinstance(step, NormaliseStep):
+            _normalise(st, step, batches)
+        elif isinstance(step, WeightsStep):
+            _weights(st, step)
+        elif isinstance(step, AggregateStep):
+            continue
+        st.record(STAGE_OF_STEP[step.step])
+        if cache is not None:
+            cache[key] = _copy_state(st)
+    return st
+
+
+def _copy_state(st: _State) -> _State:
+    """A copy whose containers can change independently (arrays are never written in place)."""
+    return replace(st, units=list(st.units), stages=dict(st.stages), log=dict(st.log))
+
+
 def run_pipeline(
     framework: Framework,
     dataset: Dataset,
@@ -526,33 +627,7 @@ def run_pipeline(
     ([3.0, 20.0], [50.0, 50.0, 50.0])
     """
     plan = plan or plan_pipeline(framework, pipeline)
-    st = _State(
-        plan=plan,
-        units=list(dataset.units),
-        periods=dataset.periods,
-        # read-only views of the data set's indicator-major arrays: steps never write in place
-        x=dataset.values.transpose(2, 1, 0),
-        na=dataset.not_applicable.transpose(2, 1, 0),
-        present=np.array(dataset.present),
-        variables=variables or Variables(),
-    )
-    st.record("raw")
-    for step, batches in zip(pipeline.steps, plan.batches, strict=True):
-        if isinstance(step, DenominateStep):
-            _denominate(st, step)
-        elif isinstance(step, ScreenStep):
-            _screen(st, step)
-        elif isinstance(step, ImputeStep):
-            _impute(st, batches)
-        elif isinstance(step, TreatStep):
-            _treat(st, batches)
-        elif isinstance(step, NormaliseStep):
-            _normalise(st, step, batches)
-        elif isinstance(step, WeightsStep):
-            _weights(st, step)
-        elif isinstance(step, AggregateStep):
-            continue
-        st.record(STAGE_OF_STEP[step.step])
+    st = _run_steps(plan, dataset, variables)
     values = st.x.transpose(2, 1, 0)
     na = st.na.transpose(2, 1, 0)
     scored = Dataset(
@@ -591,4 +666,13 @@ def run_pipeline(
         raise BuildError([f"aggregate: {line.strip()}" for line in lines[1:]]) from exc
 
 
-__all__ = ["BuildError", "aggregation_methods", "indicator_settings", "run_pipeline"]
+__all__ = [
+    "BuildError",
+    "Plan",
+    "Prepared",
+    "aggregation_methods",
+    "indicator_settings",
+    "plan_pipeline",
+    "prepare",
+    "run_pipeline",
+]

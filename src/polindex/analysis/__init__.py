@@ -1,0 +1,1 @@
+"""Analysis built on the engine: statistical audit, uncertainty and sensitivity."""

@@ -1,0 +1,187 @@
+"""The uncertainty design: which construction choices are uncertain, and how to sample them.
+
+Written as an ``uncertainty:`` section of the framework YAML (beside ``pipeline:``) or a file of
+its own, or built in Python. Each input is one of:
+
+* **alternatives for a step** of the pipeline — ``{name, step, alternatives: [settings, …]}``,
+  each alternative merged into that step's spec (``{winmax: 3}``, ``{method: zscore, params:
+  {mean: 10, sd: 2}}``); ``null`` removes the step;
+* **a continuous weight** — ``{name, weight: CODE, range: [low, high]}``;
+* **weight noise** — ``{name, weight_noise: {level: factor, …}, sets: 100}``: that many weight
+  sets, each weight of those levels multiplied by ``1 + U(−factor, factor)`` (COINr's
+  ``get_noisy_weights``), one of which each replication draws;
+* **exclusion of indicators** — ``{name, exclude: [[], [CODE], [CODE, CODE]]}``.
+
+A sample value ``u`` in [0, 1] picks an alternative as R's ``cut(u, n)`` does in COINr's
+``sample_2_para`` (equal intervals over the sampled range), so a design made by COINr can be
+replayed exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from polindex.framework.models import Code
+from polindex.framework.pipeline import STAGE_OF_STEP
+from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.yamlsource import (
+    PathPart,
+    YamlDocument,
+    YamlSyntaxError,
+    format_path,
+    parse_yaml,
+)
+
+VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UncertainInput(_Model):
+    """One uncertain choice (see the module docstring for the four kinds)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    step: (
+        Literal["denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate"]
+        | None
+    ) = None
+    alternatives: tuple[dict[str, Any] | None, ...] = ()
+    weight: Code | None = None
+    range: tuple[float, float] | None = None
+    weight_noise: dict[str, Annotated[float, Field(ge=0, lt=1)]] | None = None
+    sets: Annotated[int, Field(ge=1, le=100_000)] = 100
+    exclude: tuple[tuple[Code, ...], ...] = ()
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> UncertainInput:
+        kinds = [
+            self.step is not None,
+            self.weight is not None,
+            self.weight_noise is not None,
+            bool(self.exclude),
+        ]
+        if sum(kinds) != 1:
+            raise ValueError(
+                "give exactly one of: step (with alternatives), weight (with range), "
+                "weight_noise, exclude"
+            )
+        if self.step is not None and len(self.alternatives) < 2:
+            raise ValueError("a step input needs at least two alternatives")
+        if self.weight is not None:
+            if self.range is None:
+                raise ValueError("a weight input needs range: [low, high]")
+            if not 0 <= self.range[0] < self.range[1]:
+                raise ValueError(
+                    f"range must be [low, high] with 0 <= low < high; got {self.range}"
+                )
+        if self.exclude and len(self.exclude) < 2:
+            raise ValueError(
+                "an exclude input needs at least two alternatives (e.g. [] and [CODE])"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``step``, ``weight``, ``weight_noise`` or ``exclude``."""
+        if self.step is not None:
+            return "step"
+        if self.weight is not None:
+            return "weight"
+        if self.weight_noise is not None:
+            return "weight_noise"
+        return "exclude"
+
+    @property
+    def n_alternatives(self) -> int | None:
+        """How many discrete alternatives (``None`` for a continuous weight)."""
+        if self.kind == "step":
+            return len(self.alternatives)
+        if self.kind == "weight_noise":
+            return self.sets
+        if self.kind == "exclude":
+            return len(self.exclude)
+        return None
+
+
+class Uncertainty(_Model):
+    """The uncertain inputs, the output studied and how to sample.
+
+    Examples
+    --------
+    >>> u = Uncertainty.model_validate({"inputs": [
+    ...     {"name": "winmax", "step": "treat", "alternatives": [{"winmax": 1}, {"winmax": 5}]},
+    ...     {"name": "weights", "weight_noise": {"pillar": 0.25}, "sets": 10}]})
+    >>> [i.kind for i in u.inputs], u.sampling
+    (['step', 'weight_noise'], 'sobol')
+    """
+
+    inputs: tuple[UncertainInput, ...]
+    target: Code | None = None
+    """The node whose scores and ranks are studied (default: the index)."""
+    period: str | int | None = None
+    """The period studied (default: the latest)."""
+    sampling: Literal["sobol", "random"] = "sobol"
+    seed: int = 1
+    runs: Annotated[int, Field(ge=3)] = 100
+    """N: replications of an uncertainty analysis; base sample size of a sensitivity analysis
+    (N·(d + 2) evaluations)."""
+    bootstrap: Annotated[int, Field(ge=0)] = 1000
+
+    @model_validator(mode="after")
+    def _names(self) -> Uncertainty:
+        if not self.inputs:
+            raise ValueError("list at least one uncertain input")
+        names = [i.name for i in self.inputs]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"input name used twice: {', '.join(dupes)}")
+        return self
+
+
+def load_uncertainty(source: str | Path | dict[str, Any]) -> Uncertainty:
+    """Load an uncertainty design from YAML (its own file, or a framework file's
+    ``uncertainty:`` section) or parsed data; every problem is listed with path and line.
+
+    Examples
+    --------
+    >>> load_uncertainty({"inputs": [{"name": "agg", "step": "aggregate",
+    ...     "alternatives": [{"method": "arithmetic"}, {"method": "geometric"}]}]}).runs
+    100
+    """
+    name = "<uncertainty>"
+    if isinstance(source, dict):
+        doc = YamlDocument(data=source)
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            doc = parse_yaml(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise FrameworkError([Problem("", f"cannot read file: {exc.strerror}")], name) from exc
+        except YamlSyntaxError as exc:
+            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
+    base: tuple[PathPart, ...] = ()
+    data = doc.data
+    if isinstance(data, dict) and "uncertainty" in data:
+        base, data = ("uncertainty",), data["uncertainty"]
+    try:
+        return Uncertainty.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = (*base, *err["loc"])
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key {err['loc'][-1]!r}"
+            elif err["type"] == "missing":
+                msg = "required"
+            problems.append(Problem(format_path(where), msg, doc.line(where)))
+        raise FrameworkError(problems, name) from None
+
+
+assert set(VARIABLE_STEPS) == set(STAGE_OF_STEP)
