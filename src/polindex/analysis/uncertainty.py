@@ -32,7 +32,7 @@ from polindex.engine.pipeline import (
 from polindex.engine.rank import rank_scores
 from polindex.engine.structure import FloatArray, IntArray, Structure
 from polindex.framework.models import Framework
-from polindex.framework.pipeline import AggregateStep, Pipeline
+from polindex.framework.pipeline import AggregateStep, Pipeline, WeightsStep
 from polindex.framework.uncertainty import UncertainInput, Uncertainty
 
 MAX_CELLS = 4_000_000
@@ -145,6 +145,10 @@ class Evaluation:
     ranks: FloatArray
     nominal_scores: FloatArray
     nominal_ranks: FloatArray
+    weights: FloatArray
+    """Edge weights of each replication (replication, edge), ``Structure.edges`` order."""
+    choices: dict[str, IntArray]
+    """The alternative each discrete input took, per replication."""
     configurations: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -209,6 +213,42 @@ def _noise_sets(inp: UncertainInput, structure: Structure, seed: int) -> FloatAr
     rng = np.random.default_rng(seed)
     out: FloatArray = 1 + (rng.random((inp.sets, len(child))) * 2 - 1) * factor
     return out
+
+
+def replication_pipeline(
+    pipeline: Pipeline,
+    spec: Uncertainty,
+    evaluation: Evaluation,
+    replication: int,
+    structure: Structure,
+) -> Pipeline:
+    """The pipeline that builds one replication on its own: the step alternatives it drew and
+    an explicit ``weights`` step with its weights (to rebuild and explain any replication).
+
+    ``structure`` is the framework's compiled tree (for the weights' codes)."""
+    changes: dict[str, dict[str, Any] | None] = {}
+    for inp in spec.inputs:
+        if inp.kind == "step":
+            changes[str(inp.step)] = inp.alternatives[
+                int(evaluation.choices[inp.name][replication])
+            ]
+    out = _variant(pipeline, {k: v for k, v in changes.items() if k != "aggregate"})
+    steps = [s for s in out.steps if s.step not in ("weights", "aggregate")]
+    values = {
+        structure.codes[c]: float(w)
+        for c, w in zip(structure.edges[0], evaluation.weights[replication], strict=True)
+    }
+    steps.append(WeightsStep(method="explicit", values=values))
+    aggregate_step = next((s for s in pipeline.steps if isinstance(s, AggregateStep)), None)
+    if "aggregate" in changes:
+        alt = changes["aggregate"] or {}
+        merged = {**(aggregate_step.model_dump() if aggregate_step else {}), **alt}
+        if "method" in alt and "params" not in alt:
+            merged["params"] = {}
+        aggregate_step = AggregateStep.model_validate(merged)
+    if aggregate_step is not None:
+        steps.append(aggregate_step)
+    return out.model_copy(update={"steps": tuple(steps)})
 
 
 def check_design(spec: Uncertainty, framework: Framework, pipeline: Pipeline) -> list[str]:
@@ -408,6 +448,8 @@ def evaluate(
         ranks=ranks,
         nominal_scores=nominal,
         nominal_ranks=rank_scores(nominal[None], higher, axis=-1)[0],
+        weights=weights,
+        choices={spec.inputs[k].name: c for k, c in choice.items()},
         configurations=configurations,
         failures=failures,
     )
@@ -529,6 +571,7 @@ __all__: Sequence[str] = [
     "cut_index",
     "design_matrix",
     "evaluate",
+    "replication_pipeline",
     "saltelli",
     "uncertainty_analysis",
 ]

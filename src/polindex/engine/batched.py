@@ -110,8 +110,10 @@ def batched_aggregate(
             if bad is not None:
                 with np.errstate(invalid="ignore"):
                     wrong = bad(xs, method) & avail
-                if wrong.any():
+                if wrong.any():  # recorded; the parent stays missing so the rest is checked
                     offences.extend(_offences(structure, parent, kids, method, xs, wrong))
+                    node[int(parent)] = np.full((batch, cells), np.nan)
+                    node_na[int(parent)] = np.zeros((batch, cells), dtype=bool)
                     continue
             p = _power(method)
             with np.errstate(all="ignore"):
