@@ -1,4 +1,5 @@
-"""The Python API that mirrors the CLI: ``load_framework`` and ``score``."""
+"""The Python API that mirrors the CLI: ``load_framework``, ``score``, ``build``,
+``uncertainty`` and ``sensitivity``."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from typing import Any
 import pandas as pd
 
 from polindex import __version__
+from polindex.analysis.sensitivity import Sensitivity, sensitivity_analysis
+from polindex.analysis.uncertainty import Evaluation, uncertainty_analysis
 from polindex.engine.compute import compute
 from polindex.engine.dataset import Dataset, Variables
 from polindex.engine.pipeline import run_pipeline
 from polindex.engine.results import Results
+from polindex.engine.structure import FloatArray
 from polindex.framework.loader import load_framework
 from polindex.framework.models import Framework
 from polindex.framework.pipeline import Pipeline, load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.uncertainty import Uncertainty, load_uncertainty
 from polindex.framework.yamlsource import parse_yaml
 from polindex.io.encode import encode
 from polindex.io.tables import (
@@ -161,6 +166,29 @@ def build(
     ([10.0, 20.0, 10.0], 50.0)
     """
     step = on_step or (lambda _: None)
+    opts = options or ReadOptions(**read_options)
+    fw, pipe, dataset, variables, table, source = _inputs(framework, data, pipeline, opts, step)
+    step("Building")
+    spec = {
+        "engine": f"polindex {__version__}",
+        "framework": {"code": fw.code, "version": fw.version},
+        "source": source,
+        "read_options": dict(vars(opts)),
+    }
+    return run_pipeline(fw, dataset, pipe, variables, spec=spec, inputs=table)
+
+
+Inputs = tuple[Framework, Pipeline, Dataset, Variables, pd.DataFrame, str]
+
+
+def _inputs(
+    framework: Framework | str | Path,
+    data: str | Path | pd.DataFrame,
+    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None,
+    opts: ReadOptions,
+    step: Callable[[str], None],
+) -> Inputs:
+    """Framework, pipeline, data set and variables, each checked (see :func:`build`)."""
     if isinstance(framework, Framework):
         fw = framework
         if pipeline is None:
@@ -175,7 +203,6 @@ def build(
         if isinstance(pipeline, Pipeline)
         else load_pipeline(pipeline if pipeline is not None else _pipeline_source(fw_path), fw)
     )
-    opts = options or ReadOptions(**read_options)
     step("Reading the data")
     if isinstance(data, pd.DataFrame):
         frame, source = data.astype(object).map(cell_text), "<data frame>"
@@ -186,14 +213,86 @@ def build(
     step(f"Checking {len(table):,} values")
     dataset = encode(fw, table, source, raw_numbers=True)
     variables = align_variables(var_table, pipe, dataset, source) if pipe.variables else Variables()
-    step("Building")
-    spec = {
-        "engine": f"polindex {__version__}",
-        "framework": {"code": fw.code, "version": fw.version},
-        "source": source,
-        "read_options": dict(vars(opts)),
-    }
-    return run_pipeline(fw, dataset, pipe, variables, spec=spec, inputs=table)
+    return fw, pipe, dataset, variables, table, source
+
+
+def design_spec(
+    framework: Framework | str | Path,
+    spec: Uncertainty | str | Path | dict[str, Any] | None,
+    overrides: dict[str, Any],
+) -> Uncertainty:
+    """The uncertainty design: ``spec`` (object, file or mapping) or the framework file's
+    ``uncertainty:`` section, with ``overrides`` (e.g. ``runs``, ``seed``) applied."""
+    if isinstance(spec, Uncertainty):
+        design = spec
+    elif spec is not None:
+        design = load_uncertainty(spec)
+    elif isinstance(framework, Framework):
+        raise FrameworkError([Problem("uncertainty", "no uncertainty design given")])
+    else:
+        doc = parse_yaml(Path(framework).read_text(encoding="utf-8"))
+        if not (isinstance(doc.data, dict) and "uncertainty" in doc.data):
+            raise FrameworkError(
+                [
+                    Problem(
+                        "uncertainty",
+                        "the framework has no uncertainty: section; give one with --spec",
+                    )
+                ],
+                framework,
+            )
+        design = load_uncertainty(Path(framework))
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    return design.model_copy(update=changes) if changes else design
+
+
+def uncertainty(
+    framework: Framework | str | Path,
+    data: str | Path | pd.DataFrame,
+    *,
+    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    spec: Uncertainty | str | Path | dict[str, Any] | None = None,
+    design: FloatArray | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    options: ReadOptions | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    **read_options: Any,
+) -> Evaluation:
+    """Uncertainty analysis of an index built by its pipeline (see
+    :func:`polindex.analysis.uncertainty.uncertainty_analysis`); the design comes from
+    ``spec`` or the framework file's ``uncertainty:`` section, ``design`` replays given samples.
+    """
+    opts = options or ReadOptions(**read_options)
+    fw, pipe, dataset, variables, _, _ = _inputs(framework, data, pipeline, opts, lambda _: None)
+    plan = design_spec(framework, spec, {"runs": runs, "seed": seed})
+    return uncertainty_analysis(
+        fw, dataset, pipe, plan, variables, design=design, on_progress=on_progress
+    )
+
+
+def sensitivity(
+    framework: Framework | str | Path,
+    data: str | Path | pd.DataFrame,
+    *,
+    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    spec: Uncertainty | str | Path | dict[str, Any] | None = None,
+    design: FloatArray | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    bootstrap: int | None = None,
+    options: ReadOptions | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    **read_options: Any,
+) -> Sensitivity:
+    """Sensitivity analysis (Saltelli design, first-order and total indices); see
+    :func:`polindex.analysis.sensitivity.sensitivity_analysis`."""
+    opts = options or ReadOptions(**read_options)
+    fw, pipe, dataset, variables, _, _ = _inputs(framework, data, pipeline, opts, lambda _: None)
+    plan = design_spec(framework, spec, {"runs": runs, "seed": seed, "bootstrap": bootstrap})
+    return sensitivity_analysis(
+        fw, dataset, pipe, plan, variables, design=design, on_progress=on_progress
+    )
 
 
 def _pipeline_source(framework: str | Path) -> Path:

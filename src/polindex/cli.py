@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from polindex import __version__, api
+from polindex.analysis.uncertainty import UncertaintyError
 from polindex.engine.pipeline import BuildError
 from polindex.engine.results import Results
 from polindex.framework.loader import check_framework_text, load_framework
@@ -414,6 +416,221 @@ def import_coinr_command(
         out.print(f"Note: {note}", markup=False, highlight=False)
     for what, path in paths.items():
         out.print(f"Wrote {what}: {path}", markup=False, highlight=False)
+
+
+Runs = Annotated[int | None, typer.Option(help="N: replications (base sample size for SA).")]
+Seed = Annotated[int | None, typer.Option(help="Seed of the sampling, for reproducibility.")]
+SpecFile = Annotated[
+    Path | None,
+    typer.Option("--spec", help="Uncertainty design YAML (default: the framework's section)."),
+]
+DesignFile = Annotated[
+    Path | None,
+    typer.Option(help="Replay these samples: a CSV with one column per input, values in [0, 1]."),
+]
+
+
+def _design(path: Path | None, names: list[str]) -> np.ndarray | None:
+    if path is None:
+        return None
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"cannot read the design {path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    missing = [n for n in names if n not in table.columns]
+    if missing:
+        typer.echo(f"{path}: no column for input(s) {', '.join(missing)}", err=True)
+        raise typer.Exit(1)
+    values = table[names].to_numpy(dtype=float)
+    bad = ~((values >= 0) & (values <= 1))
+    if bad.any():
+        row, col = (int(v) for v in np.argwhere(bad)[0])
+        typer.echo(
+            f"{path} row {row + 2}, column {names[col]!r}: {values[row, col]!r} is not in [0, 1]",
+            err=True,
+        )
+        raise typer.Exit(1)
+    return values
+
+
+def _robustness_progress(label: str) -> tuple[Progress, Any]:
+    bar = _progress(True)
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+def _write_tables(tables: dict[str, pd.DataFrame], output: Path) -> None:
+    try:
+        if output.suffix.lower() == ".xlsx":
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(f".{output.name}.tmp.xlsx")
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                for name, frame in tables.items():
+                    frame.to_excel(xl, sheet_name=name[:31], index=False)
+            tmp.replace(output)
+        elif output.suffix:
+            raise ValueError("give an .xlsx file or a folder for CSV files")
+        else:
+            output.mkdir(parents=True, exist_ok=True)
+            for name, frame in tables.items():
+                frame.to_csv(output / f"{name}.csv", index=False, float_format="%.17g")
+    except (ValueError, OSError) as exc:
+        typer.echo(f"cannot write {output}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    out.print(f"Wrote {', '.join(tables)} to {output}", markup=False, highlight=False)
+
+
+def _evaluation_tables(ev: Any) -> dict[str, pd.DataFrame]:
+    units = list(ev.units)
+    scores = pd.DataFrame(ev.scores, columns=units)
+    ranks = pd.DataFrame(ev.ranks, columns=units)
+    design = pd.DataFrame(ev.design, columns=[f"u_{c}" for c in ev.parameters.columns])
+    for frame in (scores, ranks):
+        frame.insert(0, "replication", range(1, len(frame) + 1))
+    parameters = pd.concat([ev.parameters.reset_index(drop=True), design], axis=1)
+    parameters.insert(0, "replication", range(1, len(parameters) + 1))
+    return {"summary": ev.summary(), "parameters": parameters, "scores": scores, "ranks": ranks}
+
+
+def _print_intervals(ev: Any, top: int) -> None:
+    table = Table(
+        title=f"Rank uncertainty of {ev.target} ({len(ev.scores):,} replications)",
+        title_justify="left",
+    )
+    for col in ("Unit", "Nominal", "Median", "5 %", "95 %"):
+        table.add_column(col, justify="left" if col == "Unit" else "right")
+    for rec in ev.summary().head(top).to_dict(orient="records"):
+        table.add_row(
+            str(rec["unit"]),
+            *(
+                f"{rec[k]:.0f}" if not math.isnan(rec[k]) else "–"
+                for k in ("rank_nominal", "rank_median", "rank_q05", "rank_q95")
+            ),
+        )
+    out.print(table)
+
+
+def _read_options(
+    unit_column: str, period_column: str, ignore: bool, single: str | None
+) -> ReadOptions:
+    return ReadOptions(
+        unit_column=unit_column,
+        period_column=period_column,
+        extra_columns="ignore" if ignore else "error",
+        period=single,
+    )
+
+
+@app.command("uncertainty")
+def uncertainty_command(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML (pipeline and uncertainty).")],
+    data: Annotated[Path, typer.Argument(help="Raw data: CSV or XLSX, long or wide.")],
+    spec: SpecFile = None,
+    pipeline: Annotated[Path | None, typer.Option(help="Pipeline YAML.")] = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    design: DesignFile = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="An .xlsx file or a folder of CSVs.")
+    ] = None,
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
+    single_period: SinglePeriod = None,
+    top: Top = 20,
+) -> None:
+    """Uncertainty analysis: rebuild the index under sampled construction choices; print each
+    unit's rank interval and write every replication's parameters, scores and ranks."""
+    opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
+    try:
+        names = [i.name for i in api.design_spec(framework, spec, {}).inputs]
+        u = _design(design, names)
+        bar, update = _robustness_progress("Evaluating")
+        with bar:
+            ev = api.uncertainty(
+                framework,
+                data,
+                pipeline=pipeline,
+                spec=spec,
+                design=u,
+                runs=runs,
+                seed=seed,
+                options=opts,
+                on_progress=update,
+            )
+    except (FrameworkError, DataError, BuildError, UncertaintyError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    _print_intervals(ev, top)
+    if output is not None:
+        _write_tables(_evaluation_tables(ev), output)
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML (pipeline and uncertainty).")],
+    data: Annotated[Path, typer.Argument(help="Raw data: CSV or XLSX, long or wide.")],
+    spec: SpecFile = None,
+    pipeline: Annotated[Path | None, typer.Option(help="Pipeline YAML.")] = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    bootstrap: Annotated[int | None, typer.Option(help="Bootstrap resamples for the CIs.")] = None,
+    design: DesignFile = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="An .xlsx file or a folder of CSVs.")
+    ] = None,
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
+    single_period: SinglePeriod = None,
+) -> None:
+    """Sensitivity analysis: a Saltelli design (N·(d + 2) builds), first-order and total
+    indices with bootstrap intervals, for the mean rank shift and for every unit's rank."""
+    opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
+    try:
+        names = [i.name for i in api.design_spec(framework, spec, {}).inputs]
+        u = _design(design, names)
+        bar, update = _robustness_progress("Evaluating")
+        with bar:
+            sa = api.sensitivity(
+                framework,
+                data,
+                pipeline=pipeline,
+                spec=spec,
+                design=u,
+                runs=runs,
+                seed=seed,
+                bootstrap=bootstrap,
+                options=opts,
+                on_progress=update,
+            )
+    except (FrameworkError, DataError, BuildError, UncertaintyError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    table = Table(
+        title=f"Sensitivity of the mean rank shift ({len(sa.evaluation.scores):,} builds)",
+        title_justify="left",
+    )
+    for col in ("Input", "First order", "5–95 %", "Total", "5–95 % "):
+        table.add_column(col, justify="left" if col == "Input" else "right")
+    for rec in sa.table().to_dict(orient="records"):
+        table.add_row(
+            str(rec["input"]),
+            f"{rec['first_order']:.3f}",
+            f"{rec['first_order_q05']:.3f}–{rec['first_order_q95']:.3f}",
+            f"{rec['total']:.3f}",
+            f"{rec['total_q05']:.3f}–{rec['total_q95']:.3f}",
+        )
+    out.print(table)
+    if output is not None:
+        tables = {"sensitivity": sa.table(), "unit_sensitivity": sa.unit_table()}
+        tables.update(_evaluation_tables(sa.evaluation))
+        _write_tables(tables, output)
 
 
 def _repo_examples() -> Path:

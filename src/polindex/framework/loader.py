@@ -17,6 +17,7 @@ from polindex.framework.checks import check_framework
 from polindex.framework.models import Framework, Indicator, Level, Node
 from polindex.framework.pipeline import load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.uncertainty import load_uncertainty
 from polindex.framework.vocabulary import AGGREGATION_METHODS
 from polindex.framework.yamlsource import (
     PathPart,
@@ -129,7 +130,11 @@ class _Walker:
 
         # Top-level keys starting with "x-" are free for the author (e.g. YAML anchors); the
         # construction pipeline is checked on its own (see _load).
-        raw = {k: v for k, v in raw.items() if not str(k).startswith("x-") and k != "pipeline"}
+        raw = {
+            k: v
+            for k, v in raw.items()
+            if not str(k).startswith("x-") and k not in ("pipeline", "uncertainty")
+        }
         meta = {k: v for k, v in raw.items() if k in META_KEYS}
         node_raw = {k: v for k, v in raw.items() if k not in META_KEYS and k != "defaults"}
         for key in list(node_raw):
@@ -350,6 +355,11 @@ def _load(doc: YamlDocument, source: str) -> tuple[Framework | None, list[Proble
     if isinstance(doc.data, dict) and "pipeline" in doc.data:
         try:
             load_pipeline(doc.data, fw if not problems else None)
+        except FrameworkError as exc:
+            problems += _relocated(exc.problems, doc)
+    if isinstance(doc.data, dict) and "uncertainty" in doc.data:
+        try:
+            load_uncertainty(doc.data)
         except FrameworkError as exc:
             problems += _relocated(exc.problems, doc)
     return (fw if not problems else None), problems
