@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from polindex import __version__, api
+from polindex.analysis.charts import rank_uncertainty, render_svg, sensitivity_bars
 from polindex.analysis.uncertainty import UncertaintyError
 from polindex.engine.pipeline import BuildError
 from polindex.engine.results import Results
@@ -485,6 +487,15 @@ def _write_tables(tables: dict[str, pd.DataFrame], output: Path) -> None:
     out.print(f"Wrote {', '.join(tables)} to {output}", markup=False, highlight=False)
 
 
+def _write_chart(spec: dict[str, Any], output: Path, name: str) -> None:
+    """Beside the tables: the chart's Vega-Lite spec and its SVG (a folder output) or an SVG
+    named after the workbook."""
+    folder = output if not output.suffix else output.parent
+    stem = name if not output.suffix else f"{output.stem}-{name}"
+    (folder / f"{stem}.vl.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    (folder / f"{stem}.svg").write_text(render_svg(spec), encoding="utf-8")
+
+
 def _evaluation_tables(ev: Any) -> dict[str, pd.DataFrame]:
     units = list(ev.units)
     scores = pd.DataFrame(ev.scores, columns=units)
@@ -569,6 +580,11 @@ def uncertainty_command(
     _print_intervals(ev, top)
     if output is not None:
         _write_tables(_evaluation_tables(ev), output)
+        _write_chart(
+            rank_uncertainty(ev.summary(), f"Rank uncertainty of {ev.target}"),
+            output,
+            "rank_uncertainty",
+        )
 
 
 @app.command("sensitivity")
@@ -631,6 +647,81 @@ def sensitivity_command(
         tables = {"sensitivity": sa.table(), "unit_sensitivity": sa.unit_table()}
         tables.update(_evaluation_tables(sa.evaluation))
         _write_tables(tables, output)
+        _write_chart(sensitivity_bars(sa.table()), output, "sensitivity")
+
+
+@app.command("audit")
+def audit_command(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML (with a pipeline: section).")],
+    data: Annotated[Path, typer.Argument(help="Raw data: CSV or XLSX, long or wide.")],
+    pipeline: Annotated[Path | None, typer.Option(help="Pipeline YAML.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="report.html (heat maps and tables) or audit.xlsx."),
+    ] = None,
+    period: Annotated[str | None, typer.Option(help="Period to audit (default: latest).")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Data set for indicator statistics (default: raw).")
+    ] = None,
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
+    single_period: SinglePeriod = None,
+) -> None:
+    """Statistical audit: indicator statistics with COINr's flags, correlations within and
+    between levels, Cronbach's alpha and PCA per aggregate, leave-one-out rank impact."""
+    from polindex.analysis.audit import audit
+
+    opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
+    try:
+        results = api.build(framework, data, pipeline=pipeline, options=opts)
+        report = audit(results, period=period, stage=stage)
+    except (FrameworkError, DataError, BuildError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except (KeyError, ValueError) as exc:
+        typer.echo(f"cannot audit: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    stats = report.statistics
+    flagged = stats[
+        (stats["flag_availability"] != "ok")
+        | (stats["flag_skew_kurtosis"] != "ok")
+        | (stats["flag_nonzero"] != "ok")
+        | (stats["flag_unique"] != "ok")
+    ]
+    out.print(
+        f"{len(stats)} indicators, {len(flagged)} flagged; "
+        f"{int((report.flags['kind'] == 'high').sum())} sibling pairs with |r| >= 0.9, "
+        f"{int((report.flags['kind'] == 'negative').sum())} negatively correlated",
+        markup=False,
+        highlight=False,
+    )
+    table = Table(title="Reliability per aggregate", title_justify="left")
+    for col in ("Node", "Level", "Children", "Cronbach's alpha"):
+        table.add_column(
+            col, justify="right" if col in ("Children", "Cronbach's alpha") else "left"
+        )
+    for rec in report.reliability.to_dict(orient="records"):
+        alpha = rec["cronbach_alpha"]
+        table.add_row(
+            str(rec["node"]),
+            str(rec["level"]),
+            str(rec["n_children"]),
+            "–" if math.isnan(alpha) else f"{alpha:.3f}",
+        )
+    out.print(table)
+    if output is not None:
+        try:
+            if output.suffix.lower() == ".xlsx":
+                report.write_xlsx(output)
+            elif output.suffix.lower() in (".html", ".htm"):
+                report.write_html(output, title=f"Statistical audit — {results.framework.code}")
+            else:
+                raise ValueError("give a .html or .xlsx file")
+        except (ValueError, OSError) as exc:
+            typer.echo(f"cannot write {output}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        out.print(f"Wrote the audit to {output}", markup=False, highlight=False)
 
 
 def _repo_examples() -> Path:
