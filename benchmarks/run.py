@@ -6,6 +6,9 @@ Targets (issue 2, one core): 200 units × 20 periods × 300 indicators in a 4-le
 < 20 ms; the IMPIC example (1,085 country-years × 67 items) < 5 ms.
 Targets (issue 3): COINr's full example (P2) on ASEM, outlier treatment included, <= 2 ms
 (COINr needs about 120 ms to rebuild it); 1,000 units × 500 indicators × 10 periods < 1 s.
+Targets (issue 4), COINr's vignette design on ASEM: uncertainty N = 100 <= 20 ms (COINr 10.7 s);
+sensitivity N = 100 (600 builds) <= 50 ms (COINr 63.9 s); N = 10,000 (60,000 builds) <= 3 s
+with every bootstrap interval narrower than 0.05.
 """
 
 from __future__ import annotations
@@ -233,6 +236,66 @@ def bench_pipelines() -> None:
     )
 
 
+COINR_UA_S, COINR_SA_S = 10.7, 63.9
+"""COINr 1.1.14 on this machine for the vignette design, N = 100 (figures from issue 4)."""
+
+
+def bench_robustness() -> None:
+    from polindex.analysis.audit import audit
+    from polindex.analysis.sensitivity import sensitivity_analysis
+    from polindex.analysis.uncertainty import uncertainty_analysis
+    from polindex.framework.pipeline import load_pipeline
+    from polindex.framework.uncertainty import load_uncertainty
+    from polindex.io.tables import long_from_frame, read_frame
+    from polindex.io.variables import align_variables, split_variables
+
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    idata = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
+    if idata is None or not idata.exists():
+        print("ASEM robustness: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
+        return
+    fw_path = ROOT / "examples" / "asem" / "framework.yaml"
+    fw = polindex.load_framework(fw_path)
+    pipe = load_pipeline(fw_path, fw)
+    spec = load_uncertainty(fw_path)  # COINr's vignette design
+    opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
+    rest, var = split_variables(read_frame(idata, opts), pipe, str(idata), opts)
+    ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
+    v = align_variables(var, pipe, ds, str(idata))
+    print("Robustness on ASEM, COINr's vignette design (winmax 1–5, minmax/zscore, weights ±25 %")
+    print("at two levels, arithmetic/geometric)")
+    ua = median_ms(lambda: uncertainty_analysis(fw, ds, pipe, spec, v), 10, 2)
+    row("uncertainty, N = 100 (Polindex)", ua, 20)
+    row("uncertainty, N = 100 (COINr 1.1.14, issue 4 figure)", COINR_UA_S * 1000)
+    sa = median_ms(lambda: sensitivity_analysis(fw, ds, pipe, spec, v), 10, 2)
+    row("sensitivity, N = 100, 600 builds, 1,000 bootstrap (Polindex)", sa, 50)
+    row("sensitivity, N = 100 (COINr 1.1.14, issue 4 figure)", COINR_SA_S * 1000)
+    print(
+        f"  {'speed-up over COINr (uncertainty / sensitivity)':<58} "
+        f"{COINR_UA_S * 1000 / ua:9.0f} × / {COINR_SA_S * 1000 / sa:.0f} ×"
+    )
+    big = spec.model_copy(update={"runs": 10_000})
+    t0 = time.perf_counter()
+    result = sensitivity_analysis(fw, ds, pipe, big, v)
+    big_ms = (time.perf_counter() - t0) * 1000
+    row("sensitivity, N = 10,000, 60,000 builds (one run)", big_ms, 3000)
+    t = result.table()
+    widest = max(
+        (t["first_order_q95"] - t["first_order_q05"]).max(), (t["total_q95"] - t["total_q05"]).max()
+    )
+    print(
+        f"  {'widest 5–95 % bootstrap interval at N = 10,000':<58} {widest:9.3f}"
+        "     (target < 0.05)"
+    )
+    built = polindex.build(
+        fw_path, idata, unit_column="uCode", period_column="Time", extra_columns="ignore"
+    )
+    row(
+        "statistical audit (statistics, correlations, alpha, PCA, LOO)",
+        median_ms(lambda: audit(built), 10, 1),
+    )
+
+
 if __name__ == "__main__":
     print(
         f"polindex {polindex.__version__}, Python {sys.version.split()[0]}, numpy "
@@ -241,3 +304,4 @@ if __name__ == "__main__":
     bench_large()
     bench_impic()
     bench_pipelines()
+    bench_robustness()

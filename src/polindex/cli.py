@@ -449,7 +449,8 @@ def _design(path: Path | None, names: list[str]) -> np.ndarray | None:
     if bad.any():
         row, col = (int(v) for v in np.argwhere(bad)[0])
         typer.echo(
-            f"{path} row {row + 2}, column {names[col]!r}: {values[row, col]!r} is not in [0, 1]",
+            f"{path} row {row + 2}, column {names[col]!r}: {float(values[row, col])!r} "
+            "is not in [0, 1]",
             err=True,
         )
         raise typer.Exit(1)

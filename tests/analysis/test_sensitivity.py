@@ -58,10 +58,14 @@ def test_vector_outputs_give_one_index_per_output() -> None:
 def test_estimators_by_hand() -> None:
     # N = 2, d = 1: y_A = [0, 2], y_B = [1, 3], y_AB = [1, 3]; V = var([0, 2, 1, 3]) = 5/3
     y = np.array([0.0, 2.0, 1.0, 3.0, 1.0, 3.0])
-    ind = sobol_indices(y, 2, 1, bootstrap=0)
+    ind = sobol_indices(y, 2, 1, bootstrap=0, centre=False)  # COINr's SA_estimate
     # S = mean(y_B (y_AB − y_A)) / V = mean([1, 3]) / (5/3); ST = mean((y_A − y_AB)²) / (2V)
     assert ind.first[0] == pytest.approx(2.0 / (5 / 3))
     assert ind.total[0] == pytest.approx(1.0 / (2 * 5 / 3))
+    # centred on mean(y_A, y_B) = 1.5: y_B − 1.5 = [−0.5, 1.5] → S = mean([−0.5, 1.5]) / V
+    centred = sobol_indices(y, 2, 1, bootstrap=0)
+    assert centred.first[0] == pytest.approx(0.5 / (5 / 3))
+    assert centred.total[0] == ind.total[0]
 
 
 def test_wrong_length_is_an_error() -> None:

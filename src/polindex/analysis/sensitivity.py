@@ -3,7 +3,11 @@
 The design is Saltelli's ``[A; B; AB_1; …; AB_d]`` (N·(d + 2) evaluations); the estimators are
 Saltelli (2010) for the first-order index, ``S_i = mean(y_B · (y_ABi − y_A)) / V``, and Jansen
 (1999) for the total index, ``ST_i = mean((y_A − y_ABi)²) / (2 V)``, with ``V`` the variance of
-``[y_A; y_B]`` — the estimators COINr uses. Outputs can be vectors (one index per unit's rank).
+``[y_A; y_B]`` — the estimators COINr uses. Outputs are first centred on the mean of
+``[y_A; y_B]``: the estimates have the same expectation, and the first-order one far less
+variance when the output's mean is large compared with its spread (COINr does not centre, one
+reason its N = 100 estimates can put a first-order index above the total). Outputs can be vectors
+(one index per unit's rank).
 """
 
 from __future__ import annotations
@@ -37,7 +41,14 @@ class Indices:
 
 
 def sobol_indices(
-    y: FloatArray, n: int, d: int, *, bootstrap: int = 1000, seed: int = 1, level: float = 0.9
+    y: FloatArray,
+    n: int,
+    d: int,
+    *,
+    bootstrap: int = 1000,
+    seed: int = 1,
+    level: float = 0.9,
+    centre: bool = True,
 ) -> Indices:
     """Estimate the indices from outputs ``y`` of a Saltelli design (N·(d + 2) rows, output
     columns optional).
@@ -63,6 +74,10 @@ def sobol_indices(
         raise ValueError(
             f"y has {yy.shape[0]} rows; a Saltelli design of N={n}, d={d} has {n * (d + 2)}"
         )
+    # centred on the mean of y_A and y_B: the same estimators in expectation (E[y_ABi − y_A]
+    # is 0), with much less variance when the output's mean is large (as rank shifts are)
+    if centre:  # ``centre=False`` is COINr's SA_estimate exactly
+        yy = yy - np.mean(yy[: 2 * n], axis=0)
     ya, yb = yy[:n], yy[n : 2 * n]
     yab = yy[2 * n :].reshape(d, n, -1)
 
@@ -174,6 +189,8 @@ def sensitivity_analysis(
         evaluation=ev,
         inputs=tuple(i.name for i in spec.inputs),
         n=n,
-        rank_shift=sobol_indices(shift, n, d, bootstrap=spec.bootstrap, seed=spec.seed),
-        unit_ranks=sobol_indices(ev.ranks, n, d, bootstrap=0),
+        rank_shift=sobol_indices(
+            shift, n, d, bootstrap=spec.bootstrap, seed=spec.seed, centre=spec.centre_outputs
+        ),
+        unit_ranks=sobol_indices(ev.ranks, n, d, bootstrap=0, centre=spec.centre_outputs),
     )

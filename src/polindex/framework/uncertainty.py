@@ -131,6 +131,9 @@ class Uncertainty(_Model):
     """N: replications of an uncertainty analysis; base sample size of a sensitivity analysis
     (N·(d + 2) evaluations)."""
     bootstrap: Annotated[int, Field(ge=0)] = 1000
+    centre_outputs: bool = True
+    """Centre outputs before estimating sensitivity indices (less variance, same expectation);
+    false reproduces COINr's ``SA_estimate`` exactly."""
 
     @model_validator(mode="after")
     def _names(self) -> Uncertainty:
