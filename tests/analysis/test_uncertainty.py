@@ -153,3 +153,35 @@ def test_removing_a_step_is_an_alternative() -> None:
     ev = uncertainty_analysis(FW, DS, pipe, spec)
     assert set(ev.parameters["treat"]) == {"none", "winmax=3"}
     assert not np.isnan(ev.scores).any()
+
+
+def test_given_weight_sets_replay_exactly(tmp_path: object) -> None:
+    spec = Uncertainty.model_validate(
+        {
+            "runs": 4,
+            "inputs": [
+                {"name": "w", "weight_sets": [{"A": 1, "B": 3}, {"A": 2}]},
+                {"name": "z", "weight": "a1", "range": [1, 1.0001]},
+            ],
+        }
+    )
+    design = np.array([[0.0, 0.0], [1.0, 0.0]])
+    ev = uncertainty_analysis(FW, DS, PIPE, spec, design=design)
+    assert ev.parameters["w"].tolist() == ["set 1", "set 2"]
+    # unit S: A = (100 + 100·(1−0)…) — compare with the weights the sets give
+    a_s = ev.scores[0, 3] * 4 - 3 * (1 + (6 - 1) / (9 - 1) * 99)  # A from set 1 (A 1, B 3)
+    assert ev.scores[1, 3] == pytest.approx((2 * a_s + (1 + 5 / 8 * 99)) / 3)
+    np.testing.assert_allclose(ev.weights[0, -2:], [1.0, 3.0])
+    np.testing.assert_allclose(ev.weights[1, -2:], [2.0, 1.0])
+
+
+def test_weight_sets_from_a_csv_file(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "sets.csv"
+    path.write_text("A,B\n1,3\n2,1\n")
+    inp = Uncertainty.model_validate({"inputs": [{"name": "w", "weight_sets": str(path)}]}).inputs[
+        0
+    ]
+    assert inp.load_weight_sets() == [{"A": 1.0, "B": 3.0}, {"A": 2.0, "B": 1.0}]
+    assert inp.n_alternatives == 2

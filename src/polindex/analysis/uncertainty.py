@@ -184,7 +184,7 @@ def _labels(inp: UncertainInput) -> list[str]:
         ]
     if inp.kind == "exclude":
         return [" ".join(codes) if codes else "none" for codes in inp.exclude]
-    return [f"set {k + 1}" for k in range(inp.sets)]
+    return [f"set {k + 1}" for k in range(inp.n_alternatives or 0)]
 
 
 def _variant(pipeline: Pipeline, changes: dict[str, dict[str, Any] | None]) -> Pipeline:
@@ -212,6 +212,19 @@ def _noise_sets(inp: UncertainInput, structure: Structure, seed: int) -> FloatAr
         factor[[structure.levels[c] == level for c in child]] = f
     rng = np.random.default_rng(seed)
     out: FloatArray = 1 + (rng.random((inp.sets, len(child))) * 2 - 1) * factor
+    return out
+
+
+def _given_sets(inp: UncertainInput, structure: Structure) -> FloatArray:
+    """Given weight sets as (set, edge) weights, NaN where a set leaves the weight as it is."""
+    position = {structure.codes[c]: e for e, c in enumerate(structure.edges[0])}
+    sets = inp.load_weight_sets()
+    out = np.full((len(sets), len(position)), np.nan)
+    for k, weights in enumerate(sets):
+        for code, value in weights.items():
+            if code not in position:
+                raise UncertaintyError([f"inputs[{inp.name}]: set {k + 1}: {code!r} has no weight"])
+            out[k, position[code]] = value
     return out
 
 
@@ -338,8 +351,10 @@ def evaluate(
             params[inp.name] = np.array(_labels(inp), dtype=object)[choice[k]]
     noise = {
         k: _noise_sets(inp, structure, spec.seed + 7919 * (k + 1))
-        for k, inp in enumerate(spec.inputs)
         if inp.kind == "weight_noise"
+        else _given_sets(inp, structure)
+        for k, inp in enumerate(spec.inputs)
+        if inp.kind in ("weight_noise", "weight_sets")
     }
     pre = [k for k, inp in enumerate(spec.inputs) if inp.kind == "step" and inp.step != "aggregate"]
     agg = [k for k, inp in enumerate(spec.inputs) if inp.kind == "step" and inp.step == "aggregate"]
@@ -481,6 +496,9 @@ def _weights(
     for k, inp in enumerate(spec.inputs):
         if inp.kind == "weight_noise":
             w *= noise[k][choice[k][rows]]
+        elif inp.kind == "weight_sets":
+            given = noise[k][choice[k][rows]]
+            w = np.where(np.isnan(given), w, given)
         elif inp.kind == "weight":
             w[:, position[str(inp.weight)]] = continuous[k][rows]
         elif inp.kind == "exclude":

@@ -55,6 +55,9 @@ class UncertainInput(_Model):
     range: tuple[float, float] | None = None
     weight_noise: dict[str, Annotated[float, Field(ge=0, lt=1)]] | None = None
     sets: Annotated[int, Field(ge=1, le=100_000)] = 100
+    weight_sets: tuple[dict[str, Annotated[float, Field(ge=0)]], ...] | str | None = None
+    """Given weight sets (code → weight), inline or a CSV file (one row per set, one column
+    per code) — e.g. the noisy weights a COINr design drew, to replay it exactly."""
     exclude: tuple[tuple[Code, ...], ...] = ()
 
     @model_validator(mode="after")
@@ -63,12 +66,13 @@ class UncertainInput(_Model):
             self.step is not None,
             self.weight is not None,
             self.weight_noise is not None,
+            self.weight_sets is not None,
             bool(self.exclude),
         ]
         if sum(kinds) != 1:
             raise ValueError(
                 "give exactly one of: step (with alternatives), weight (with range), "
-                "weight_noise, exclude"
+                "weight_noise, weight_sets, exclude"
             )
         if self.step is not None and len(self.alternatives) < 2:
             raise ValueError("a step input needs at least two alternatives")
@@ -94,6 +98,8 @@ class UncertainInput(_Model):
             return "weight"
         if self.weight_noise is not None:
             return "weight_noise"
+        if self.weight_sets is not None:
+            return "weight_sets"
         return "exclude"
 
     @property
@@ -103,9 +109,27 @@ class UncertainInput(_Model):
             return len(self.alternatives)
         if self.kind == "weight_noise":
             return self.sets
+        if self.kind == "weight_sets":
+            return len(self.load_weight_sets())
         if self.kind == "exclude":
             return len(self.exclude)
         return None
+
+    def load_weight_sets(self) -> list[dict[str, float]]:
+        """The weight sets of a ``weight_sets`` input (read from its CSV file if a path)."""
+        if isinstance(self.weight_sets, str):
+            import csv
+
+            with open(self.weight_sets, encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            out = []
+            for k, row in enumerate(rows):
+                try:
+                    out.append({c: float(v) for c, v in row.items() if c and v not in ("", None)})
+                except ValueError as exc:
+                    raise ValueError(f"{self.weight_sets} row {k + 2}: {exc}") from exc
+            return out
+        return [dict(s) for s in self.weight_sets or ()]
 
 
 class Uncertainty(_Model):
