@@ -457,6 +457,21 @@ def _design(path: Path | None, names: list[str]) -> np.ndarray | None:
     return values
 
 
+def _analyse(
+    run: Any, framework: Path, data: Path, spec: Path | None, design: Path | None, **options: Any
+) -> Any:
+    """Run an uncertainty or sensitivity analysis with a progress bar; errors end the command."""
+    try:
+        names = [i.name for i in api.design_spec(framework, spec, {}).inputs]
+        u = _design(design, names)
+        bar, update = _robustness_progress("Evaluating")
+        with bar:
+            return run(framework, data, spec=spec, design=u, on_progress=update, **options)
+    except (FrameworkError, DataError, BuildError, UncertaintyError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
 def _robustness_progress(label: str) -> tuple[Progress, Any]:
     bar = _progress(True)
     task = bar.add_task(label, total=None)
@@ -559,25 +574,17 @@ def uncertainty_command(
     """Uncertainty analysis: rebuild the index under sampled construction choices; print each
     unit's rank interval and write every replication's parameters, scores and ranks."""
     opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
-    try:
-        names = [i.name for i in api.design_spec(framework, spec, {}).inputs]
-        u = _design(design, names)
-        bar, update = _robustness_progress("Evaluating")
-        with bar:
-            ev = api.uncertainty(
-                framework,
-                data,
-                pipeline=pipeline,
-                spec=spec,
-                design=u,
-                runs=runs,
-                seed=seed,
-                options=opts,
-                on_progress=update,
-            )
-    except (FrameworkError, DataError, BuildError, UncertaintyError) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    ev = _analyse(
+        api.uncertainty,
+        framework,
+        data,
+        spec,
+        design,
+        pipeline=pipeline,
+        runs=runs,
+        seed=seed,
+        options=opts,
+    )
     _print_intervals(ev, top)
     if output is not None:
         _write_tables(_evaluation_tables(ev), output)
@@ -609,26 +616,18 @@ def sensitivity_command(
     """Sensitivity analysis: a Saltelli design (N·(d + 2) builds), first-order and total
     indices with bootstrap intervals, for the mean rank shift and for every unit's rank."""
     opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
-    try:
-        names = [i.name for i in api.design_spec(framework, spec, {}).inputs]
-        u = _design(design, names)
-        bar, update = _robustness_progress("Evaluating")
-        with bar:
-            sa = api.sensitivity(
-                framework,
-                data,
-                pipeline=pipeline,
-                spec=spec,
-                design=u,
-                runs=runs,
-                seed=seed,
-                bootstrap=bootstrap,
-                options=opts,
-                on_progress=update,
-            )
-    except (FrameworkError, DataError, BuildError, UncertaintyError, ValueError) as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    sa = _analyse(
+        api.sensitivity,
+        framework,
+        data,
+        spec,
+        design,
+        pipeline=pipeline,
+        runs=runs,
+        seed=seed,
+        bootstrap=bootstrap,
+        options=opts,
+    )
     table = Table(
         title=f"Sensitivity of the mean rank shift ({len(sa.evaluation.scores):,} builds)",
         title_justify="left",

@@ -21,13 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import AGGREGATION_PARAMS
-from polindex.framework.yamlsource import (
-    PathPart,
-    YamlDocument,
-    YamlSyntaxError,
-    format_path,
-    parse_yaml,
-)
+from polindex.framework.yamlsource import PathPart, format_path, read_section
 
 Scalar = float | int | str | bool | None
 Settings = dict[str, Any]
@@ -415,22 +409,7 @@ def load_pipeline(
     ...     print(exc.problems[0].message[:40])
     unknown step 'normalize'; one of: denomi
     """
-    name = "<pipeline>"
-    if isinstance(source, dict | list):
-        doc = YamlDocument(data=source)
-    else:
-        path = Path(source)
-        name = str(path)
-        try:
-            doc = parse_yaml(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise FrameworkError([Problem("", f"cannot read file: {exc.strerror}")], name) from exc
-        except YamlSyntaxError as exc:
-            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
-    base: tuple[PathPart, ...] = ()
-    data = doc.data
-    if isinstance(data, dict) and "pipeline" in data:
-        base, data = ("pipeline",), data["pipeline"]
+    doc, base, data, name = read_section(source, "pipeline", "<pipeline>")
     if isinstance(data, list):
         data = {"steps": data}
     problems: list[Problem] = []

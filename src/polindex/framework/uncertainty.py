@@ -27,13 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code
 from polindex.framework.pipeline import STAGE_OF_STEP
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.yamlsource import (
-    PathPart,
-    YamlDocument,
-    YamlSyntaxError,
-    format_path,
-    parse_yaml,
-)
+from polindex.framework.yamlsource import format_path, read_section
 
 VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
 
@@ -180,22 +174,7 @@ def load_uncertainty(source: str | Path | dict[str, Any]) -> Uncertainty:
     ...     "alternatives": [{"method": "arithmetic"}, {"method": "geometric"}]}]}).runs
     100
     """
-    name = "<uncertainty>"
-    if isinstance(source, dict):
-        doc = YamlDocument(data=source)
-    else:
-        path = Path(source)
-        name = str(path)
-        try:
-            doc = parse_yaml(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise FrameworkError([Problem("", f"cannot read file: {exc.strerror}")], name) from exc
-        except YamlSyntaxError as exc:
-            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
-    base: tuple[PathPart, ...] = ()
-    data = doc.data
-    if isinstance(data, dict) and "uncertainty" in data:
-        base, data = ("uncertainty",), data["uncertainty"]
+    doc, base, data, name = read_section(source, "uncertainty", "<uncertainty>")
     try:
         return Uncertainty.model_validate(data)
     except ValidationError as exc:

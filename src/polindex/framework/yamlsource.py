@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -109,3 +110,38 @@ def parse_yaml(text: str) -> YamlDocument:
 
     doc.data = build(root, ())
     return doc
+
+
+def read_section(
+    source: str | Path | dict[str, Any] | list[Any], key: str, default_name: str
+) -> tuple[YamlDocument, tuple[PathPart, ...], Any, str]:
+    """Parse ``source`` (a YAML file, or already parsed data) and find its ``key:`` section.
+
+    Returns the document, the path of the section (``(key,)``, or ``()`` when the whole
+    document is the section), the section's data and a name for messages. Raises
+    :class:`~polindex.framework.problems.FrameworkError` for an unreadable file or bad YAML.
+
+    Examples
+    --------
+    >>> doc, base, data, name = read_section({"pipeline": {"steps": []}}, "pipeline", "<p>")
+    >>> base, data, name
+    (('pipeline',), {'steps': []}, '<p>')
+    """
+    from polindex.framework.problems import FrameworkError, Problem
+
+    name = default_name
+    if isinstance(source, dict | list):
+        doc = YamlDocument(data=source)
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            doc = parse_yaml(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise FrameworkError([Problem("", f"cannot read file: {exc.strerror}")], name) from exc
+        except YamlSyntaxError as exc:
+            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
+    data = doc.data
+    if isinstance(data, dict) and key in data:
+        return doc, (key,), data[key], name
+    return doc, (), data, name
