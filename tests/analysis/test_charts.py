@@ -55,6 +55,6 @@ def test_rendering_is_local_svg_and_png() -> None:
     spec = correlation_heatmap(pd.DataFrame({"var1": ["a"], "var2": ["b"], "r": [-0.25]}))
     svg = render_svg(spec)
     assert svg.startswith("<svg")
-    assert "-0.25" in svg
+    assert "\u22120.25" in svg  # the value in its cell, with the typographic minus Vega writes
     png = render_png(rank_uncertainty(SUMMARY))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
