@@ -139,12 +139,8 @@ def bench_impic() -> None:
     )
 
 
-COINR_P2_MS = 120.0
-"""COINr 1.1.14 rebuilding build_example_coin() on this machine (figure from issue 3)."""
-
-
-def bench_pipelines() -> None:
-    from polindex.engine.pipeline import plan_pipeline, run_pipeline
+def asem_inputs() -> tuple[Any, ...] | None:
+    """ASEM's framework (with P2 and the vignette design), data set and variables, or None."""
     from polindex.framework.pipeline import load_pipeline
     from polindex.io.tables import long_from_frame, read_frame
     from polindex.io.variables import align_variables, split_variables
@@ -152,16 +148,28 @@ def bench_pipelines() -> None:
     data_dir = os.environ.get("POLINDEX_DATA_DIR")
     idata = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
     if idata is None or not idata.exists():
+        return None
+    fw_path = ROOT / "examples" / "asem" / "framework.yaml"
+    fw = polindex.load_framework(fw_path)
+    pipe = load_pipeline(fw_path, fw)
+    opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
+    rest, var = split_variables(read_frame(idata, opts), pipe, str(idata), opts)
+    ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
+    return fw_path, idata, fw, pipe, ds, align_variables(var, pipe, ds, str(idata))
+
+
+COINR_P2_MS = 120.0
+"""COINr 1.1.14 rebuilding build_example_coin() on this machine (figure from issue 3)."""
+
+
+def bench_pipelines() -> None:
+    from polindex.engine.pipeline import plan_pipeline, run_pipeline
+
+    asem = asem_inputs()
+    if asem is None:
         print("ASEM P2: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
     else:
-        fw_path = ROOT / "examples" / "asem" / "framework.yaml"
-        fw = polindex.load_framework(fw_path)
-        pipe = load_pipeline(fw_path, fw)
-        opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
-        frame = read_frame(idata, opts)
-        rest, var = split_variables(frame, pipe, str(idata), opts)
-        ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
-        variables = align_variables(var, pipe, ds, str(idata))
+        fw_path, idata, fw, pipe, ds, variables = asem
         plan = plan_pipeline(fw, pipe)
         print("COINr's full example (P2) on ASEM: 51 units × 49 indicators, denominate → impute →")
         print("screen → treat → normalise → aggregate")
@@ -244,24 +252,14 @@ def bench_robustness() -> None:
     from polindex.analysis.audit import audit
     from polindex.analysis.sensitivity import sensitivity_analysis
     from polindex.analysis.uncertainty import uncertainty_analysis
-    from polindex.framework.pipeline import load_pipeline
     from polindex.framework.uncertainty import load_uncertainty
-    from polindex.io.tables import long_from_frame, read_frame
-    from polindex.io.variables import align_variables, split_variables
 
-    data_dir = os.environ.get("POLINDEX_DATA_DIR")
-    idata = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
-    if idata is None or not idata.exists():
+    asem = asem_inputs()
+    if asem is None:
         print("ASEM robustness: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
         return
-    fw_path = ROOT / "examples" / "asem" / "framework.yaml"
-    fw = polindex.load_framework(fw_path)
-    pipe = load_pipeline(fw_path, fw)
+    fw_path, idata, fw, pipe, ds, v = asem
     spec = load_uncertainty(fw_path)  # COINr's vignette design
-    opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
-    rest, var = split_variables(read_frame(idata, opts), pipe, str(idata), opts)
-    ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
-    v = align_variables(var, pipe, ds, str(idata))
     print("Robustness on ASEM, COINr's vignette design (winmax 1–5, minmax/zscore, weights ±25 %")
     print("at two levels, arithmetic/geometric)")
     ua = median_ms(lambda: uncertainty_analysis(fw, ds, pipe, spec, v), 10, 2)
