@@ -724,6 +724,97 @@ def audit_command(
         out.print(f"Wrote the audit to {output}", markup=False, highlight=False)
 
 
+release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
+app.add_typer(release_app, name="release")
+
+
+def _django() -> None:
+    """Set up the Django project (settings from the environment) and its database."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polindex.web.settings")
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+@release_app.command("create")
+def release_create(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML.")],
+    data: Annotated[Path, typer.Argument(help="Data: CSV or XLSX.")],
+    version: Annotated[str, typer.Option(help="Release version, e.g. 2025.1.")],
+    publish_at: Annotated[
+        str | None,
+        typer.Option(help="Publish time (ISO 8601, UTC if no offset); before it: embargo."),
+    ] = None,
+    scored: Annotated[bool, typer.Option(help="Values are already scores.")] = False,
+    citation: Annotated[str, typer.Option(help="Suggested citation.")] = "",
+    changelog: Annotated[str, typer.Option(help="What changed in this version.")] = "",
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
+    single_period: SinglePeriod = None,
+) -> None:
+    """Build (with the framework's pipeline, if any) or score, then freeze everything into an
+    immutable release with a checksum."""
+    import datetime as dt
+
+    opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
+    try:
+        when = dt.datetime.fromisoformat(publish_at) if publish_at else dt.datetime.now(dt.UTC)
+    except ValueError as exc:
+        typer.echo(f"--publish-at: not an ISO 8601 time: {publish_at!r}", err=True)
+        raise typer.Exit(1) from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    try:
+        has_pipeline = "pipeline" in (
+            framework.read_text(encoding="utf-8") if framework.exists() else ""
+        )
+        results = (
+            api.build(framework, data, options=opts)
+            if has_pipeline and not scored
+            else api.score(framework, data, scored=scored, options=opts)
+        )
+    except (FrameworkError, DataError, BuildError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    _django()
+    from django.db import IntegrityError
+
+    from polindex.web.releases.freeze import create_release
+
+    try:
+        release = create_release(
+            results, version=version, publish_at=when, citation=citation, changelog=changelog
+        )
+    except IntegrityError as exc:
+        typer.echo(
+            f"{results.framework.code} already has a release {version}; releases are immutable: "
+            "publish a new version",
+            err=True,
+        )
+        raise typer.Exit(1) from exc
+    out.print(
+        f"Release {release.index.code} {release.version}: {release.scores.count():,} scores, "
+        f"publish at {release.publish_at.isoformat()}, checksum {release.checksum[:12]}…",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start the explorer and API (development server; use a WSGI server in production)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
 def _repo_examples() -> Path:
     return Path(__file__).resolve().parents[2] / "examples"
 

@@ -1,0 +1,1 @@
+"""The public explorer: server-rendered pages over visible releases only."""

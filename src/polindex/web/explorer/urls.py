@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from polindex.web.explorer import views
+
+app_name = "explorer"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:index>/<str:version>/", views.release, name="release"),
+    path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
+]

@@ -1,0 +1,57 @@
+"""Public pages: plain function views over visible releases only."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from polindex.web.releases.models import Release
+from polindex.web.releases.visibility import visible_releases, visible_scores
+
+
+def _latest_period(release: Release) -> str | None:
+    periods = sorted(release.scores.values_list("period", flat=True).distinct())
+    return periods[-1] if periods else None
+
+
+def _root(release: Release) -> str:
+    return str(release.framework["code"])
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The latest visible release of every index, with its headline ranking."""
+    latest: dict[str, Release] = {}
+    for r in visible_releases(request.user).order_by("index__code", "-publish_at", "-version"):
+        latest.setdefault(r.index.code, r)
+    boards = []
+    for r in latest.values():
+        period = _latest_period(r)
+        rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
+        boards.append({"release": r, "period": period, "rows": rows})
+    return render(request, "explorer/home.html", {"boards": boards})
+
+
+def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
+    try:
+        return visible_releases(request.user).get(index__code=index, version=version)
+    except Release.DoesNotExist:
+        raise Http404("no such release") from None
+
+
+def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
+    """A release: its ranking for the latest period (``?period=`` for another), citation."""
+    r = _release_or_404(request, index, version)
+    period = request.GET.get("period") or _latest_period(r)
+    rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
+    periods = sorted(r.scores.values_list("period", flat=True).distinct())
+    context = {"release": r, "period": period, "periods": periods, "rows": rows}
+    return render(request, "explorer/release.html", context)
+
+
+def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
+    """A country profile: every node's score, rank and band in every period."""
+    r = _release_or_404(request, index, version)
+    rows = visible_scores(request.user).filter(release=r, unit=unit).order_by("period", "node")
+    if not rows.exists():
+        raise Http404("no such unit in this release")
+    return render(request, "explorer/unit.html", {"release": r, "unit": unit, "rows": rows})

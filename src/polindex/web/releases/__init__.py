@@ -1,0 +1,1 @@
+"""Frozen, versioned releases with embargo: what the public side reads, and only that."""

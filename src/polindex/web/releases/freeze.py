@@ -1,0 +1,92 @@
+"""Freezing engine results into a release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from typing import Any
+
+from django.db import transaction
+
+from polindex.engine.results import Results
+from polindex.web.releases.models import Index, Release, ReleaseScore
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None if str(value) in ("<NA>", "nan") else str(value)
+
+
+def score_rows(results: Results) -> list[dict[str, Any]]:
+    """Every (unit, period, node) row of ``results`` as plain values."""
+    table = results.table()
+    rows = []
+    for rec in table.to_dict(orient="records"):
+        rows.append(
+            {
+                "unit": str(rec["unit"]),
+                "period": str(rec["period"]),
+                "node": str(rec["node"]),
+                "level": str(rec["level"]),
+                "parent": str(rec["parent"]),
+                "score": _clean(rec["score"]),
+                "rank": _clean(rec["rank"]),
+                "band": str(rec["band"]),
+                "status": str(rec["status"]),
+            }
+        )
+    return rows
+
+
+def checksum(framework: Any, spec: Any, inputs_csv: str, rows: list[dict[str, Any]]) -> str:
+    """SHA-256 over the canonical JSON of everything a release holds."""
+    doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_release(
+    results: Results,
+    *,
+    version: str,
+    publish_at: dt.datetime,
+    citation: str = "",
+    licence: str = "",
+    changelog: str = "",
+    corrects: Release | None = None,
+) -> Release:
+    """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing."""
+    fw = results.framework
+    index, _ = Index.objects.get_or_create(
+        code=fw.code, defaults={"name": fw.name.get(fw.default_language, fw.code)}
+    )
+    framework = json.loads(fw.model_dump_json())
+    spec = json.loads(json.dumps(dict(results.spec), default=str))
+    inputs_csv = "" if results.inputs is None else results.inputs.to_csv(index=False)
+    rows = score_rows(results)
+    release = Release(
+        index=index,
+        version=version,
+        methodology_version=fw.version,
+        publish_at=publish_at,
+        citation=citation or (fw.citation or ""),
+        licence=licence or (fw.licence or ""),
+        changelog=changelog,
+        corrects=corrects,
+        framework=framework,
+        spec=spec,
+        inputs_csv=inputs_csv,
+        checksum=checksum(framework, spec, inputs_csv, rows),
+    )
+    release.save()
+    ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)
+    return release

@@ -1,0 +1,93 @@
+"""Indexes, their immutable releases and every published score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableError(Exception):
+    """A release (or one of its scores) was about to be changed or deleted."""
+
+
+class Index(models.Model):
+    """A published index (MIPEX, IMPIC, …), identified by its framework code."""
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "indexes"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Release(models.Model):
+    """A frozen version of an index: framework, pipeline spec, input data, every score, rank and
+    band, and a checksum over all of it. Nothing of it can change; a correction is a new version
+    that names the one it corrects. Before ``publish_at`` it is under embargo: only users with
+    the ``view_embargoed`` permission can see it (see :mod:`.visibility`)."""
+
+    index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="releases")
+    version = models.CharField(max_length=32)
+    methodology_version = models.CharField(max_length=32, blank=True)
+    publish_at = models.DateTimeField(help_text=_("Embargo: invisible to the public before this."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    citation = models.TextField(blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    changelog = models.TextField(blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    framework = models.JSONField()
+    spec = models.JSONField()
+    inputs_csv = models.TextField(blank=True)
+    checksum = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["index", "version"], name="one_version_per_index")
+        ]
+        permissions = [("view_embargoed", "Can see releases before their publish time")]
+        ordering = ["index__code", "-publish_at", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.index.code} {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
+            raise ImmutableError(f"release {self} is frozen; publish a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError(f"release {self} cannot be deleted; old versions stay reachable")
+
+
+class ReleaseScore(models.Model):
+    """One node's score, rank and band for one unit and period of a release."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="scores")
+    unit = models.CharField(max_length=64)
+    period = models.CharField(max_length=32)
+    node = models.CharField(max_length=64)
+    level = models.CharField(max_length=64)
+    parent = models.CharField(max_length=64, blank=True)
+    score = models.FloatField(null=True)
+    rank = models.IntegerField(null=True)
+    band = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["release", "node", "period"]),
+            models.Index(fields=["release", "unit"]),
+        ]
+        ordering = ["period", "node", "rank", "unit"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("scores of a release are frozen")
+        super().save(*args, **kwargs)

@@ -1,0 +1,30 @@
+"""The one place that decides what is visible: every page, API route and download uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from polindex.web.releases.models import Release, ReleaseScore
+
+EMBARGO_PERMISSION = "releases.view_embargoed"
+
+
+def can_see_embargoed(user: Any) -> bool:
+    """Whether ``user`` may see releases before their publish time."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(EMBARGO_PERMISSION))
+
+
+def visible_releases(user: Any) -> QuerySet[Release]:
+    """Releases ``user`` may see: published ones, and embargoed ones for the right role."""
+    releases = Release.objects.select_related("index")
+    if can_see_embargoed(user):
+        return releases
+    return releases.filter(publish_at__lte=timezone.now())
+
+
+def visible_scores(user: Any) -> QuerySet[ReleaseScore]:
+    """Scores of the releases ``user`` may see."""
+    return ReleaseScore.objects.filter(release__in=visible_releases(user))

@@ -1,0 +1,60 @@
+"""Releases for the web tests: one published, one under embargo, of a small index.
+
+Every database test runs on SQLite by default and on PostgreSQL when ``DATABASE_URL`` points
+there (``.ci/run`` does both)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+
+import polindex
+from polindex.web.releases.freeze import create_release
+from polindex.web.releases.models import Release
+
+FW = {
+    "code": "TOY",
+    "name": {"en": "Toy index"},
+    "citation": "Toy team (2025). Toy index.",
+    "bands": [{"code": "low", "min": 0}, {"code": "high", "min": 50}],
+    "indicators": [{"code": "q1", "type": "boolean"}, {"code": "q2", "type": "boolean"}],
+}
+DATA = [
+    ("AA", 2024, "q1", "yes"),
+    ("AA", 2024, "q2", "yes"),
+    ("BB", 2024, "q1", "yes"),
+    ("BB", 2024, "q2", "no"),
+    ("<b>CC</b>", 2024, "q1", "no"),
+    ("<b>CC</b>", 2024, "q2", "no"),
+]
+NOW = dt.datetime.now(dt.UTC)
+
+
+def results(data: list[tuple[Any, ...]] = DATA) -> polindex.Results:
+    return polindex.score(polindex.load_framework(FW), data)
+
+
+@pytest.fixture
+def published(db: None) -> Release:
+    return create_release(results(), version="2024.1", publish_at=NOW - dt.timedelta(days=1))
+
+
+@pytest.fixture
+def embargoed(db: None, published: Release) -> Release:
+    changed = [(u, p, i, "yes") for u, p, i, _ in DATA]  # everyone "yes": a different ranking
+    return create_release(results(changed), version="2025.1", publish_at=NOW + dt.timedelta(days=3))
+
+
+@pytest.fixture
+def insider(django_user_model: Any) -> Any:
+    user = django_user_model.objects.create_user("insider", password="pw-insider-1")
+    user.user_permissions.add(Permission.objects.get(codename="view_embargoed"))
+    return user
+
+
+@pytest.fixture
+def outsider(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user("outsider", password="pw-outsider-1")
