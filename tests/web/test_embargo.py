@@ -13,13 +13,21 @@ ROUTES = [
     "/",
     "/TOY/{version}/",
     "/TOY/{version}/AA/",
+    "/TOY/{version}/download/long.csv",
+    "/TOY/{version}/download/zip",
     "/api/v1/releases",
+    "/api/v1/releases/TOY/{version}",
+    "/api/v1/releases/TOY/{version}/framework",
+    "/api/v1/releases/TOY/{version}/units",
     "/api/v1/releases/TOY/{version}/scores",
+    "/api/v1/releases/TOY/{version}/wide",
 ]
 
 
 def fetch(client: Client, route: str, version: str) -> tuple[int, str]:
     response = client.get(route.format(version=version))
+    if response.get("Content-Type", "").startswith("application/zip"):
+        return response.status_code, response.content.decode("latin-1")
     return response.status_code, response.content.decode()
 
 

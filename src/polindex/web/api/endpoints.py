@@ -53,6 +53,55 @@ def releases(request: HttpRequest) -> list[ReleaseOut]:
     return [_release_out(r) for r in visible_releases(request.user)]
 
 
+class ReleaseDetail(ReleaseOut):
+    changelog: str
+    corrects: str | None
+    corrected_by: list[str]
+
+
+class UnitOut(Schema):
+    unit: str
+    periods: list[str]
+
+
+def _visible_release(request: HttpRequest, index: str, version: str) -> Release:
+    try:
+        return visible_releases(request.user).get(index__code=index, version=version)
+    except Release.DoesNotExist:
+        raise Http404("no such release") from None
+
+
+@api.get("/releases/{index}/{version}", response=ReleaseDetail)
+def release_detail(request: HttpRequest, index: str, version: str) -> ReleaseDetail:
+    """One release: metadata, changelog and the corrections made to it."""
+    r = _visible_release(request, index, version)
+    visible = visible_releases(request.user)
+    return ReleaseDetail(
+        **_release_out(r).dict(),
+        changelog=r.changelog,
+        corrects=r.corrects.version if r.corrects and r.corrects in visible else None,
+        corrected_by=[c.version for c in visible.filter(corrects=r)],
+    )
+
+
+@api.get("/releases/{index}/{version}/framework")
+def framework(request: HttpRequest, index: str, version: str) -> dict[str, object]:
+    """The framework tree the release was computed with (the framework format, as JSON)."""
+    return dict(_visible_release(request, index, version).framework)
+
+
+@api.get("/releases/{index}/{version}/units", response=list[UnitOut])
+def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
+    """The units (countries) of a release and the periods each has."""
+    r = _visible_release(request, index, version)
+    periods: dict[str, list[str]] = {}
+    for unit, period in (
+        r.scores.values_list("unit", "period").distinct().order_by("unit", "period")
+    ):
+        periods.setdefault(unit, []).append(period)
+    return [UnitOut(unit=u, periods=p) for u, p in periods.items()]
+
+
 @api.get("/releases/{index}/{version}/scores", response=list[ScoreOut])
 @paginate(LimitOffsetPagination)
 def scores(
@@ -72,3 +121,33 @@ def scores(
         if value is not None:
             rows = rows.filter(**{field: value})
     return list(rows.order_by("period", "node", "rank", "unit"))
+
+
+class WideOut(Schema):
+    unit: str
+    period: str
+    scores: dict[str, float | None]
+
+
+@api.get("/releases/{index}/{version}/wide", response=list[WideOut])
+@paginate(LimitOffsetPagination)
+def scores_wide(
+    request: HttpRequest,
+    index: str,
+    version: str,
+    unit: str | None = None,
+    level: str | None = None,
+    period: str | None = None,
+) -> list[WideOut]:
+    """Scores in the wide layout: one row per unit and period, a score per node."""
+    r = _visible_release(request, index, version)
+    rows = r.scores.all()
+    for field, value in (("unit", unit), ("level", level), ("period", period)):
+        if value is not None:
+            rows = rows.filter(**{field: value})
+    wide: dict[tuple[str, str], dict[str, float | None]] = {}
+    for u, p, node, score in rows.order_by("unit", "period", "id").values_list(
+        "unit", "period", "node", "score"
+    ):
+        wide.setdefault((u, p), {})[node] = score
+    return [WideOut(unit=u, period=p, scores=s) for (u, p), s in wide.items()]

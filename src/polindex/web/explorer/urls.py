@@ -8,5 +8,6 @@ app_name = "explorer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<str:index>/<str:version>/", views.release, name="release"),
+    path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]

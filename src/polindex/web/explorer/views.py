@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from polindex.web.releases import exports
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
@@ -46,6 +47,17 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     periods = sorted(r.scores.values_list("period", flat=True).distinct())
     context = {"release": r, "period": period, "periods": periods, "rows": rows}
     return render(request, "explorer/release.html", context)
+
+
+def download(request: HttpRequest, index: str, version: str, fmt: str) -> HttpResponse:
+    """A release's data as CSV (long, wide), XLSX, JSON, a data package or a ZIP of all."""
+    r = _release_or_404(request, index, version)
+    if fmt not in exports.FORMATS:
+        raise Http404("no such format")
+    content, media_type, name = exports.render(r, fmt)
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:

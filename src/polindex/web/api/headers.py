@@ -1,0 +1,33 @@
+"""Caching and CORS headers for the API (one middleware, one rule).
+
+Responses to GET requests get ``Access-Control-Allow-Origin: *`` (read-only data, no credentials)
+and a ``Cache-Control``: shared caches may keep what anyone can see for five minutes; what only a
+user with the embargo role can see is ``private, no-store``, so an embargoed number never lands in
+a shared cache. ETags come from Django's ``ConditionalGetMiddleware`` (304 on a match).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from polindex.web.releases.visibility import can_see_embargoed
+
+PUBLIC_MAX_AGE = 300
+
+
+def api_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if not request.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+            return response
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Vary"] = "Cookie"
+        if can_see_embargoed(getattr(request, "user", None)):
+            response["Cache-Control"] = "private, no-store"
+        elif response.status_code == 200:
+            response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        return response
+
+    return middleware

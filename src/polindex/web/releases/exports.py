@@ -1,0 +1,203 @@
+"""Downloads of a release: CSV (long, wide), XLSX, JSON, a Frictionless data package, a ZIP.
+
+Every file is made from the frozen release alone, so a download is the same bytes for as long as
+the release exists (and can be cached by its checksum).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import pandas as pd
+
+from polindex.web.releases.models import Release
+
+FORMATS = {
+    "long.csv": "text/csv",
+    "wide.csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "datapackage.zip": "application/zip",
+    "zip": "application/zip",
+}
+COLUMNS = ["unit", "period", "node", "level", "parent", "score", "rank", "band", "status"]
+
+
+def long_table(release: Release) -> pd.DataFrame:
+    """One row per unit, period and node."""
+    rows = release.scores.order_by("period", "unit", "id").values_list(*COLUMNS)
+    return pd.DataFrame(list(rows), columns=COLUMNS).astype({"rank": "Int64"})
+
+
+def wide_table(release: Release) -> pd.DataFrame:
+    """One row per unit and period, one score column per node (framework order)."""
+    long = long_table(release)
+    order = list(dict.fromkeys(long["node"]))
+    wide = long.pivot_table(index=["unit", "period"], columns="node", values="score", dropna=False)
+    return wide.reindex(columns=order).reset_index()
+
+
+def _stem(release: Release) -> str:
+    return f"{release.index.code}-{release.version}"
+
+
+def _about(release: Release) -> dict[str, Any]:
+    return {
+        "index": release.index.code,
+        "name": release.index.name,
+        "version": release.version,
+        "methodology_version": release.methodology_version,
+        "publish_at": release.publish_at.isoformat(),
+        "citation": release.citation,
+        "licence": release.licence,
+        "checksum": release.checksum,
+        "changelog": release.changelog,
+    }
+
+
+def codebook(release: Release) -> pd.DataFrame:
+    """Every node of the framework with its level, parent and label."""
+    fw = release.framework
+    lang = (fw.get("languages") or ["en"])[0]
+    rows: list[dict[str, Any]] = []
+
+    def walk(node: dict[str, Any], parent: str, level: str) -> None:
+        rows.append(
+            {
+                "code": node["code"],
+                "level": node.get("level", level),
+                "parent": parent,
+                "label": (node.get("label") or {}).get(lang, node["code"]),
+                "type": node.get("type", "group"),
+                "weight": node.get("weight", 1.0),
+            }
+        )
+        for child in node.get("children", ()):
+            walk(child, node["code"], "indicator" if "type" in child else "group")
+
+    walk(fw["root"], "", "index")
+    return pd.DataFrame(rows)
+
+
+def render(release: Release, fmt: str) -> tuple[bytes, str, str]:
+    """The file for ``fmt`` (see :data:`FORMATS`): its bytes, media type and file name."""
+    stem = _stem(release)
+    if fmt == "long.csv":
+        return long_table(release).to_csv(index=False).encode(), FORMATS[fmt], f"{stem}-long.csv"
+    if fmt == "wide.csv":
+        return wide_table(release).to_csv(index=False).encode(), FORMATS[fmt], f"{stem}-wide.csv"
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        long = long_table(release)
+        with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
+            pd.DataFrame(list(_about(release).items()), columns=["key", "value"]).to_excel(
+                xl, sheet_name="about", index=False
+            )
+            for level, part in long.groupby("level", sort=False):
+                wide = part.pivot_table(
+                    index=["unit", "period"], columns="node", values="score", dropna=False
+                ).reset_index()
+                wide.to_excel(xl, sheet_name=str(level)[:31], index=False)
+            codebook(release).to_excel(xl, sheet_name="codebook", index=False)
+        return buffer.getvalue(), FORMATS[fmt], f"{stem}.xlsx"
+    if fmt == "json":
+        long = long_table(release).astype(object).where(long_table(release).notna(), None)
+        doc = {"release": _about(release), "scores": long.to_dict(orient="records")}
+        return json.dumps(doc, ensure_ascii=False).encode(), FORMATS[fmt], f"{stem}.json"
+    if fmt == "datapackage.zip":
+        return _datapackage(release), FORMATS[fmt], f"{stem}-datapackage.zip"
+    if fmt == "zip":
+        return _everything(release), FORMATS[fmt], f"{stem}.zip"
+    raise KeyError(fmt)
+
+
+def datapackage_descriptor(release: Release) -> dict[str, Any]:
+    """``datapackage.json``: the scores (long) and the codebook, with table schemas."""
+    score_fields = [
+        {"name": "unit", "type": "string"},
+        {"name": "period", "type": "string"},
+        {"name": "node", "type": "string"},
+        {"name": "level", "type": "string"},
+        {"name": "parent", "type": "string"},
+        {"name": "score", "type": "number"},
+        {"name": "rank", "type": "integer"},
+        {"name": "band", "type": "string"},
+        {"name": "status", "type": "string"},
+    ]
+    return {
+        "name": f"{release.index.code}-{release.version}".lower().replace("_", "-"),
+        "title": f"{release.index.name} {release.version}",
+        "version": release.version,
+        "licenses": [{"name": release.licence or "unspecified", "title": release.licence}]
+        if release.licence
+        else [],
+        "description": release.citation,
+        "resources": [
+            {
+                "name": "scores",
+                "path": "scores.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "schema": {
+                    "fields": score_fields,
+                    "primaryKey": ["unit", "period", "node"],
+                },
+            },
+            {
+                "name": "codebook",
+                "path": "codebook.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "schema": {
+                    "fields": [
+                        {"name": "code", "type": "string"},
+                        {"name": "level", "type": "string"},
+                        {"name": "parent", "type": "string"},
+                        {"name": "label", "type": "string"},
+                        {"name": "type", "type": "string"},
+                        {"name": "weight", "type": "number"},
+                    ],
+                    "primaryKey": ["code"],
+                },
+            },
+        ],
+    }
+
+
+def _datapackage(release: Release) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("datapackage.json", json.dumps(datapackage_descriptor(release), indent=1))
+        z.writestr("scores.csv", long_table(release).to_csv(index=False))
+        z.writestr("codebook.csv", codebook(release).to_csv(index=False))
+    return buffer.getvalue()
+
+
+def _everything(release: Release) -> bytes:
+    about = _about(release)
+    readme = "\n".join(
+        [
+            f"{release.index.name} — release {release.version}",
+            "",
+            f"Published: {about['publish_at']}",
+            f"Licence: {release.licence or 'see the publisher'}",
+            f"Checksum (SHA-256 of the release): {release.checksum}",
+            "",
+            "How to cite:",
+            release.citation or "(no citation given)",
+            "",
+            "Files: scores in long and wide CSV, an XLSX workbook (a sheet per level and a "
+            "codebook), JSON, and a Frictionless data package.",
+        ]
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("README.txt", readme)
+        z.writestr("CITATION.txt", release.citation or "")
+        for fmt in ("long.csv", "wide.csv", "xlsx", "json", "datapackage.zip"):
+            content, _, name = render(release, fmt)
+            z.writestr(name, content)
+    return buffer.getvalue()

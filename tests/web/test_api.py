@@ -1,0 +1,74 @@
+"""The REST API: endpoints, filters, layouts, headers and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from polindex.web.releases.models import Release
+
+
+def test_release_detail_framework_and_units(client: Client, published: Release) -> None:
+    detail = client.get("/api/v1/releases/TOY/2024.1").json()
+    assert detail["version"] == "2024.1"
+    assert detail["checksum"] == published.checksum
+    assert detail["corrected_by"] == []
+    framework = client.get("/api/v1/releases/TOY/2024.1/framework").json()
+    assert [c["code"] for c in framework["root"]["children"]] == ["q1", "q2"]
+    units = client.get("/api/v1/releases/TOY/2024.1/units").json()
+    assert units == [
+        {"unit": "<b>CC</b>", "periods": ["2024"]},
+        {"unit": "AA", "periods": ["2024"]},
+        {"unit": "BB", "periods": ["2024"]},
+    ]
+
+
+def test_scores_long_with_filters_and_wide(client: Client, published: Release) -> None:
+    rows = client.get("/api/v1/releases/TOY/2024.1/scores?unit=BB").json()["items"]
+    assert {(r["node"], r["score"]) for r in rows} == {("q1", 100.0), ("q2", 0.0), ("TOY", 50.0)}
+    level = client.get("/api/v1/releases/TOY/2024.1/scores?level=indicator").json()
+    assert level["count"] == 6
+    wide = client.get("/api/v1/releases/TOY/2024.1/wide?unit=AA").json()["items"]
+    assert wide == [
+        {"unit": "AA", "period": "2024", "scores": {"q1": 100.0, "q2": 100.0, "TOY": 100.0}}
+    ]
+
+
+def test_public_responses_are_cacheable_with_etag_and_cors(
+    client: Client, published: Release
+) -> None:
+    first = client.get("/api/v1/releases/TOY/2024.1/scores?node=TOY")
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert first["Access-Control-Allow-Origin"] == "*"
+    etag = first["ETag"]
+    again = client.get("/api/v1/releases/TOY/2024.1/scores?node=TOY", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+
+
+def test_what_only_the_role_sees_is_never_publicly_cacheable(
+    client: Client, embargoed: Release, insider: Any
+) -> None:
+    client.force_login(insider)
+    response = client.get("/api/v1/releases/TOY/2025.1/scores")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_errors_are_json(client: Client, published: Release) -> None:
+    missing = client.get("/api/v1/releases/TOY/9999/scores")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not Found"}
+    bad = client.get("/api/v1/releases/TOY/2024.1/scores?limit=abc")
+    assert bad.status_code == 422
+    assert "detail" in bad.json()
+
+
+def test_openapi_and_docs_page_without_cdn(client: Client, db: None) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/releases/{index}/{version}/scores" in schema["paths"]
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn." not in page
+    assert "unpkg" not in page
