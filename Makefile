@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## Score the synthetic demonstration index (and IMPIC when its data are present)
-	$(BIN)/polindex demo --out var/demo
+	$(BIN)/polindex demo --out var/demo --publish --serve
 
 test: lint unit  ## Lint, type-check and run the whole test suite
 

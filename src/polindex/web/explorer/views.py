@@ -29,7 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
         period = _latest_period(r)
         rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
         boards.append({"release": r, "period": period, "rows": rows})
-    return render(request, "explorer/home.html", {"boards": boards})
+    synthetic = any(b["release"].synthetic for b in boards)
+    return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
@@ -45,7 +46,13 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     period = request.GET.get("period") or _latest_period(r)
     rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
     periods = sorted(r.scores.values_list("period", flat=True).distinct())
-    context = {"release": r, "period": period, "periods": periods, "rows": rows}
+    context = {
+        "release": r,
+        "period": period,
+        "periods": periods,
+        "rows": rows,
+        "synthetic": r.synthetic,
+    }
     return render(request, "explorer/release.html", context)
 
 
@@ -66,4 +73,5 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     rows = visible_scores(request.user).filter(release=r, unit=unit).order_by("period", "node")
     if not rows.exists():
         raise Http404("no such unit in this release")
-    return render(request, "explorer/unit.html", {"release": r, "unit": unit, "rows": rows})
+    context = {"release": r, "unit": unit, "rows": rows, "synthetic": r.synthetic}
+    return render(request, "explorer/unit.html", context)

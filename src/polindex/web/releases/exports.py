@@ -55,6 +55,7 @@ def _about(release: Release) -> dict[str, Any]:
         "licence": release.licence,
         "checksum": release.checksum,
         "changelog": release.changelog,
+        "synthetic": release.synthetic,
     }
 
 
@@ -178,8 +179,14 @@ def _datapackage(release: Release) -> bytes:
 
 def _everything(release: Release) -> bytes:
     about = _about(release)
+    warning = (
+        ["SYNTHETIC DATA: invented countries and answers, generated for demonstration only.", ""]
+        if release.synthetic
+        else []
+    )
     readme = "\n".join(
         [
+            *warning,
             f"{release.index.name} — release {release.version}",
             "",
             f"Published: {about['publish_at']}",

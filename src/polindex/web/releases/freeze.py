@@ -63,6 +63,7 @@ def create_release(
     licence: str = "",
     changelog: str = "",
     corrects: Release | None = None,
+    synthetic: bool = False,
 ) -> Release:
     """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing."""
     fw = results.framework
@@ -86,6 +87,7 @@ def create_release(
         spec=spec,
         inputs_csv=inputs_csv,
         checksum=checksum(framework, spec, inputs_csv, rows),
+        synthetic=synthetic,
     )
     release.save()
     ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)

@@ -46,6 +46,9 @@ class Release(models.Model):
     spec = models.JSONField()
     inputs_csv = models.TextField(blank=True)
     checksum = models.CharField(max_length=64)
+    synthetic = models.BooleanField(
+        default=False, help_text=_("Invented data for demonstration: flagged on every page.")
+    )
 
     class Meta:
         constraints = [
