@@ -85,3 +85,17 @@ def test_api_docs_page_loads_locally(local_page: Any, live_server: Any, releases
     page = local_page
     page.goto(live_server.url + "/api/v1/docs")
     page.get_by_text("/api/v1/releases/{index}/{version}/scores").first.wait_for(timeout=15000)
+
+
+def test_compare_three_countries(local_page: Any, live_server: Any, releases: None) -> None:
+    page = local_page
+    page.goto(live_server.url + "/TOY/2024.1/")
+    page.get_by_role("link", name="Compare countries").click()
+    for unit in ("AA", "BB", "CC"):
+        page.get_by_label(unit).check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare/?units=AA%2CBB%2CCC&period=2024")
+    header = page.locator("#comparison thead th").all_inner_texts()
+    assert header == ["Node", "AA", "BB", "CC", "Spread"]
+    toy = page.locator("#comparison tbody tr", has_text="TOY").inner_text().split("\t")
+    assert toy == ["TOY", "100.0", "50.0", "0.0", "100.0"]

@@ -72,3 +72,20 @@ def test_openapi_and_docs_page_without_cdn(client: Client, db: None) -> None:
     assert "swagger-ui" in page
     assert "cdn." not in page
     assert "unpkg" not in page
+
+
+def test_compare_page_marks_the_best_and_the_spread(client: Client, published: Release) -> None:
+    body = client.get("/TOY/2024.1/compare/?units=AA,BB&period=2024").content.decode()
+    assert '<th scope="col" class="num">AA</th><th scope="col" class="num">BB</th>' in body
+    # TOY: AA 100, BB 50 → AA in bold, spread 50
+    assert '<th scope="row">TOY</th><td class="num"><strong>100.0</strong></td>' in body
+    assert '<td class="num">50.0</td><td class="num">50.0</td></tr>' in body
+    no_js = client.get("/TOY/2024.1/compare/?u=AA&u=BB&period=2024").content.decode()
+    assert no_js.count("<strong>") == body.count("<strong>")
+    one = client.get("/TOY/2024.1/compare/?units=AA").content.decode()
+    assert "Choose at least two countries." in one
+
+
+def test_period_choices_are_listed_once(client: Client, published: Release) -> None:
+    body = client.get("/TOY/2024.1/").content.decode()
+    assert body.count('<option value="2024"') == 1

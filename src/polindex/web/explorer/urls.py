@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<str:index>/<str:version>/", views.release, name="release"),
     path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
+    path("<str:index>/<str:version>/compare/", views.compare, name="compare"),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]
