@@ -89,3 +89,13 @@ def test_compare_page_marks_the_best_and_the_spread(client: Client, published: R
 def test_period_choices_are_listed_once(client: Client, published: Release) -> None:
     body = client.get("/TOY/2024.1/").content.decode()
     assert body.count('<option value="2024"') == 1
+
+
+def test_unknown_api_paths_and_methods_answer_json(client: Client, db: None) -> None:
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not Found"}
+    post = client.post("/api/v1/releases")
+    assert post.status_code == 405
+    assert post.json() == {"detail": "Method Not Allowed"}
+    assert post["Allow"] == "GET"

@@ -3,14 +3,15 @@
 Responses to GET requests get ``Access-Control-Allow-Origin: *`` (read-only data, no credentials)
 and a ``Cache-Control``: shared caches may keep what anyone can see for five minutes; what only a
 user with the embargo role can see is ``private, no-store``, so an embargoed number never lands in
-a shared cache. ETags come from Django's ``ConditionalGetMiddleware`` (304 on a match).
+a shared cache. ETags come from Django's ``ConditionalGetMiddleware`` (304 on a match). Every
+API error answers with a JSON body ``{"detail": …}``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from polindex.web.releases.visibility import can_see_embargoed
 
@@ -20,7 +21,18 @@ PUBLIC_MAX_AGE = 300
 def api_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        if not request.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+        if not request.path.startswith("/api/"):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):  # every API error has a JSON body (Django's own 404/405 pages are HTML)
+            replacement = JsonResponse(
+                {"detail": response.reason_phrase}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            response = replacement
+        if request.method not in ("GET", "HEAD"):
             return response
         response["Access-Control-Allow-Origin"] = "*"
         response["Vary"] = "Cookie"
