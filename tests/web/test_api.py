@@ -92,7 +92,7 @@ def test_period_choices_are_listed_once(client: Client, published: Release) -> N
 
 
 def test_unknown_api_paths_and_methods_answer_json(client: Client, db: None) -> None:
-    missing = client.get("/api/v1/nothing-here")
+    missing = client.get("/api/v1/nothing-here/")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Not Found"}
     post = client.post("/api/v1/releases")
