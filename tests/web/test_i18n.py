@@ -23,7 +23,10 @@ def test_every_french_message_is_translated() -> None:
     import polindex.web
 
     po = Path(polindex.web.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-    entries = po.read_text(encoding="utf-8").split("\n\n")[1:]
+    text = po.read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]
     untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""')]
     assert untranslated == []
+    assert 'msgid "Skip to content"\nmsgstr "Aller au contenu"' in text  # the first entry too
+    assert "fuzzy" not in text
     assert po.with_suffix(".mo").stat().st_mtime >= po.stat().st_mtime - 1

@@ -7,8 +7,11 @@ from polindex.web.explorer import views
 app_name = "explorer"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("<str:index>/<str:version>/", views.release, name="release"),
     path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
     path("<str:index>/<str:version>/compare/", views.compare, name="compare"),
+    path("<str:index>/<str:version>/methodology/", views.methodology, name="methodology"),
+    path("<str:index>/<str:version>/node/<str:code>/", views.node, name="node"),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]

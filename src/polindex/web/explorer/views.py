@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
 
+from polindex.web.explorer import frameworks
 from polindex.web.releases import exports
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
@@ -119,10 +122,134 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
 
 
 def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
-    """A country profile: every node's score, rank and band in every period."""
+    """A country profile: every node's score, band and rank in the chosen period (default the
+    latest), the change since the previous period, strengths and weaknesses (the groups where it
+    ranks best and worst) and the index over time."""
     r = _release_or_404(request, index, version)
-    rows = visible_scores(request.user).filter(release=r, unit=unit).order_by("period", "node")
-    if not rows.exists():
+    rows = list(visible_scores(request.user).filter(release=r, unit=unit).order_by("period", "id"))
+    if not rows:
         raise Http404("no such unit in this release")
-    context = {"release": r, "unit": unit, "rows": rows, "synthetic": r.synthetic}
+    periods = sorted({row.period for row in rows})
+    period = request.GET.get("period") or periods[-1]
+    if period not in periods:
+        raise Http404("no such period for this unit")
+    previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
+    names = frameworks.labels(r.framework, get_language())
+    by = {(row.period, row.node): row for row in rows}
+    table = []
+    for item, _, depth in frameworks.walk(r.framework):
+        now = by.get((period, item["code"]))
+        if now is None:
+            continue
+        before = by.get((previous, item["code"])) if previous else None
+        change = (
+            now.score - before.score
+            if before is not None and now.score is not None and before.score is not None
+            else None
+        )
+        table.append(
+            {
+                "row": now,
+                "label": names.get(item["code"], item["code"]),
+                "depth": depth,
+                "indent": depth * 1.2,
+                "change": change,
+                "is_indicator": "type" in item,
+            }
+        )
+    group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
+    ranked = sorted(group_rows, key=lambda t: (t["row"].rank, t["label"]))
+    root = _root(r)
+    series = [by[(p, root)] for p in periods if (p, root) in by]
+    context = {
+        "release": r,
+        "unit": unit,
+        "period": period,
+        "periods": periods,
+        "previous": previous,
+        "table": table,
+        "strengths": ranked[:3],
+        "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+        "series": series,
+        "synthetic": r.synthetic,
+    }
     return render(request, "explorer/unit.html", context)
+
+
+def node(request: HttpRequest, index: str, version: str, code: str) -> HttpResponse:
+    """A node (area, dimension, indicator): every country's score, rank and band in a period."""
+    r = _release_or_404(request, index, version)
+    names = frameworks.labels(r.framework, get_language())
+    if code not in names:
+        raise Http404("no such node")
+    periods = sorted(set(r.scores.order_by().values_list("period", flat=True).distinct()))
+    period = request.GET.get("period") or (periods[-1] if periods else None)
+    rows = r.scores.filter(node=code, period=period).order_by("rank", "unit")
+    context = {
+        "release": r,
+        "code": code,
+        "label": names[code],
+        "period": period,
+        "periods": periods,
+        "rows": rows,
+        "synthetic": r.synthetic,
+    }
+    return render(request, "explorer/node.html", context)
+
+
+def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
+    """How the index is built, generated from the release's framework and computation spec."""
+    r = _release_or_404(request, index, version)
+    names = frameworks.labels(r.framework, get_language())
+    tree = [
+        {
+            "item": item,
+            "label": names.get(item["code"], item["code"]),
+            "indent": depth * 1.2,
+            "is_indicator": "type" in item,
+        }
+        for item, _, depth in frameworks.walk(r.framework)
+    ]
+    steps = (r.spec.get("pipeline") or {}).get("steps", [])
+    context = {
+        "release": r,
+        "tree": tree,
+        "steps": steps,
+        "framework": r.framework,
+        "synthetic": r.synthetic,
+    }
+    return render(request, "explorer/methodology.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Countries, nodes and indicators of the visible releases whose code or label matches."""
+    query = request.GET.get("q", "").strip()
+    hits: list[dict[str, str]] = []
+    if query:
+        needle = query.casefold()
+        latest: dict[str, Release] = {}
+        for r in visible_releases(request.user).order_by("index__code", "-publish_at"):
+            latest.setdefault(r.index.code, r)
+        for r in latest.values():
+            units = sorted(set(r.scores.order_by().values_list("unit", flat=True).distinct()))
+            for u in units:
+                if needle in u.casefold():
+                    hits.append(
+                        {
+                            "kind": "country",
+                            "text": u,
+                            "release": str(r),
+                            "url": reverse("explorer:unit", args=[r.index.code, r.version, u]),
+                        }
+                    )
+            for code, label in frameworks.labels(r.framework, get_language()).items():
+                if needle in code.casefold() or needle in label.casefold():
+                    hits.append(
+                        {
+                            "kind": "node",
+                            "text": f"{label} ({code})",
+                            "release": str(r),
+                            "url": reverse("explorer:node", args=[r.index.code, r.version, code]),
+                        }
+                    )
+    return render(request, "explorer/search.html", {"query": query, "hits": hits[:200]})

@@ -1,0 +1,98 @@
+"""Country profile, node, methodology and search pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+import polindex
+from polindex.web.releases.freeze import create_release
+from polindex.web.releases.models import Release
+
+FW = {
+    "code": "TWO",
+    "name": {"en": "Two-area index"},
+    "levels": ["area"],
+    "areas": [
+        {"code": "A", "label": {"en": "Access"}, "indicators": [{"code": "a1", "type": "boolean"}]},
+        {
+            "code": "B",
+            "label": {"en": "Benefits"},
+            "indicators": [{"code": "b1", "type": "boolean"}],
+        },
+        {
+            "code": "C",
+            "label": {"en": "Citizenship"},
+            "indicators": [{"code": "c1", "type": "boolean"}],
+        },
+        {
+            "code": "D",
+            "label": {"en": "Diversity"},
+            "indicators": [{"code": "d1", "type": "boolean"}],
+        },
+    ],
+}
+ANSWERS = {  # (2023, 2024) answers for a1, b1, c1, d1
+    "XX": (("yes", "no", "no", "no"), ("yes", "yes", "no", "no")),
+    "YY": (("no", "yes", "yes", "yes"), ("no", "yes", "yes", "yes")),
+    "ZZ": (("no", "no", "yes", "no"), ("no", "no", "no", "yes")),
+}
+
+
+@pytest.fixture
+def two(db: None) -> Release:
+    data = [
+        (u, year, code, value)
+        for u, by_year in ANSWERS.items()
+        for year, answers in zip((2023, 2024), by_year, strict=True)
+        for code, value in zip(("a1", "b1", "c1", "d1"), answers, strict=True)
+    ]
+    results = polindex.score(polindex.load_framework(FW), data)
+    return create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+
+
+def test_country_profile_with_change_strengths_and_series(client: Client, two: Release) -> None:
+    body = client.get("/TWO/1/XX/").content.decode()
+    # XX in 2024: A 100, B 100, C 0, D 0 → index 50; in 2023: 25 → change +25
+    assert "Scores in 2024" in body
+    assert "change since 2023" in body
+    assert '<td class="num">50.0</td>' in body
+    assert '<td class="num">25.0</td></tr>' in body  # the index's change
+    assert "Ranks best in" in body
+    assert '<table id="series">' in body
+    older = client.get("/TWO/1/XX/?period=2023").content.decode()
+    assert "Scores in 2023" in older
+    assert "change since" not in older
+    assert client.get("/TWO/1/XX/?period=1999").status_code == 404
+
+
+def test_node_page_ranks_every_country(client: Client, two: Release) -> None:
+    body = client.get("/TWO/1/node/A/").content.decode()
+    assert "<h1>Access" in body
+    assert body.index(">XX<") < body.index(">YY<")
+    assert client.get("/TWO/1/node/NOPE/").status_code == 404
+
+
+def test_methodology_from_the_framework(client: Client, two: Release) -> None:
+    body = client.get("/TWO/1/methodology/").content.decode()
+    assert "Scores run from 0.0 to 100.0." in body
+    for label in ("Access", "Benefits", "Citizenship", "Diversity"):
+        assert label in body
+
+
+def test_search_finds_countries_and_nodes(client: Client, two: Release) -> None:
+    body = client.get("/search/?q=citiz").content.decode()
+    assert "Citizenship (C)" in body
+    assert 'href="/TWO/1/node/C/"' in body
+    assert 'href="/TWO/1/YY/"' in client.get("/search/?q=yy").content.decode()
+    assert "Nothing found." in client.get("/search/?q=qqqq").content.decode()
+
+
+def test_search_never_shows_embargoed_releases(
+    client: Client, two: Release, embargoed: Release
+) -> None:
+    body = client.get("/search/?q=AA").content.decode()
+    assert "TOY 2025.1" not in body
+    assert "TOY 2024.1" in body
