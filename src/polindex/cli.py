@@ -804,6 +804,30 @@ def release_create(
 
 
 @app.command()
+def bake(
+    release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static site.")],
+) -> None:
+    """Write the public explorer of a published release and a JSON mirror of its API as static
+    files (for any static host or CDN)."""
+    _django()
+    from polindex.web.releases.bake import bake as bake_release
+    from polindex.web.releases.models import Release
+
+    index, _, version = release.partition("/")
+    try:
+        found = Release.objects.get(index__code=index, version=version)
+        written = bake_release(found, output)
+    except Release.DoesNotExist as exc:
+        typer.echo(f"no release {release!r} (give INDEX/VERSION)", err=True)
+        raise typer.Exit(1) from exc
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    out.print(f"Baked {len(written)} files into {output}", markup=False, highlight=False)
+
+
+@app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

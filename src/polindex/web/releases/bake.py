@@ -1,0 +1,92 @@
+"""The static bake: the public explorer and a JSON mirror of the API as plain files.
+
+Pages are fetched as an anonymous visitor (so nothing under embargo can leak into a bake),
+starting from the home page and the release's pages and following every same-site link; each
+page is written as ``<path>/index.html`` and every other file (downloads, API JSON) under its
+own path, so any static host serves the tree as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.test import Client
+
+from polindex.web.releases.models import Release
+
+LINK = re.compile(r"""(?:href|src)=["']([^"'#]+)["']""")
+
+
+def _target(root: Path, path: str, content_type: str) -> Path:
+    clean = unquote(path).lstrip("/")
+    if path.endswith("/") or not clean:
+        return root / clean / "index.html"
+    api = clean.startswith("api/")
+    if api and content_type.startswith("application/json") and not clean.endswith(".json"):
+        return root / f"{clean}.json"
+    return root / clean
+
+
+def api_paths(release: Release, page_size: int = 1000) -> list[str]:
+    """The API URLs the mirror holds for ``release`` (scores in pages of ``page_size``)."""
+    base = f"/api/v1/releases/{release.index.code}/{release.version}"
+    paths = ["/api/v1/releases", base, f"{base}/framework", f"{base}/units", "/api/v1/openapi.json"]
+    total = release.scores.count()
+    for offset in range(0, max(total, 1), page_size):
+        paths.append(f"{base}/scores?limit={page_size}&offset={offset}")
+    return paths
+
+
+def bake(release: Release, out: Path) -> list[str]:
+    """Write the static site for ``release`` into ``out``; returns the paths written.
+
+    Raises ``LookupError`` when the release is not public yet (a bake is for everyone).
+    """
+    client = Client()
+    start = f"/{release.index.code}/{release.version}/"
+    if client.get(start).status_code != 200:
+        raise LookupError(f"{release} is not public (embargoed until {release.publish_at})")
+    seen: set[str] = set()
+    queue = deque(["/", start])
+    written: list[str] = []
+    while queue:
+        path = queue.popleft()
+        if path in seen or path.startswith("/admin/") or path.startswith("/i18n/"):
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if response.status_code != 200:
+            continue
+        content_type = response.get("Content-Type", "")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        target = _target(out, path, content_type)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        written.append(path)
+        if content_type.startswith("text/html"):
+            for link in LINK.findall(body.decode("utf-8", "replace")):
+                url = urlsplit(urljoin(path, link))
+                if url.scheme or url.netloc or url.query:
+                    continue  # outside links and query-string views are not baked
+                queue.append(url.path)
+    mirror = {}
+    for path in api_paths(release):
+        response = client.get(path)
+        if response.status_code != 200:
+            continue
+        name = path.replace("?", "_").replace("&", "_").replace("=", "-")
+        target = (
+            out / f"{name.lstrip('/')}.json"
+            if not path.endswith(".json")
+            else out / path.lstrip("/")
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.content)
+        mirror[path] = str(target.relative_to(out))
+        written.append(path)
+    (out / "api" / "v1" / "mirror.json").write_text(json.dumps(mirror, indent=1), encoding="utf-8")
+    return written

@@ -1,0 +1,77 @@
+"""The static bake, served by a plain HTTP server: every link resolves, nothing embargoed."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from polindex.web.releases.bake import bake
+from polindex.web.releases.models import Release
+
+LINK = re.compile(r"""(?:href|src)=["']([^"'#]+)["']""")
+
+
+@pytest.fixture
+def site(published: Release, embargoed: Release, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    out = tmp_path / "site"
+    bake(published, out)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", out
+    finally:
+        server.shutdown()
+
+
+def test_every_link_of_the_baked_site_resolves(site: tuple[str, Path]) -> None:
+    base, _ = site
+    seen: set[str] = set()
+    queue = ["/"]
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            with urllib.request.urlopen(base + path) as response:
+                body = response.read()
+                kind = response.headers.get("Content-Type", "")
+        except HTTPError as exc:
+            pytest.fail(f"{path}: HTTP {exc.code}")
+        if "html" in kind:
+            for link in LINK.findall(body.decode("utf-8", "replace")):
+                url = urlsplit(urljoin(path, link))
+                if not (url.scheme or url.netloc or url.query or url.path.startswith("/i18n/")):
+                    queue.append(url.path)
+    assert {"/", "/TOY/2024.1/", "/TOY/2024.1/download/long.csv", "/TOY/2024.1/AA/"} <= seen
+    assert len(seen) > 10
+
+
+def test_the_bake_holds_no_embargoed_release_and_mirrors_the_api(site: tuple[str, Path]) -> None:
+    _, out = site
+    for file in out.rglob("*"):
+        if file.is_file():
+            assert "2025.1" not in file.read_text(encoding="utf-8", errors="replace"), file
+    mirror = json.loads((out / "api" / "v1" / "mirror.json").read_text())
+    scores = json.loads(
+        (out / mirror["/api/v1/releases/TOY/2024.1/scores?limit=1000&offset=0"]).read_text()
+    )
+    assert scores["count"] == 9
+    assert json.loads((out / mirror["/api/v1/releases"]).read_text())[0]["version"] == "2024.1"
+
+
+def test_an_embargoed_release_cannot_be_baked(embargoed: Release, tmp_path: Path) -> None:
+    with pytest.raises(LookupError, match="not public"):
+        bake(embargoed, tmp_path / "x")
