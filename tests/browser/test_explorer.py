@@ -99,3 +99,12 @@ def test_compare_three_countries(local_page: Any, live_server: Any, releases: No
     assert header == ["Node", "AA", "BB", "CC", "Spread"]
     toy = page.locator("#comparison tbody tr", has_text="TOY").inner_text().split("\t")
     assert toy == ["TOY", "100.0", "50.0", "0.0", "100.0"]
+
+
+def test_country_chart_draws_from_local_scripts(
+    local_page: Any, live_server: Any, releases: None
+) -> None:
+    page = local_page
+    page.goto(live_server.url + "/TOY/2024.1/AA/")
+    page.locator("#series-chart svg, #series-chart canvas").first.wait_for(timeout=15000)
+    assert page.locator("#series tbody tr").count() == 2  # the table alternative

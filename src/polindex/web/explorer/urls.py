@@ -8,6 +8,7 @@ app_name = "explorer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("assets/vega-embed.js", views.vega_bundle, name="vega"),
     path("<str:index>/<str:version>/", views.release, name="release"),
     path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
     path("<str:index>/<str:version>/compare/", views.compare, name="compare"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -171,6 +174,9 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "strengths": ranked[:3],
         "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
         "series": series,
+        "chart": series_spec(series, f"{unit}: {names.get(root, root)}")
+        if len(series) > 1
+        else None,
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/unit.html", context)
@@ -253,3 +259,34 @@ def search(request: HttpRequest) -> HttpResponse:
                         }
                     )
     return render(request, "explorer/search.html", {"query": query, "hits": hits[:200]})
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    import vl_convert
+
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # snippet is optional
+    return bundle
+
+
+def vega_bundle(request: HttpRequest) -> HttpResponse:
+    """vega-embed with Vega and Vega-Lite, from the installed vl-convert package (no CDN)."""
+    response = HttpResponse(_vega_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def series_spec(series: list[Any], title: str) -> dict[str, Any]:
+    """A Vega-Lite line chart of a unit's score over the periods."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": 220,
+        "data": {"values": [{"period": s.period, "score": s.score} for s in series]},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None},
+            "y": {"field": "score", "type": "quantitative", "title": "Score"},
+        },
+    }
