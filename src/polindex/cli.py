@@ -750,6 +750,13 @@ def release_create(
     scored: Annotated[bool, typer.Option(help="Values are already scores.")] = False,
     citation: Annotated[str, typer.Option(help="Suggested citation.")] = "",
     changelog: Annotated[str, typer.Option(help="What changed in this version.")] = "",
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            help="Also publish the audit, and the uncertainty and sensitivity analyses "
+            "of the framework's uncertainty: section."
+        ),
+    ] = False,
     unit_column: UnitColumn = "unit",
     period_column: PeriodColumn = "period",
     ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
@@ -779,6 +786,8 @@ def release_create(
     except (FrameworkError, DataError, BuildError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+    if robustness:
+        results = _with_robustness(results, framework, data, opts)
     _django()
     from django.db import IntegrityError
 
@@ -801,6 +810,24 @@ def release_create(
         markup=False,
         highlight=False,
     )
+
+
+def _with_robustness(results: Results, framework: Path, data: Path, opts: ReadOptions) -> Results:
+    """``results`` with its audit and, when the framework declares one, the uncertainty and
+    sensitivity analyses of its design."""
+    from polindex.analysis.audit import audit
+
+    parts: dict[str, Any] = {"audit": audit(results)}
+    try:
+        spec = api.design_spec(framework, None, {})
+    except FrameworkError:
+        spec = None
+    if spec is not None:
+        parts["uncertainty"] = _analyse(api.uncertainty, framework, data, None, None, options=opts)
+        if len(spec.inputs) > 1:
+            sa = _analyse(api.sensitivity, framework, data, None, None, options=opts)
+            parts["sensitivity"] = sa
+    return results.with_robustness(**parts)
 
 
 @app.command()

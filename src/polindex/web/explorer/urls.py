@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
     path("<str:index>/<str:version>/compare/", views.compare, name="compare"),
     path("<str:index>/<str:version>/methodology/", views.methodology, name="methodology"),
+    path("<str:index>/<str:version>/robustness/", views.robustness, name="robustness"),
     path("<str:index>/<str:version>/node/<str:code>/", views.node, name="node"),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]

@@ -164,6 +164,8 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     ranked = sorted(group_rows, key=lambda t: (t["row"].rank, t["label"]))
     root = _root(r)
     series = [by[(p, root)] for p in periods if (p, root) in by]
+    uncertainty = (r.robustness or {}).get("uncertainty") or {}
+    interval = next((u for u in uncertainty.get("summary", []) if u["unit"] == unit), None)
     context = {
         "release": r,
         "unit": unit,
@@ -174,6 +176,8 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "strengths": ranked[:3],
         "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
         "series": series,
+        "interval": interval,
+        "interval_period": uncertainty.get("period"),
         "chart": series_spec(series, f"{unit}: {names.get(root, root)}")
         if len(series) > 1
         else None,
@@ -225,6 +229,26 @@ def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/methodology.html", context)
+
+
+def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
+    """Rank intervals, sensitivity indices and the audit published with the release."""
+    r = _release_or_404(request, index, version)
+    data = r.robustness or {}
+    if not data:
+        raise Http404("this release has no robustness results")
+    chart = None
+    uncertainty = data.get("uncertainty")
+    if uncertainty:
+        import pandas as pd
+
+        from polindex.analysis.charts import rank_uncertainty
+
+        chart = rank_uncertainty(
+            pd.DataFrame(uncertainty["summary"]), f"Rank uncertainty of {uncertainty['target']}"
+        )
+    context = {"release": r, "data": data, "chart": chart, "synthetic": r.synthetic}
+    return render(request, "explorer/robustness.html", context)
 
 
 def search(request: HttpRequest) -> HttpResponse:

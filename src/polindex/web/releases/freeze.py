@@ -46,9 +46,46 @@ def score_rows(results: Results) -> list[dict[str, Any]]:
     return rows
 
 
-def checksum(framework: Any, spec: Any, inputs_csv: str, rows: list[dict[str, Any]]) -> str:
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+
+
+def robustness_json(results: Results) -> dict[str, Any]:
+    """The robustness results kept with ``results`` (see ``Results.with_robustness``) as JSON:
+    the uncertainty summary, the sensitivity table and the audit's reliability and flags."""
+    out: dict[str, Any] = {}
+    parts = results.robustness
+    if "uncertainty" in parts:
+        ev = parts["uncertainty"]
+        out["uncertainty"] = {
+            "target": ev.target,
+            "period": str(ev.period),
+            "replications": len(ev.scores),
+            "summary": _records(ev.summary()),
+        }
+    if "sensitivity" in parts:
+        out["sensitivity"] = {"table": _records(parts["sensitivity"].table())}
+    if "audit" in parts:
+        audit = parts["audit"]
+        out["audit"] = {
+            "reliability": _records(audit.reliability),
+            "flags": _records(audit.flags),
+            "statistics": _records(audit.statistics),
+        }
+    return out
+
+
+def checksum(
+    framework: Any,
+    spec: Any,
+    inputs_csv: str,
+    rows: list[dict[str, Any]],
+    robustness: dict[str, Any] | None = None,
+) -> str:
     """SHA-256 over the canonical JSON of everything a release holds."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
+    if robustness:
+        doc["robustness"] = robustness
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -74,6 +111,7 @@ def create_release(
     spec = json.loads(json.dumps(dict(results.spec), default=str))
     inputs_csv = "" if results.inputs is None else results.inputs.to_csv(index=False)
     rows = score_rows(results)
+    robustness = robustness_json(results)
     release = Release(
         index=index,
         version=version,
@@ -86,8 +124,9 @@ def create_release(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
-        checksum=checksum(framework, spec, inputs_csv, rows),
+        checksum=checksum(framework, spec, inputs_csv, rows, robustness),
         synthetic=synthetic,
+        robustness=robustness,
     )
     release.save()
     ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)

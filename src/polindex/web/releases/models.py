@@ -46,6 +46,11 @@ class Release(models.Model):
     spec = models.JSONField()
     inputs_csv = models.TextField(blank=True)
     checksum = models.CharField(max_length=64)
+    robustness = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Audit, uncertainty and sensitivity results published with the release."),
+    )
     synthetic = models.BooleanField(
         default=False, help_text=_("Invented data for demonstration: flagged on every page.")
     )
