@@ -759,14 +759,19 @@ def release_create(
     ] = False,
     unit_column: UnitColumn = "unit",
     period_column: PeriodColumn = "period",
+    column_prefix: Annotated[
+        str, typer.Option(help="Prefix to strip from column names (e.g. AvgS_).")
+    ] = "",
     ignore_extra_columns: Annotated[bool, typer.Option(help="Skip other columns.")] = False,
     single_period: SinglePeriod = None,
 ) -> None:
     """Build (with the framework's pipeline, if any) or score, then freeze everything into an
     immutable release with a checksum."""
+    import dataclasses
     import datetime as dt
 
     opts = _read_options(unit_column, period_column, ignore_extra_columns, single_period)
+    opts = dataclasses.replace(opts, column_prefix=column_prefix)
     try:
         when = dt.datetime.fromisoformat(publish_at) if publish_at else dt.datetime.now(dt.UTC)
     except ValueError as exc:

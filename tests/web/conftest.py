@@ -6,6 +6,7 @@ there (``.ci/run`` does both)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -58,3 +59,14 @@ def insider(django_user_model: Any) -> Any:
 @pytest.fixture
 def outsider(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("outsider", password="pw-outsider-1")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty page cache (the database is rolled back between tests,
+    so release ids, and with them cache keys, repeat)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

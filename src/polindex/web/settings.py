@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "polindex.web.api.headers.api_headers",
+    "polindex.web.caching.public_cache",
 ]
 ROOT_URLCONF = "polindex.web.urls"
 TEMPLATES = [

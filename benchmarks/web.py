@@ -1,0 +1,175 @@
+"""Web speed (run by `make bench`): country profile and API score queries on the IMPIC release
+(or a synthetic release of the same size), served by gunicorn with 2 workers, measured from a
+second process with keep-alive connections; warm cache. Printed, never asserted.
+
+Targets (issue 5): >= 500 requests/s and p95 < 50 ms for the profile page; p95 < 30 ms for
+/api/v1/.../scores?unit=…
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def publish(var_dir: Path) -> tuple[str, str]:
+    """Publish IMPIC (or a synthetic release of its size) into a fresh SQLite database."""
+    env = {**os.environ, "POLINDEX_VAR_DIR": str(var_dir)}
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    impic = Path(data_dir) / "impic" / "impic2016.csv" if data_dir else None
+    if impic is not None and impic.exists():
+        subprocess.run(
+            [
+                str(BIN / "polindex"),
+                "release",
+                "create",
+                str(ROOT / "examples/impic/framework.yaml"),
+                str(impic),
+                "--version",
+                "2016",
+                "--unit-column",
+                "cntry",
+                "--period-column",
+                "year",
+                "--column-prefix",
+                "AvgS_",
+                "--ignore-extra-columns",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        return "/ImmPol/2016/de/", "/api/v1/releases/ImmPol/2016/scores?unit=de"
+    import numpy as np
+    import yaml
+
+    rng = np.random.default_rng(3)
+    fw = {
+        "code": "SIZE",
+        "name": {"en": "Synthetic size test"},
+        "levels": ["area"],
+        "areas": [
+            {
+                "code": f"A{a}",
+                "indicators": [{"code": f"A{a}I{i}", "type": "numeric"} for i in range(14)],
+            }
+            for a in range(5)
+        ],
+    }
+    (var_dir / "fw.yaml").write_text(yaml.safe_dump(fw))
+    lines = ["unit,period," + ",".join(f"A{a}I{i}" for a in range(5) for i in range(14))]
+    for u in range(33):
+        for p in range(1980, 2011):
+            lines.append(f"U{u:02d},{p}," + ",".join(f"{v:.1f}" for v in rng.uniform(0, 100, 70)))
+    (var_dir / "data.csv").write_text("\n".join(lines) + "\n")
+    subprocess.run(
+        [
+            str(BIN / "polindex"),
+            "release",
+            "create",
+            str(var_dir / "fw.yaml"),
+            str(var_dir / "data.csv"),
+            "--version",
+            "1",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return "/SIZE/1/U07/", "/api/v1/releases/SIZE/1/scores?unit=U07"
+
+
+def load(
+    port: int, path: str, seconds: float = 4.0, threads: int = 8
+) -> tuple[float, float, float]:
+    """Requests per second, median and p95 latency (ms) for ``path``."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        mine = []
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - t0)
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p95 * 1000
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        var_dir = Path(tmp)
+        profile, api = publish(var_dir)
+        port = 8765
+        env = {
+            **os.environ,
+            "POLINDEX_VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
+        }
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "polindex.web.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            print("Web (gunicorn, 2 workers; load from a second process, 8 keep-alive clients)")
+            for label, path, target in (
+                ("country profile page", profile, 50),
+                ("API scores?unit=", api, 30),
+            ):
+                load(port, path, 1.0)  # warm the cache
+                rps, median, p95 = load(port, path)
+                print(
+                    f"  {label:<30} {rps:8.0f} req/s   median {median:6.2f} ms   "
+                    f"p95 {p95:6.2f} ms (target p95 < {target} ms)"
+                )
+        finally:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()

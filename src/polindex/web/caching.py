@@ -1,0 +1,69 @@
+"""A shared cache of public responses (pages and API), safe under embargo.
+
+Only GET requests of users who cannot see embargoed releases are cached, and the key holds the
+set of releases public at that moment (re-read every few seconds): when an embargo ends, every
+key changes and nothing stale or privileged is ever served. Admin, language switching and
+anything but GET pass through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from polindex.web.releases.models import Release
+from polindex.web.releases.visibility import can_see_embargoed
+
+PAGE_TIMEOUT = 300
+STAMP_TIMEOUT = 5
+SKIPPED = ("/admin/", "/i18n/", "/assets/", "/static/", "/api/v1/openapi.json", "/api/v1/docs")
+
+
+def visibility_stamp() -> str:
+    """A short digest of the releases public now (cached for a few seconds)."""
+    stamp = cache.get("polindex:public-releases")
+    if stamp is None:
+        ids = Release.objects.filter(publish_at__lte=timezone.now()).order_by("id")
+        stamp = hashlib.sha1(
+            ",".join(str(i) for i in ids.values_list("id", flat=True)).encode()
+        ).hexdigest()[:16]
+        cache.set("polindex:public-releases", stamp, STAMP_TIMEOUT)
+    return str(stamp)
+
+
+def public_cache(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[..., HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            request.method != "GET"
+            or request.path.startswith(SKIPPED)
+            or can_see_embargoed(getattr(request, "user", None))
+        ):
+            return get_response(request)
+        language = getattr(request, "LANGUAGE_CODE", "")
+        raw = f"{language}|{request.get_full_path()}|{visibility_stamp()}"
+        key = "polindex:page:" + hashlib.sha1(raw.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            response = HttpResponse(hit["content"], content_type=hit["type"], status=200)
+            for header, value in hit["headers"].items():
+                response[header] = value
+            return response
+        response = get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {
+                h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response
+            }
+            cache.set(
+                key,
+                {"content": response.content, "type": response["Content-Type"], "headers": headers},
+                PAGE_TIMEOUT,
+            )
+        return response
+
+    return middleware

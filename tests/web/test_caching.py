@@ -1,0 +1,40 @@
+"""The public page cache never serves what only the embargo role may see, nor stale lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from polindex.web import caching
+from polindex.web.releases.freeze import create_release
+from polindex.web.releases.models import Release
+
+from .conftest import NOW, results
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/releases", "/search/?q=AA"])
+def test_a_privileged_view_is_never_cached_for_the_public(
+    published: Release, embargoed: Release, insider: Any, path: str
+) -> None:
+    inside = Client()
+    inside.force_login(insider)
+    assert "2025.1" in inside.get(path).content.decode()
+    assert "2025.1" not in Client().get(path).content.decode()
+
+
+def test_cached_pages_change_when_the_set_of_public_releases_changes(
+    published: Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(caching, "STAMP_TIMEOUT", 0.001)
+    client = Client()
+    first = client.get("/api/v1/releases").json()
+    assert [r["version"] for r in first] == ["2024.1"]
+    assert client.get("/api/v1/releases").json() == first  # from the cache
+    create_release(results(), version="2024.2", publish_at=NOW - dt.timedelta(minutes=1))
+    from django.core.cache import cache
+
+    cache.delete("polindex:public-releases")  # as after STAMP_TIMEOUT
+    assert {r["version"] for r in client.get("/api/v1/releases").json()} == {"2024.1", "2024.2"}
