@@ -16,9 +16,20 @@ from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
 
+def _periods(release: Release) -> list[str]:
+    """The release's periods, in order."""
+    return sorted(set(release.scores.order_by().values_list("period", flat=True).distinct()))
+
+
 def _latest_period(release: Release) -> str | None:
-    periods = sorted(set(release.scores.order_by().values_list("period", flat=True).distinct()))
+    periods = _periods(release)
     return periods[-1] if periods else None
+
+
+def _chosen_period(request: HttpRequest, release: Release) -> tuple[list[str], str | None]:
+    """All periods and the one asked for in ``?period=`` (default: the latest)."""
+    periods = _periods(release)
+    return periods, request.GET.get("period") or (periods[-1] if periods else None)
 
 
 def _root(release: Release) -> str:
@@ -49,9 +60,8 @@ def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
 def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """A release: its ranking for the latest period (``?period=`` for another), citation."""
     r = _release_or_404(request, index, version)
-    period = request.GET.get("period") or _latest_period(r)
+    periods, period = _chosen_period(request, r)
     rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
-    periods = sorted(set(r.scores.order_by().values_list("period", flat=True).distinct()))
     context = {
         "release": r,
         "period": period,
@@ -80,8 +90,7 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """2–6 countries side by side for one period: every node, the best score of each row
     marked, the spread shown (``?units=A,B,C&period=2024`` — the state is in the URL)."""
     r = _release_or_404(request, index, version)
-    periods = sorted(set(r.scores.order_by().values_list("period", flat=True).distinct()))
-    period = request.GET.get("period") or (periods[-1] if periods else None)
+    periods, period = _chosen_period(request, r)
     all_units = sorted(set(r.scores.order_by().values_list("unit", flat=True).distinct()))
     asked = request.GET.getlist("u") or request.GET.get("units", "").split(",")  # no-JS / JS
     chosen = [u for u in asked if u in all_units]
@@ -192,8 +201,7 @@ def node(request: HttpRequest, index: str, version: str, code: str) -> HttpRespo
     names = frameworks.labels(r.framework, get_language())
     if code not in names:
         raise Http404("no such node")
-    periods = sorted(set(r.scores.order_by().values_list("period", flat=True).distinct()))
-    period = request.GET.get("period") or (periods[-1] if periods else None)
+    periods, period = _chosen_period(request, r)
     rows = r.scores.filter(node=code, period=period).order_by("rank", "unit")
     context = {
         "release": r,
