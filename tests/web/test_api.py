@@ -99,3 +99,35 @@ def test_unknown_api_paths_and_methods_answer_json(client: Client, db: None) -> 
     assert post.status_code == 405
     assert post.json() == {"detail": "Method Not Allowed"}
     assert post["Allow"] == "GET"
+
+
+def test_answers_with_option_texts(client: Client, db: None) -> None:
+    import datetime as dt
+
+    import polindex
+    from polindex.web.releases.freeze import create_release
+
+    fw = polindex.load_framework(
+        {
+            "code": "OPT",
+            "name": "Options",
+            "indicators": [
+                {
+                    "code": "q1",
+                    "type": "categorical",
+                    "options": [
+                        {"code": "a", "score": 100, "label": {"en": "Full access"}},
+                        {"code": "b", "score": 0, "label": {"en": "No access"}},
+                    ],
+                }
+            ],
+        }
+    )
+    results = polindex.score(fw, [("XX", 2024, "q1", "a"), ("YY", 2024, "q1", "b")])
+    create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    rows = client.get("/api/v1/releases/OPT/1/answers?unit=YY").json()["items"]
+    assert rows == [
+        {"unit": "YY", "period": "2024", "indicator": "q1", "value": "b", "answer": "No access"}
+    ]
+    profile = client.get("/OPT/1/XX/").content.decode()
+    assert "<td>Full access</td></tr>" in profile

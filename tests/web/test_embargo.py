@@ -21,6 +21,7 @@ ROUTES = [
     "/api/v1/releases/TOY/{version}/units",
     "/api/v1/releases/TOY/{version}/scores",
     "/api/v1/releases/TOY/{version}/wide",
+    "/api/v1/releases/TOY/{version}/answers",
 ]
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 from ninja import NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
@@ -151,3 +153,26 @@ def scores_wide(
     ):
         wide.setdefault((u, p), {})[node] = score
     return [WideOut(unit=u, period=p, scores=s) for (u, p), s in wide.items()]
+
+
+class AnswerOut(Schema):
+    unit: str
+    period: str
+    indicator: str
+    value: str
+    answer: str
+
+
+@api.get("/releases/{index}/{version}/answers", response=list[AnswerOut])
+@paginate(LimitOffsetPagination)
+def release_answers(
+    request: HttpRequest,
+    index: str,
+    version: str,
+    unit: str | None = None,
+    period: str | None = None,
+) -> list[dict[str, str]]:
+    """The indicator values and answers the release was computed from (with each chosen
+    option's text)."""
+    r = _visible_release(request, index, version)
+    return answers(r, unit, period, get_language())

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from polindex.web.explorer import frameworks
 from polindex.web.releases import exports
+from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
@@ -169,6 +170,11 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
                 "is_indicator": "type" in item,
             }
         )
+    given = {a["indicator"]: a for a in answers(r, unit, period, get_language())}
+    for t in table:
+        if t["is_indicator"] and t["row"].node in given:
+            a = given[t["row"].node]
+            t["answer"] = a["answer"] or a["value"]
     group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
     ranked = sorted(group_rows, key=lambda t: (t["row"].rank, t["label"]))
     root = _root(r)
