@@ -96,3 +96,14 @@ def test_search_never_shows_embargoed_releases(
     body = client.get("/search/?q=AA").content.decode()
     assert "TOY 2025.1" not in body
     assert "TOY 2024.1" in body
+
+
+def test_chart_data_csv_and_embeddable_iframe(client: Client, two: Release) -> None:
+    csv = client.get("/TWO/1/data/series/XX.csv").content.decode()
+    assert csv == "unit,period,score,rank\nXX,2023,25.0,2\nXX,2024,50.0,2\n"
+    embed = client.get("/TWO/1/embed/series/XX/")
+    assert embed.status_code == 200
+    assert "X-Frame-Options" not in embed  # may be framed by other sites
+    assert "series-spec" in embed.content.decode()
+    assert client.get("/TWO/1/XX/")["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get("/TWO/1/data/series/NOPE.csv").status_code == 404

@@ -15,5 +15,7 @@ urlpatterns = [
     path("<str:index>/<str:version>/methodology/", views.methodology, name="methodology"),
     path("<str:index>/<str:version>/robustness/", views.robustness, name="robustness"),
     path("<str:index>/<str:version>/node/<str:code>/", views.node, name="node"),
+    path("<str:index>/<str:version>/embed/series/<path:unit>/", views.embed_series, name="embed"),
+    path("<str:index>/<str:version>/data/series/<path:unit>.csv", views.series_csv, name="series"),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]

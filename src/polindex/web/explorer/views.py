@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 from polindex.web.explorer import frameworks
 from polindex.web.releases import exports
@@ -328,3 +329,47 @@ def series_spec(series: list[Any], title: str) -> dict[str, Any]:
             "y": {"field": "score", "type": "quantitative", "title": "Score"},
         },
     }
+
+
+def _series(request: HttpRequest, index: str, version: str, unit: str) -> tuple[Release, list[Any]]:
+    r = _release_or_404(request, index, version)
+    rows = list(
+        visible_scores(request.user).filter(release=r, unit=unit, node=_root(r)).order_by("period")
+    )
+    if not rows:
+        raise Http404("no such unit in this release")
+    return r, rows
+
+
+def series_csv(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
+    """The data behind a country's chart, as CSV."""
+    r, rows = _series(request, index, version, unit)
+    lines = ["unit,period,score,rank"] + [
+        f"{_csv(unit)},{_csv(s.period)},{'' if s.score is None else repr(s.score)},"
+        f"{'' if s.rank is None else s.rank}"
+        for s in rows
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{r.index.code}-{r.version}-series.csv"'
+    )
+    return response
+
+
+def _csv(text: str) -> str:
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\n') else text
+
+
+@xframe_options_exempt
+def embed_series(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
+    """A country's chart alone, for an iframe on another site."""
+    r, rows = _series(request, index, version, unit)
+    names = frameworks.labels(r.framework, get_language())
+    context = {
+        "release": r,
+        "unit": unit,
+        "series": rows,
+        "chart": series_spec(rows, f"{unit}: {names.get(_root(r), _root(r))}"),
+        "synthetic": r.synthetic,
+    }
+    return render(request, "explorer/embed.html", context)
