@@ -107,3 +107,39 @@ def test_chart_data_csv_and_embeddable_iframe(client: Client, two: Release) -> N
     assert "series-spec" in embed.content.decode()
     assert client.get("/TWO/1/XX/")["X-Frame-Options"] == "SAMEORIGIN"
     assert client.get("/TWO/1/data/series/NOPE.csv").status_code == 404
+
+
+def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
+    fw = polindex.load_framework(
+        {
+            "code": "MAP",
+            "name": "Map index",
+            "bands": [
+                {"code": "low", "min": 0, "colour": "#aa0000"},
+                {"code": "high", "min": 50, "colour": "#0000aa"},
+            ],
+            "indicators": [{"code": "q1", "type": "boolean"}],
+        }
+    )
+    results = polindex.score(
+        fw, [("AUT", 2024, "q1", "yes"), ("de", 2024, "q1", "no"), ("Atlantis", 2024, "q1", "yes")]
+    )
+    r = create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    body = client.get("/MAP/1/").content.decode()
+    assert f".map-{r.pk} .at{{fill:#0000aa}}" in body  # AUT (alpha-3) → at, band high
+    assert f".map-{r.pk} .de{{fill:#aa0000}}" in body
+    assert 'class="at country map-element"' in body  # the inline map
+    assert "Atlantis" in body  # not on the map, still in the table
+    assert "http://c2pa" not in body
+
+
+def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> None:
+    fw = polindex.load_framework(
+        {"code": "NB", "name": "No bands", "indicators": [{"code": "q1", "type": "numeric"}]}
+    )
+    data = [(u, 2024, "q1", v) for u, v in (("FRA", 90), ("ESP", 50), ("PRT", 10))]
+    r = create_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
+    body = client.get("/NB/1/").content.decode()
+    assert f".map-{r.pk} .fr{{fill:#2166ac}}" in body  # rank 1: the darkest blue
+    assert f".map-{r.pk} .es{{fill:#d1e5f0}}" in body  # rank 2 of 3: round(2.5) → 2 steps
+    assert f".map-{r.pk} .pt{{fill:#b2182b}}" in body  # the last: the darkest red

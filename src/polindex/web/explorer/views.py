@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from polindex.web.explorer import frameworks
+from polindex.web.explorer import frameworks, worldmap
 from polindex.web.releases import exports
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
@@ -46,10 +46,17 @@ def home(request: HttpRequest) -> HttpResponse:
     boards = []
     for r in latest.values():
         period = _latest_period(r)
-        rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
-        boards.append({"release": r, "period": period, "rows": rows})
+        rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
+        boards.append({"release": r, "period": period, "rows": rows, **_map(r, rows)})
     synthetic = any(b["release"].synthetic for b in boards)
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
+
+
+def _map(release: Release, rows: list[Any]) -> dict[str, Any]:
+    """The choropleth of a ranking, when its units are countries (ISO codes)."""
+    scope = f"map-{release.pk}"
+    rules = worldmap.css(scope, rows, list(release.framework.get("bands") or []))
+    return {"map_css": rules, "map_scope": scope, "map_svg": worldmap.world_svg() if rules else ""}
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
@@ -63,8 +70,9 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """A release: its ranking for the latest period (``?period=`` for another), citation."""
     r = _release_or_404(request, index, version)
     periods, period = _chosen_period(request, r)
-    rows = r.scores.filter(node=_root(r), period=period).order_by("rank", "unit")
+    rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
     context = {
+        **_map(r, rows),
         "release": r,
         "period": period,
         "periods": periods,

