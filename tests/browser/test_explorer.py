@@ -96,9 +96,10 @@ def test_compare_three_countries(local_page: Any, live_server: Any, releases: No
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**/compare/?units=AA%2CBB%2CCC&period=2024")
     header = page.locator("#comparison thead th").all_inner_texts()
-    assert header == ["Node", "AA", "BB", "CC", "Spread"]
-    toy = page.locator("#comparison tbody tr", has_text="TOY").inner_text().split("\t")
-    assert toy == ["TOY", "100.0", "50.0", "0.0", "100.0"]
+    assert header == ["Area or indicator", "AA", "BB", "CC", "Spread"]
+    row = page.locator("#comparison tbody tr", has_text="Toy index").inner_text().split("\t")
+    toy = [" ".join(cell.split()) for cell in row]
+    assert toy == ["Toy index", "100.0 (best)", "50.0", "0.0", "100.0"]
 
 
 def test_country_chart_draws_from_local_scripts(
@@ -106,5 +107,5 @@ def test_country_chart_draws_from_local_scripts(
 ) -> None:
     page = local_page
     page.goto(live_server.url + "/TOY/2024.1/AA/")
-    page.locator("#series-chart svg, #series-chart canvas").first.wait_for(timeout=15000)
+    page.locator("#chart-series .vega svg").first.wait_for(timeout=15000)
     assert page.locator("#series tbody tr").count() == 2  # the table alternative

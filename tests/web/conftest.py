@@ -70,3 +70,46 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+TWO_FW = {
+    "code": "TWO",
+    "name": {"en": "Two-area index"},
+    "levels": ["area"],
+    "areas": [
+        {"code": "A", "label": {"en": "Access"}, "indicators": [{"code": "a1", "type": "boolean"}]},
+        {
+            "code": "B",
+            "label": {"en": "Benefits"},
+            "indicators": [{"code": "b1", "type": "boolean"}],
+        },
+        {
+            "code": "C",
+            "label": {"en": "Citizenship"},
+            "indicators": [{"code": "c1", "type": "boolean"}],
+        },
+        {
+            "code": "D",
+            "label": {"en": "Diversity"},
+            "indicators": [{"code": "d1", "type": "boolean"}],
+        },
+    ],
+}
+TWO_ANSWERS = {  # (2023, 2024) answers for a1, b1, c1, d1
+    "XX": (("yes", "no", "no", "no"), ("yes", "yes", "no", "no")),
+    "YY": (("no", "yes", "yes", "yes"), ("no", "yes", "yes", "yes")),
+    "ZZ": (("no", "no", "yes", "no"), ("no", "no", "no", "yes")),
+}
+
+
+@pytest.fixture
+def two(db: None) -> Release:
+    """A four-area index of three countries over two years, published now."""
+    data = [
+        (u, year, code, value)
+        for u, by_year in TWO_ANSWERS.items()
+        for year, answers in zip((2023, 2024), by_year, strict=True)
+        for code, value in zip(("a1", "b1", "c1", "d1"), answers, strict=True)
+    ]
+    results = polindex.score(polindex.load_framework(TWO_FW), data)
+    return create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))

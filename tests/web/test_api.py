@@ -76,9 +76,11 @@ def test_openapi_and_docs_page_without_cdn(client: Client, db: None) -> None:
 
 def test_compare_page_marks_the_best_and_the_spread(client: Client, published: Release) -> None:
     body = client.get("/TOY/2024.1/compare/?units=AA,BB&period=2024").content.decode()
-    assert '<th scope="col" class="num">AA</th><th scope="col" class="num">BB</th>' in body
-    # TOY: AA 100, BB 50 → AA in bold, spread 50
-    assert '<th scope="row">TOY</th><td class="num"><strong>100.0</strong></td>' in body
+    assert 'class="num"><a href="/TOY/2024.1/AA/">AA</a></th><th scope="col" class="num"><a' in body
+    # TOY: AA 100, BB 50 → AA in bold (and said to be the best), spread 50
+    assert (
+        'Toy index</a></th><td class="num"><strong>100.0</strong><span class="sr"> (best)' in body
+    )
     assert '<td class="num">50.0</td><td class="num">50.0</td></tr>' in body
     no_js = client.get("/TOY/2024.1/compare/?u=AA&u=BB&period=2024").content.decode()
     assert no_js.count("<strong>") == body.count("<strong>")
@@ -131,3 +133,17 @@ def test_answers_with_option_texts(client: Client, db: None) -> None:
     ]
     profile = client.get("/OPT/1/XX/").content.decode()
     assert "<td>Full access</td></tr>" in profile
+
+
+def test_scores_across_releases(client: Client, published: Release, embargoed: Release) -> None:
+    latest = client.get("/api/v1/scores?node=TOY").json()
+    assert latest["count"] == 3  # the latest *visible* release: the embargoed one is not
+    assert {(r["index"], r["version"]) for r in latest["items"]} == {("TOY", "2024.1")}
+    one = client.get("/api/v1/scores?release=TOY/2024.1&unit=AA&node=TOY").json()
+    assert [(r["unit"], r["score"], r["rank"]) for r in one["items"]] == [("AA", 100.0, 1)]
+    by_index = client.get("/api/v1/scores?index=TOY&unit=BB&node=TOY").json()
+    assert [r["score"] for r in by_index["items"]] == [50.0]
+    for bad in ("release=TOY/2025.1", "release=TOY", "release=NOPE/1", "index=NOPE"):
+        response = client.get(f"/api/v1/scores?{bad}")
+        assert response.status_code == 404, bad
+        assert "detail" in response.json()

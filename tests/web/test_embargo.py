@@ -9,20 +9,43 @@ from django.test import Client
 
 from polindex.web.releases.models import Release
 
-ROUTES = [
-    "/",
-    "/TOY/{version}/",
-    "/TOY/{version}/AA/",
-    "/TOY/{version}/download/long.csv",
-    "/TOY/{version}/download/zip",
-    "/api/v1/releases",
-    "/api/v1/releases/TOY/{version}",
-    "/api/v1/releases/TOY/{version}/framework",
-    "/api/v1/releases/TOY/{version}/units",
-    "/api/v1/releases/TOY/{version}/scores",
-    "/api/v1/releases/TOY/{version}/wide",
-    "/api/v1/releases/TOY/{version}/answers",
-]
+ROUTES = {  # every public URL pattern → an example for the TOY release (see the last test)
+    "": "/",
+    "search/": "/search/?q=AA",
+    "sitemap.xml": "/sitemap.xml",
+    "<str:index>/<str:version>/": "/TOY/{version}/",
+    "<str:index>/<str:version>/<path:unit>/": "/TOY/{version}/AA/",
+    "<str:index>/<str:version>/download/<str:fmt>": "/TOY/{version}/download/long.csv",
+    "<str:index>/<str:version>/compare/": "/TOY/{version}/compare/?units=AA,BB",
+    "<str:index>/<str:version>/methodology/": "/TOY/{version}/methodology/",
+    "<str:index>/<str:version>/node/<str:code>/": "/TOY/{version}/node/q1/",
+    "<str:index>/<str:version>/chart/series/<str:unit>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/series/AA.csv",
+    "<str:index>/<str:version>/chart/ranking/<str:node>/<str:period>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/ranking/TOY/2024.html",
+    "<str:index>/<str:version>/chart/compare/<str:period>/<str:units>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/compare/2024/AA,BB.json",
+    "api/v1/releases": "/api/v1/releases",
+    "api/v1/scores": "/api/v1/scores",
+    "api/v1/releases/<index>/<version>": "/api/v1/releases/TOY/{version}",
+    "api/v1/releases/<index>/<version>/framework": "/api/v1/releases/TOY/{version}/framework",
+    "api/v1/releases/<index>/<version>/units": "/api/v1/releases/TOY/{version}/units",
+    "api/v1/releases/<index>/<version>/scores": "/api/v1/releases/TOY/{version}/scores",
+    "api/v1/releases/<index>/<version>/wide": "/api/v1/releases/TOY/{version}/wide",
+    "api/v1/releases/<index>/<version>/answers": "/api/v1/releases/TOY/{version}/answers",
+}  # fmt: skip
+# routes that hold no release data, or whose embargo is tested elsewhere
+NOT_RELEASE_DATA = {
+    "admin/",  # the admin: staff only
+    "i18n/setlang/",
+    "assets/vega-embed.js",
+    "api/v1/",  # the API's root (404)
+    "api/v1/openapi.json",
+    "api/v1/docs",
+    "<str:index>/<str:version>/robustness/",  # test_robustness_release
+    "<str:index>/<str:version>/chart/robustness.<chartfmt:fmt>",  # test_robustness_release
+}
+ROUTE_EXAMPLES = list(ROUTES.values())
 
 
 def fetch(client: Client, route: str, version: str) -> tuple[int, str]:
@@ -32,7 +55,7 @@ def fetch(client: Client, route: str, version: str) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", ROUTE_EXAMPLES)
 def test_the_public_never_sees_an_embargoed_release(
     client: Client, published: Release, embargoed: Release, route: str
 ) -> None:
@@ -49,7 +72,7 @@ def test_the_public_never_sees_an_embargoed_release(
         assert ("2024.1" in body) or ("AA" in body)
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", ROUTE_EXAMPLES)
 def test_a_logged_in_user_without_the_role_does_not_either(
     client: Client, published: Release, embargoed: Release, outsider: Any, route: str
 ) -> None:
@@ -58,14 +81,14 @@ def test_a_logged_in_user_without_the_role_does_not_either(
     assert status == 404 if "{version}" in route else "2025.1" not in body
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", ROUTE_EXAMPLES)
 def test_the_role_sees_it_before_publication(
     client: Client, published: Release, embargoed: Release, insider: Any, route: str
 ) -> None:
     client.force_login(insider)
     status, body = fetch(client, route, embargoed.version)
     assert status == 200
-    if route in ("/", "/api/v1/releases"):
+    if route in ("/", "/api/v1/releases"):  # (the sitemap is for search engines: public only)
         assert "2025.1" in body
 
 
@@ -87,3 +110,41 @@ def test_unit_text_is_escaped(client: Client, published: Release) -> None:
     body = client.get("/TOY/2024.1/").content.decode()
     assert "&lt;b&gt;CC&lt;/b&gt;" in body
     assert "<b>CC</b>" not in body
+
+
+def test_the_sitemap_lists_published_pages_only(
+    client: Client, published: Release, embargoed: Release
+) -> None:
+    from xml.etree import ElementTree
+
+    body = client.get("/sitemap.xml").content
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [u.text for u in ElementTree.fromstring(body).findall("s:url/s:loc", ns)]
+    paths = {u.removeprefix("http://testserver") for u in urls if u}
+    assert "/TOY/2024.1/" in paths
+    assert "/TOY/2024.1/AA/" in paths
+    assert "/TOY/2024.1/node/q1/" in paths
+    assert "/TOY/2024.1/methodology/" in paths
+    assert not any("2025.1" in p for p in paths)
+    for path in sorted(paths):  # every listed page exists
+        assert client.get(path).status_code == 200, path
+
+
+def test_every_public_route_is_checked_above() -> None:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def patterns(items: list[Any], prefix: str = "") -> list[str]:
+        out = []
+        for p in items:
+            if isinstance(p, URLResolver):
+                if str(p.pattern) == "admin/":
+                    out.append("admin/")
+                else:
+                    out += patterns(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                out.append(prefix + str(p.pattern))
+        return out
+
+    every = set(patterns(get_resolver().url_patterns))
+    assert every - set(ROUTES) - NOT_RELEASE_DATA == set()  # a new route needs an embargo test
+    assert set(ROUTES) | NOT_RELEASE_DATA <= every  # and no stale entries

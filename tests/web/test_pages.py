@@ -4,53 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 
 import polindex
 from polindex.web.releases.freeze import create_release
 from polindex.web.releases.models import Release
-
-FW = {
-    "code": "TWO",
-    "name": {"en": "Two-area index"},
-    "levels": ["area"],
-    "areas": [
-        {"code": "A", "label": {"en": "Access"}, "indicators": [{"code": "a1", "type": "boolean"}]},
-        {
-            "code": "B",
-            "label": {"en": "Benefits"},
-            "indicators": [{"code": "b1", "type": "boolean"}],
-        },
-        {
-            "code": "C",
-            "label": {"en": "Citizenship"},
-            "indicators": [{"code": "c1", "type": "boolean"}],
-        },
-        {
-            "code": "D",
-            "label": {"en": "Diversity"},
-            "indicators": [{"code": "d1", "type": "boolean"}],
-        },
-    ],
-}
-ANSWERS = {  # (2023, 2024) answers for a1, b1, c1, d1
-    "XX": (("yes", "no", "no", "no"), ("yes", "yes", "no", "no")),
-    "YY": (("no", "yes", "yes", "yes"), ("no", "yes", "yes", "yes")),
-    "ZZ": (("no", "no", "yes", "no"), ("no", "no", "no", "yes")),
-}
-
-
-@pytest.fixture
-def two(db: None) -> Release:
-    data = [
-        (u, year, code, value)
-        for u, by_year in ANSWERS.items()
-        for year, answers in zip((2023, 2024), by_year, strict=True)
-        for code, value in zip(("a1", "b1", "c1", "d1"), answers, strict=True)
-    ]
-    results = polindex.score(polindex.load_framework(FW), data)
-    return create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
 
 
 def test_country_profile_with_change_strengths_and_series(client: Client, two: Release) -> None:
@@ -98,17 +56,6 @@ def test_search_never_shows_embargoed_releases(
     assert "TOY 2024.1" in body
 
 
-def test_chart_data_csv_and_embeddable_iframe(client: Client, two: Release) -> None:
-    csv = client.get("/TWO/1/data/series/XX.csv").content.decode()
-    assert csv == "unit,period,score,rank\nXX,2023,25.0,2\nXX,2024,50.0,2\n"
-    embed = client.get("/TWO/1/embed/series/XX/")
-    assert embed.status_code == 200
-    assert "X-Frame-Options" not in embed  # may be framed by other sites
-    assert "series-spec" in embed.content.decode()
-    assert client.get("/TWO/1/XX/")["X-Frame-Options"] == "SAMEORIGIN"
-    assert client.get("/TWO/1/data/series/NOPE.csv").status_code == 404
-
-
 def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     fw = polindex.load_framework(
         {
@@ -143,3 +90,16 @@ def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> N
     assert f".map-{r.pk} .fr{{fill:#2166ac}}" in body  # rank 1: the darkest blue
     assert f".map-{r.pk} .es{{fill:#d1e5f0}}" in body  # rank 2 of 3: round(2.5) → 2 steps
     assert f".map-{r.pk} .pt{{fill:#b2182b}}" in body  # the last: the darkest red
+
+
+def test_home_period_selector(client: Client, two: Release) -> None:
+    latest = client.get("/").content.decode()
+    assert '<option value="2024" selected>' in latest
+    older = client.get("/?index=TWO&period=2023").content.decode()
+    assert '<option value="2023" selected>' in older
+    assert "release 1, 2023" in older
+    # XX scores 25 in 2023 and 50 in 2024
+    assert '>XX</a></td><td class="num">25.0</td>' in older
+    assert '>XX</a></td><td class="num">50.0</td>' in latest
+    unknown = client.get("/?index=TWO&period=1999").content.decode()
+    assert '<option value="2024" selected>' in unknown  # an unknown period: the latest

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from typer.testing import CliRunner
 
@@ -85,6 +87,17 @@ def test_release_with_robustness(tmp_path: Path) -> None:
     profile = client.get("/T/1/U1/").content.decode()
     assert 'id="rank-interval"' in profile
     assert "under other plausible construction choices between" in profile
+    chart = client.get("/T/1/chart/robustness.csv").content.decode().splitlines()
+    assert chart[0] == "unit,rank_nominal,rank_median,rank_q05,rank_q95"
+    assert len(chart) == 1 + len(ROWS)
+    assert 'href="/T/1/chart/robustness.svg"' in page
+    # under embargo (the same release, its publish time moved on), both are gone
+    Release.objects.filter(pk=release.pk).update(
+        publish_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    )
+    cache.clear()
+    assert client.get("/T/1/robustness/").status_code == 404
+    assert client.get("/T/1/chart/robustness.csv").status_code == 404
 
 
 def test_no_robustness_page_without_results(client: Client, published: Release) -> None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "ninja",  # its API docs page then uses the bundled Swagger UI, not a CDN
     "polindex.web.releases",
     "polindex.web.explorer",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from polindex.web.api.endpoints import api
+from polindex.web.explorer.sitemaps import Pages
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Pages}}, name="sitemap"),
     # switching language only sets a cookie; without a CSRF token in the form, pages stay
     # identical for every visitor and can be cached
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from polindex.web.releases.answers import answers
@@ -114,15 +115,57 @@ def scores(
     node: str | None = None,
     level: str | None = None,
     period: str | None = None,
-) -> list[ReleaseScore]:
+) -> QuerySet[ReleaseScore]:
     """Scores of one release, filtered by unit, node, level and period (long layout)."""
     if not visible_releases(request.user).filter(index__code=index, version=version).exists():
         raise Http404("no such release")
     rows = visible_scores(request.user).filter(release__index__code=index, release__version=version)
-    for field, value in (("unit", unit), ("node", node), ("level", level), ("period", period)):
+    return _filtered(rows, unit=unit, node=node, level=level, period=period)
+
+
+def _filtered(rows: QuerySet[ReleaseScore], **filters: str | None) -> QuerySet[ReleaseScore]:
+    for field, value in filters.items():
         if value is not None:
             rows = rows.filter(**{field: value})
-    return list(rows.order_by("period", "node", "rank", "unit"))
+    return rows.order_by("period", "node", "rank", "unit")
+
+
+class ReleaseScoreOut(ScoreOut):
+    index: str = Field(..., alias="release.index.code")
+    version: str = Field(..., alias="release.version")
+
+
+@api.get("/scores", response=list[ReleaseScoreOut])
+@paginate(LimitOffsetPagination)
+def all_scores(
+    request: HttpRequest,
+    release: str | None = None,
+    index: str | None = None,
+    unit: str | None = None,
+    node: str | None = None,
+    level: str | None = None,
+    period: str | None = None,
+) -> QuerySet[ReleaseScore]:
+    """Scores across releases: of ``release`` (``INDEX/VERSION``), else of the latest release of
+    ``index``, else of the latest release of every index; filtered like a release's scores.
+    Each row names its index and version."""
+    visible = visible_releases(request.user)
+    if release is not None:
+        code, _, version = release.partition("/")
+        chosen = list(visible.filter(index__code=code, version=version))
+        if not chosen:
+            raise Http404(f"no such release: {release!r} (give it as INDEX/VERSION)")
+    else:
+        latest: dict[str, Release] = {}
+        for r in visible.order_by("index__code", "-publish_at", "-version"):
+            latest.setdefault(r.index.code, r)
+        if index is not None and index not in latest:
+            raise Http404(f"no such index: {index!r}")
+        chosen = [latest[index]] if index is not None else list(latest.values())
+    return _filtered(
+        visible_scores(request.user).filter(release__in=chosen).select_related("release__index"),
+        unit=unit, node=node, level=level, period=period,
+    )  # fmt: skip
 
 
 class WideOut(Schema):

@@ -1,8 +1,22 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from polindex.web.explorer import views
+from polindex.web.explorer import charts, views
+
+
+class ChartFormat:
+    regex = "|".join(charts.FORMATS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ChartFormat, "chartfmt")
+CHART = "<str:index>/<str:version>/chart/"
 
 app_name = "explorer"
 urlpatterns = [
@@ -15,7 +29,17 @@ urlpatterns = [
     path("<str:index>/<str:version>/methodology/", views.methodology, name="methodology"),
     path("<str:index>/<str:version>/robustness/", views.robustness, name="robustness"),
     path("<str:index>/<str:version>/node/<str:code>/", views.node, name="node"),
-    path("<str:index>/<str:version>/embed/series/<path:unit>/", views.embed_series, name="embed"),
-    path("<str:index>/<str:version>/data/series/<path:unit>.csv", views.series_csv, name="series"),
+    path(CHART + "robustness.<chartfmt:fmt>", views.chart_robustness, name="chart-robustness"),
+    path(CHART + "series/<str:unit>.<chartfmt:fmt>", views.chart_series, name="chart-series"),
+    path(
+        CHART + "ranking/<str:node>/<str:period>.<chartfmt:fmt>",
+        views.chart_ranking,
+        name="chart-ranking",
+    ),
+    path(
+        CHART + "compare/<str:period>/<str:units>.<chartfmt:fmt>",
+        views.chart_compare,
+        name="chart-compare",
+    ),
     path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
 ]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.clickjacking import xframe_options_exempt
 
-from polindex.web.explorer import frameworks, worldmap
+from polindex.web.explorer import charts, frameworks, worldmap
 from polindex.web.releases import exports
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
@@ -23,15 +24,13 @@ def _periods(release: Release) -> list[str]:
     return sorted(set(release.scores.order_by().values_list("period", flat=True).distinct()))
 
 
-def _latest_period(release: Release) -> str | None:
-    periods = _periods(release)
-    return periods[-1] if periods else None
-
-
 def _chosen_period(request: HttpRequest, release: Release) -> tuple[list[str], str | None]:
     """All periods and the one asked for in ``?period=`` (default: the latest)."""
     periods = _periods(release)
-    return periods, request.GET.get("period") or (periods[-1] if periods else None)
+    period = request.GET.get("period") or (periods[-1] if periods else None)
+    if period is not None and period not in periods:
+        raise Http404("no such period in this release")
+    return periods, period
 
 
 def _root(release: Release) -> str:
@@ -39,15 +38,21 @@ def _root(release: Release) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest visible release of every index, with its headline ranking."""
+    """The latest visible release of every index, with its headline ranking and map for the
+    latest period (``?index=CODE&period=P`` for another period of one index)."""
     latest: dict[str, Release] = {}
     for r in visible_releases(request.user).order_by("index__code", "-publish_at", "-version"):
         latest.setdefault(r.index.code, r)
     boards = []
     for r in latest.values():
-        period = _latest_period(r)
+        periods = _periods(r)
+        period = periods[-1] if periods else None
+        if request.GET.get("index") == r.index.code and request.GET.get("period") in periods:
+            period = request.GET["period"]
         rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
-        boards.append({"release": r, "period": period, "rows": rows, **_map(r, rows)})
+        boards.append(
+            {"release": r, "period": period, "periods": periods, "rows": rows, **_map(r, rows)}
+        )
     synthetic = any(b["release"].synthetic for b in boards)
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
 
@@ -73,6 +78,7 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
     context = {
         **_map(r, rows),
+        "chart": _ranking_chart(r, _root(r), period, rows) if period else None,
         "release": r,
         "period": period,
         "periods": periods,
@@ -105,28 +111,29 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
     asked = request.GET.getlist("u") or request.GET.get("units", "").split(",")  # no-JS / JS
     chosen = [u for u in asked if u in all_units]
     chosen = list(dict.fromkeys(chosen))[:MAX_COMPARED]
+    present = set(r.scores.filter(period=period, unit__in=chosen).values_list("unit", flat=True))
+    chosen = [u for u in chosen if u in present]
     table = []
     if len(chosen) >= 2:
         scores = {
             (s.node, s.unit): s.score
             for s in r.scores.filter(period=period, unit__in=chosen).only("node", "unit", "score")
         }
-        nodes = list(
-            dict.fromkeys(
-                r.scores.filter(period=period, unit=chosen[0])
-                .order_by("id")
-                .values_list("node", flat=True)
-            )
-        )
-        for node in nodes:
-            values = [scores.get((node, u)) for u in chosen]
-            present = [v for v in values if v is not None]
-            best = max(present) if present else None
-            spread = (max(present) - min(present)) if len(present) > 1 else None
+        names = frameworks.labels(r.framework, get_language())
+        for item, _, depth in frameworks.walk(r.framework):
+            values = [scores.get((item["code"], u)) for u in chosen]
+            known = [v for v in values if v is not None]
+            if not known and "type" in item:
+                continue
+            best = max(known) if known else None
+            spread = (max(known) - min(known)) if len(known) > 1 else None
             table.append(
                 {
-                    "node": node,
-                    "cells": [(v, v is not None and v == best) for v in values],
+                    "node": item["code"],
+                    "label": names.get(item["code"], item["code"]),
+                    "indent": depth * 1.2,
+                    "is_indicator": "type" in item,
+                    "cells": [(v, v is not None and v == best and spread) for v in values],
                     "spread": spread,
                 }
             )
@@ -137,6 +144,7 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "units": all_units,
         "chosen": chosen,
         "table": table,
+        "chart": _compare_chart(r, period, chosen) if table and period else None,
         "max_compared": MAX_COMPARED,
         "synthetic": r.synthetic,
     }
@@ -202,7 +210,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "series": series,
         "interval": interval,
         "interval_period": uncertainty.get("period"),
-        "chart": series_spec(series, f"{unit}: {names.get(root, root)}")
+        "chart": charts.series(_base(r), unit, names.get(root, root), series)
         if len(series) > 1
         else None,
         "synthetic": r.synthetic,
@@ -217,8 +225,9 @@ def node(request: HttpRequest, index: str, version: str, code: str) -> HttpRespo
     if code not in names:
         raise Http404("no such node")
     periods, period = _chosen_period(request, r)
-    rows = r.scores.filter(node=code, period=period).order_by("rank", "unit")
+    rows = list(r.scores.filter(node=code, period=period).order_by("rank", "unit"))
     context = {
+        "chart": _ranking_chart(r, code, period, rows) if period else None,
         "release": r,
         "code": code,
         "label": names[code],
@@ -260,16 +269,7 @@ def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
     data = r.robustness or {}
     if not data:
         raise Http404("this release has no robustness results")
-    chart = None
-    uncertainty = data.get("uncertainty")
-    if uncertainty:
-        import pandas as pd
-
-        from polindex.analysis.charts import rank_uncertainty
-
-        chart = rank_uncertainty(
-            pd.DataFrame(uncertainty["summary"]), f"Rank uncertainty of {uncertainty['target']}"
-        )
+    chart = _robustness_chart(r)
     context = {"release": r, "data": data, "chart": chart, "synthetic": r.synthetic}
     return render(request, "explorer/robustness.html", context)
 
@@ -323,61 +323,112 @@ def vega_bundle(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def series_spec(series: list[Any], title: str) -> dict[str, Any]:
-    """A Vega-Lite line chart of a unit's score over the periods."""
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
-        "width": "container",
-        "height": 220,
-        "data": {"values": [{"period": s.period, "score": s.score} for s in series]},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None},
-            "y": {"field": "score", "type": "quantitative", "title": "Score"},
-        },
-    }
+def _base(r: Release) -> dict[str, str]:
+    return {"index": r.index.code, "version": r.version}
 
 
-def _series(request: HttpRequest, index: str, version: str, unit: str) -> tuple[Release, list[Any]]:
-    r = _release_or_404(request, index, version)
+def _series_chart(request: HttpRequest, r: Release, unit: str) -> charts.Chart:
     rows = list(
         visible_scores(request.user).filter(release=r, unit=unit, node=_root(r)).order_by("period")
     )
     if not rows:
         raise Http404("no such unit in this release")
-    return r, rows
-
-
-def series_csv(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
-    """The data behind a country's chart, as CSV."""
-    r, rows = _series(request, index, version, unit)
-    lines = ["unit,period,score,rank"] + [
-        f"{_csv(unit)},{_csv(s.period)},{'' if s.score is None else repr(s.score)},"
-        f"{'' if s.rank is None else s.rank}"
-        for s in rows
-    ]
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{r.index.code}-{r.version}-series.csv"'
-    )
-    return response
-
-
-def _csv(text: str) -> str:
-    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\n') else text
-
-
-@xframe_options_exempt
-def embed_series(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
-    """A country's chart alone, for an iframe on another site."""
-    r, rows = _series(request, index, version, unit)
     names = frameworks.labels(r.framework, get_language())
-    context = {
-        "release": r,
-        "unit": unit,
-        "series": rows,
-        "chart": series_spec(rows, f"{unit}: {names.get(_root(r), _root(r))}"),
-        "synthetic": r.synthetic,
+    return charts.series(_base(r), unit, names.get(_root(r), _root(r)), rows)
+
+
+def _ranking_chart(r: Release, code: str, period: str, rows: list[Any]) -> charts.Chart:
+    names = frameworks.labels(r.framework, get_language())
+    return charts.ranking(_base(r), code, names.get(code, code), period, rows)
+
+
+def _compare_chart(r: Release, period: str, chosen: list[str]) -> charts.Chart:
+    names = frameworks.labels(r.framework, get_language())
+    nodes = [(item["code"], names.get(item["code"], item["code"]))
+             for item, _, depth in frameworks.walk(r.framework) if depth <= 1]  # fmt: skip
+    scores = {
+        (s.node, s.unit): s.score
+        for s in r.scores.filter(
+            period=period, unit__in=chosen, node__in=[c for c, _ in nodes]
+        ).only("node", "unit", "score")
     }
-    return render(request, "explorer/embed.html", context)
+    return charts.compare(_base(r), period, chosen, nodes, scores)
+
+
+def _robustness_chart(r: Release) -> charts.Chart | None:
+    uncertainty = (r.robustness or {}).get("uncertainty")
+    if not uncertainty:
+        return None
+    return charts.rank_intervals(
+        _base(r), uncertainty["target"], uncertainty.get("period") or "", uncertainty["summary"]
+    )
+
+
+def chart_robustness(request: HttpRequest, index: str, version: str, fmt: str) -> HttpResponse:
+    """The rank intervals of the release's uncertainty analysis, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    chart = _robustness_chart(r)
+    if chart is None:
+        raise Http404("this release has no uncertainty analysis")
+    return _chart_response(request, r, chart, fmt)
+
+
+def chart_series(request: HttpRequest, index: str, version: str, unit: str, fmt: str
+                 ) -> HttpResponse:  # fmt: skip
+    """A country's index score over time, in ``fmt`` (png, svg, csv, json, html)."""
+    r = _release_or_404(request, index, version)
+    return _chart_response(request, r, _series_chart(request, r, unit), fmt)
+
+
+def chart_ranking(
+    request: HttpRequest, index: str, version: str, node: str, period: str, fmt: str
+) -> HttpResponse:
+    """Every country's score on a node in a period, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    if node not in frameworks.labels(r.framework) or period not in _periods(r):
+        raise Http404("no such node or period")
+    rows = list(r.scores.filter(node=node, period=period).order_by("rank", "unit"))
+    return _chart_response(request, r, _ranking_chart(r, node, period, rows), fmt)
+
+
+def chart_compare(
+    request: HttpRequest, index: str, version: str, period: str, units: str, fmt: str
+) -> HttpResponse:
+    """2–6 countries side by side on the index and its areas, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    chosen = units.split(",")
+    known = set(r.scores.filter(period=period, unit__in=chosen).values_list("unit", flat=True))
+    if (
+        not 2 <= len(chosen) <= MAX_COMPARED
+        or set(chosen) != known
+        or len(set(chosen)) < len(chosen)
+    ):
+        raise Http404(f"compare 2 to {MAX_COMPARED} distinct countries of this period")
+    return _chart_response(request, r, _compare_chart(r, period, chosen), fmt)
+
+
+def _chart_response(
+    request: HttpRequest, r: Release, chart: charts.Chart, fmt: str
+) -> HttpResponse:
+    from polindex.analysis.charts import render_png, render_svg
+
+    parts = [v for k, v in chart.kwargs.items() if k not in ("index", "version")]
+    name = re.sub(
+        r"[^A-Za-z0-9._-]+", "-", "-".join([r.index.code, r.version, chart.route, *parts])
+    )
+    response: HttpResponse
+    if fmt == "csv":
+        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
+    elif fmt == "json":
+        response = HttpResponse(json.dumps(chart.spec), content_type="application/json")
+    elif fmt == "svg":
+        response = HttpResponse(render_svg(chart.spec), content_type="image/svg+xml")
+    elif fmt == "png":
+        response = HttpResponse(render_png(chart.spec), content_type="image/png")
+    else:
+        context = {"release": r, "chart": chart, "synthetic": r.synthetic}
+        response = render(request, "explorer/embed.html", context)
+        response.xframe_options_exempt = True  # meant to be framed by other sites
+        return response
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
