@@ -98,3 +98,48 @@ def tiny_yaml(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(TINY, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+# A small index of six countries (ISO codes: the map colours them) with a pipeline and an
+# uncertainty design, for releases published with robustness results.
+ROBUST_FRAMEWORK = """\
+code: T
+name: Toy
+levels: [area]
+areas:
+  - code: A
+    indicators: [{code: a1, type: numeric}, {code: a2, type: numeric, direction: -1}]
+  - code: B
+    indicators: [{code: b1, type: numeric}, {code: b2, type: numeric}]
+pipeline:
+  steps:
+    - {step: normalise, method: minmax, params: {low: 1, high: 100}}
+    - {step: aggregate, method: arithmetic}
+uncertainty:
+  runs: 32
+  bootstrap: 50
+  inputs:
+    - name: aggregation
+      step: aggregate
+      alternatives: [{method: arithmetic}, {method: geometric}]
+    - {name: w_A, weight: A, range: [0.5, 2]}
+"""
+ROBUST_ROWS = [
+    ("AT", 10, 5, 3, 40),
+    ("BE", 20, 9, 8, 30),
+    ("DE", 35, 2, 6, 90),
+    ("FR", 50, 7, 1, 20),
+    ("IT", 60, 4, 9, 70),
+    ("NL", 80, 1, 4, 60),
+]
+
+
+@pytest.fixture
+def robust_files(tmp_path: Path) -> tuple[Path, Path]:
+    """The framework and data files of the robustness toy index."""
+    (tmp_path / "fw.yaml").write_text(ROBUST_FRAMEWORK, encoding="utf-8")
+    lines = ["unit,period,a1,a2,b1,b2"] + [
+        f"{u},2024,{a},{b},{c},{d}" for u, a, b, c, d in ROBUST_ROWS
+    ]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path / "fw.yaml", tmp_path / "data.csv"

@@ -972,5 +972,13 @@ def _demo_scores(
             period_column="Time",
             extra_columns="ignore",
         )
+        asem_options = ReadOptions(
+            unit_column="uCode", period_column="Time", extra_columns="ignore"
+        )
+        asem = _with_robustness(asem, asem_fw, asem_data, asem_options)
         published.append((asem, "2018", False))
-        out.print("ASEM: built with COINr's full example pipeline.", markup=False)
+        out.print(
+            "ASEM: built with COINr's full example pipeline, with its audit, uncertainty and "
+            "sensitivity analyses.",
+            markup=False,
+        )

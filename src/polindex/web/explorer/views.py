@@ -53,6 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
         boards.append(
             {"release": r, "period": period, "periods": periods, "rows": rows, **_map(r, rows)}
         )
+    with_map = [b for b in boards if b["map_svg"]]
+    for b in with_map[1:]:  # one map per page: the first index whose units are countries
+        b["map_svg"] = ""
     synthetic = any(b["release"].synthetic for b in boards)
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
 
@@ -60,8 +63,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def _map(release: Release, rows: list[Any]) -> dict[str, Any]:
     """The choropleth of a ranking, when its units are countries (ISO codes)."""
     scope = f"map-{release.pk}"
-    rules = worldmap.css(scope, rows, list(release.framework.get("bands") or []))
-    return {"map_css": rules, "map_scope": scope, "map_svg": worldmap.world_svg() if rules else ""}
+    bands = list(release.framework.get("bands") or [])
+    rules = worldmap.css(scope, rows, bands)
+    return {
+        "map_css": rules,
+        "map_scope": scope,
+        "map_svg": worldmap.world_svg() if rules else "",
+        "map_legend": worldmap.legend(bands, get_language()) if rules else [],
+    }
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:

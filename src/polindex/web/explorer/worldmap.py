@@ -67,4 +67,25 @@ def css(scope: str, rows: Iterable[Any], bands: list[dict[str, Any]]) -> str:
             fill = None
         if code and fill and re.fullmatch(r"#[0-9A-Fa-f]{6}", fill):
             rules.append(f".{scope} .{code}{{fill:{fill}}}")
+    if rules:  # outlines contrast with the page (5.9:1), whatever the fill
+        rules.insert(0, f".{scope} .country{{stroke:#6b6b6b;stroke-width:.6}}")
     return "\n".join(rules)
+
+
+def legend(bands: list[dict[str, Any]], lang: str | None = None) -> list[dict[str, str]]:
+    """The map's key: each band's colour and label, lowest band first (empty without bands).
+
+    Examples
+    --------
+    >>> key = legend([{"code": "hi", "min": 50, "label": {"en": "High"}}, {"code": "lo", "min": 0}])
+    >>> [(b["label"], b["min"], b["colour"]) for b in key]
+    [('lo', '0', '#b2182b'), ('High', '50', '#ef8a62')]
+    """
+    ordered = sorted(bands, key=lambda b: b["min"])
+    out = []
+    for k, band in enumerate(ordered):
+        colour = band.get("colour") or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
+        labels = band.get("label") or {}
+        text = labels.get(lang or "en") or next(iter(labels.values()), None) or band["code"]
+        out.append({"colour": colour, "label": str(text), "min": f"{band['min']:g}"})
+    return out

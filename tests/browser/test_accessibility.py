@@ -1,0 +1,107 @@
+"""WCAG 2.1 AA: every kind of explorer page passes axe-core's automated checks in Chromium.
+
+axe-core comes from the ``axe-playwright-python`` package (installed with the dev extras) and is
+injected into the page from disk, so no request leaves the machine. Automated checks find only
+part of the possible problems; keyboard use is checked separately below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import polindex
+from polindex.cli import app
+from polindex.demo import FRAMEWORK_PATH, synthetic_data
+from polindex.web.releases.freeze import create_release
+
+AXE = Path(str(files("axe_playwright_python") / "axe.min.js"))
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    "/",
+    "/?index=SYNTH&period=2023",
+    "/T/1/",
+    "/T/1/AT/",
+    "/T/1/compare/?units=AT,BE,DE",
+    "/T/1/node/A/",
+    "/T/1/methodology/",
+    "/T/1/robustness/",
+    "/T/1/chart/ranking/T/2024.html",
+    "/SYNTH/demo/",
+    "/SYNTH/demo/node/WORK/",
+    "/search/?q=fam",
+]
+
+
+@pytest.fixture
+def site(transactional_db: None, robust_files: tuple[Path, Path]) -> str:
+    framework, data = robust_files
+    result = CliRunner().invoke(
+        app, ["release", "create", str(framework), str(data), "--version", "1", "--robustness"]
+    )
+    assert result.exit_code == 0, result.output
+    synth = polindex.score(polindex.load_framework(FRAMEWORK_PATH), synthetic_data())
+    create_release(synth, version="demo", publish_at=dt.datetime.now(dt.UTC), synthetic=True)
+    units = sorted(set(synthetic_data()["unit"]))
+    return f"/SYNTH/demo/{units[0]}/"
+
+
+def violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one readable line per element."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    assert len(result["passes"]) >= 10, "axe-core checked almost nothing: did it run?"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}: {node['failureSummary']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_pass_axe_wcag_21_aa(local_page: Any, live_server: Any, site: str, path: str) -> None:
+    page = local_page
+    page.goto(live_server.url + path)
+    if page.locator(".vega").count():
+        page.locator(".vega svg").first.wait_for(timeout=15000)  # the drawn chart too
+    assert violations(page) == []
+
+
+def test_profile_with_a_time_series_passes(local_page: Any, live_server: Any, site: str) -> None:
+    page = local_page
+    page.goto(live_server.url + site)
+    page.locator("#chart-series .vega svg").wait_for(timeout=15000)
+    assert violations(page) == []
+
+
+def test_keyboard_reaches_the_content_first(local_page: Any, live_server: Any, site: str) -> None:
+    page = local_page
+    page.goto(live_server.url + "/T/1/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to content"
+    assert skip.is_visible()  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_the_checker_finds_violations(local_page: Any, live_server: Any) -> None:
+    """The check can fail: a page with an unlabelled field, faint text and no language."""
+    page = local_page
+    page.goto(live_server.url + "/search/")
+    page.evaluate(
+        """() => {
+        document.documentElement.removeAttribute("lang");
+        document.querySelector("main").innerHTML =
+            '<p style="color:#bbb;background:#fff">faint</p><input id="x">';
+    }"""
+    )
+    found = {line.split(" ")[0] for line in violations(page)}
+    assert found == {"html-has-lang", "color-contrast", "label"}
