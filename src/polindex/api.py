@@ -295,6 +295,53 @@ def sensitivity(
     )
 
 
+def release_results(
+    framework: str | Path,
+    data: str | Path,
+    *,
+    scored: bool = False,
+    robustness: bool = False,
+    options: ReadOptions | None = None,
+) -> Results:
+    """The results a release freezes: built by the framework's ``pipeline:`` when it has one
+    (else scored, as with ``scored=True``); with ``robustness``, also the statistical audit and,
+    when the framework declares an ``uncertainty:`` design, the uncertainty analysis and (for
+    two inputs or more) the sensitivity analysis.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "fw.yaml").write_text(
+    ...     "code: X\\nname: X\\nindicators: [{code: q, type: boolean}]\\n", encoding="utf-8")
+    >>> _ = (folder / "data.csv").write_text("unit,period,q\\nA,2024,yes\\n", encoding="utf-8")
+    >>> release_results(folder / "fw.yaml", folder / "data.csv").score(unit="A")
+    100.0
+    """
+    from polindex.analysis.audit import audit
+
+    opts = options or ReadOptions()
+    path = Path(framework)
+    has_pipeline = "pipeline" in (path.read_text(encoding="utf-8") if path.exists() else "")
+    results = (
+        build(path, data, options=opts)
+        if has_pipeline and not scored
+        else score(path, data, scored=scored, options=opts)
+    )
+    if not robustness:
+        return results
+    parts: dict[str, Any] = {"audit": audit(results)}
+    try:
+        plan = design_spec(path, None, {})
+    except FrameworkError:
+        plan = None  # no uncertainty: section
+    if plan is not None:
+        parts["uncertainty"] = uncertainty(path, data, options=opts)
+        if len(plan.inputs) > 1:
+            parts["sensitivity"] = sensitivity(path, data, options=opts)
+    return results.with_robustness(**parts)
+
+
 def _pipeline_source(framework: str | Path) -> Path:
     path = Path(framework)
     doc = parse_yaml(path.read_text(encoding="utf-8"))

@@ -750,6 +750,11 @@ def release_create(
     scored: Annotated[bool, typer.Option(help="Values are already scores.")] = False,
     citation: Annotated[str, typer.Option(help="Suggested citation.")] = "",
     changelog: Annotated[str, typer.Option(help="What changed in this version.")] = "",
+    licence: Annotated[str, typer.Option(help="Licence (default: the framework's).")] = "",
+    corrects: Annotated[
+        str | None,
+        typer.Option(help="The earlier version this release corrects (say what in --changelog)."),
+    ] = None,
     robustness: Annotated[
         bool,
         typer.Option(
@@ -780,27 +785,41 @@ def release_create(
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     try:
-        has_pipeline = "pipeline" in (
-            framework.read_text(encoding="utf-8") if framework.exists() else ""
-        )
-        results = (
-            api.build(framework, data, options=opts)
-            if has_pipeline and not scored
-            else api.score(framework, data, scored=scored, options=opts)
-        )
-    except (FrameworkError, DataError, BuildError) as exc:
+        with _progress(robustness) as bar:
+            if robustness:
+                bar.add_task("Building, auditing and evaluating robustness", total=None)
+            results = api.release_results(
+                framework, data, scored=scored, robustness=robustness, options=opts
+            )
+    except (FrameworkError, DataError, BuildError, UncertaintyError, ValueError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
-    if robustness:
-        results = _with_robustness(results, framework, data, opts)
     _django()
     from django.db import IntegrityError
 
     from polindex.web.releases.freeze import create_release
+    from polindex.web.releases.models import Release
 
+    corrected = None
+    if corrects is not None:
+        corrected = Release.objects.filter(
+            index__code=results.framework.code, version=corrects
+        ).first()
+        if corrected is None:
+            typer.echo(f"--corrects: {results.framework.code} has no release {corrects}", err=True)
+            raise typer.Exit(1)
+        if not changelog:
+            typer.echo("--corrects needs a --changelog saying what was corrected", err=True)
+            raise typer.Exit(1)
     try:
         release = create_release(
-            results, version=version, publish_at=when, citation=citation, changelog=changelog
+            results,
+            version=version,
+            publish_at=when,
+            citation=citation,
+            licence=licence,
+            changelog=changelog,
+            corrects=corrected,
         )
     except IntegrityError as exc:
         typer.echo(
@@ -815,24 +834,6 @@ def release_create(
         markup=False,
         highlight=False,
     )
-
-
-def _with_robustness(results: Results, framework: Path, data: Path, opts: ReadOptions) -> Results:
-    """``results`` with its audit and, when the framework declares one, the uncertainty and
-    sensitivity analyses of its design."""
-    from polindex.analysis.audit import audit
-
-    parts: dict[str, Any] = {"audit": audit(results)}
-    try:
-        spec = api.design_spec(framework, None, {})
-    except FrameworkError:
-        spec = None
-    if spec is not None:
-        parts["uncertainty"] = _analyse(api.uncertainty, framework, data, None, None, options=opts)
-        if len(spec.inputs) > 1:
-            sa = _analyse(api.sensitivity, framework, data, None, None, options=opts)
-            parts["sensitivity"] = sa
-    return results.with_robustness(**parts)
 
 
 @app.command()
@@ -965,17 +966,10 @@ def _demo_scores(
     asem_data = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
     asem_fw = _repo_examples() / "asem" / "framework.yaml"
     if asem_data is not None and asem_data.exists() and asem_fw.exists():
-        asem = api.build(
-            asem_fw,
-            asem_data,
-            unit_column="uCode",
-            period_column="Time",
-            extra_columns="ignore",
-        )
         asem_options = ReadOptions(
             unit_column="uCode", period_column="Time", extra_columns="ignore"
         )
-        asem = _with_robustness(asem, asem_fw, asem_data, asem_options)
+        asem = api.release_results(asem_fw, asem_data, robustness=True, options=asem_options)
         published.append((asem, "2018", False))
         out.print(
             "ASEM: built with COINr's full example pipeline, with its audit, uncertainty and "

@@ -41,3 +41,32 @@ def test_release_create_then_refuse_the_same_version(tmp_path: Path) -> None:
     bad = runner.invoke(app, [*args[:-2], "--publish-at", "soon"])
     assert bad.exit_code == 1
     assert "--publish-at: not an ISO 8601 time: 'soon'" in bad.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_names_the_release_it_corrects(tmp_path: Path) -> None:
+    (tmp_path / "fw.yaml").write_text(yaml.safe_dump(FW))
+    (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,no\nBB,2024,no,no\n")
+    base = ["release", "create", str(tmp_path / "fw.yaml"), str(tmp_path / "d.csv")]
+    assert runner.invoke(app, [*base, "--version", "1"]).exit_code == 0
+    (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,yes\nBB,2024,no,no\n")
+    no_log = runner.invoke(app, [*base, "--version", "1.1", "--corrects", "1"])
+    assert no_log.exit_code == 1
+    assert "--corrects needs a --changelog" in no_log.output
+    unknown = runner.invoke(
+        app, [*base, "--version", "1.1", "--corrects", "0.9", "--changelog", "x"]
+    )
+    assert unknown.exit_code == 1
+    assert "TOY has no release 0.9" in unknown.output
+    fixed = runner.invoke(
+        app,
+        [*base, "--version", "1.1", "--corrects", "1", "--changelog", "AA's q2 was wrong.",
+         "--licence", "CC-BY-4.0"],
+    )  # fmt: skip
+    assert fixed.exit_code == 0, fixed.output
+    release = Release.objects.get(version="1.1")
+    assert release.corrects is not None
+    assert release.corrects.version == "1"
+    assert (release.changelog, release.licence) == ("AA's q2 was wrong.", "CC-BY-4.0")
+    assert release.scores.get(unit="AA", node="TOY").score == 100.0
+    assert Release.objects.filter(version__in=["1.1", "0.9"]).count() == 1  # nothing half-made

@@ -78,7 +78,7 @@ def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     assert 'class="at country map-element"' in body  # the inline map
     assert "Atlantis" in body  # not on the map, still in the table
     assert "http://c2pa" not in body
-    assert "background:#aa0000\"></span> low (from 0)</li>" in body  # the key
+    assert 'background:#aa0000"></span> low (from 0)</li>' in body  # the key
     assert f".map-{r.pk} .country{{stroke:#6b6b6b" in body  # outlines contrast with the page
 
 

@@ -1,7 +1,17 @@
+"""The central team's admin: indexes, and releases — read-only once made, created from files."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from polindex.web.releases.forms import ReleaseForm
 from polindex.web.releases.models import Index, Release
 
 
@@ -12,8 +22,46 @@ class IndexAdmin(admin.ModelAdmin):
 
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ("index", "version", "publish_at", "checksum")
+    """Releases are immutable: the change page only shows them; "Add release" builds a new one
+    from a framework and a data file (the same path as ``polindex release create``)."""
+
+    list_display = ("index", "version", "publish_at", "corrects", "synthetic", "checksum")
+    list_filter = ("index",)
     readonly_fields = [f.name for f in Release._meta.fields]
 
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        form = ReleaseForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                release = form.save()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.log_addition(request, release, [{"added": {}}])
+                messages.success(
+                    request,
+                    _("Release %(release)s created: %(count)d scores, checksum %(checksum)s.")
+                    % {
+                        "release": release,
+                        "count": release.scores.count(),
+                        "checksum": release.checksum[:12],
+                    },
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:releases_release_change", args=[release.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Create a release"),
+            "form": form,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/releases/release/create.html", context)

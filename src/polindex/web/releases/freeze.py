@@ -102,8 +102,14 @@ def create_release(
     corrects: Release | None = None,
     synthetic: bool = False,
 ) -> Release:
-    """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing."""
+    """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing.
+
+    ``corrects`` is the earlier release of the same index that this one corrects (its
+    ``changelog`` says what changed); a version that exists already raises ``IntegrityError``.
+    """
     fw = results.framework
+    if corrects is not None and corrects.index.code != fw.code:
+        raise ValueError(f"release {version} of {fw.code} cannot correct {corrects}: another index")
     index, _ = Index.objects.get_or_create(
         code=fw.code, defaults={"name": fw.name.get(fw.default_language, fw.code)}
     )

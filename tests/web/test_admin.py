@@ -1,0 +1,104 @@
+"""The central team creates releases in the admin from a framework and a data file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from polindex.web.releases.models import Release
+
+from .conftest import FW
+
+ADD = "/admin/releases/release/add/"
+DATA = b"unit,period,q1,q2\nAA,2024,yes,no\nBB,2024,no,no\n"
+
+
+def files(data: bytes = DATA, name: str = "d.csv") -> dict[str, Any]:
+    return {
+        "framework": SimpleUploadedFile("toy.yaml", yaml.safe_dump(FW).encode()),
+        "data": SimpleUploadedFile(name, data),
+    }
+
+
+def form(**changes: Any) -> dict[str, Any]:
+    return {
+        "version": "2024.1",
+        "publish_at": "2030-01-01 00:00:00",
+        "unit_column": "unit",
+        "period_column": "period",
+        **files(),
+        **changes,
+    }
+
+
+@pytest.fixture
+def admin_client(client: Client, django_user_model: Any) -> Client:
+    user = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-chief-1")
+    client.force_login(user)
+    return client
+
+
+def test_create_a_release_under_embargo(admin_client: Client) -> None:
+    page = admin_client.get(ADD)
+    assert page.status_code == 200
+    assert 'name="framework"' in page.content.decode()
+    response = admin_client.post(ADD, form(changelog="First edition."))
+    release = Release.objects.get(index__code="TOY", version="2024.1")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/releases/release/{release.pk}/change/"
+    assert release.scores.get(unit="AA", node="TOY").score == 50.0
+    assert release.publish_at.year == 2030  # embargoed until then
+    assert release.changelog == "First edition."
+    assert Client().get("/TOY/2024.1/").status_code == 404  # the public cannot see it yet
+    assert admin_client.get("/TOY/2024.1/").status_code == 200  # the team can
+    again = admin_client.post(ADD, form())
+    assert "TOY already has a release 2024.1; releases are immutable" in again.content.decode()
+    assert Release.objects.count() == 1
+
+
+def test_a_correction(admin_client: Client) -> None:
+    admin_client.post(ADD, form())
+    first = Release.objects.get()
+    no_log = admin_client.post(ADD, form(version="2024.2", corrects=first.pk))
+    assert "Say what this release corrects." in no_log.content.decode()
+    fixed = b"unit,period,q1,q2\nAA,2024,yes,yes\nBB,2024,no,no\n"
+    admin_client.post(
+        ADD, form(version="2024.2", corrects=first.pk, changelog="AA: q2 fixed.", **files(fixed))
+    )
+    second = Release.objects.get(version="2024.2")
+    assert second.corrects == first
+    assert second.scores.get(unit="AA", node="TOY").score == 100.0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({**files(b"unit,period,q1,zz\nAA,2024,yes,no\n")}, "zz"),
+        ({**files(b"unit,period,q1,q2\nAA,2024,maybe,no\n")}, "maybe"),
+        ({**files(name="d.exe")}, "d.exe: expected a .csv or .xlsx file"),
+        ({"version": "../1"}, "letters, digits"),
+        ({"publish_at": "soon"}, "Enter a valid date/time."),
+    ],
+)
+def test_bad_input_is_reported_and_nothing_is_stored(
+    admin_client: Client, changes: dict[str, Any], message: str
+) -> None:
+    response = admin_client.post(ADD, form(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Release.objects.count() == 0
+
+
+def test_only_the_team_may_create_releases(client: Client, django_user_model: Any) -> None:
+    assert client.get(ADD).status_code == 302  # to the login page
+    staff = django_user_model.objects.create_user("helper", password="pw-helper-1", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_release"))
+    client.force_login(staff)
+    assert client.get(ADD).status_code == 403
+    assert client.post(ADD, form()).status_code == 403
+    assert Release.objects.count() == 0
