@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from polindex.web.releases.models import Release
@@ -146,4 +147,14 @@ def test_scores_across_releases(client: Client, published: Release, embargoed: R
     for bad in ("release=TOY/2025.1", "release=TOY", "release=NOPE/1", "index=NOPE"):
         response = client.get(f"/api/v1/scores?{bad}")
         assert response.status_code == 404, bad
+        assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=1&offset=9223372036854775808", "limit=100000000", "offset=-1", "limit=0"]
+)
+def test_page_bounds_are_client_errors(client: Client, published: Release, query: str) -> None:
+    for path in ("/api/v1/scores", "/api/v1/releases/TOY/2024.1/scores"):
+        response = client.get(f"{path}?{query}")
+        assert 400 <= response.status_code < 500, (path, query, response.status_code)
         assert "detail" in response.json()

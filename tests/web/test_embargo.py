@@ -37,6 +37,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
 # routes that hold no release data, or whose embargo is tested elsewhere
 NOT_RELEASE_DATA = {
     "admin/",  # the admin: staff only
+    "accounts/",  # sign in and out
     "i18n/setlang/",
     "assets/vega-embed.js",
     "api/v1/",  # the API's root (404)
@@ -44,6 +45,10 @@ NOT_RELEASE_DATA = {
     "api/v1/docs",
     "<str:index>/<str:version>/robustness/",  # test_robustness_release
     "<str:index>/<str:version>/chart/robustness.<chartfmt:fmt>",  # test_robustness_release
+    # the collection workspace: signed-in team only, no release data (test_collection)
+    "work/",
+    "work/<slug:code>/<str:unit>/",
+    "work/<slug:code>/<str:unit>/<str:indicator>/",
 }
 ROUTE_EXAMPLES = list(ROUTES.values())
 
@@ -137,8 +142,8 @@ def test_every_public_route_is_checked_above() -> None:
         out = []
         for p in items:
             if isinstance(p, URLResolver):
-                if str(p.pattern) == "admin/":
-                    out.append("admin/")
+                if str(p.pattern) in ("admin/", "accounts/"):
+                    out.append(str(p.pattern))
                 else:
                     out += patterns(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):

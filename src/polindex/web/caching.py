@@ -1,6 +1,7 @@
 """A shared cache of public responses (pages and API), safe under embargo.
 
-Only GET requests of users who cannot see embargoed releases are cached, and the key holds the
+Only anonymous GET requests are cached (a signed-in user may see embargoed releases or their
+own workspace), and the key holds the
 set of releases public at that moment (re-read every few seconds): when an embargo ends, every
 key changes and nothing stale or privileged is ever served. Admin, language switching and
 anything but GET pass through.
@@ -16,11 +17,19 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import can_see_embargoed
 
 PAGE_TIMEOUT = 300
 STAMP_TIMEOUT = 5
-SKIPPED = ("/admin/", "/i18n/", "/assets/", "/static/", "/api/v1/openapi.json", "/api/v1/docs")
+SKIPPED = (
+    "/admin/",
+    "/i18n/",
+    "/assets/",
+    "/static/",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/work/",
+    "/accounts/",
+)
 
 
 def visibility_stamp() -> str:
@@ -42,7 +51,7 @@ def public_cache(
         if (
             request.method != "GET"
             or request.path.startswith(SKIPPED)
-            or can_see_embargoed(getattr(request, "user", None))
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
         ):
             return get_response(request)
         language = getattr(request, "LANGUAGE_CODE", "")

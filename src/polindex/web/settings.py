@@ -36,8 +36,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ninja",  # its API docs page then uses the bundled Swagger UI, not a CDN
     "polindex.web.releases",
+    "polindex.web.collection",
     "polindex.web.explorer",
 ]
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",  # collection: polindex.web.collection.permissions
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/work/"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe

@@ -14,6 +14,8 @@ from polindex.web.explorer.sitemaps import Pages
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("work/", include("polindex.web.collection.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Pages}}, name="sitemap"),
     # switching language only sets a cookie; without a CSRF token in the form, pages stay
     # identical for every visitor and can be cached

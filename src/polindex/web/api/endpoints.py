@@ -15,6 +15,15 @@ from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
 api = NinjaAPI(title="Polindex API", version="1", urls_namespace="api")
+MAX_OFFSET = 2**31 - 1
+
+
+class Pages(LimitOffsetPagination):
+    """Limit/offset pages with bounds: an offset past any database integer is a 422."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=10_000, description="Rows per page (1–10,000).")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 
 
 class ReleaseOut(Schema):
@@ -106,7 +115,7 @@ def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
 
 
 @api.get("/releases/{index}/{version}/scores", response=list[ScoreOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def scores(
     request: HttpRequest,
     index: str,
@@ -136,7 +145,7 @@ class ReleaseScoreOut(ScoreOut):
 
 
 @api.get("/scores", response=list[ReleaseScoreOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def all_scores(
     request: HttpRequest,
     release: str | None = None,
@@ -175,7 +184,7 @@ class WideOut(Schema):
 
 
 @api.get("/releases/{index}/{version}/wide", response=list[WideOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def scores_wide(
     request: HttpRequest,
     index: str,
@@ -207,7 +216,7 @@ class AnswerOut(Schema):
 
 
 @api.get("/releases/{index}/{version}/answers", response=list[AnswerOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def release_answers(
     request: HttpRequest,
     index: str,

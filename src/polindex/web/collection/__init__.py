@@ -1,0 +1,1 @@
+"""Data collection: editions, assignments, answers with sources, review workflow and history."""

@@ -1,0 +1,230 @@
+"""Editions of a questionnaire, who works on which country, the answers and their history.
+
+An answer is written by one expert for one country and indicator of an edition; every change
+to it is appended to :class:`AnswerChange` (never updated or deleted) and saved with an
+optimistic version number, so two people saving from stale pages get a conflict, never a silent
+overwrite. Deletions are soft (``deleted_at``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """A history record was about to be changed or deleted."""
+
+
+class Edition(models.Model):
+    """A data-collection round of a framework version, for the countries in scope."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    framework = models.JSONField(help_text=_("The framework, as loaded (the framework format)."))
+    framework_yaml = models.TextField(blank=True)
+    reference_date = models.DateField(help_text=_("Policies in force on this date."))
+    period = models.CharField(max_length=32, help_text=_("The period the scores describe."))
+    units = models.JSONField(default=list, help_text=_("Country codes in scope."))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_editions"
+    )
+    anonymous_review = models.BooleanField(
+        default=True, help_text=_("Experts do not see who reviews them.")
+    )
+    submit_by = models.DateField(null=True, blank=True)
+    review_by = models.DateField(null=True, blank=True)
+    factcheck_from = models.DateField(null=True, blank=True)
+    factcheck_until = models.DateField(null=True, blank=True)
+    validate_by = models.DateField(null=True, blank=True)
+    synthetic = models.BooleanField(default=False, help_text=_("Demonstration data."))
+
+    class Meta:
+        ordering = ["-reference_date", "code"]
+        permissions = [("manage_edition", "Can run editions: assign, adjudicate, validate")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Assignment(models.Model):
+    """A person's role on one country (and optionally one area) of an edition."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Area coordinator")
+        EXPERT = "expert", _("National expert")
+        REVIEWER = "reviewer", _("Peer reviewer")
+        GOVERNMENT = "government", _("Government contact")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    unit = models.CharField(max_length=64, blank=True, help_text=_("Empty: every country."))
+    area = models.CharField(max_length=64, blank=True, help_text=_("Empty: every area."))
+    primary = models.BooleanField(
+        default=True, help_text=_("For experts: whose answers are scored (others are coders).")
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    conflict_of_interest = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "user", "role", "unit", "area"], name="one_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} {self.edition} {self.unit or '*'}"
+
+
+class Answer(models.Model):
+    """One expert's answer to one indicator for one country in an edition."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        AGREED = "agreed", _("Agreed")
+        QUERIED = "queried", _("Queried")
+        ADJUDICATED = "adjudicated", _("Adjudicated")
+        VALIDATED = "validated", _("Validated")
+        LOCKED = "locked", _("Locked")
+
+    class Confidence(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="answers")
+    unit = models.CharField(max_length=64)
+    indicator = models.CharField(max_length=64)
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    option = models.CharField(max_length=64, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    na_reason = models.TextField(blank=True)
+    justification = models.TextField(blank=True)
+    confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    confirmed = models.BooleanField(
+        default=True, help_text=_("False while a carried-forward answer awaits confirmation.")
+    )
+    previous_option = models.CharField(max_length=64, blank=True)
+    previous_justification = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "unit", "indicator", "expert"], name="one_answer_per_expert"
+            )
+        ]
+        indexes = [models.Index(fields=["edition", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.unit} {self.indicator}"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the answer differs from last edition's."""
+        return self.option != self.previous_option
+
+    def snapshot(self) -> dict[str, Any]:
+        """The answer's content, for the history and the conflict screen."""
+        return {
+            "option": self.option,
+            "not_applicable": self.not_applicable,
+            "na_reason": self.na_reason,
+            "justification": self.justification,
+            "confidence": self.confidence,
+            "status": self.status,
+            "sources": [s.snapshot() for s in self.sources.filter(deleted_at=None)],
+        }
+
+
+class Source(models.Model):
+    """A legal source of an answer: instrument, article, URL, date in force."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="sources")
+    instrument = models.CharField(max_length=300)
+    article = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    in_force = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def snapshot_fields(self) -> dict[str, Any]:
+        """The fields to copy this source into another answer."""
+        return {
+            "instrument": self.instrument,
+            "article": self.article,
+            "url": self.url,
+            "in_force": self.in_force,
+            "position": self.position,
+        }
+
+    def snapshot(self) -> dict[str, str]:
+        return {
+            "instrument": self.instrument,
+            "article": self.article,
+            "url": self.url,
+            "in_force": self.in_force.isoformat() if self.in_force else "",
+        }
+
+
+class AnswerChange(models.Model):
+    """One change to an answer: who, when, before, after, why. Append-only."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="changes")
+    who = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    when = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=32)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["when", "id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("the history of an answer is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("the history of an answer is append-only")
+
+
+class Comment(models.Model):
+    """A message in an answer's review thread."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    hidden = models.BooleanField(default=False, help_text=_("Hidden by the central team."))
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,145 @@
+"""Who may do what in the collection workspace — the one place that decides (django-rules).
+
+Roles come from :class:`~.models.Assignment` rows (per edition, country and optionally area);
+the central team is anyone with the ``collection.manage_edition`` permission (or a superuser).
+Views ask ``user.has_perm("collection.<action>", obj)``; nothing else grants access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import rules
+from django.utils import timezone
+
+from polindex.web.collection.models import Answer, Assignment, Edition
+
+MANAGE = "collection.manage_edition"
+EDITABLE_BY_EXPERT = (Answer.Status.DRAFT, Answer.Status.QUERIED)
+REVIEWABLE = (Answer.Status.SUBMITTED, Answer.Status.IN_REVIEW)
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country of an edition: the object of workspace-level permissions."""
+
+    edition: Edition
+    unit: str
+
+
+def _target(obj: Any) -> tuple[Edition, str, str]:
+    if isinstance(obj, Answer):
+        return obj.edition, obj.unit, area_of(obj.edition, obj.indicator)
+    if isinstance(obj, Country):
+        return obj.edition, obj.unit, ""
+    raise TypeError(f"no collection permission applies to {obj!r}")
+
+
+def area_of(edition: Edition, indicator: str) -> str:
+    """The top-level area (child of the root) an indicator belongs to."""
+    areas = _areas(edition)
+    return areas.get(indicator, "")
+
+
+def _areas(edition: Edition) -> dict[str, str]:
+    cached: dict[str, str] | None = getattr(edition, "_areas", None)
+    if cached is None:
+        cached = {}
+        for area in edition.framework["root"].get("children", []):
+            stack = [area]
+            while stack:
+                item = stack.pop()
+                cached[item["code"]] = area["code"]
+                stack.extend(item.get("children", []))
+        edition._areas = cached
+    return cached
+
+
+def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
+    """The roles ``user`` holds on ``unit`` (and ``area``, when given) of ``edition``."""
+    if not user.is_authenticated:
+        return set()
+    rows = Assignment.objects.filter(edition=edition, user=user, unit__in=[unit, ""])
+    return {role for role, a in rows.values_list("role", "area") if not a or not area or a == area}
+
+
+@rules.predicate
+def is_central(user: Any, obj: Any = None) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.has_perm(MANAGE)))
+
+
+@rules.predicate
+def has_any_role(user: Any, obj: Any) -> bool:
+    edition, unit, area = _target(obj)
+    return bool(roles(user, edition, unit, area))
+
+
+def _has(role: str) -> Any:
+    @rules.predicate(name=f"is_{role}")
+    def check(user: Any, obj: Any) -> bool:
+        edition, unit, area = _target(obj)
+        return role in roles(user, edition, unit, area)
+
+    return check
+
+
+is_expert = _has("expert")
+is_reviewer = _has("reviewer")
+is_coordinator = _has("coordinator")
+is_government = _has("government")
+
+
+@rules.predicate
+def edition_open(user: Any, obj: Any) -> bool:
+    return _target(obj)[0].state == Edition.State.OPEN
+
+
+@rules.predicate
+def own_answer(user: Any, answer: Answer) -> bool:
+    return isinstance(answer, Answer) and answer.expert_id == user.pk
+
+
+@rules.predicate
+def expert_may_edit(user: Any, answer: Answer) -> bool:
+    return isinstance(answer, Answer) and answer.status in EDITABLE_BY_EXPERT
+
+
+@rules.predicate
+def under_review(user: Any, answer: Answer) -> bool:
+    return isinstance(answer, Answer) and answer.status in REVIEWABLE
+
+
+@rules.predicate
+def in_factcheck_window(user: Any, obj: Any) -> bool:
+    edition = _target(obj)[0]
+    today: dt.date = timezone.localdate()
+    return bool(
+        edition.factcheck_from
+        and edition.factcheck_until
+        and edition.factcheck_from <= today <= edition.factcheck_until
+    )
+
+
+@rules.predicate
+def review_named(user: Any, obj: Any) -> bool:
+    return not _target(obj)[0].anonymous_review
+
+
+team = is_central | is_coordinator | is_expert | is_reviewer
+
+rules.add_perm("collection.view_country", is_central | team | (is_government & in_factcheck_window))
+rules.add_perm("collection.answer", is_expert & edition_open)  # create one's own answers
+rules.add_perm("collection.edit_answer", own_answer & is_expert & expert_may_edit & edition_open)
+rules.add_perm("collection.review_answer", is_reviewer & under_review & edition_open)
+rules.add_perm(
+    "collection.comment",
+    (is_central | is_coordinator | is_reviewer | (is_expert & own_answer)
+     | (is_government & in_factcheck_window)) & edition_open,
+)  # fmt: skip
+rules.add_perm("collection.adjudicate", (is_central | is_coordinator) & edition_open)
+rules.add_perm("collection.validate", is_central & edition_open)
+rules.add_perm("collection.moderate", is_central)
+rules.add_perm("collection.see_reviewer", is_central | is_coordinator | is_reviewer | review_named)
+rules.add_perm("collection.manage", is_central)

@@ -1,0 +1,258 @@
+"""The workspace: plain function views; every one asks :mod:`.permissions` before anything."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from polindex.web.collection import workflow
+from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.permissions import Country, area_of, is_central
+from polindex.web.collection.text import render as markdown
+
+
+def _country(request: HttpRequest, code: str, unit: str) -> Country:
+    edition = get_object_or_404(Edition, code=code)
+    if unit not in edition.units:
+        raise Http404("no such country in this edition")
+    country = Country(edition, unit)
+    if not request.user.has_perm("collection.view_country", country):
+        raise PermissionDenied("no role on this country")
+    return country
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What the signed-in person has to do: their countries and, for the central team, every
+    edition's progress — who is waiting on whom."""
+    mine = (
+        Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
+        .select_related("edition")
+        .order_by("edition__code", "unit")
+    )
+    rows = []
+    for a in mine:
+        units = [a.unit] if a.unit else a.edition.units
+        for unit in units:
+            counts = Counter(
+                Answer.objects.filter(edition=a.edition, unit=unit, deleted_at=None).values_list(
+                    "status", flat=True
+                )
+            )
+            rows.append({"assignment": a, "unit": unit, "counts": dict(counts)})
+    overview = []
+    statuses = [s for s, _ in Answer.Status.choices]
+    if is_central(request.user):
+        for edition in Edition.objects.filter(state=Edition.State.OPEN):
+            by_unit: dict[str, Counter[str]] = {u: Counter() for u in edition.units}
+            for unit, status in Answer.objects.filter(edition=edition, deleted_at=None).values_list(
+                "unit", "status"
+            ):
+                by_unit.setdefault(unit, Counter())[status] += 1
+            table = [(u, [c.get(s, 0) for s in statuses]) for u, c in by_unit.items()]
+            overview.append({"edition": edition, "units": table})
+    context = {"rows": rows, "overview": overview, "statuses": statuses}
+    return render(request, "collection/dashboard.html", context)
+
+
+def _expert_answers(country: Country, user: Any) -> list[Answer]:
+    """The answers shown on the country page: the user's own as an expert, else the primary
+    expert's (for reviewers, coordinators, the central team and government contacts)."""
+    edition, unit = country.edition, country.unit
+    if user.has_perm("collection.answer", country):
+        workflow.ensure_answers(edition, unit, user)
+        expert = user.pk
+    else:
+        primary = (
+            Assignment.objects.filter(edition=edition, unit__in=[unit, ""], role="expert")
+            .select_related("user")
+            .order_by("-primary", "id")
+            .first()
+        )
+        if primary is None:
+            return []  # no expert yet: nothing to show
+        workflow.ensure_answers(edition, unit, primary.user)  # the questionnaire to review
+        expert = primary.user_id
+    return list(Answer.objects.filter(edition=edition, unit=unit, expert=expert, deleted_at=None))
+
+
+@login_required
+def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """A country's questionnaire: every area with its progress, every question with its status."""
+    c = _country(request, code, unit)
+    answers = {a.indicator: a for a in _expert_answers(c, request.user)}
+    areas: list[dict[str, Any]] = []
+    for item in workflow.indicators(c.edition):
+        area = area_of(c.edition, item["code"])
+        if not areas or areas[-1]["code"] != area:
+            areas.append({"code": area, "label": _label(c.edition, area), "items": []})
+        answer = answers.get(item["code"])
+        areas[-1]["items"].append({"item": item, "answer": answer})
+    for group in areas:
+        items = group["items"]
+        group["done"] = sum(1 for i in items if i["answer"] and not workflow.problems(i["answer"]))
+        group["total"] = len(items)
+    context = {"country": c, "edition": c.edition, "unit": unit, "areas": areas}
+    return render(request, "collection/country.html", context)
+
+
+def _label(edition: Edition, code: str) -> str:
+    stack = [edition.framework["root"]]
+    while stack:
+        item = stack.pop()
+        if item["code"] == code:
+            label = item.get("label") or {}
+            return str(label.get("en") or next(iter(label.values()), code))
+        stack.extend(item.get("children", []))
+    return code
+
+
+def _content(post: Any) -> workflow.Content:
+    sources = []
+    for k in range(
+        int(post.get("source_count", 0) or 0) if str(post.get("source_count", "0")).isdigit() else 0
+    ):
+        row = {
+            f: post.get(f"source-{k}-{f}", "").strip()
+            for f in ("instrument", "article", "url", "in_force")
+        }
+        if any(row.values()):
+            sources.append(row)
+    return workflow.Content(
+        option=post.get("option", ""),
+        not_applicable=post.get("not_applicable") == "on",
+        na_reason=post.get("na_reason", ""),
+        justification=post.get("justification", ""),
+        confidence=post.get("confidence", ""),
+        sources=sources,
+    )
+
+
+@login_required
+def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpResponse:
+    """One question: the answer form (or a read-only view), last edition's answer and the
+    difference, the review thread, the history; POST saves or moves it along the review."""
+    c = _country(request, code, unit)
+    answers = {a.indicator: a for a in _expert_answers(c, request.user)}
+    if indicator not in answers:
+        raise Http404("no such question")
+    a = answers[indicator]
+    errors: dict[str, str] = {}
+    conflict = None
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        version = int(request.POST.get("version", "0") or 0)
+        content = _content(request.POST)
+        try:
+            if action in ("save", "autosave", "overwrite"):
+                a = workflow.save(a, request.user, content, version)
+                if action == "autosave":
+                    return JsonResponse({"version": a.version, "saved": True})
+            elif action == "comment":
+                workflow.comment(a, request.user, request.POST.get("comment", ""))
+            else:
+                if action == "submit" and request.user.has_perm("collection.edit_answer", a):
+                    a = workflow.save(a, request.user, content, version)
+                    version = a.version
+                a = workflow.act(
+                    a, request.user, action, version,
+                    comment=request.POST.get("comment", ""),
+                    option=request.POST.get("adjudicated_option", ""),
+                )  # fmt: skip
+            if action != "autosave":
+                return redirect(request.path + "?saved=" + action)
+        except workflow.ConflictError as exc:
+            if action == "autosave":
+                return JsonResponse({"conflict": True, "version": exc.current.version}, status=409)
+            conflict = {
+                "current": exc.current,
+                "mine": content,
+                "current_sources": list(exc.current.sources.filter(deleted_at=None)),
+            }
+            a = exc.current
+        except workflow.InvalidError as exc:
+            if action == "autosave":
+                return JsonResponse({"errors": exc.problems}, status=400)
+            errors = exc.problems
+            a.refresh_from_db()
+    item = next(i for i in workflow.indicators(c.edition) if i["code"] == indicator)
+    options = item.get("options", [])
+    user = request.user
+    comments = []
+    for m in a.comments.select_related("author"):
+        if m.hidden and not user.has_perm("collection.moderate", a):
+            continue
+        named = m.role != "reviewer" or user.has_perm("collection.see_reviewer", a)
+        comments.append({"comment": m, "who": m.author.get_username() if named else "Reviewer"})
+    sources = list(a.sources.filter(deleted_at=None))
+    labels = {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in options}
+    codes = [i["code"] for i in workflow.indicators(c.edition)]
+    position = codes.index(indicator)
+    context = {
+        "country": c,
+        "edition": c.edition,
+        "unit": unit,
+        "answer": a,
+        "item": item,
+        "options": options,
+        "option_labels": labels,
+        "sources": sources,
+        "blank_sources": range(len(sources), len(sources) + 2),
+        "justification_html": markdown(a.justification),
+        "history": _history(a, user),
+        "previous_label": labels.get(a.previous_option, ""),
+        "previous_justification_html": markdown(a.previous_justification),
+        "comments": comments,
+        "errors": errors,
+        "conflict": conflict,
+        "saved": request.GET.get("saved"),
+        "can_edit": user.has_perm("collection.edit_answer", a),
+        "can_review": user.has_perm("collection.review_answer", a),
+        "can_comment": user.has_perm("collection.comment", a),
+        "can_adjudicate": user.has_perm("collection.adjudicate", a)
+        and a.status in workflow.ACTIONS["adjudicate"][0],
+        "can_validate": user.has_perm("collection.validate", a),
+        "previous": codes[position - 1] if position else None,
+        "next": codes[position + 1] if position + 1 < len(codes) else None,
+    }
+    return render(request, "collection/answer.html", context)
+
+
+def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
+    """The answer's timeline; reviewers stay anonymous to those who may not see them."""
+    see = user.has_perm("collection.see_reviewer", answer)
+    out = []
+    for h in answer.changes.select_related("who"):
+        reviewer = h.action in ("agree", "query")
+        out.append(
+            {
+                "action": h.action,
+                "who": h.who.get_username() if see or not reviewer else "reviewer",
+                "when": h.when,
+                "fields": [
+                    (k, _short(h.old.get(k)), _short(v)) for k, v in h.new.items() if k != "sources"
+                ]
+                + (
+                    [("sources", len(h.old.get("sources", [])), len(h.new["sources"]))]
+                    if "sources" in h.new
+                    else []
+                ),
+                "reason": h.reason,
+            }
+        )
+    return out
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def workspace_url(edition: Edition, unit: str) -> str:
+    return reverse("collection:country", args=[edition.code, unit])

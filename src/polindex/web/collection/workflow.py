@@ -1,0 +1,279 @@
+"""Saving answers (optimistic versions, full history) and moving them through the review.
+
+Every function here checks the permission it needs (``PermissionDenied``), writes the answer
+and its history in one transaction, and raises :class:`ConflictError` instead of overwriting a newer
+version than the one the user started from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from polindex.web.collection.models import Answer, AnswerChange, Assignment, Edition, Source
+
+
+class ConflictError(Exception):
+    """Someone saved the answer since the user loaded it: both versions, for the user to choose."""
+
+    def __init__(self, current: Answer, mine: dict[str, Any]) -> None:
+        super().__init__(f"{current} changed since version {mine.get('version')}")
+        self.current = current
+        self.mine = mine
+
+
+class InvalidError(Exception):
+    """The answer cannot take this step; ``problems`` says what is missing, field by field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+@dataclass
+class Content:
+    """What an expert writes for one answer."""
+
+    option: str = ""
+    not_applicable: bool = False
+    na_reason: str = ""
+    justification: str = ""
+    confidence: str = ""
+    sources: list[dict[str, str]] = field(default_factory=list)
+
+
+def indicators(edition: Edition) -> list[dict[str, Any]]:
+    """The edition's indicators in questionnaire order."""
+    out = []
+    stack = [edition.framework["root"]]
+    while stack:
+        item = stack.pop()
+        if "type" in item:
+            out.append(item)
+        stack.extend(reversed(item.get("children", [])))
+    return out
+
+
+def _indicator(edition: Edition, code: str) -> dict[str, Any]:
+    for item in indicators(edition):
+        if item["code"] == code:
+            return item
+    raise KeyError(code)
+
+
+def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
+    """What keeps an answer from being submitted (empty when it is complete)."""
+    c = content or Content(
+        option=answer.option,
+        not_applicable=answer.not_applicable,
+        na_reason=answer.na_reason,
+        justification=answer.justification,
+        sources=[s.snapshot() for s in answer.sources.filter(deleted_at=None)],
+    )
+    found: dict[str, str] = {}
+    codes = [o["code"] for o in _indicator(answer.edition, answer.indicator).get("options", [])]
+    if c.not_applicable:
+        if not c.na_reason.strip():
+            found["na_reason"] = "say why the question does not apply"
+    elif not c.option:
+        found["option"] = "choose an answer (or mark it not applicable)"
+    elif codes and c.option not in codes:
+        found["option"] = f"{c.option!r} is not an option of {answer.indicator}"
+    changed = answer.previous_option and (c.option != answer.previous_option or c.not_applicable)
+    if changed or not answer.previous_option:
+        if not c.justification.strip():
+            found["justification"] = (
+                "a changed answer needs a justification" if changed else "give a justification"
+            )
+        if not [s for s in c.sources if s.get("instrument", "").strip()]:
+            found["sources"] = "cite at least one legal source"
+    return found
+
+
+def _require(user: Any, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(f"{perm} on {obj}")
+
+
+def _write(
+    answer: Answer, user: Any, version: int, action: str, reason: str, **fields: Any
+) -> Answer:
+    """Update the answer if it is still at ``version``; record the change; else ConflictError."""
+    before = answer.snapshot()
+    sources = fields.pop("sources", None)
+    updated = Answer.objects.filter(pk=answer.pk, version=version).update(
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        current = Answer.objects.get(pk=answer.pk)
+        raise ConflictError(current, {**fields, "sources": sources, "version": version})
+    if sources is not None and sources != before["sources"]:
+        answer.sources.filter(deleted_at=None).update(deleted_at=timezone.now())
+        Source.objects.bulk_create(
+            Source(
+                answer=answer,
+                position=k,
+                instrument=s.get("instrument", "")[:300],
+                article=s.get("article", "")[:100],
+                url=s.get("url", "")[:500],
+                in_force=s.get("in_force") or None,
+            )
+            for k, s in enumerate(sources)
+            if s.get("instrument", "").strip()
+        )
+    answer.refresh_from_db()
+    after = answer.snapshot()
+    AnswerChange.objects.create(
+        answer=answer,
+        who=user,
+        action=action,
+        old={k: v for k, v in before.items() if after.get(k) != v},
+        new={k: v for k, v in after.items() if before.get(k) != v},
+        reason=reason,
+    )
+    return answer
+
+
+@transaction.atomic
+def save(answer: Answer, user: Any, content: Content, version: int, reason: str = "") -> Answer:
+    """Save an expert's draft (complete or not) from the page at ``version``."""
+    _require(user, "collection.edit_answer", answer)
+    fields: dict[str, Any] = {
+        "option": "" if content.not_applicable else content.option,
+        "not_applicable": content.not_applicable,
+        "na_reason": content.na_reason if content.not_applicable else "",
+        "justification": content.justification,
+        "confidence": content.confidence,
+        "sources": [
+            {k: s.get(k, "") for k in ("instrument", "article", "url", "in_force")}
+            for s in content.sources
+            if s.get("instrument", "").strip()
+        ],
+    }
+    now = answer.snapshot()
+    if answer.confirmed and all(now.get(k) == v for k, v in fields.items()):
+        return answer  # nothing changed: no new version, no history entry
+    return _write(answer, user, version, "save", reason, confirmed=True, **fields)
+
+
+# action → (states it starts from, state it leads to, permission)
+ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "submit": (("draft", "queried"), "submitted", "collection.edit_answer"),
+    "agree": (("submitted", "in_review"), "agreed", "collection.review_answer"),
+    "query": (("submitted", "in_review"), "queried", "collection.review_answer"),
+    "adjudicate": (
+        ("submitted", "in_review", "agreed", "queried"),
+        "adjudicated",
+        "collection.adjudicate",
+    ),
+    "validate": (("agreed", "adjudicated"), "validated", "collection.validate"),
+    "lock": (("validated",), "locked", "collection.validate"),
+    "reopen": (("agreed", "adjudicated", "validated"), "draft", "collection.validate"),
+}
+
+
+@transaction.atomic
+def act(
+    answer: Answer, user: Any, action: str, version: int, comment: str = "", option: str = ""
+) -> Answer:
+    """Move an answer along the review: submit, agree, query, adjudicate, validate, lock,
+    reopen. A query and an adjudication need a comment; an adjudication may set the option."""
+    if action not in ACTIONS:
+        raise InvalidError({"action": f"unknown action {action!r}"})
+    starts, goal, perm = ACTIONS[action]
+    _require(user, perm, answer)
+    if answer.status not in starts:
+        raise InvalidError({"status": f"cannot {action} an answer that is {answer.status}"})
+    if action == "submit" and (found := problems(answer)):
+        raise InvalidError(found)
+    if action in ("query", "adjudicate", "reopen") and not comment.strip():
+        raise InvalidError({"comment": f"say why ({action})"})
+    fields: dict[str, Any] = {"status": goal}
+    if action == "adjudicate" and option:
+        if option not in [
+            o["code"] for o in _indicator(answer.edition, answer.indicator)["options"]
+        ]:
+            raise InvalidError({"option": f"{option!r} is not an option of {answer.indicator}"})
+        fields.update(option=option, not_applicable=False, na_reason="")
+    answer = _write(answer, user, version, action, comment, **fields)
+    if comment.strip():
+        from polindex.web.collection.models import Comment
+
+        Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=comment)
+    return answer
+
+
+@transaction.atomic
+def comment(answer: Answer, user: Any, text: str) -> None:
+    """Add a message to the answer's thread."""
+    _require(user, "collection.comment", answer)
+    if not text.strip():
+        raise InvalidError({"comment": "write a message"})
+    from polindex.web.collection.models import Comment
+
+    Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=text)
+
+
+def _role(user: Any, answer: Answer) -> str:
+    from polindex.web.collection.permissions import area_of, is_central, roles
+
+    if is_central(user):
+        return "central"
+    held = roles(user, answer.edition, answer.unit, area_of(answer.edition, answer.indicator))
+    for role in ("reviewer", "coordinator", "expert", "government"):
+        if role in held:
+            return role
+    return ""
+
+
+@transaction.atomic
+def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
+    """Create the expert's answer rows for every indicator of ``unit`` (carrying forward the
+    previous edition's scored answers, to be confirmed or changed); returns how many."""
+    have = set(
+        Answer.objects.filter(edition=edition, unit=unit, expert=expert).values_list(
+            "indicator", flat=True
+        )
+    )
+    earlier: dict[str, Answer] = {}
+    if edition.previous is not None:
+        primary = Assignment.objects.filter(
+            edition=edition.previous, unit=unit, role="expert", primary=True
+        ).values_list("user", flat=True)
+        for a in Answer.objects.filter(
+            edition=edition.previous, unit=unit, expert__in=list(primary), deleted_at=None
+        ).prefetch_related("sources"):
+            earlier[a.indicator] = a
+    made = 0
+    for item in indicators(edition):
+        code = item["code"]
+        if code in have:
+            continue
+        old = earlier.get(code)
+        answer = Answer.objects.create(
+            edition=edition,
+            unit=unit,
+            indicator=code,
+            expert=expert,
+            option=old.option if old else "",
+            not_applicable=old.not_applicable if old else False,
+            na_reason=old.na_reason if old else "",
+            justification=old.justification if old else "",
+            confidence=old.confidence if old else "",
+            previous_option=old.option if old else "",
+            previous_justification=old.justification if old else "",
+            confirmed=old is None,
+            updated_by=expert,
+        )
+        if old is not None:
+            Source.objects.bulk_create(
+                Source(answer=answer, **s.snapshot_fields())
+                for s in old.sources.filter(deleted_at=None)
+            )
+        made += 1
+    return made

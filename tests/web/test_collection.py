@@ -1,0 +1,255 @@
+"""The expert workspace: who may see and do what, the review workflow, history, no lost update."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+import polindex
+from polindex.web.collection import workflow
+from polindex.web.collection.editions import create_edition, final_answers
+from polindex.web.collection.models import Answer, AnswerChange, AppendOnlyError, Assignment
+
+FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+PEOPLE = ["central", "expert_at", "expert_be", "reviewer_at", "coordinator", "gov_at", "outsider"]
+
+
+@pytest.fixture
+def edition(db: None) -> Any:
+    return create_edition(
+        FRAMEWORK, code="demo-2025", name="Demo 2025", reference_date=dt.date(2024, 12, 31),
+        period="2024", units=["AT", "BE"], anonymous_review=True,
+        factcheck_from=dt.date.today() - dt.timedelta(days=1),
+        factcheck_until=dt.date.today() + dt.timedelta(days=1),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def people(edition: Any, django_user_model: Any) -> dict[str, Any]:
+    users = {
+        name: django_user_model.objects.create_user(name, password=f"pw-{name}-1")
+        for name in PEOPLE
+    }
+    users["central"].user_permissions.add(Permission.objects.get(codename="manage_edition"))
+    for name, role, unit, area in [
+        ("expert_at", "expert", "AT", ""),
+        ("expert_be", "expert", "BE", ""),
+        ("reviewer_at", "reviewer", "AT", ""),
+        ("coordinator", "coordinator", "", "LMM"),
+        ("gov_at", "government", "AT", ""),
+    ]:
+        Assignment.objects.create(
+            edition=edition, user=users[name], role=role, unit=unit, area=area
+        )
+    return users
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+# who may open which page (200) — everyone else is refused (403), anonymous users sent to log in
+SEE = {
+    "/work/demo-2025/AT/": {"central", "expert_at", "reviewer_at", "coordinator", "gov_at"},
+    "/work/demo-2025/BE/": {"central", "expert_be", "coordinator"},
+    "/work/demo-2025/AT/LMM1/": {"central", "expert_at", "reviewer_at", "coordinator", "gov_at"},
+    "/work/demo-2025/BE/LMM1/": {"central", "expert_be", "coordinator"},
+}
+
+
+@pytest.mark.parametrize("path", list(SEE))
+@pytest.mark.parametrize("name", PEOPLE)
+def test_role_by_view_matrix(people: dict[str, Any], path: str, name: str) -> None:
+    status = client_for(people[name]).get(path).status_code
+    assert status == (200 if name in SEE[path] else 403), (name, path)
+
+
+@pytest.mark.parametrize("path", [*SEE, "/work/"])
+def test_anonymous_users_are_sent_to_log_in(edition: Any, client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def _answer(unit: str, code: str, expert: Any) -> Answer:
+    return Answer.objects.get(unit=unit, indicator=code, expert=expert)
+
+
+def complete(**extra: str) -> dict[str, str]:
+    return {
+        "option": "a",
+        "justification": "Art. 5 of the Aliens Act.",
+        "source_count": "1",
+        "source-0-instrument": "Aliens Act",
+        "source-0-article": "5",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("name", [n for n in PEOPLE if n != "expert_at"])
+def test_only_the_countrys_expert_writes_its_answers(people: dict[str, Any], name: str) -> None:
+    client_for(people["expert_at"]).get("/work/demo-2025/AT/")  # the answer rows exist
+    answer = _answer("AT", "LMM1", people["expert_at"])
+    response = client_for(people[name]).post(
+        "/work/demo-2025/AT/LMM1/", {"action": "save", "version": answer.version, **complete()}
+    )
+    assert response.status_code == 403
+    answer.refresh_from_db()
+    assert (answer.option, answer.version) == ("", 1)  # unchanged
+
+
+def test_the_review_journey(people: dict[str, Any], edition: Any) -> None:
+    expert, reviewer, central = (
+        client_for(people[n]) for n in ("expert_at", "reviewer_at", "central")
+    )
+    url = "/work/demo-2025/AT/LMM1/"
+    expert.get(url)
+    a = _answer("AT", "LMM1", people["expert_at"])
+    incomplete = expert.post(url, {"action": "submit", "version": 1, "option": "a"})
+    assert "give a justification" in incomplete.content.decode()
+    assert "cite at least one legal source" in incomplete.content.decode()
+    a.refresh_from_db()
+    assert (a.status, a.option) == ("draft", "a")  # the draft was saved, not submitted
+    assert (
+        expert.post(url, {"action": "submit", "version": a.version, **complete()}).status_code
+        == 302
+    )
+    a.refresh_from_db()
+    assert a.status == "submitted"
+    # the expert can no longer change it; the reviewer cannot edit, only review
+    assert (
+        expert.post(
+            url, {"action": "save", "version": a.version, **complete(option="b")}
+        ).status_code
+        == 403
+    )
+    assert (
+        reviewer.post(
+            url, {"action": "save", "version": a.version, **complete(option="b")}
+        ).status_code
+        == 403
+    )
+    no_reason = reviewer.post(url, {"action": "query", "version": a.version})
+    assert "say why (query)" in no_reason.content.decode()
+    reviewer.post(
+        url, {"action": "query", "version": a.version, "comment": "Is Art. 5 still in force?"}
+    )
+    a.refresh_from_db()
+    assert a.status == "queried"
+    page = expert.get(url).content.decode()
+    assert "Is Art. 5 still in force?" in page
+    assert "reviewer_at" not in page  # anonymous review: the expert sees "Reviewer"
+    assert "reviewer_at" in central.get(url).content.decode()  # the central team sees who
+    expert.post(
+        url, {"action": "comment", "comment": "Yes, amended in 2023.", "version": a.version}
+    )
+    expert.post(url, {"action": "submit", "version": a.version, **complete()})
+    a.refresh_from_db()
+    reviewer.post(url, {"action": "agree", "version": a.version})
+    a.refresh_from_db()
+    assert a.status == "agreed"
+    central.post(url, {"action": "validate", "version": a.version})
+    a.refresh_from_db()
+    central.post(url, {"action": "lock", "version": a.version})
+    a.refresh_from_db()
+    assert a.status == "locked"
+    actions = list(a.changes.values_list("action", flat=True))
+    assert actions == ["save", "save", "submit", "query", "submit", "agree", "validate", "lock"]
+    assert [c.text for c in a.comments.all()] == [
+        "Is Art. 5 still in force?",
+        "Yes, amended in 2023.",
+    ]
+    assert final_answers(edition) == [("AT", "2024", "LMM1", "a")]
+    results = polindex.score(polindex.load_framework(FRAMEWORK), final_answers(edition))
+    assert results.score("LMM_access", unit="AT", period="2024") == 100.0
+
+
+def test_a_stale_page_gets_a_conflict_not_an_overwrite(people: dict[str, Any]) -> None:
+    first, second = client_for(people["expert_at"]), client_for(people["expert_at"])
+    url = "/work/demo-2025/AT/LMM2/"
+    first.get(url)
+    second.get(url)  # both pages show version 1
+    assert (
+        first.post(url, {"action": "save", "version": 1, **complete(option="b")}).status_code == 302
+    )
+    stale = second.post(url, {"action": "save", "version": 1, **complete(option="c")})
+    body = stale.content.decode()
+    assert 'id="conflict"' in body
+    assert '<td id="mine-option">c</td><td id="theirs-option">b</td>' in body
+    a = _answer("AT", "LMM2", people["expert_at"])
+    assert (a.option, a.version) == ("b", 2)  # nothing overwritten
+    keep_mine = second.post(url, {"action": "overwrite", "version": 2, **complete(option="c")})
+    assert keep_mine.status_code == 302
+    a.refresh_from_db()
+    assert (a.option, a.version) == ("c", 3)
+    assert [h.new.get("option") for h in a.changes.all()] == ["b", "c"]
+    autosave = first.post(url, {"action": "autosave", "version": 2, **complete(option="a")})
+    assert autosave.status_code == 409
+    assert autosave.json() == {"conflict": True, "version": 3}
+
+
+def test_history_is_append_only(people: dict[str, Any]) -> None:
+    client_for(people["expert_at"]).post(
+        "/work/demo-2025/AT/LMM3/", {"action": "save", "version": 1, **complete()}
+    )
+    change = AnswerChange.objects.get()
+    assert change.new["option"] == "a"
+    change.reason = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        change.save()
+    with pytest.raises(AppendOnlyError):
+        change.delete()
+
+
+def test_justifications_are_sanitised(people: dict[str, Any]) -> None:
+    client_for(people["expert_at"]).post(
+        "/work/demo-2025/AT/LMM4/",
+        {
+            "action": "save",
+            "version": 1,
+            **complete(justification="**Law** <script>alert(1)</script>"),
+        },
+    )
+    page = client_for(people["reviewer_at"]).get("/work/demo-2025/AT/LMM4/").content.decode()
+    assert "<strong>Law</strong>" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_carry_forward_from_the_previous_edition(people: dict[str, Any], edition: Any) -> None:
+    a = _answers_locked(people, edition)
+    later = create_edition(
+        FRAMEWORK, code="demo-2026", name="Demo 2026", reference_date=dt.date(2025, 12, 31),
+        period="2025", units=["AT"], previous=edition,
+    )  # fmt: skip
+    Assignment.objects.create(edition=later, user=people["expert_at"], role="expert", unit="AT")
+    expert = client_for(people["expert_at"])
+    page = expert.get("/work/demo-2026/AT/").content.decode()
+    assert "carried forward: confirm" in page
+    carried = Answer.objects.get(edition=later, unit="AT", indicator="LMM1")
+    assert (carried.option, carried.previous_option, carried.confirmed) == ("a", "a", False)
+    assert [s.instrument for s in carried.sources.all()] == ["Aliens Act"]
+    assert a.sources.count() == 1  # the old edition's answer keeps its own sources
+    changed = expert.post(
+        "/work/demo-2026/AT/LMM1/",
+        {"action": "submit", "version": 1, "option": "b", "justification": "", "source_count": "0"},
+    )
+    assert "a changed answer needs a justification" in changed.content.decode()
+    assert '<p id="diff"><strong>Changed:</strong> a → b</p>' in changed.content.decode()
+
+
+def _answers_locked(people: dict[str, Any], edition: Any) -> Answer:
+    workflow.ensure_answers(edition, "AT", people["expert_at"])
+    a = _answer("AT", "LMM1", people["expert_at"])
+    a = workflow.save(a, people["expert_at"], workflow.Content(option="a", justification="x",
+                      sources=[{"instrument": "Aliens Act"}]), a.version)  # fmt: skip
+    a = workflow.act(a, people["expert_at"], "submit", a.version)
+    a = workflow.act(a, people["reviewer_at"], "agree", a.version)
+    a = workflow.act(a, people["central"], "validate", a.version)
+    return workflow.act(a, people["central"], "lock", a.version)
