@@ -253,3 +253,82 @@ def _answers_locked(people: dict[str, Any], edition: Any) -> Answer:
     a = workflow.act(a, people["reviewer_at"], "agree", a.version)
     a = workflow.act(a, people["central"], "validate", a.version)
     return workflow.act(a, people["central"], "lock", a.version)
+
+
+def test_from_validated_answers_to_a_published_release(
+    people: dict[str, Any], edition: Any
+) -> None:
+    from django.core.cache import cache
+
+    from polindex.web.releases.models import Release
+
+    _answers_locked(people, edition)
+    admin = client_for(people["central"])
+    people["central"].is_staff = people["central"].is_superuser = True
+    people["central"].save()
+    response = admin.post(
+        "/admin/collection/edition/",
+        {"action": "make_release", "_selected_action": [edition.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "created under embargo until" in body, body[body.find("messagelist") : body.find("messagelist") + 500]
+    release = Release.objects.get(index__code="MIPEXDEMO")
+    assert release.notes == [
+        {
+            "unit": "AT", "period": "2024", "indicator": "LMM1", "justification": "x",
+            "sources": [{"instrument": "Aliens Act", "article": "", "url": "", "in_force": ""}],
+        }
+    ]  # fmt: skip
+    public = Client()
+    assert public.get(f"/MIPEXDEMO/{release.version}/AT/").status_code == 404  # embargoed
+    admin.post(
+        "/admin/releases/release/",
+        {"action": "publish_now", "_selected_action": [release.pk]},
+    )
+    cache.clear()
+    page = public.get(f"/MIPEXDEMO/{release.version}/AT/").content.decode()
+    assert "Yes, in every sector" in page  # the chosen option's text
+    assert "<li>Aliens Act</li>" in page
+    api = public.get(f"/api/v1/releases/MIPEXDEMO/{release.version}/answers?unit=AT").json()
+    assert api["items"][0]["justification"] == "x"
+    assert api["items"][0]["sources"][0]["instrument"] == "Aliens Act"
+
+
+def test_open_an_edition_in_the_admin(people: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from polindex.web.collection.models import Edition
+
+    people["central"].is_staff = people["central"].is_superuser = True
+    people["central"].save()
+    admin = client_for(people["central"])
+    form = {
+        "code": "demo-2027", "name": "Demo 2027", "reference_date": "2026-12-31",
+        "period": "2026", "state": "open", "units_text": "AT, DE FR",
+        "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    missing = admin.post("/admin/collection/edition/add/", form)
+    assert "upload the framework YAML" in missing.content.decode()
+    broken = admin.post(
+        "/admin/collection/edition/add/",
+        {**form, "framework_file": SimpleUploadedFile("fw.yaml", b"code: X\n")},
+    )
+    assert "name: required" in broken.content.decode()
+    good = SimpleUploadedFile("fw.yaml", FRAMEWORK.read_bytes())
+    assert (
+        admin.post("/admin/collection/edition/add/", {**form, "framework_file": good}).status_code
+        == 302
+    )
+    made = Edition.objects.get(code="demo-2027")
+    assert made.units == ["AT", "DE", "FR"]
+    assert made.framework["code"] == "MIPEXDEMO"
+
+
+def test_source_urls_must_be_web_addresses(people: dict[str, Any]) -> None:
+    response = client_for(people["expert_at"]).post(
+        "/work/demo-2025/AT/LMM5/",
+        {"action": "save", "version": 1, **complete(**{"source-0-url": "javascript:alert(1)"})},
+    )
+    assert "the URL must start with https://" in response.content.decode()
+    assert _answer("AT", "LMM5", people["expert_at"]).version == 1

@@ -207,12 +207,21 @@ def scores_wide(
     return [WideOut(unit=u, period=p, scores=s) for (u, p), s in wide.items()]
 
 
+class SourceOut(Schema):
+    instrument: str
+    article: str = ""
+    url: str = ""
+    in_force: str = ""
+
+
 class AnswerOut(Schema):
     unit: str
     period: str
     indicator: str
     value: str
     answer: str
+    justification: str = ""
+    sources: list[SourceOut] = []
 
 
 @api.get("/releases/{index}/{version}/answers", response=list[AnswerOut])

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 import polindex
+from polindex.framework.models import Framework
 from polindex.web.collection.models import Answer, Assignment, Edition
 
 
@@ -64,3 +65,46 @@ def final_answers(edition: Edition) -> list[tuple[str, str, str, str]]:
                 (a.unit, edition.period, a.indicator, "na" if a.not_applicable else a.option)
             )
     return rows
+
+
+def release_draft(
+    edition: Edition, *, version: str, publish_at: dt.datetime, changelog: str = ""
+) -> Any:
+    """Score the edition's validated answers with its framework and freeze them as an
+    (embargoed, until ``publish_at``) release, each answer's justification and sources with it."""
+    from polindex.web.releases.freeze import create_release
+
+    rows = final_answers(edition)
+    if not rows:
+        raise ValueError(f"{edition.code}: no validated answer to score yet")
+    fw = Framework.model_validate(edition.framework)  # as validated when the edition opened
+    results = polindex.score(fw, rows)
+    notes = []
+    chosen = {(u, i) for u, _, i, _ in rows}
+    for a in Answer.objects.filter(edition=edition, deleted_at=None).prefetch_related("sources"):
+        if (a.unit, a.indicator) in chosen and _primary(edition, a):
+            notes.append(
+                {
+                    "unit": a.unit,
+                    "period": edition.period,
+                    "indicator": a.indicator,
+                    "justification": a.justification,
+                    "sources": [s.snapshot() for s in a.sources.filter(deleted_at=None)],
+                }
+            )
+    notes.sort(key=lambda n: (n["unit"], n["indicator"]))
+    return create_release(
+        results,
+        version=version,
+        publish_at=publish_at,
+        changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
+        synthetic=edition.synthetic,
+        notes=notes,
+    )
+
+
+def _primary(edition: Edition, answer: Answer) -> bool:
+    return Assignment.objects.filter(
+        edition=edition, role="expert", primary=True, user=answer.expert_id,
+        unit__in=[answer.unit, ""],
+    ).exists()  # fmt: skip

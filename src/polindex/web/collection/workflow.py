@@ -155,6 +155,10 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
             if s.get("instrument", "").strip()
         ],
     }
+    for k, source in enumerate(fields["sources"], start=1):
+        url = source["url"].strip()
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise InvalidError({"sources": f"source {k}: the URL must start with https://"})
     now = answer.snapshot()
     if answer.confirmed and all(now.get(k) == v for k, v in fields.items()):
         return answer  # nothing changed: no new version, no history entry

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from polindex.web.collection.text import render as markdown
 from polindex.web.explorer import charts, frameworks, worldmap
 from polindex.web.releases import exports
 from polindex.web.releases.answers import answers
@@ -201,6 +202,8 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         if t["is_indicator"] and t["row"].node in given:
             a = given[t["row"].node]
             t["answer"] = a["answer"] or a["value"]
+            t["justification"] = markdown(a["justification"]) if a["justification"] else ""
+            t["sources"] = a["sources"]
     group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
     ranked = sorted(group_rows, key=lambda t: (t["row"].rank, t["label"]))
     root = _root(r)

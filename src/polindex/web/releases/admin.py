@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from polindex.web.releases.forms import ReleaseForm
@@ -28,6 +29,16 @@ class ReleaseAdmin(admin.ModelAdmin):
     list_display = ("index", "version", "publish_at", "corrects", "synthetic", "checksum")
     list_filter = ("index",)
     readonly_fields = [f.name for f in Release._meta.fields]
+    actions = ["publish_now"]
+
+    @admin.action(description=_("Publish now (end the embargo)"))
+    def publish_now(self, request: HttpRequest, queryset: Any) -> None:
+        """The publish time is the one thing an embargoed release may change (it is not part
+        of the checksum); a published release keeps its date."""
+        now = timezone.now()
+        waiting = queryset.filter(publish_at__gt=now)
+        count = waiting.update(publish_at=now)
+        self.message_user(request, _("%(count)d release(s) published.") % {"count": count})
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

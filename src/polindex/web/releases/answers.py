@@ -53,8 +53,10 @@ def answers(
     if period is not None:
         table = table[table["period"] == str(period)]
     labels = option_labels(release.framework, lang)
+    notes = {(n["unit"], str(n["period"]), n["indicator"]): n for n in release.notes or []}
     out = []
     for u, p, indicator, value in table[["unit", "period", "indicator", "value"]].to_numpy(str):
+        note = notes.get((u, p, indicator), {})
         out.append(
             {
                 "unit": u,
@@ -62,6 +64,8 @@ def answers(
                 "indicator": indicator,
                 "value": value,
                 "answer": labels.get((indicator, value), ""),
+                "justification": note.get("justification", ""),
+                "sources": note.get("sources", []),
             }
         )
     return out

@@ -81,11 +81,14 @@ def checksum(
     inputs_csv: str,
     rows: list[dict[str, Any]],
     robustness: dict[str, Any] | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> str:
     """SHA-256 over the canonical JSON of everything a release holds."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
     if robustness:
         doc["robustness"] = robustness
+    if notes:
+        doc["notes"] = notes
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -101,11 +104,14 @@ def create_release(
     changelog: str = "",
     corrects: Release | None = None,
     synthetic: bool = False,
+    notes: list[dict[str, Any]] | None = None,
 ) -> Release:
     """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing.
 
     ``corrects`` is the earlier release of the same index that this one corrects (its
     ``changelog`` says what changed); a version that exists already raises ``IntegrityError``.
+    ``notes`` carry each answer's justification and sources (``unit``, ``period``,
+    ``indicator``, ``justification``, ``sources``) when the data come from a collection edition.
     """
     fw = results.framework
     if corrects is not None and corrects.index.code != fw.code:
@@ -130,9 +136,10 @@ def create_release(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
-        checksum=checksum(framework, spec, inputs_csv, rows, robustness),
+        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes),
         synthetic=synthetic,
         robustness=robustness,
+        notes=notes or [],
     )
     release.save()
     ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)

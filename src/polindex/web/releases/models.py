@@ -54,6 +54,11 @@ class Release(models.Model):
     synthetic = models.BooleanField(
         default=False, help_text=_("Invented data for demonstration: flagged on every page.")
     )
+    notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Per answer: justification and legal sources (from collection)."),
+    )
 
     class Meta:
         constraints = [

@@ -1,0 +1,109 @@
+"""The central team's admin for editions (opened from a framework file) and assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import yaml
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import polindex
+from polindex.framework.problems import FrameworkError
+from polindex.web.collection.editions import release_draft
+from polindex.web.collection.models import Assignment, Edition
+from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
+
+EMBARGO = dt.timedelta(days=30)
+
+
+class EditionForm(forms.ModelForm):
+    framework_file = forms.FileField(
+        required=False, help_text=_("The framework YAML (needed when opening an edition).")
+    )
+    units_text = forms.CharField(
+        label=_("Countries"), help_text=_("Country codes separated by commas or spaces.")
+    )
+
+    class Meta:
+        model = Edition
+        exclude = ["framework", "framework_yaml", "units"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["units_text"].initial = ", ".join(self.instance.units)
+
+    def clean_units_text(self) -> list[str]:
+        codes = [c for c in self.cleaned_data["units_text"].replace(",", " ").split() if c]
+        if not codes:
+            raise forms.ValidationError(_("give at least one country code"))
+        return list(dict.fromkeys(codes))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("framework_file")
+        if upload is None:
+            if not self.instance.pk:
+                self.add_error("framework_file", _("upload the framework YAML"))
+            return cleaned
+        if upload.size > MAX_FRAMEWORK_BYTES:
+            self.add_error("framework_file", _("the framework file is too large"))
+            return cleaned
+        text = upload.read().decode("utf-8", "replace")
+        try:
+            fw = polindex.load_framework(yaml.safe_load(text))
+        except (FrameworkError, yaml.YAMLError, ValueError, TypeError) as exc:
+            self.add_error("framework_file", str(exc))
+            return cleaned
+        self.instance.framework = json.loads(fw.model_dump_json())
+        self.instance.framework_yaml = text
+        return cleaned
+
+    def save(self, commit: bool = True) -> Any:
+        self.instance.units = self.cleaned_data["units_text"]
+        return super().save(commit)
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 3
+    fields = ("user", "role", "unit", "area", "primary", "accepted_at")
+    readonly_fields = ("accepted_at",)
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    form = EditionForm
+    list_display = ("code", "name", "state", "reference_date", "period", "synthetic")
+    inlines = [AssignmentInline]
+    actions = ["make_release"]
+
+    @admin.action(description=_("Score validated answers into an embargoed release"))
+    def make_release(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
+        for edition in queryset:
+            version = f"{edition.code}-{timezone.now():%Y%m%d%H%M%S}"
+            try:
+                release = release_draft(
+                    edition, version=version, publish_at=timezone.now() + EMBARGO
+                )
+            except ValueError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("Release %(release)s created under embargo until %(when)s.")
+                % {"release": release, "when": f"{release.publish_at:%Y-%m-%d %H:%M}"},
+            )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("edition", "unit", "area", "role", "user", "primary", "accepted_at")
+    list_filter = ("edition", "role")
