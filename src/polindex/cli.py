@@ -866,6 +866,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the explorer and API (development server; use a WSGI server in production)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # sign-in cookies over plain HTTP
     _django()
     from django.core.management import call_command
 
@@ -893,12 +895,15 @@ def demo(
     with --publish and --serve, publish them as releases and serve the explorer."""
     from polindex.demo import FRAMEWORK_PATH, synthetic_data
 
+    os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # the demo serves plain HTTP on 127.0.0.1
     published: list[tuple[Results, str, bool]] = []
     try:
         _demo_scores(out_dir, FRAMEWORK_PATH, synthetic_data, published)
     finally:
         if publish and published:
             _publish_demo(published)
+    if publish:
+        _seed_workspace()
     if serve_site:
         out.print(f"Serving the explorer at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve(port=port, host="127.0.0.1")
@@ -920,6 +925,33 @@ def _publish_demo(published: list[tuple[Results, str, bool]]) -> None:
             continue
         create_release(results, version=version, publish_at=now, synthetic=synthetic)
         out.print(f"Published {code} {version}", markup=False, highlight=False)
+
+
+def _seed_workspace() -> None:
+    """The data-collection workspace: an open demo edition and an account per role."""
+    questionnaire = _repo_examples() / "mipex-style" / "framework.yaml"
+    if not questionnaire.exists():
+        out.print(f"Workspace: {questionnaire} not found (run from a source checkout).")
+        return
+    _django()
+    from polindex.web.collection.demo import PASSWORD, seed
+
+    accounts = seed(questionnaire)
+    table = Table(
+        title="Workspace demo accounts (password for all: " + PASSWORD + ")",
+        title_justify="left",
+    )
+    for col in ("User", "Role", "Country / area"):
+        table.add_column(col)
+    for name, role, scope in accounts:
+        table.add_row(name, role, scope)
+    out.print(table)
+    out.print(
+        "Sign in at http://127.0.0.1:8000/accounts/login/ — the expert workspace is at /work/, "
+        "the central team's admin at /admin/. The questionnaire is a demonstration, not the "
+        "official MIPEX; BE's pre-filled answers are synthetic.",
+        markup=False,
+    )
 
 
 def _demo_scores(

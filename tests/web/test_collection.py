@@ -272,7 +272,9 @@ def test_from_validated_answers_to_a_published_release(
         follow=True,
     )
     body = response.content.decode()
-    assert "created under embargo until" in body, body[body.find("messagelist") : body.find("messagelist") + 500]
+    assert "created under embargo until" in body, body[
+        body.find("messagelist") : body.find("messagelist") + 500
+    ]
     release = Release.objects.get(index__code="MIPEXDEMO")
     assert release.notes == [
         {

@@ -109,4 +109,11 @@ STORAGES = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# cookies only over HTTPS when not debugging — unless serving plain HTTP on this machine, as
+# `polindex serve` and `make demo` do on 127.0.0.1 (they set POLINDEX_LOCAL_HTTP=1)
+LOCAL_HTTP = os.environ.get("POLINDEX_LOCAL_HTTP", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and not LOCAL_HTTP
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "SAMEORIGIN"

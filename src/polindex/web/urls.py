@@ -9,11 +9,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from polindex.web.api.endpoints import api
+from polindex.web.collection.login import ThrottledLoginView
 from polindex.web.explorer.sitemaps import Pages
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("work/", include("polindex.web.collection.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Pages}}, name="sitemap"),

@@ -96,7 +96,9 @@ def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
 
 
 def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
+    from polindex.web.collection.permissions import allowed
+
+    if not allowed(user, perm, obj):
         raise PermissionDenied(f"{perm} on {obj}")
 
 

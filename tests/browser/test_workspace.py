@@ -1,0 +1,169 @@
+"""The data-collection journey in a real browser, one browser context per person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+PASSWORD = "pw-journey-1"
+
+
+@pytest.fixture
+def team(transactional_db: None, django_user_model: Any) -> dict[str, Any]:
+    central = django_user_model.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    central.user_permissions.add(Permission.objects.get(codename="manage_edition"))
+    return {
+        "central": central,
+        "expert": django_user_model.objects.create_user("anna", password=PASSWORD),
+        "reviewer": django_user_model.objects.create_user("rudi", password=PASSWORD),
+    }
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Open a fresh browser context signed in as a user; outside requests fail the test."""
+    outside: list[str] = []
+    contexts: list[Any] = []
+
+    def open_as(name: str) -> Any:
+        context = browser.new_context(accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+
+        def guard(route: Any) -> None:
+            if route.request.url.startswith(live_server.url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("#id_username", name)
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/work/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    assert outside == []
+
+
+def test_the_whole_journey(
+    sign_in: Any, live_server: Any, team: dict[str, Any], browser: Any
+) -> None:
+    url = live_server.url
+    # the central team opens an edition and assigns an expert and a reviewer to AT
+    chief = sign_in("chief")
+    chief.goto(url + "/admin/collection/edition/add/")
+    chief.fill("#id_code", "journey")
+    chief.fill("#id_name", "Journey edition")
+    chief.fill("#id_reference_date", "2024-12-31")
+    chief.fill("#id_period", "2024")
+    chief.select_option("#id_state", "open")
+    chief.fill("#id_units_text", "AT")
+    chief.set_input_files("#id_framework_file", str(FRAMEWORK))
+    for row, (user, role) in enumerate(
+        [(team["expert"], "expert"), (team["reviewer"], "reviewer")]
+    ):
+        chief.select_option(f"#id_assignments-{row}-user", str(user.pk))
+        chief.select_option(f"#id_assignments-{row}-role", role)
+        chief.fill(f"#id_assignments-{row}-unit", "AT")
+    chief.get_by_role("button", name="Save", exact=True).click()
+    expect(chief.locator(".messagelist")).to_contain_text("was added successfully")
+
+    # the expert answers and submits
+    anna = sign_in("anna")
+    anna.get_by_role("link", name="AT").click()
+    anna.get_by_role("link", name="LMM1").click()
+    anna.get_by_label("Yes, in every sector").check()
+    anna.fill("#justification", "The **Aliens Employment Act** opens every sector.")
+    anna.get_by_label("Instrument 1").fill("Aliens Employment Act")
+    anna.get_by_label("Article 1").fill("4")
+    anna.get_by_role("button", name="Submit for review").click()
+    expect(anna.locator("#status")).to_have_text("Submitted")
+
+    # the reviewer queries
+    rudi = sign_in("rudi")
+    rudi.goto(url + "/work/journey/AT/LMM1/")
+    rudi.fill("#comment", "Does Art. 4 cover the public sector?")
+    rudi.get_by_role("button", name="Query").click()
+    expect(rudi.locator("#status")).to_have_text("Queried")
+
+    # the expert sees the query (the reviewer stays anonymous), replies and resubmits
+    anna.goto(url + "/work/journey/AT/LMM1/")
+    assert "Does Art. 4 cover the public sector?" in anna.locator("#thread").inner_text()
+    assert "rudi" not in anna.locator("#thread").inner_text()
+    anna.fill("#reply", "It does not: some sectors are closed.")
+    anna.get_by_role("button", name="Send").click()
+    expect(anna.locator("#thread")).to_contain_text("some sectors are closed")
+    anna.get_by_role("button", name="Submit for review").click()
+    expect(anna.locator("#status")).to_have_text("Submitted")
+
+    # the central team adjudicates, validates, scores the edition into an embargoed release
+    chief.goto(url + "/work/journey/AT/LMM1/")
+    chief.select_option("#adjudicated_option", "b")
+    chief.fill("#comment", "Some sectors are closed: b.")
+    chief.get_by_role("button", name="Adjudicate").click()
+    expect(chief.locator("#status")).to_have_text("Adjudicated")
+    chief.get_by_role("button", name="Validate").click()
+    expect(chief.locator("#status")).to_have_text("Validated")
+    chief.goto(url + "/admin/collection/edition/")
+    chief.locator("input[name=_selected_action]").first.check()
+    chief.select_option("select[name=action]", "make_release")
+    chief.get_by_role("button", name="Run").click()
+    expect(chief.locator(".messagelist")).to_contain_text("created under embargo")
+    from polindex.web.releases.models import Release
+
+    release = Release.objects.get(index__code="MIPEXDEMO")
+    profile = f"{url}/MIPEXDEMO/{release.version}/AT/"
+    public = browser.new_context().new_page()
+    assert public.goto(profile).status == 404  # under embargo: nobody outside sees it
+    chief.goto(url + "/admin/releases/release/")
+    chief.locator("input[name=_selected_action]").first.check()
+    chief.select_option("select[name=action]", "publish_now")
+    chief.get_by_role("button", name="Run").click()
+    expect(chief.locator(".messagelist")).to_contain_text("1 release(s) published")
+    assert public.goto(profile).status == 200
+    row = public.locator("#profile tr", has_text="LMM1")
+    assert "Yes, but some sectors or a labour-market test apply" in row.inner_text()
+    row.locator("summary").click()
+    assert "Aliens Employment Act" in row.inner_text()
+    public.context.close()
+
+
+def test_two_sessions_saving_the_same_answer_get_a_conflict(
+    sign_in: Any, live_server: Any, team: dict[str, Any]
+) -> None:
+    import datetime as dt
+
+    from polindex.web.collection.editions import create_edition
+    from polindex.web.collection.models import Answer, Assignment
+
+    edition = create_edition(
+        FRAMEWORK, code="twice", name="Twice", reference_date=dt.date(2024, 12, 31),
+        period="2024", units=["AT"],
+    )  # fmt: skip
+    Assignment.objects.create(edition=edition, user=team["expert"], role="expert", unit="AT")
+    laptop, tablet = sign_in("anna"), sign_in("anna")
+    for page in (laptop, tablet):
+        page.goto(live_server.url + "/work/twice/AT/LMM2/")
+    laptop.locator("input[name=option][value=b]").check()
+    laptop.get_by_role("button", name="Save draft").click()
+    tablet.locator("input[name=option][value=c]").check()
+    tablet.get_by_role("button", name="Save draft").click()
+    expect(tablet.locator("#conflict")).to_contain_text("Someone saved this answer after")
+    assert tablet.locator("#mine-option").inner_text() == "c"
+    assert tablet.locator("#theirs-option").inner_text() == "b"
+    assert Answer.objects.get(edition=edition, indicator="LMM2").option == "b"  # not overwritten
+    tablet.get_by_role("button", name="Keep my version").click()
+    expect(tablet.locator("#saved")).to_be_visible()
+    assert Answer.objects.get(edition=edition, indicator="LMM2").option == "c"
