@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 import polindex
+from polindex.web.collection.editions import create_edition
+from polindex.web.collection.models import Assignment
 from polindex.web.releases.freeze import create_release
 from polindex.web.releases.models import Release
 
@@ -113,3 +117,55 @@ def two(db: None) -> Release:
     ]
     results = polindex.score(polindex.load_framework(TWO_FW), data)
     return create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+
+
+# The data-collection workspace: an edition of the MIPEX-style questionnaire, a person per role
+FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+PEOPLE = ["central", "expert_at", "expert_be", "reviewer_at", "coordinator", "gov_at", "outsider"]
+
+
+@pytest.fixture
+def edition(db: None) -> Any:
+    return create_edition(
+        FRAMEWORK, code="demo-2025", name="Demo 2025", reference_date=dt.date(2024, 12, 31),
+        period="2024", units=["AT", "BE"], anonymous_review=True,
+        factcheck_from=dt.date.today() - dt.timedelta(days=1),
+        factcheck_until=dt.date.today() + dt.timedelta(days=1),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def people(edition: Any, django_user_model: Any) -> dict[str, Any]:
+    users = {
+        name: django_user_model.objects.create_user(name, password=f"pw-{name}-1")
+        for name in PEOPLE
+    }
+    users["central"].user_permissions.add(Permission.objects.get(codename="manage_edition"))
+    for name, role, unit, area in [
+        ("expert_at", "expert", "AT", ""),
+        ("expert_be", "expert", "BE", ""),
+        ("reviewer_at", "reviewer", "AT", ""),
+        ("coordinator", "coordinator", "", "LMM"),
+        ("gov_at", "government", "AT", ""),
+    ]:
+        Assignment.objects.create(
+            edition=edition, user=users[name], role=role, unit=unit, area=area
+        )
+    return users
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def complete(**extra: str) -> dict[str, str]:
+    return {
+        "option": "a",
+        "justification": "Art. 5 of the Aliens Act.",
+        "source_count": "1",
+        "source-0-instrument": "Aliens Act",
+        "source-0-article": "5",
+        **extra,
+    }

@@ -130,8 +130,11 @@ def test_answers_with_option_texts(client: Client, db: None) -> None:
     create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
     rows = client.get("/api/v1/releases/OPT/1/answers?unit=YY").json()["items"]
     assert rows == [
-        {"unit": "YY", "period": "2024", "indicator": "q1", "value": "b", "answer": "No access"}
-    ]
+        {
+            "unit": "YY", "period": "2024", "indicator": "q1", "value": "b",
+            "answer": "No access", "justification": "", "sources": [],
+        }
+    ]  # fmt: skip
     profile = client.get("/OPT/1/XX/").content.decode()
     assert "<td>Full access</td></tr>" in profile
 

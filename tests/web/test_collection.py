@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 import polindex
@@ -15,45 +13,7 @@ from polindex.web.collection import workflow
 from polindex.web.collection.editions import create_edition, final_answers
 from polindex.web.collection.models import Answer, AnswerChange, AppendOnlyError, Assignment
 
-FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
-PEOPLE = ["central", "expert_at", "expert_be", "reviewer_at", "coordinator", "gov_at", "outsider"]
-
-
-@pytest.fixture
-def edition(db: None) -> Any:
-    return create_edition(
-        FRAMEWORK, code="demo-2025", name="Demo 2025", reference_date=dt.date(2024, 12, 31),
-        period="2024", units=["AT", "BE"], anonymous_review=True,
-        factcheck_from=dt.date.today() - dt.timedelta(days=1),
-        factcheck_until=dt.date.today() + dt.timedelta(days=1),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def people(edition: Any, django_user_model: Any) -> dict[str, Any]:
-    users = {
-        name: django_user_model.objects.create_user(name, password=f"pw-{name}-1")
-        for name in PEOPLE
-    }
-    users["central"].user_permissions.add(Permission.objects.get(codename="manage_edition"))
-    for name, role, unit, area in [
-        ("expert_at", "expert", "AT", ""),
-        ("expert_be", "expert", "BE", ""),
-        ("reviewer_at", "reviewer", "AT", ""),
-        ("coordinator", "coordinator", "", "LMM"),
-        ("gov_at", "government", "AT", ""),
-    ]:
-        Assignment.objects.create(
-            edition=edition, user=users[name], role=role, unit=unit, area=area
-        )
-    return users
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
+from .conftest import FRAMEWORK, PEOPLE, client_for, complete
 
 # who may open which page (200) — everyone else is refused (403), anonymous users sent to log in
 SEE = {
@@ -80,17 +40,6 @@ def test_anonymous_users_are_sent_to_log_in(edition: Any, client: Client, path: 
 
 def _answer(unit: str, code: str, expert: Any) -> Answer:
     return Answer.objects.get(unit=unit, indicator=code, expert=expert)
-
-
-def complete(**extra: str) -> dict[str, str]:
-    return {
-        "option": "a",
-        "justification": "Art. 5 of the Aliens Act.",
-        "source_count": "1",
-        "source-0-instrument": "Aliens Act",
-        "source-0-article": "5",
-        **extra,
-    }
 
 
 @pytest.mark.parametrize("name", [n for n in PEOPLE if n != "expert_at"])

@@ -49,6 +49,8 @@ NOT_RELEASE_DATA = {
     "work/",
     "work/<slug:code>/<str:unit>/",
     "work/<slug:code>/<str:unit>/<str:indicator>/",
+    "work/<slug:code>/<str:unit>/questionnaire.xlsx",
+    "work/<slug:code>/<str:unit>/upload/",
 }
 ROUTE_EXAMPLES = list(ROUTES.values())
 

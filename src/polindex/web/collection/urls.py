@@ -8,5 +8,7 @@ app_name = "collection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("<slug:code>/<str:unit>/", views.country, name="country"),
+    path("<slug:code>/<str:unit>/questionnaire.xlsx", views.download, name="download"),
+    path("<slug:code>/<str:unit>/upload/", views.upload, name="upload"),
     path("<slug:code>/<str:unit>/<str:indicator>/", views.answer, name="answer"),
 ]

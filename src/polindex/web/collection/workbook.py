@@ -1,0 +1,214 @@
+"""A country's questionnaire as an XLSX workbook, to answer offline and upload back.
+
+The ``Questionnaire`` sheet has a row per question: the question, last edition's answer, and the
+cells to fill — the answer (a drop-down of the question's option codes and ``n/a``), the reason
+when not applicable, the justification, up to three legal sources, the confidence. Hidden columns
+hold each answer's version, so an upload made from an old download is reported as a conflict.
+Reading a workbook checks every cell and either returns the changes or every problem (sheet, cell,
+what is wrong); nothing is saved here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from polindex.web.collection.models import Answer, Edition
+from polindex.web.collection.workflow import Content, indicators
+
+SHEET = "Questionnaire"
+SOURCES = 3
+FIXED = ["indicator", "question", "previous answer", "previous justification"]
+FILLED = [
+    "answer", "not applicable because", "justification",
+    *[f"source {k} {part}" for k in range(1, SOURCES + 1)
+      for part in ("instrument", "article", "url", "in force")],
+    "confidence",
+]  # fmt: skip
+HIDDEN = ["version"]
+COLUMNS = FIXED + FILLED + HIDDEN
+CONFIDENCE = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer whose content the upload changes."""
+
+    answer: Answer
+    content: Content
+    version: int
+
+
+def _text(item: dict[str, Any]) -> str:
+    question = item.get("question") or item.get("label") or {}
+    return str(question.get("en") or next(iter(question.values()), item["code"]))
+
+
+def _content(answer: Answer) -> Content:
+    return Content(
+        option=answer.option,
+        not_applicable=answer.not_applicable,
+        na_reason=answer.na_reason,
+        justification=answer.justification,
+        confidence=answer.confidence,
+        sources=[s.snapshot() for s in answer.sources.filter(deleted_at=None)],
+    )
+
+
+def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
+    """The questionnaire of ``unit`` with the current answers, as XLSX bytes."""
+    by_code = {a.indicator: a for a in answers}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    options = book.create_sheet("Options")
+    options.append(["indicator", "option", "score", "meaning"])
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for row, item in enumerate(indicators(edition), start=2):
+        a = by_code[item["code"]]
+        c = _content(a)
+        codes = [str(o["code"]) for o in item.get("options", [])]
+        for o in item.get("options", []):
+            options.append(
+                [item["code"], o["code"], o.get("score"), (o.get("label") or {}).get("en", "")]
+            )
+        sources = [
+            [s.get(k, "") for k in ("instrument", "article", "url", "in_force")] for s in c.sources
+        ]
+        sources = (sources + [["", "", "", ""]] * SOURCES)[:SOURCES]
+        answer = "n/a" if c.not_applicable else c.option
+        sheet.append(
+            [item["code"], _text(item), a.previous_option, a.previous_justification,
+             answer, c.na_reason, c.justification, *[v for s in sources for v in s],
+             c.confidence, a.version]
+        )  # fmt: skip
+        if codes:
+            choice = DataValidation(type="list", formula1='"' + ",".join([*codes, "n/a"]) + '"')
+            choice.error = f"{item['code']}: choose one of {', '.join(codes)} or n/a"
+            sheet.add_data_validation(choice)
+            choice.add(f"E{row}")
+        for col in range(len(FIXED) + 1, len(FIXED) + len(FILLED) + 1):
+            sheet.cell(row=row, column=col).fill = fill
+    confidence = DataValidation(type="list", formula1='"' + ",".join(CONFIDENCE) + '"')
+    sheet.add_data_validation(confidence)
+    column = get_column_letter(COLUMNS.index("confidence") + 1)
+    confidence.add(f"{column}2:{column}{sheet.max_row}")
+    sheet.column_dimensions[get_column_letter(COLUMNS.index("version") + 1)].hidden = True
+    for letter, width in (("B", 60), ("D", 40), ("G", 50)):
+        sheet.column_dimensions[letter].width = width
+    for cells in sheet.iter_rows(min_row=2, max_col=2, min_col=2):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "C2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
+         ) -> tuple[list[Change], list[str]]:  # fmt: skip
+    """The changes an uploaded workbook makes, or every problem found (then no change)."""
+    problems: list[str] = []
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX
+        return [], [f"not an XLSX workbook ({type(exc).__name__})"]
+    if SHEET not in book.sheetnames:
+        return [], [f"no sheet named {SHEET!r}"]
+    rows = list(book[SHEET].iter_rows(values_only=True))
+    if not rows or [str(h or "").strip() for h in rows[0][: len(COLUMNS)]] != COLUMNS:
+        return [], [f"{SHEET}!1: the header row is not that of a downloaded questionnaire"]
+    by_code = {a.indicator: a for a in answers}
+    items = {i["code"]: i for i in indicators(edition)}
+    seen: set[str] = set()
+    changes = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = dict(zip(COLUMNS, [_cell(v) for v in values], strict=False))
+        code = cells.get("indicator", "")
+        if not any(cells.get(c) for c in COLUMNS):
+            continue
+        where = f"{SHEET}!{number}"
+        if code not in by_code:
+            problems.append(f"{where}: {code!r} is not a question of {unit} in {edition.code}")
+            continue
+        if code in seen:
+            problems.append(f"{where}: {code} appears twice")
+            continue
+        seen.add(code)
+        answer = by_code[code]
+        codes = [str(o["code"]) for o in items[code].get("options", [])]
+        chosen = cells["answer"]
+        if chosen and chosen.lower() != "n/a" and codes and chosen not in codes:
+            allowed = ", ".join([*codes, "n/a"])
+            problems.append(f"{where} (answer): {chosen!r} is not an option of {code}: {allowed}")
+        if cells["confidence"] and cells["confidence"] not in CONFIDENCE:
+            problems.append(
+                f"{where} (confidence): {cells['confidence']!r}: use high, medium or low"
+            )
+        sources = []
+        for k in range(1, SOURCES + 1):
+            source = {
+                part.replace(" ", "_"): cells[f"source {k} {part}"]
+                for part in ("instrument", "article", "url", "in force")
+            }
+            if not any(source.values()):
+                continue
+            if not source["instrument"]:
+                problems.append(f"{where} (source {k}): give the instrument")
+            if source["url"] and not source["url"].lower().startswith(("https://", "http://")):
+                problems.append(f"{where} (source {k} url): must start with https://")
+            if source["in_force"]:
+                try:
+                    source["in_force"] = dt.date.fromisoformat(source["in_force"][:10]).isoformat()
+                except ValueError:
+                    problems.append(f"{where} (source {k} in force): not a date (YYYY-MM-DD)")
+            sources.append(source)
+        try:
+            version = int(float(cells["version"] or 0))
+        except ValueError:
+            version = 0
+        content = Content(
+            option="" if chosen.lower() == "n/a" else chosen,
+            not_applicable=chosen.lower() == "n/a",
+            na_reason=cells["not applicable because"],
+            justification=cells["justification"],
+            confidence=cells["confidence"],
+            sources=sources,
+        )
+        if _differs(_content(answer), content):
+            if version != answer.version:
+                problems.append(
+                    f"{where}: {code} was changed in the workspace after this file was downloaded "
+                    f"(version {version}, now {answer.version}); download it again"
+                )
+            changes.append(Change(answer, content, version))
+    return ([] if problems else changes), problems
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _differs(old: Content, new: Content) -> bool:
+    def key(c: Content) -> tuple[Any, ...]:
+        sources = [
+            tuple(s.get(k, "") or "" for k in ("instrument", "article", "url", "in_force"))
+            for s in c.sources
+        ]
+        return (c.option, c.not_applicable, c.na_reason.strip() if c.not_applicable else "",
+                c.justification.strip(), c.confidence, sources)  # fmt: skip
+
+    return key(old) != key(new)
