@@ -38,6 +38,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
 NOT_RELEASE_DATA = {
     "admin/",  # the admin: staff only
     "accounts/",  # sign in and out
+    "accounts/login/",  # (throttled)
     "i18n/setlang/",
     "assets/vega-embed.js",
     "api/v1/",  # the API's root (404)
