@@ -724,6 +724,44 @@ def audit_command(
         out.print(f"Wrote the audit to {output}", markup=False, highlight=False)
 
 
+xlsform_app = typer.Typer(
+    help="The questionnaire as an XLSForm (KoboToolbox, ODK), and back.", no_args_is_help=True
+)
+app.add_typer(xlsform_app, name="xlsform")
+
+
+@xlsform_app.command("export")
+def xlsform_export(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The XLSForm (.xlsx).")],
+) -> None:
+    """Write the framework's questionnaire as an XLSForm; choices carry their score."""
+    from polindex.io.xlsform import to_xlsform
+
+    output.write_bytes(to_xlsform(_load(framework)))
+    out.print(f"Wrote {output}", markup=False, highlight=False)
+
+
+@xlsform_app.command("import")
+def xlsform_import(
+    form: Annotated[Path, typer.Argument(help="An XLSForm (.xlsx) with scores on its choices.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The framework YAML.")],
+) -> None:
+    """Turn an XLSForm into a framework (checked before it is written)."""
+    import yaml
+
+    from polindex.io.xlsform import XLSFormError, from_xlsform
+
+    try:
+        doc = from_xlsform(form)
+        load_framework(doc)
+    except (XLSFormError, FrameworkError, OSError) as exc:
+        typer.echo(f"{form}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    output.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out.print(f"Wrote {output}", markup=False, highlight=False)
+
+
 release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
 app.add_typer(release_app, name="release")
 

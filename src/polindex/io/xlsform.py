@@ -1,0 +1,204 @@
+"""The questionnaire as an XLSForm (for KoboToolbox, ODK and other XForm tools), and back.
+
+Export: each categorical indicator becomes a ``select_one`` question (its choices carry their
+score in an extra ``score`` column, which XForm tools keep), each group a ``begin_group`` …
+``end_group``, with labels in every language of the framework (``label::English (en)``). Boolean
+indicators are ``select_one yes_no``; numeric ones ``decimal`` questions with their bounds as a
+constraint. Import reads such a form back into a framework document (a dict in the framework
+format), so a questionnaire designed in an XLSForm tool can be scored by Polindex.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from polindex.framework.models import Framework, Indicator, Node
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
+
+
+def _column(lang: str) -> str:
+    return f"label::{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+
+
+def to_xlsform(framework: Framework) -> bytes:
+    """The framework's questionnaire as XLSForm workbook bytes (sheets survey, choices,
+    settings).
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "X", "name": "X", "indicators": [
+    ...     {"code": "q1", "type": "categorical", "question": {"en": "Allowed?"},
+    ...      "options": [{"code": "a", "score": 100}, {"code": "b", "score": 0}]}]})
+    >>> from openpyxl import load_workbook
+    >>> book = load_workbook(io.BytesIO(to_xlsform(fw)))
+    >>> [cell.value for cell in book["survey"][2][:3]]
+    ['select_one q1', 'q1', 'Allowed?']
+    """
+    langs = list(framework.languages)
+    labels = [_column(lang) for lang in langs]
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", *labels, "required", "constraint"])
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", *labels, "score"])
+    yes_no = False
+
+    def text(label: dict[str, str], fallback: str) -> list[str]:
+        return [label.get(lang) or label.get(langs[0]) or fallback for lang in langs]
+
+    def visit(item: Node | Indicator) -> None:
+        nonlocal yes_no
+        if isinstance(item, Node):
+            survey.append(["begin_group", item.code, *text(dict(item.label), item.code)])
+            for child in item.children:
+                visit(child)
+            survey.append(["end_group", item.code])
+            return
+        words = text(dict(item.question) or dict(item.label), item.code)
+        if item.type == "categorical":
+            survey.append([f"select_one {item.code}", item.code, *words, "yes"])
+            for option in item.options:
+                choices.append(
+                    [item.code, option.code, *text(dict(option.label), option.code), option.score]
+                )
+        elif item.type == "boolean":
+            survey.append(["select_one yes_no", item.code, *words, "yes"])
+            yes_no = True
+        else:
+            constraint = ""
+            if item.bounds is not None:
+                constraint = f". >= {item.bounds[0]:g} and . <= {item.bounds[1]:g}"
+            survey.append(["decimal", item.code, *words, "yes", constraint])
+
+    for child in framework.root.children:
+        visit(child)
+    if yes_no:
+        choices.append(["yes_no", "yes", *(["Yes"] * len(langs)), ""])
+        choices.append(["yes_no", "no", *(["No"] * len(langs)), ""])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "form_id", "version", "default_language"])
+    title = framework.name.get(langs[0]) or framework.code
+    settings.append([title, framework.code, framework.version, _column(langs[0])[7:]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class XLSFormError(ValueError):
+    """The workbook is not an XLSForm Polindex can read; the message says where."""
+
+
+def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
+    """A framework document (the framework format, as a dict) from an XLSForm: groups become
+    nodes, ``select_one`` questions categorical indicators scored by the choices' ``score``
+    column (``yes_no`` lists become boolean indicators), ``integer``/``decimal`` numeric ones."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX
+        raise XLSFormError(f"not an XLSX workbook ({type(exc).__name__})") from exc
+    for sheet in ("survey", "choices"):
+        if sheet not in book.sheetnames:
+            raise XLSFormError(f"no {sheet!r} sheet")
+    survey = _rows(book["survey"])
+    choice_rows = _rows(book["choices"])
+    label_columns = [c for c in (survey[0] if survey else {}) if c.startswith("label")]
+    langs = [_lang(c) for c in label_columns] or ["en"]
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for number, row in enumerate(choice_rows, start=2):
+        if not row.get("list_name"):
+            continue
+        score = row.get("score")
+        if row["list_name"] != "yes_no" and (score is None or score == ""):
+            raise XLSFormError(f"choices!{number}: choice {row.get('name')!r} has no score")
+        lists.setdefault(str(row["list_name"]), []).append(
+            {
+                "code": str(row["name"]),
+                "score": float(score) if score not in (None, "") else None,
+                "label": _labels(row, label_columns, langs),
+            }
+        )
+    settings = _rows(book["settings"]) if "settings" in book.sheetnames else []
+    meta = settings[0] if settings else {}
+    code = str(meta.get("form_id") or "form")
+    root: dict[str, Any] = {"children": []}
+    stack = [root]
+    for number, row in enumerate(survey, start=2):
+        kind = str(row.get("type") or "").strip()
+        name = str(row.get("name") or "").strip()
+        if not kind:
+            continue
+        label = _labels(row, label_columns, langs)
+        if kind == "begin_group" or kind == "begin group":
+            group = {"code": name, "label": label, "children": []}
+            stack[-1]["children"].append(group)
+            stack.append(group)
+        elif kind in ("end_group", "end group"):
+            if len(stack) == 1:
+                raise XLSFormError(f"survey!{number}: end_group without begin_group")
+            stack.pop()
+        elif kind.startswith("select_one "):
+            list_name = kind.split(" ", 1)[1].strip()
+            if list_name not in lists:
+                raise XLSFormError(f"survey!{number}: no choices list {list_name!r}")
+            if list_name == "yes_no":
+                stack[-1]["children"].append({"code": name, "type": "boolean", "question": label})
+            else:
+                options = [o for o in lists[list_name] if o["score"] is not None]
+                stack[-1]["children"].append(
+                    {"code": name, "type": "categorical", "question": label, "options": options}
+                )
+        elif kind in ("integer", "decimal"):
+            stack[-1]["children"].append({"code": name, "type": "numeric", "question": label})
+        elif kind in ("note", "calculate", "start", "end", "today", "deviceid"):
+            continue
+        else:
+            raise XLSFormError(f"survey!{number}: question type {kind!r} cannot be scored")
+    if len(stack) != 1:
+        raise XLSFormError("survey: a begin_group has no end_group")
+    return {
+        "code": code,
+        "name": {langs[0]: str(meta.get("form_title") or code)},
+        "version": str(meta.get("version") or "1.0"),
+        "languages": langs,
+        **_tree(root["children"]),
+    }
+
+
+def _tree(children: list[dict[str, Any]]) -> dict[str, Any]:
+    """Groups under ``children:``, questions under ``indicators:`` (the format without
+    ``levels:``)."""
+    out: dict[str, Any] = {}
+    questions = [c for c in children if "type" in c]
+    groups = [c for c in children if "type" not in c]
+    if questions:
+        out["indicators"] = questions
+    if groups:
+        out["children"] = [{"code": g["code"], "label": g["label"], **_tree(g["children"])}
+                           for g in groups]  # fmt: skip
+    return out
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [str(h or "").strip() for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def _lang(column: str) -> str:
+    match = re.search(r"\((\w+)\)\s*$", column)
+    return match.group(1) if match else "en"
+
+
+def _labels(row: dict[str, Any], columns: list[str], langs: list[str]) -> dict[str, str]:
+    return {lang: str(row[c]) for c, lang in zip(columns, langs, strict=True) if row.get(c)}

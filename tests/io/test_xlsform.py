@@ -1,0 +1,100 @@
+"""The questionnaire as an XLSForm: valid for pyxform (what KoboToolbox and ODK use), and back."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from pyxform.xls2xform import convert
+from typer.testing import CliRunner
+
+import polindex
+from polindex.cli import app
+from polindex.io.xlsform import XLSFormError, from_xlsform, to_xlsform
+
+MIPEX = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+
+
+def test_the_export_is_a_valid_xlsform_with_scores() -> None:
+    fw = polindex.load_framework(MIPEX)
+    data = to_xlsform(fw)
+    warnings: list[str] = []
+    xform = convert(xlsform=io.BytesIO(data), file_type=".xlsx", warnings=warnings).xform
+    assert warnings == []
+    assert xform.count("<item>") == 3 * 61  # every option of every question
+    assert "<score>100</score>" in xform.replace(".0<", "<")  # the extra column survives
+    assert 'ref="/data/LMM/LMM_access/LMM1"' in xform  # groups nest the questions
+    book = load_workbook(io.BytesIO(data))
+    assert [c.value for c in book["settings"][2]][:3] == [
+        "MIPEX-style demonstration questionnaire (not the official MIPEX)",
+        "MIPEXDEMO",
+        "2025.0-demo",
+    ]
+
+
+def test_a_round_trip_scores_the_same() -> None:
+    fw = polindex.load_framework(MIPEX)
+    back = polindex.load_framework(from_xlsform(to_xlsform(fw)))
+    assert [i.code for i in back.indicators] == [i.code for i in fw.indicators]
+    assert [n.code for n in back.nodes] == [n.code for n in fw.nodes]
+    answers = [("AT", 2024, i.code, "abc"[k % 3]) for k, i in enumerate(fw.indicators)]
+    assert polindex.score(back, answers).score(unit="AT") == pytest.approx(
+        polindex.score(fw, answers).score(unit="AT"), abs=1e-12
+    )
+
+
+def form(survey: list[list[object]], choices: list[list[object]]) -> bytes:
+    book = Workbook()
+    book.active.title = "survey"
+    for row in [["type", "name", "label"], *survey]:
+        book["survey"].append(row)
+    sheet = book.create_sheet("choices")
+    for row in [["list_name", "name", "label", "score"], *choices]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("survey", "choices", "message"),
+    [
+        ([["select_one x", "q1", "Q?"]], [], "survey!2: no choices list 'x'"),
+        (
+            [["select_one x", "q1", "Q?"]],
+            [["x", "a", "A", None]],
+            "choices!2: choice 'a' has no score",
+        ),
+        (
+            [["geopoint", "where", "Where?"]],
+            [],
+            "survey!2: question type 'geopoint' cannot be scored",
+        ),
+        ([["end_group", "g"]], [], "survey!2: end_group without begin_group"),
+        ([["begin_group", "g", "G"]], [], "a begin_group has no end_group"),
+    ],
+)
+def test_a_form_that_cannot_be_scored_says_where(
+    survey: list[list[object]], choices: list[list[object]], message: str
+) -> None:
+    with pytest.raises(XLSFormError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        from_xlsform(form(survey, choices))
+
+
+def test_the_cli_exports_and_imports(tmp_path: Path) -> None:
+    runner = CliRunner()
+    exported = runner.invoke(app, ["xlsform", "export", str(MIPEX), "-o", str(tmp_path / "f.xlsx")])
+    assert exported.exit_code == 0, exported.output
+    imported = runner.invoke(
+        app, ["xlsform", "import", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "fw.yaml")]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert len(polindex.load_framework(tmp_path / "fw.yaml").indicators) == 61
+    (tmp_path / "bad.xlsx").write_bytes(b"nope")
+    bad = runner.invoke(
+        app, ["xlsform", "import", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "x.yaml")]
+    )
+    assert bad.exit_code == 1
+    assert "not an XLSX workbook" in bad.output
