@@ -283,3 +283,21 @@ def test_source_urls_must_be_web_addresses(people: dict[str, Any]) -> None:
     )
     assert "the URL must start with https://" in response.content.decode()
     assert _answer("AT", "LMM5", people["expert_at"]).version == 1
+
+
+def test_agreement_of_two_experts_for_the_central_team(
+    people: dict[str, Any], edition: Any, django_user_model: Any
+) -> None:
+    second = django_user_model.objects.create_user("second_at", password="pw-second-1")
+    Assignment.objects.create(edition=edition, user=second, role="expert", unit="AT", primary=False)
+    for user, options in ((people["expert_at"], "aab"), (second, "abb")):
+        workflow.ensure_answers(edition, "AT", user)
+        for code, option in zip(("LMM1", "LMM2", "LMM3"), options, strict=True):
+            a = Answer.objects.get(edition=edition, unit="AT", indicator=code, expert=user)
+            workflow.save(a, user, workflow.Content(option=option), a.version)
+    page = client_for(people["central"]).get("/work/demo-2025/agreement/").content.decode()
+    assert '<tr><td>LMM1</td><td class="num">100 %</td>' in page
+    assert '<tr><td>LMM2</td><td class="num">0 %</td>' in page
+    # AT over the three questions: 2 of 3 agree; ordinal alpha of (100, 100, 50) vs (100, 50, 50)
+    assert '<tr><td>AT</td><td class="num">67 %</td><td class="num">0.444</td>' in page
+    assert client_for(people["expert_at"]).get("/work/demo-2025/agreement/").status_code == 403

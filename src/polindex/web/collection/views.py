@@ -337,3 +337,38 @@ def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     context = {"edition": c.edition, "unit": unit, "problems": problems, "changes": changes,
                "posted": request.method == "POST"}  # fmt: skip
     return render(request, "collection/upload.html", context)
+
+
+@login_required
+def agreement(request: HttpRequest, code: str) -> HttpResponse:
+    """Inter-coder agreement of an edition where several experts answer the same country
+    (central team only): percent agreement and Krippendorff's alpha per indicator and country."""
+    from polindex.analysis.agreement import agreement as measure
+
+    edition = get_object_or_404(Edition, code=code)
+    if not is_central(request.user):
+        raise PermissionDenied("the central team only")
+    scores = {
+        (item["code"], str(o["code"])): float(o["score"])
+        for item in workflow.indicators(edition)
+        for o in item.get("options", [])
+    }
+    codings = [
+        (a.unit, a.indicator, str(a.expert_id), scores[(a.indicator, a.option)])
+        for a in Answer.objects.filter(edition=edition, deleted_at=None).exclude(option="")
+        if (a.indicator, a.option) in scores
+    ]
+    tables = measure(codings) if codings else {}
+    context = {
+        "edition": edition,
+        "by_indicator": _records(tables.get("by_indicator"), "indicator"),
+        "by_unit": _records(tables.get("by_unit"), "unit"),
+    }
+    return render(request, "collection/agreement.html", context)
+
+
+def _records(table: Any, key: str) -> list[dict[str, Any]]:
+    if table is None:
+        return []
+    rows = table.reset_index().to_dict(orient="records")
+    return [r for r in rows if r["items"] > 0]
