@@ -20,8 +20,8 @@ def team(transactional_db: None, django_user_model: Any) -> dict[str, Any]:
     central.user_permissions.add(Permission.objects.get(codename="manage_edition"))
     return {
         "central": central,
-        "expert": django_user_model.objects.create_user("anna", password=PASSWORD),
-        "reviewer": django_user_model.objects.create_user("rudi", password=PASSWORD),
+        "expert": django_user_model.objects.create_user("anna", "anna@example.org", PASSWORD),
+        "reviewer": django_user_model.objects.create_user("rudi", "rudi@example.org", PASSWORD),
     }
 
 
@@ -57,8 +57,18 @@ def sign_in(browser: Any, live_server: Any) -> Iterator[Any]:
     assert outside == []
 
 
+def accept(page: Any, mailbox: list[Any], address: str) -> None:
+    """Follow the invitation e-mailed to ``address`` and accept it, declaring no conflict."""
+    mail = next(m for m in mailbox if address in m.to)
+    link = next(word for word in mail.body.split() if "/work/invitation/" in word)
+    page.goto(link.replace("http://127.0.0.1:8000", page.url.split("/work/")[0]))
+    page.get_by_label("I have no conflict of interest to declare.").check()
+    page.get_by_role("button", name="Accept the invitation").click()
+    page.wait_for_url("**/work/")
+
+
 def test_the_whole_journey(
-    sign_in: Any, live_server: Any, team: dict[str, Any], browser: Any
+    sign_in: Any, live_server: Any, team: dict[str, Any], browser: Any, mailoutbox: list[Any]
 ) -> None:
     url = live_server.url
     # the central team opens an edition and assigns an expert and a reviewer to AT
@@ -80,8 +90,9 @@ def test_the_whole_journey(
     chief.get_by_role("button", name="Save", exact=True).click()
     expect(chief.locator(".messagelist")).to_contain_text("was added successfully")
 
-    # the expert answers and submits
+    # the expert accepts the e-mailed invitation, answers and submits
     anna = sign_in("anna")
+    accept(anna, mailoutbox, "anna@example.org")
     anna.get_by_role("link", name="AT").click()
     anna.get_by_role("link", name="LMM1").click()
     anna.get_by_label("Yes, in every sector").check()
@@ -91,12 +102,14 @@ def test_the_whole_journey(
     anna.get_by_role("button", name="Submit for review").click()
     expect(anna.locator("#status")).to_have_text("Submitted")
 
-    # the reviewer queries
+    # the reviewer accepts, queries; the expert is told by e-mail
     rudi = sign_in("rudi")
+    accept(rudi, mailoutbox, "rudi@example.org")
     rudi.goto(url + "/work/journey/AT/LMM1/")
     rudi.fill("#comment", "Does Art. 4 cover the public sector?")
     rudi.get_by_role("button", name="Query").click()
     expect(rudi.locator("#status")).to_have_text("Queried")
+    assert any("LMM1 (AT, Journey edition) has a query" in m.subject for m in mailoutbox)
 
     # the expert sees the query (the reviewer stays anonymous), replies and resubmits
     anna.goto(url + "/work/journey/AT/LMM1/")
@@ -152,7 +165,13 @@ def test_two_sessions_saving_the_same_answer_get_a_conflict(
         FRAMEWORK, code="twice", name="Twice", reference_date=dt.date(2024, 12, 31),
         period="2024", units=["AT"],
     )  # fmt: skip
-    Assignment.objects.create(edition=edition, user=team["expert"], role="expert", unit="AT")
+    Assignment.objects.create(
+        edition=edition,
+        user=team["expert"],
+        role="expert",
+        unit="AT",
+        accepted_at=dt.datetime.now(dt.UTC),
+    )
     laptop, tablet = sign_in("anna"), sign_in("anna")
     for page in (laptop, tablet):
         page.goto(live_server.url + "/work/twice/AT/LMM2/")

@@ -149,7 +149,7 @@ def people(edition: Any, django_user_model: Any) -> dict[str, Any]:
         ("gov_at", "government", "AT", ""),
     ]:
         Assignment.objects.create(
-            edition=edition, user=users[name], role=role, unit=unit, area=area
+            edition=edition, user=users[name], role=role, unit=unit, area=area, accepted_at=NOW
         )
     return users
 

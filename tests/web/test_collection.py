@@ -13,7 +13,7 @@ from polindex.web.collection import workflow
 from polindex.web.collection.editions import create_edition, final_answers
 from polindex.web.collection.models import Answer, AnswerChange, AppendOnlyError, Assignment
 
-from .conftest import FRAMEWORK, PEOPLE, client_for, complete
+from .conftest import FRAMEWORK, NOW, PEOPLE, client_for, complete
 
 # who may open which page (200) — everyone else is refused (403), anonymous users sent to log in
 SEE = {
@@ -177,7 +177,9 @@ def test_carry_forward_from_the_previous_edition(people: dict[str, Any], edition
         FRAMEWORK, code="demo-2026", name="Demo 2026", reference_date=dt.date(2025, 12, 31),
         period="2025", units=["AT"], previous=edition,
     )  # fmt: skip
-    Assignment.objects.create(edition=later, user=people["expert_at"], role="expert", unit="AT")
+    Assignment.objects.create(
+        edition=later, user=people["expert_at"], role="expert", unit="AT", accepted_at=NOW
+    )
     expert = client_for(people["expert_at"])
     page = expert.get("/work/demo-2026/AT/").content.decode()
     assert "carried forward: confirm" in page
@@ -289,7 +291,9 @@ def test_agreement_of_two_experts_for_the_central_team(
     people: dict[str, Any], edition: Any, django_user_model: Any
 ) -> None:
     second = django_user_model.objects.create_user("second_at", password="pw-second-1")
-    Assignment.objects.create(edition=edition, user=second, role="expert", unit="AT", primary=False)
+    Assignment.objects.create(
+        edition=edition, user=second, role="expert", unit="AT", primary=False, accepted_at=NOW
+    )
     for user, options in ((people["expert_at"], "aab"), (second, "abb")):
         workflow.ensure_answers(edition, "AT", user)
         for code, option in zip(("LMM1", "LMM2", "LMM3"), options, strict=True):
@@ -301,3 +305,78 @@ def test_agreement_of_two_experts_for_the_central_team(
     # AT over the three questions: 2 of 3 agree; ordinal alpha of (100, 100, 50) vs (100, 50, 50)
     assert '<tr><td>AT</td><td class="num">67 %</td><td class="num">0.444</td>' in page
     assert client_for(people["expert_at"]).get("/work/demo-2025/agreement/").status_code == 403
+
+
+def test_an_invitation_is_accepted_with_a_declaration(
+    edition: Any,
+    django_user_model: Any,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    newcomer = django_user_model.objects.create_user("nina", "nina@example.org")  # no password yet
+    with django_capture_on_commit_callbacks(execute=True):
+        a = Assignment.objects.create(edition=edition, user=newcomer, role="expert", unit="BE")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nina@example.org"]
+    link = f"/work/invitation/{a.token}/"
+    assert f"http://127.0.0.1:8000{link}" in mailoutbox[0].body
+    nina = client_for(newcomer)
+    assert nina.get("/work/demo-2025/BE/").status_code == 403  # not accepted yet: no role
+    anonymous = Client()
+    page = anonymous.get(link).content.decode()
+    assert 'name="password"' in page
+    missing = anonymous.post(link, {"password": "a-long-pass-phrase-1"}).content.decode()
+    assert "Declare your interests, or confirm that you have none." in missing
+    weak = anonymous.post(link, {"no_conflict": "on", "password": "123"}).content.decode()
+    assert "This password is too short" in weak
+    done = anonymous.post(
+        link,
+        {
+            "conflict_of_interest": "Adviser to the ministry, 2019.",
+            "password": "a-long-pass-phrase-1",
+        },
+    )
+    assert done["Location"] == "/work/"
+    a.refresh_from_db()
+    assert a.accepted_at is not None
+    assert a.conflict_of_interest == "Adviser to the ministry, 2019."
+    assert anonymous.get("/work/demo-2025/BE/").status_code == 200  # signed in, with the role
+    someone = client_for(django_user_model.objects.create_user("other", password="pw-other-1"))
+    assert someone.get(link).status_code == 403
+
+
+def test_queries_and_replies_are_emailed(people: dict[str, Any], mailoutbox: list[Any]) -> None:
+    for name in ("expert_at", "reviewer_at"):
+        people[name].email = f"{name}@example.org"
+        people[name].save()
+    expert, reviewer = client_for(people["expert_at"]), client_for(people["reviewer_at"])
+    url = "/work/demo-2025/AT/LMM1/"
+    expert.post(url, {"action": "submit", "version": 1, **complete()})
+    a = Answer.objects.get(unit="AT", indicator="LMM1")
+    reviewer.post(url, {"action": "query", "version": a.version, "comment": "Source?"})
+    assert [m.to for m in mailoutbox] == [["expert_at@example.org"]]
+    assert mailoutbox[0].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
+    assert f"http://127.0.0.1:8000{url}" in mailoutbox[0].body
+    expert.post(url, {"action": "comment", "comment": "Art. 5.", "version": a.version + 1})
+    assert mailoutbox[-1].to == ["reviewer_at@example.org"]
+    assert mailoutbox[-1].subject == "[Polindex] Reply on LMM1 (AT, Demo 2025)"
+
+
+def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: list[Any]) -> None:
+    from django.core.management import call_command
+
+    from polindex.web.collection.notify import reminders
+
+    people["expert_at"].email = "expert_at@example.org"
+    people["expert_at"].save()
+    workflow.ensure_answers(edition, "AT", people["expert_at"])
+    edition.submit_by = dt.date(2025, 3, 8)
+    edition.save()
+    assert reminders(dt.date(2025, 3, 1)) == 1  # 7 days before
+    assert reminders(dt.date(2025, 3, 2)) == 0
+    assert reminders(dt.date(2025, 3, 9)) == 1  # overdue: every day
+    assert (
+        "61 answer(s) for AT in Demo 2025 are waiting for you (overdue: 2025-03-08)"
+        in mailoutbox[-1].body
+    )
+    call_command("send_reminders")  # the scheduler's entry point runs

@@ -53,6 +53,7 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/<str:unit>/questionnaire.xlsx",
     "work/<slug:code>/<str:unit>/upload/",
     "work/<slug:code>/agreement/",
+    "work/invitation/<str:token>/",
 }
 ROUTE_EXAMPLES = list(ROUTES.values())
 

@@ -45,6 +45,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/work/"
+# e-mail: printed on the console (the demo) unless POLINDEX_SMTP_HOST names a mail server
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["POLINDEX_SMTP_HOST"],
+                "port": int(os.environ.get("POLINDEX_SMTP_PORT", "587")),
+                "use_tls": True,
+            },
+        }
+        if os.environ.get("POLINDEX_SMTP_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
@@ -86,6 +102,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -9,4 +9,15 @@ class CollectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_save
+
         from polindex.web.collection import permissions  # noqa: F401  (registers the rules)
+        from polindex.web.collection.models import Assignment
+        from polindex.web.collection.notify import invitation
+
+        def invite(sender: object, instance: Assignment, created: bool, **kwargs: object) -> None:
+            if created and instance.accepted_at is None:
+                transaction.on_commit(lambda: invitation(instance))
+
+        post_save.connect(invite, sender=Assignment, weak=False, dispatch_uid="polindex-invite")

@@ -8,6 +8,7 @@ overwrite. Deletions are soft (``deleted_at``).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyError(Exception):
     """A history record was about to be changed or deleted."""
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Edition(models.Model):
@@ -75,8 +80,14 @@ class Assignment(models.Model):
     primary = models.BooleanField(
         default=True, help_text=_("For experts: whose answers are scored (others are coders).")
     )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    conflict_of_interest = models.TextField(blank=True)
+    accepted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Roles count only once the invitation is accepted.")
+    )
+    conflict_of_interest = models.TextField(
+        blank=True, help_text=_("Declared on accepting: interests that could bias the answers.")
+    )
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    invited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

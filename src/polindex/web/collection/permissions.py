@@ -62,7 +62,9 @@ def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
     """The roles ``user`` holds on ``unit`` (and ``area``, when given) of ``edition``."""
     if not user.is_authenticated:
         return set()
-    rows = Assignment.objects.filter(edition=edition, user=user, unit__in=[unit, ""])
+    rows = Assignment.objects.filter(
+        edition=edition, user=user, unit__in=[unit, ""], accepted_at__isnull=False
+    )
     return {role for role, a in rows.values_list("role", "area") if not a or not area or a == area}
 
 

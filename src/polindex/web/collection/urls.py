@@ -7,6 +7,7 @@ from polindex.web.collection import views
 app_name = "collection"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("<slug:code>/agreement/", views.agreement, name="agreement"),
     path("<slug:code>/<str:unit>/", views.country, name="country"),
     path("<slug:code>/<str:unit>/questionnaire.xlsx", views.download, name="download"),

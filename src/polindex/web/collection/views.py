@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from polindex.web.collection import workflow
+from polindex.web.collection import notify, workflow
 from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, area_of, is_central
 from polindex.web.collection.text import render as markdown
@@ -162,7 +162,10 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                     return JsonResponse({"version": a.version, "saved": True})
             elif action == "comment":
                 workflow.comment(a, request.user, request.POST.get("comment", ""))
+                if a.expert_id == request.user.pk:
+                    notify.answer_event(a, "reply", request.user)
             else:
+                was = a.status
                 if action == "submit" and allowed(request.user, "collection.edit_answer", a):
                     a = workflow.save(a, request.user, content, version)
                     version = a.version
@@ -171,6 +174,8 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                     comment=request.POST.get("comment", ""),
                     option=request.POST.get("adjudicated_option", ""),
                 )  # fmt: skip
+                event = "reply" if action == "submit" and was == "queried" else action
+                notify.answer_event(a, event, request.user)
             if action != "autosave":
                 return redirect(request.path + "?saved=" + action)
         except workflow.ConflictError as exc:
@@ -372,3 +377,45 @@ def _records(table: Any, key: str) -> list[dict[str, Any]]:
         return []
     rows = table.reset_index().to_dict(orient="records")
     return [r for r in rows if r["items"] > 0]
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: the invited person declares any conflict of interest (and, for a
+    new account, chooses a password); only then does the role give access."""
+    from django.contrib.auth import login
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    a = get_object_or_404(Assignment.objects.select_related("edition", "user"), token=token)
+    user = request.user
+    new_account = not a.user.has_usable_password()
+    if not new_account and not user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    if user.is_authenticated and user.pk != a.user_id:
+        raise PermissionDenied("this invitation is for someone else")
+    errors: list[str] = []
+    if request.method == "POST" and a.accepted_at is None:
+        declaration = request.POST.get("conflict_of_interest", "").strip()
+        if not declaration and request.POST.get("no_conflict") != "on":
+            errors.append(gettext("Declare your interests, or confirm that you have none."))
+        password = request.POST.get("password", "")
+        if new_account:
+            try:
+                validate_password(password, a.user)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if not errors:
+            if new_account:
+                a.user.set_password(password)
+                a.user.save()
+            Assignment.objects.filter(pk=a.pk).update(
+                accepted_at=timezone.now(), conflict_of_interest=declaration or "none declared"
+            )
+            if not user.is_authenticated:
+                login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("collection:dashboard")
+    context = {"assignment": a, "edition": a.edition, "new_account": new_account, "errors": errors}
+    return render(request, "collection/invitation.html", context)
+

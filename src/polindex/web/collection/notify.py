@@ -1,0 +1,117 @@
+"""E-mail to the people of an edition: invitations, queries, replies, adjudications and
+deadline reminders (Django's mail; the console backend in the demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from typing import Any
+
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+
+from polindex.web.collection.models import Answer, Assignment, Edition
+
+
+def base_url() -> str:
+    """Where links in e-mails point (``POLINDEX_BASE_URL``, default the demo server)."""
+    return os.environ.get("POLINDEX_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _send(user: Any, subject: str, body: str) -> int:
+    if not getattr(user, "email", ""):
+        return 0
+    return send_mail(f"[Polindex] {subject}", body, None, [user.email])
+
+
+def invitation(assignment: Assignment) -> int:
+    """Invite the assigned person: the link leads to the acceptance page (with the conflict of
+    interest declaration)."""
+    link = base_url() + reverse("collection:invitation", args=[assignment.token])
+    where = assignment.unit or "every country"
+    body = (
+        f"You are invited as {assignment.get_role_display()} for {where} in "
+        f"{assignment.edition.name} (policies in force on {assignment.edition.reference_date}).\n\n"
+        f"Accept the invitation and declare any conflict of interest here:\n{link}\n"
+    )
+    sent = _send(assignment.user, f"Invitation: {assignment.edition.name}", body)
+    Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
+    return sent
+
+
+def _answer_link(answer: Answer) -> str:
+    return base_url() + reverse(
+        "collection:answer", args=[answer.edition.code, answer.unit, answer.indicator]
+    )
+
+
+def _people(answer: Answer, role: str) -> list[Any]:
+    rows = Assignment.objects.filter(
+        edition=answer.edition, role=role, unit__in=[answer.unit, ""], accepted_at__isnull=False
+    ).select_related("user")
+    return [a.user for a in rows]
+
+
+def answer_event(answer: Answer, action: str, actor: Any) -> int:
+    """Tell the other side that something happened to an answer: a query or an adjudication
+    goes to its expert, an expert's reply (a comment or a resubmission of a queried answer) to
+    the reviewers."""
+    link = _answer_link(answer)
+    what = f"{answer.indicator} ({answer.unit}, {answer.edition.name})"
+    if action in ("query", "adjudicate"):
+        verb = "has a query" if action == "query" else "was adjudicated"
+        return _send(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
+    if action == "reply":
+        sent = 0
+        for reviewer in _people(answer, "reviewer"):
+            if reviewer.pk != actor.pk:
+                sent += _send(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
+        return sent
+    return 0
+
+
+def reminders(today: dt.date | None = None, days: tuple[int, ...] = (7, 1)) -> int:
+    """Deadline reminders for open editions: experts with unsubmitted answers ``days`` before
+    ``submit_by`` (and every day once overdue), reviewers with submitted answers waiting before
+    ``review_by``. Returns the number of e-mails sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    for edition in Edition.objects.filter(state=Edition.State.OPEN):
+        sent += _remind(edition, edition.submit_by, today, days, "expert", ("draft", "queried"))
+        sent += _remind(
+            edition, edition.review_by, today, days, "reviewer", ("submitted", "in_review")
+        )
+    return sent
+
+
+def _remind(
+    edition: Edition, due: dt.date | None, today: dt.date, days: tuple[int, ...], role: str,
+    waiting: tuple[str, ...],
+) -> int:  # fmt: skip
+    if due is None:
+        return 0
+    left = (due - today).days
+    if left not in days and left >= 0:
+        return 0
+    open_by_unit: dict[str, int] = defaultdict(int)
+    for unit in Answer.objects.filter(
+        edition=edition, status__in=waiting, deleted_at=None
+    ).values_list("unit", flat=True):
+        open_by_unit[unit] += 1
+    sent = 0
+    for a in Assignment.objects.filter(
+        edition=edition, role=role, accepted_at__isnull=False
+    ).select_related("user"):
+        units = [a.unit] if a.unit else list(open_by_unit)
+        count = sum(open_by_unit.get(u, 0) for u in units)
+        if not count:
+            continue
+        when = "overdue" if left < 0 else f"due in {left} day{'s' if left != 1 else ''}"
+        body = (
+            f"{count} answer(s) for {', '.join(units)} in {edition.name} are waiting for you "
+            f"({when}: {due}).\n\n{base_url()}{reverse('collection:dashboard')}\n"
+        )
+        sent += _send(a.user, f"Reminder: {edition.name}, {when}", body)
+    return sent
