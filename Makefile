@@ -50,6 +50,7 @@ unit: $(STAMP)  ## The test suite only
 bench: $(STAMP)  ## Median timings of the engine (printed, never asserted)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/collection.py
 
 clean:  ## Remove the virtual environment and generated files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

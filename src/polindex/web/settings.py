@@ -129,6 +129,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the DB
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # cookies only over HTTPS when not debugging — unless serving plain HTTP on this machine, as

@@ -44,28 +44,51 @@ def area_of(edition: Edition, indicator: str) -> str:
     return areas.get(indicator, "")
 
 
+_AREAS: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def _areas(edition: Edition) -> dict[str, str]:
-    cached: dict[str, str] | None = getattr(edition, "_areas", None)
-    if cached is None:
-        cached = {}
-        for area in edition.framework["root"].get("children", []):
+    """Each code's top-level area; an edition's framework never changes once it is open, so
+    this is read once per process."""
+    key = (edition.pk, edition.code)
+    if key not in _AREAS:
+        framework = Edition.objects.values_list("framework", flat=True).get(pk=edition.pk)
+        found: dict[str, str] = {}
+        for area in framework["root"].get("children", []):
             stack = [area]
             while stack:
                 item = stack.pop()
-                cached[item["code"]] = area["code"]
+                found[item["code"]] = area["code"]
                 stack.extend(item.get("children", []))
-        edition._areas = cached
-    return cached
+        _AREAS[key] = found
+    return _AREAS[key]
 
 
 def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
     """The roles ``user`` holds on ``unit`` (and ``area``, when given) of ``edition``."""
     if not user.is_authenticated:
         return set()
-    rows = Assignment.objects.filter(
-        edition=edition, user=user, unit__in=[unit, ""], accepted_at__isnull=False
-    )
-    return {role for role, a in rows.values_list("role", "area") if not a or not area or a == area}
+    return {
+        role
+        for role, u, a in _held(user, edition)
+        if u in (unit, "") and (not a or not area or a == area)
+    }
+
+
+def _held(user: Any, edition: Edition) -> list[tuple[str, str, str]]:
+    """The user's accepted assignments in ``edition`` as (role, unit, area) — read once per
+    request (the user object lives for one request)."""
+    cache: dict[int, list[tuple[str, str, str]]] | None = getattr(user, "_polindex_roles", None)
+    if cache is None:
+        cache = {}
+        user._polindex_roles = cache  # (through Django's lazy request.user too)
+    if edition.pk not in cache:
+        cache[edition.pk] = list(
+            Assignment.objects.filter(
+                edition=edition, user=user, accepted_at__isnull=False
+            ).values_list("role", "unit", "area")
+        )
+    return cache[edition.pk]
 
 
 @rules.predicate
@@ -130,9 +153,10 @@ def review_named(user: Any, obj: Any) -> bool:
     return not _target(obj)[0].anonymous_review
 
 
-team = is_central | is_coordinator | is_expert | is_reviewer
-
-rules.add_perm("collection.view_country", is_central | team | (is_government & in_factcheck_window))
+rules.add_perm(  # roles first: one cached query; the central team's permission check last
+    "collection.view_country",
+    is_coordinator | is_expert | is_reviewer | (is_government & in_factcheck_window) | is_central,
+)
 rules.add_perm("collection.answer", is_expert & edition_open)  # create one's own answers
 rules.add_perm("collection.edit_answer", own_answer & is_expert & expert_may_edit & edition_open)
 rules.add_perm("collection.review_answer", is_reviewer & under_review & edition_open)

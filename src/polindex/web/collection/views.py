@@ -82,6 +82,24 @@ def _expert_answers(country: Country, user: Any) -> list[Answer]:
     return list(Answer.objects.filter(edition=edition, unit=unit, expert=expert, deleted_at=None))
 
 
+def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
+    """The answer to one question shown to ``user`` (see :func:`_expert_answers`); a save reads
+    only this row."""
+    if allowed(user, "collection.answer", country):
+        found = Answer.objects.filter(
+            edition=country.edition, unit=country.unit, indicator=indicator, expert=user,
+            deleted_at=None,
+        ).first()  # fmt: skip
+        if found is not None:
+            found.edition = country.edition  # already loaded: no second query
+            return found
+    answers = {a.indicator: a for a in _expert_answers(country, user)}
+    if indicator not in answers:
+        raise Http404("no such question")
+    answers[indicator].edition = country.edition
+    return answers[indicator]
+
+
 @login_required
 def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """A country's questionnaire: every area with its progress, every question with its status."""
@@ -145,10 +163,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
     """One question: the answer form (or a read-only view), last edition's answer and the
     difference, the review thread, the history; POST saves or moves it along the review."""
     c = _country(request, code, unit)
-    answers = {a.indicator: a for a in _expert_answers(c, request.user)}
-    if indicator not in answers:
-        raise Http404("no such question")
-    a = answers[indicator]
+    a = _one_answer(c, request.user, indicator)
     errors: dict[str, str] = {}
     conflict = None
     if request.method == "POST":
@@ -418,4 +433,3 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("collection:dashboard")
     context = {"assignment": a, "edition": a.edition, "new_account": new_account, "errors": errors}
     return render(request, "collection/invitation.html", context)
-

@@ -128,8 +128,16 @@ def _write(
             for k, s in enumerate(sources)
             if s.get("instrument", "").strip()
         )
-    answer.refresh_from_db()
-    after = answer.snapshot()
+    for name, value in fields.items():  # the row as written, without reading it back
+        setattr(answer, name, value)
+    answer.version, answer.updated_by = version + 1, user
+    after = {**before, **{k: v for k, v in fields.items() if k in before}}
+    if sources is not None:
+        after["sources"] = [
+            {k: s.get(k, "") or "" for k in ("instrument", "article", "url", "in_force")}
+            for s in sources
+            if s.get("instrument", "").strip()
+        ]
     AnswerChange.objects.create(
         answer=answer,
         who=user,
