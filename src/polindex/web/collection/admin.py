@@ -49,6 +49,12 @@ class EditionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         upload = cleaned.get("framework_file")
+        if upload is not None and self.instance.pk:
+            self.add_error(
+                "framework_file",
+                _("an edition keeps the framework it was opened with: open a new edition"),
+            )
+            return cleaned
         if upload is None:
             if not self.instance.pk:
                 self.add_error("framework_file", _("upload the framework YAML"))
