@@ -380,3 +380,17 @@ def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: li
         in mailoutbox[-1].body
     )
     call_command("send_reminders")  # the scheduler's entry point runs
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/work/demo-2025/AT/questionnaire.xlsx",
+        "/work/demo-2025/AT/upload/",
+        "/work/demo-2025/agreement/",
+    ],
+)
+def test_anonymous_users_reach_no_workspace_page(edition: Any, client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
