@@ -394,3 +394,28 @@ def test_anonymous_users_reach_no_workspace_page(edition: Any, client: Client, p
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_central_team_moderates_the_thread(people: dict[str, Any]) -> None:
+    expert, reviewer, central = (
+        client_for(people[n]) for n in ("expert_at", "reviewer_at", "central")
+    )
+    url = "/work/demo-2025/AT/LMM1/"
+    expert.post(url, {"action": "submit", "version": 1, **complete()})
+    a = Answer.objects.get(unit="AT", indicator="LMM1")
+    reviewer.post(url, {"action": "query", "version": a.version, "comment": "This is rude."})
+    message = a.comments.get()
+    assert expert.post(url, {"action": "hide", "message": message.pk}).status_code == 403
+    central.post(url, {"action": "hide", "message": message.pk})
+    assert "This is rude." not in expert.get(url).content.decode()
+    assert "hidden from the expert and reviewer" in central.get(url).content.decode()
+    assert a.changes.last().action == "hide message"
+
+
+def test_the_dashboard_shows_overdue_work(people: dict[str, Any], edition: Any) -> None:
+    edition.submit_by = dt.date(2020, 1, 1)
+    edition.save()
+    page = client_for(people["expert_at"]).get("/work/").content.decode()
+    assert '<strong class="overdue">overdue</strong>' in page
+    overview = client_for(people["central"]).get("/work/").content.decode()
+    assert "who is waiting on whom" in overview

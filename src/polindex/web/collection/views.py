@@ -57,7 +57,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 by_unit.setdefault(unit, Counter())[status] += 1
             table = [(u, [c.get(s, 0) for s in statuses]) for u, c in by_unit.items()]
             overview.append({"edition": edition, "units": table})
-    context = {"rows": rows, "overview": overview, "statuses": statuses}
+    from django.utils import timezone
+
+    context = {
+        "rows": rows,
+        "overview": overview,
+        "statuses": statuses,
+        "today": timezone.localdate(),
+    }
     return render(request, "collection/dashboard.html", context)
 
 
@@ -175,6 +182,9 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                 a = workflow.save(a, request.user, content, version)
                 if action == "autosave":
                     return JsonResponse({"version": a.version, "saved": True})
+            elif action in ("hide", "show"):
+                workflow.moderate(a, request.user, int(request.POST.get("message", 0) or 0),
+                                  action == "hide")  # fmt: skip
             elif action == "comment":
                 workflow.comment(a, request.user, request.POST.get("comment", ""))
                 if a.expert_id == request.user.pk:
@@ -215,7 +225,8 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         if m.hidden and not allowed(user, "collection.moderate", a):
             continue
         named = m.role != "reviewer" or allowed(user, "collection.see_reviewer", a)
-        comments.append({"comment": m, "who": m.author.get_username() if named else "Reviewer"})
+        who = m.author.get_username() if named else "Reviewer"
+        comments.append({"comment": m, "who": who})
     sources = list(a.sources.filter(deleted_at=None))
     labels = {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in options}
     codes = [i["code"] for i in workflow.indicators(c.edition)]
@@ -244,6 +255,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "can_adjudicate": allowed(user, "collection.adjudicate", a)
         and a.status in workflow.ACTIONS["adjudicate"][0],
         "can_validate": allowed(user, "collection.validate", a),
+        "can_moderate": allowed(user, "collection.moderate", a),
         "previous": codes[position - 1] if position else None,
         "next": codes[position + 1] if position + 1 < len(codes) else None,
     }
@@ -253,6 +265,9 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
 def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
     """The answer's timeline; reviewers stay anonymous to those who may not see them."""
     see = allowed(user, "collection.see_reviewer", answer)
+    hidden: set[str] = set()
+    if not allowed(user, "collection.moderate", answer):  # a hidden message hides its reason
+        hidden = set(answer.comments.filter(hidden=True).values_list("text", flat=True))
     out = []
     for h in answer.changes.select_related("who"):
         reviewer = h.action in ("agree", "query")
@@ -269,7 +284,7 @@ def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
                     if "sources" in h.new
                     else []
                 ),
-                "reason": h.reason,
+                "reason": "…" if h.reason in hidden else h.reason,
             }
         )
     return out

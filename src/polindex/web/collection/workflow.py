@@ -291,3 +291,22 @@ def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
             )
         made += 1
     return made
+
+
+@transaction.atomic
+def moderate(answer: Answer, user: Any, comment_id: int, hidden: bool) -> None:
+    """Hide (or show again) a message of the answer's thread; recorded in the history."""
+    from polindex.web.collection.models import Comment
+
+    _require(user, "collection.moderate", answer)
+    message = Comment.objects.filter(pk=comment_id, answer=answer).first()
+    if message is None:
+        raise InvalidError({"comment": "no such message in this thread"})
+    Comment.objects.filter(pk=message.pk).update(hidden=hidden)
+    AnswerChange.objects.create(
+        answer=answer,
+        who=user,
+        action="hide message" if hidden else "show message",
+        old={"message": message.pk, "hidden": message.hidden},
+        new={"message": message.pk, "hidden": hidden},
+    )
