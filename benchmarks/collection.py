@@ -25,6 +25,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from web import wait_for  # benchmarks/web.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 URL = os.environ.get(
@@ -157,12 +159,7 @@ def main() -> None:
         env=env,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for(PORT)
         print(f"Collection ({EXPERTS} experts, PostgreSQL, gunicorn {workers} workers x 8 threads)")
         run(experts[:10], 2.0, 0.0)  # warm up
         runs = (

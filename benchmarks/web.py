@@ -89,6 +89,16 @@ def publish(var_dir: Path) -> tuple[str, str]:
     return "/SIZE/1/U07/", "/api/v1/releases/SIZE/1/scores?unit=U07"
 
 
+def wait_for(port: int) -> None:
+    """Return once a server answers on ``port`` (10 s at most)."""
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def load(
     port: int, path: str, seconds: float = 4.0, threads: int = 8
 ) -> tuple[float, float, float]:
@@ -149,12 +159,7 @@ def main() -> None:
             env=env,
         )
         try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for(port)
             print("Web (gunicorn, 2 workers; load from a second process, 8 keep-alive clients)")
             for label, path, target in (
                 ("country profile page", profile, 50),

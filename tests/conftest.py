@@ -117,6 +117,7 @@ pipeline:
     - {step: aggregate, method: arithmetic}
 uncertainty:
   runs: 32
+  seed: 3
   bootstrap: 50
   inputs:
     - name: aggregation

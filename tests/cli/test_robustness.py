@@ -3,70 +3,21 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pandas as pd
-import pytest
+from tests.conftest import ROBUST_FRAMEWORK, ROBUST_ROWS
 from typer.testing import CliRunner
 
 from polindex.cli import app
 
 runner = CliRunner()
 
-FRAMEWORK = textwrap.dedent(
-    """\
-    code: T
-    name: Toy
-    levels: [area]
-    areas:
-      - code: A
-        indicators:
-          - {code: a1, type: numeric}
-          - {code: a2, type: numeric, direction: -1}
-      - code: B
-        indicators:
-          - {code: b1, type: numeric}
-          - {code: b2, type: numeric}
-    pipeline:
-      steps:
-        - {step: normalise, method: minmax, params: {low: 1, high: 100}}
-        - {step: aggregate, method: arithmetic}
-    uncertainty:
-      runs: 32
-      seed: 3
-      bootstrap: 50
-      inputs:
-        - name: aggregation
-          step: aggregate
-          alternatives: [{method: arithmetic}, {method: geometric}]
-        - name: w_A
-          weight: A
-          range: [0.5, 2]
-    """
-)
-ROWS = [
-    ("U1", 10, 5, 3, 40),
-    ("U2", 20, 9, 8, 30),
-    ("U3", 35, 2, 6, 90),
-    ("U4", 50, 7, 1, 20),
-    ("U5", 60, 4, 9, 70),
-    ("U6", 80, 1, 4, 60),
-]
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> tuple[Path, Path]:
-    (tmp_path / "fw.yaml").write_text(FRAMEWORK)
-    lines = ["unit,period,a1,a2,b1,b2"] + [f"{u},2024,{a},{b},{c},{d}" for u, a, b, c, d in ROWS]
-    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n")
-    return tmp_path / "fw.yaml", tmp_path / "data.csv"
-
 
 def test_uncertainty_prints_intervals_and_writes_replications(
-    files: tuple[Path, Path], tmp_path: Path
+    robust_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    fw, data = files
+    fw, data = robust_files
     out = tmp_path / "ua"
     result = runner.invoke(app, ["uncertainty", str(fw), str(data), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -76,7 +27,7 @@ def test_uncertainty_prints_intervals_and_writes_replications(
     assert set(params["aggregation"]) == {"method=arithmetic", "method=geometric"}
     assert params["w_A"].between(0.5, 2).all()
     ranks = pd.read_csv(out / "ranks.csv")
-    assert sorted(ranks.columns[1:]) == [u for u, *_ in ROWS]
+    assert sorted(ranks.columns[1:]) == [u for u, *_ in ROBUST_ROWS]
     assert (
         json.loads((out / "rank_uncertainty.vl.json").read_text())["layer"][0]["mark"]["type"]
         == "rule"
@@ -85,9 +36,9 @@ def test_uncertainty_prints_intervals_and_writes_replications(
 
 
 def test_same_seed_same_results_other_seed_other_sample(
-    files: tuple[Path, Path], tmp_path: Path
+    robust_files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    fw, data = files
+    fw, data = robust_files
     for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
         result = runner.invoke(
             app, ["uncertainty", str(fw), str(data), "--seed", seed, "-o", str(tmp_path / name)]
@@ -98,8 +49,8 @@ def test_same_seed_same_results_other_seed_other_sample(
     assert not a["w_A"].equals(c["w_A"])
 
 
-def test_replayed_design_file(files: tuple[Path, Path], tmp_path: Path) -> None:
-    fw, data = files
+def test_replayed_design_file(robust_files: tuple[Path, Path], tmp_path: Path) -> None:
+    fw, data = robust_files
     design = tmp_path / "design.csv"
     design.write_text("aggregation,w_A\n0.1,0.0\n0.9,1.0\n0.2,0.5\n")
     result = runner.invoke(
@@ -119,20 +70,20 @@ def test_replayed_design_file(files: tuple[Path, Path], tmp_path: Path) -> None:
     assert "design.csv row 2, column 'w_A': 1.5 is not in [0, 1]" in result.output
 
 
-def test_sensitivity_writes_indices(files: tuple[Path, Path], tmp_path: Path) -> None:
-    fw, data = files
+def test_sensitivity_writes_indices(robust_files: tuple[Path, Path], tmp_path: Path) -> None:
+    fw, data = robust_files
     out = tmp_path / "sa.xlsx"
     result = runner.invoke(app, ["sensitivity", str(fw), str(data), "--runs", "64", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Sensitivity of the mean rank shift (256 builds)" in result.stdout
     sheets = pd.read_excel(out, sheet_name=None)
     assert sheets["sensitivity"]["input"].tolist() == ["aggregation", "w_A"]
-    assert len(sheets["unit_sensitivity"]) == 2 * len(ROWS)
+    assert len(sheets["unit_sensitivity"]) == 2 * len(ROBUST_ROWS)
     assert (tmp_path / "sa-sensitivity.svg").exists()
 
 
-def test_audit_report(files: tuple[Path, Path], tmp_path: Path) -> None:
-    fw, data = files
+def test_audit_report(robust_files: tuple[Path, Path], tmp_path: Path) -> None:
+    fw, data = robust_files
     result = runner.invoke(app, ["audit", str(fw), str(data), "-o", str(tmp_path / "audit.html")])
     assert result.exit_code == 0, result.output
     assert "4 indicators" in result.stdout
@@ -141,9 +92,9 @@ def test_audit_report(files: tuple[Path, Path], tmp_path: Path) -> None:
     assert page.count("<svg") == 3  # one heat map per aggregate: A, B and the index
 
 
-def test_missing_uncertainty_section(files: tuple[Path, Path]) -> None:
-    fw, data = files
-    fw.write_text(FRAMEWORK.split("uncertainty:")[0])
+def test_missing_uncertainty_section(robust_files: tuple[Path, Path]) -> None:
+    fw, data = robust_files
+    fw.write_text(ROBUST_FRAMEWORK.split("uncertainty:")[0])
     result = runner.invoke(app, ["uncertainty", str(fw), str(data)])
     assert result.exit_code == 1
     assert "the framework has no uncertainty: section; give one with --spec" in result.output

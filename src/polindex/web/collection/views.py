@@ -144,11 +144,14 @@ def _label(edition: Edition, code: str) -> str:
     return code
 
 
+MAX_SOURCES = 50
+
+
 def _content(post: Any) -> workflow.Content:
+    """What the answer form posted (at most ``MAX_SOURCES`` source rows are read)."""
+    count = str(post.get("source_count", "0"))
     sources = []
-    for k in range(
-        int(post.get("source_count", 0) or 0) if str(post.get("source_count", "0")).isdigit() else 0
-    ):
+    for k in range(min(int(count), MAX_SOURCES) if count.isdigit() else 0):
         row = {
             f: post.get(f"source-{k}-{f}", "").strip()
             for f in ("instrument", "article", "url", "in_force")
