@@ -11,7 +11,7 @@ from django.db import transaction
 
 import polindex
 from polindex.framework.models import Framework
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 
 
 @transaction.atomic
@@ -81,7 +81,7 @@ def release_draft(
     results = polindex.score(fw, rows)
     notes = []
     chosen = {(u, i) for u, _, i, _ in rows}
-    for a in Answer.objects.filter(edition=edition, deleted_at=None).prefetch_related("sources"):
+    for a in Answer.objects.filter(edition=edition, deleted_at=None).prefetch_related(LIVE_SOURCES):
         if (a.unit, a.indicator) in chosen and _primary(edition, a):
             notes.append(
                 {
@@ -89,7 +89,7 @@ def release_draft(
                     "period": edition.period,
                     "indicator": a.indicator,
                     "justification": a.justification,
-                    "sources": [s.snapshot() for s in a.sources.filter(deleted_at=None)],
+                    "sources": [s.snapshot() for s in a.live_sources()],
                 }
             )
     notes.sort(key=lambda n: (n["unit"], n["indicator"]))

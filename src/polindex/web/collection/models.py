@@ -167,8 +167,15 @@ class Answer(models.Model):
             "justification": self.justification,
             "confidence": self.confidence,
             "status": self.status,
-            "sources": [s.snapshot() for s in self.sources.filter(deleted_at=None)],
+            "sources": [s.snapshot() for s in self.live_sources()],
         }
+
+    def live_sources(self) -> list[Source]:
+        """The sources not deleted, in order — from :data:`LIVE_SOURCES` when prefetched."""
+        prefetched: list[Source] | None = getattr(self, "live", None)
+        if prefetched is not None:
+            return prefetched
+        return list(self.sources.filter(deleted_at=None))
 
 
 class Source(models.Model):
@@ -239,3 +246,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+LIVE_SOURCES = models.Prefetch(
+    "sources", queryset=Source.objects.filter(deleted_at=None), to_attr="live"
+)  # for pages listing many answers: one query for all their sources

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from polindex.web.collection import notify, workflow
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, area_of, is_central
 from polindex.web.collection.text import render as markdown
 
@@ -86,7 +86,14 @@ def _expert_answers(country: Country, user: Any) -> list[Answer]:
             return []  # no expert yet: nothing to show
         workflow.ensure_answers(edition, unit, primary.user)  # the questionnaire to review
         expert = primary.user_id
-    return list(Answer.objects.filter(edition=edition, unit=unit, expert=expert, deleted_at=None))
+    answers = list(
+        Answer.objects.filter(
+            edition=edition, unit=unit, expert=expert, deleted_at=None
+        ).prefetch_related(LIVE_SOURCES)
+    )
+    for a in answers:
+        a.edition = edition  # loaded once, not once per answer
+    return answers
 
 
 def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
@@ -212,7 +219,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
             conflict = {
                 "current": exc.current,
                 "mine": content,
-                "current_sources": list(exc.current.sources.filter(deleted_at=None)),
+                "current_sources": exc.current.live_sources(),
             }
             a = exc.current
         except workflow.InvalidError as exc:
@@ -230,7 +237,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         named = m.role != "reviewer" or allowed(user, "collection.see_reviewer", a)
         who = m.author.get_username() if named else "Reviewer"
         comments.append({"comment": m, "who": who})
-    sources = list(a.sources.filter(deleted_at=None))
+    sources = a.live_sources()
     labels = {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in options}
     codes = [i["code"] for i in workflow.indicators(c.edition)]
     position = codes.index(indicator)

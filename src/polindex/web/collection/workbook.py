@@ -58,7 +58,7 @@ def _content(answer: Answer) -> Content:
         na_reason=answer.na_reason,
         justification=answer.justification,
         confidence=answer.confidence,
-        sources=[s.snapshot() for s in answer.sources.filter(deleted_at=None)],
+        sources=[s.snapshot() for s in answer.live_sources()],
     )
 
 

@@ -15,7 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from polindex.web.collection.models import Answer, AnswerChange, Assignment, Edition, Source
+from polindex.web.collection.models import (
+    LIVE_SOURCES,
+    Answer,
+    AnswerChange,
+    Assignment,
+    Edition,
+    Source,
+)
 
 
 class ConflictError(Exception):
@@ -73,7 +80,7 @@ def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
         not_applicable=answer.not_applicable,
         na_reason=answer.na_reason,
         justification=answer.justification,
-        sources=[s.snapshot() for s in answer.sources.filter(deleted_at=None)],
+        sources=[s.snapshot() for s in answer.live_sources()],
     )
     found: dict[str, str] = {}
     codes = [o["code"] for o in _indicator(answer.edition, answer.indicator).get("options", [])]
@@ -261,7 +268,7 @@ def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
         ).values_list("user", flat=True)
         for a in Answer.objects.filter(
             edition=edition.previous, unit=unit, expert__in=list(primary), deleted_at=None
-        ).prefetch_related("sources"):
+        ).prefetch_related(LIVE_SOURCES):
             earlier[a.indicator] = a
     made = 0
     for item in indicators(edition):
@@ -286,8 +293,7 @@ def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
         )
         if old is not None:
             Source.objects.bulk_create(
-                Source(answer=answer, **s.snapshot_fields())
-                for s in old.sources.filter(deleted_at=None)
+                Source(answer=answer, **s.snapshot_fields()) for s in old.live_sources()
             )
         made += 1
     return made
