@@ -135,6 +135,7 @@ def _write(
             for k, s in enumerate(sources)
             if s.get("instrument", "").strip()
         )
+        answer.__dict__.pop("live", None)  # a prefetched list of sources is now out of date
     for name, value in fields.items():  # the row as written, without reading it back
         setattr(answer, name, value)
     answer.version, answer.updated_by = version + 1, user
