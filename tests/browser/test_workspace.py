@@ -31,8 +31,8 @@ def sign_in(browser: Any, live_server: Any) -> Iterator[Any]:
     outside: list[str] = []
     contexts: list[Any] = []
 
-    def open_as(name: str) -> Any:
-        context = browser.new_context(accept_downloads=True)
+    def open_as(name: str, **options: Any) -> Any:
+        context = browser.new_context(accept_downloads=True, **options)
         contexts.append(context)
         page = context.new_page()
 
@@ -106,6 +106,8 @@ def test_the_whole_journey(
     rudi = sign_in("rudi")
     accept(rudi, mailoutbox, "rudi@example.org")
     rudi.goto(url + "/work/journey/AT/LMM1/")
+    rudi.get_by_role("button", name="Start review").click()
+    expect(rudi.locator("#status")).to_have_text("In review")
     rudi.fill("#comment", "Does Art. 4 cover the public sector?")
     rudi.get_by_role("button", name="Query").click()
     expect(rudi.locator("#status")).to_have_text("Queried")
@@ -186,3 +188,60 @@ def test_two_sessions_saving_the_same_answer_get_a_conflict(
     tablet.get_by_role("button", name="Keep my version").click()
     expect(tablet.locator("#saved")).to_be_visible()
     assert Answer.objects.get(edition=edition, indicator="LMM2").option == "c"
+
+
+TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True, "is_mobile": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("device", [TABLET, LAPTOP], ids=["tablet", "laptop"])
+def test_the_workspace_fits_a_tablet_and_a_laptop(
+    sign_in: Any, live_server: Any, team: dict[str, Any], device: dict[str, Any]
+) -> None:
+    """No sideways scrolling, touch targets of at least 44 px (WCAG 2.5.5), answering by
+    tapping, and no WCAG 2.1 AA violation found by axe-core on any workspace page."""
+    import datetime as dt
+
+    from polindex.web.collection.editions import create_edition
+    from polindex.web.collection.models import Answer, Assignment
+
+    from .test_accessibility import violations
+
+    edition = create_edition(
+        FRAMEWORK, code="tablet", name="Tablet", reference_date=dt.date(2024, 12, 31),
+        period="2024", units=["AT"],
+        factcheck_from=dt.date.today(), factcheck_until=dt.date.today(),
+    )  # fmt: skip
+    for user, role in [(team["expert"], "expert"), (team["reviewer"], "government")]:
+        Assignment.objects.create(
+            edition=edition, user=user, role=role, unit="AT", accepted_at=dt.datetime.now(dt.UTC)
+        )
+    anna = sign_in("anna", **device)
+    pages = ["/work/", "/work/tablet/AT/", "/work/tablet/AT/LMM1/", "/work/tablet/AT/read/"]
+    for path in pages:
+        anna.goto(live_server.url + path)
+        width = anna.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        small = anna.evaluate(
+            """() => [...document.querySelectorAll('main button, main select, main textarea,'
+                 + ' main input:not([type=hidden]):not([type=radio]):not([type=checkbox]),'
+                 + ' main label:has(input[type=radio]), main label:has(input[type=checkbox])')]
+                .filter(e => e.offsetParent !== null)
+                .map(e => [e.name || e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
+                .filter(([, r]) => r.height < 44).map(([n, r]) => n + ': ' + r.height)"""
+        )
+        assert small == [], (path, small)
+        assert violations(anna) == [], path
+    anna.goto(live_server.url + "/work/tablet/AT/LMM1/")
+    tap = anna.tap if device is TABLET else anna.click
+    tap("text=Yes, in every sector")
+    anna.fill("#justification", "Opened to every sector in 2019.")
+    anna.get_by_label("Instrument 1").fill("Aliens Employment Act")
+    tap("button:has-text('Save draft')")
+    expect(anna.locator("#saved")).to_be_visible()
+    answer = Answer.objects.get(edition=edition, indicator="LMM1")
+    assert (answer.option, answer.live_sources()[0].instrument) == ("a", "Aliens Employment Act")
+    rudi = sign_in("rudi", **device)  # the government contact's read-through, on the device
+    rudi.goto(live_server.url + "/work/tablet/AT/read/")
+    assert rudi.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert "Opened to every sector in 2019." in rudi.locator("#LMM1").inner_text()

@@ -21,6 +21,9 @@ SEE = {
     "/work/demo-2025/BE/": {"central", "expert_be", "coordinator"},
     "/work/demo-2025/AT/LMM1/": {"central", "expert_at", "reviewer_at", "coordinator", "gov_at"},
     "/work/demo-2025/BE/LMM1/": {"central", "expert_be", "coordinator"},
+    # the coordinator of the labour-market area sees no other area
+    "/work/demo-2025/AT/EDU1/": {"central", "expert_at", "reviewer_at", "gov_at"},
+    "/work/demo-2025/AT/read/": {"central", "expert_at", "reviewer_at", "coordinator", "gov_at"},
 }
 
 
@@ -387,6 +390,7 @@ def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: li
     [
         "/work/demo-2025/AT/questionnaire.xlsx",
         "/work/demo-2025/AT/upload/",
+        "/work/demo-2025/AT/read/",
         "/work/demo-2025/agreement/",
     ],
 )
@@ -419,3 +423,8 @@ def test_the_dashboard_shows_overdue_work(people: dict[str, Any], edition: Any) 
     assert '<strong class="overdue">overdue</strong>' in page
     overview = client_for(people["central"]).get("/work/").content.decode()
     assert "who is waiting on whom" in overview
+    # AT: 61 questions nobody has answered, all waiting on the expert, who is late
+    row = overview.split('href="/work/demo-2025/AT/">AT</a></th>')[1].split("</tr>")[0]
+    assert row.count('class="num">') == 4
+    assert [c.split("<")[0] for c in row.split('class="num">')[1:]] == ["61", "0", "0", "0"]
+    assert '<strong class="overdue">expert</strong>' in row

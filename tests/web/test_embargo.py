@@ -52,6 +52,7 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/<str:unit>/<str:indicator>/",
     "work/<slug:code>/<str:unit>/questionnaire.xlsx",
     "work/<slug:code>/<str:unit>/upload/",
+    "work/<slug:code>/<str:unit>/read/",
     "work/<slug:code>/agreement/",
     "work/invitation/<str:token>/",
 }

@@ -50,7 +50,8 @@ def seed(framework: Path) -> list[tuple[str, str, str]]:
             synthetic=True,
             submit_by=today + dt.timedelta(days=30),
             review_by=today + dt.timedelta(days=45),
-            factcheck_from=today + dt.timedelta(days=46),
+            # open from the start in the demonstration, so the government account can be tried
+            factcheck_from=today,
             factcheck_until=today + dt.timedelta(days=60),
             validate_by=today + dt.timedelta(days=75),
         )

@@ -48,20 +48,30 @@ def _answer_link(answer: Answer) -> str:
 
 
 def _people(answer: Answer, role: str) -> list[Any]:
+    """Who holds ``role`` on the answer's country and area (invitation accepted)."""
+    from polindex.web.collection.permissions import area_of
+
     rows = Assignment.objects.filter(
-        edition=answer.edition, role=role, unit__in=[answer.unit, ""], accepted_at__isnull=False
+        edition=answer.edition,
+        role=role,
+        unit__in=[answer.unit, ""],
+        area__in=[area_of(answer.edition, answer.indicator), ""],
+        accepted_at__isnull=False,
     ).select_related("user")
     return [a.user for a in rows]
 
 
 def answer_event(answer: Answer, action: str, actor: Any) -> int:
-    """Tell the other side that something happened to an answer: a query or an adjudication
-    goes to its expert, an expert's reply (a comment or a resubmission of a queried answer) to
-    the reviewers."""
+    """Tell the other side that something happened to an answer: a query, an adjudication or
+    someone else's message (e.g. a government contact's fact-check comment) goes to its
+    expert, an expert's reply (a comment or a resubmission of a queried answer) to the
+    reviewers of its area."""
     link = _answer_link(answer)
     what = f"{answer.indicator} ({answer.unit}, {answer.edition.name})"
-    if action in ("query", "adjudicate"):
-        verb = "has a query" if action == "query" else "was adjudicated"
+    if action in ("query", "adjudicate", "comment"):
+        verb = {"query": "has a query", "adjudicate": "was adjudicated"}.get(
+            action, "has a new message"
+        )
         return _send(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
     if action == "reply":
         sent = 0

@@ -91,15 +91,20 @@ def _held(user: Any, edition: Edition) -> list[tuple[str, str, str]]:
     return cache[edition.pk]
 
 
+def scope(user: Any, edition: Edition, unit: str, role: str = "") -> frozenset[str] | None:
+    """The areas of ``unit`` that ``user`` works on (in ``role``, when given) — ``None`` for
+    all of them: the central team, anyone assigned without an area."""
+    if not role and is_central(user):
+        return None
+    areas = [a for r, u, a in _held(user, edition) if u in (unit, "") and role in ("", r)]
+    if not areas or "" in areas:
+        return None
+    return frozenset(areas)
+
+
 @rules.predicate
 def is_central(user: Any, obj: Any = None) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.has_perm(MANAGE)))
-
-
-@rules.predicate
-def has_any_role(user: Any, obj: Any) -> bool:
-    edition, unit, area = _target(obj)
-    return bool(roles(user, edition, unit, area))
 
 
 def _has(role: str) -> Any:
@@ -153,10 +158,13 @@ def review_named(user: Any, obj: Any) -> bool:
     return not _target(obj)[0].anonymous_review
 
 
-rules.add_perm(  # roles first: one cached query; the central team's permission check last
-    "collection.view_country",
-    is_coordinator | is_expert | is_reviewer | (is_government & in_factcheck_window) | is_central,
+# roles first (one cached query), the central team's permission check last; on an answer the
+# roles count only in its area, so an area-scoped role sees its area only
+_VIEW = (
+    is_coordinator | is_expert | is_reviewer | (is_government & in_factcheck_window) | is_central
 )
+rules.add_perm("collection.view_country", _VIEW)
+rules.add_perm("collection.view_answer", _VIEW)
 rules.add_perm("collection.answer", is_expert & edition_open)  # create one's own answers
 rules.add_perm("collection.edit_answer", own_answer & is_expert & expert_may_edit & edition_open)
 rules.add_perm("collection.review_answer", is_reviewer & under_review & edition_open)

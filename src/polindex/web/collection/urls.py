@@ -12,5 +12,6 @@ urlpatterns = [
     path("<slug:code>/<str:unit>/", views.country, name="country"),
     path("<slug:code>/<str:unit>/questionnaire.xlsx", views.download, name="download"),
     path("<slug:code>/<str:unit>/upload/", views.upload, name="upload"),
+    path("<slug:code>/<str:unit>/read/", views.read, name="read"),
     path("<slug:code>/<str:unit>/<str:indicator>/", views.answer, name="answer"),
 ]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import notify, workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
-from polindex.web.collection.permissions import Country, allowed, area_of, is_central
+from polindex.web.collection.permissions import Country, allowed, area_of, is_central, scope
 from polindex.web.collection.text import render as markdown
+
+User = get_user_model()
 
 
 def _country(request: HttpRequest, code: str, unit: str) -> Country:
@@ -27,72 +32,104 @@ def _country(request: HttpRequest, code: str, unit: str) -> Country:
     return country
 
 
+STATUSES = [("not_started", gettext_lazy("not started")), *Answer.Status.choices]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What the signed-in person has to do: their countries and, for the central team, every
-    edition's progress — who is waiting on whom."""
-    mine = (
+    """What the signed-in person has to do — their countries (and areas), how many answers wait
+    on them, the deadline — and, for the central team, every open edition's countries: who is
+    waiting on whom, and who is overdue."""
+    from polindex.web.collection import progress
+
+    today = timezone.localdate()
+    found: dict[int, Any] = {}
+
+    def counts_of(edition: Edition) -> Any:
+        if edition.pk not in found:
+            found[edition.pk] = progress.counts(edition)
+        return found[edition.pk]
+
+    rows = []
+    for a in (
         Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
         .select_related("edition")
-        .order_by("edition__code", "unit")
-    )
-    rows = []
-    for a in mine:
-        units = [a.unit] if a.unit else a.edition.units
-        for unit in units:
-            counts = Counter(
-                Answer.objects.filter(edition=a.edition, unit=unit, deleted_at=None).values_list(
-                    "status", flat=True
-                )
+        .order_by("edition__code", "unit", "area")
+    ):
+        for unit in [a.unit] if a.unit else a.edition.units:
+            by_status = progress.total(a.edition, counts_of(a.edition), unit, a.area)
+            turn = progress.TURN_OF.get(a.role)
+            mine = progress.waiting(by_status).get(turn, 0) if turn else 0
+            deadline = progress.due(a.edition, turn) if turn else a.edition.factcheck_until
+            rows.append(
+                {
+                    "assignment": a,
+                    "unit": unit,
+                    "area": _label(a.edition, a.area) if a.area else "",
+                    "counts": [(label, by_status[s]) for s, label in STATUSES if by_status[s]],
+                    "mine": mine,
+                    "deadline": deadline,
+                    "overdue": bool(mine and deadline and deadline < today),
+                    "link": "read" if a.role == "government" else "country",
+                    "can_open": allowed(
+                        request.user, "collection.view_country", Country(a.edition, unit)
+                    ),
+                }
             )
-            rows.append({"assignment": a, "unit": unit, "counts": dict(counts)})
     overview = []
-    statuses = [s for s, _ in Answer.Status.choices]
     if is_central(request.user):
         for edition in Edition.objects.filter(state=Edition.State.OPEN):
-            by_unit: dict[str, Counter[str]] = {u: Counter() for u in edition.units}
-            for unit, status in Answer.objects.filter(edition=edition, deleted_at=None).values_list(
-                "unit", "status"
-            ):
-                by_unit.setdefault(unit, Counter())[status] += 1
-            table = [(u, [c.get(s, 0) for s in statuses]) for u, c in by_unit.items()]
+            table = []
+            for unit in edition.units:
+                by_party = progress.waiting(progress.total(edition, counts_of(edition), unit))
+                late = progress.overdue(edition, by_party, today)
+                table.append({"unit": unit, "waiting": by_party, "overdue": late})
             overview.append({"edition": edition, "units": table})
-    from django.utils import timezone
-
-    context = {
-        "rows": rows,
-        "overview": overview,
-        "statuses": statuses,
-        "today": timezone.localdate(),
-    }
+    context = {"rows": rows, "overview": overview, "parties": progress.PARTIES, "today": today}
     return render(request, "collection/dashboard.html", context)
 
 
+def _answerers(edition: Edition, unit: str) -> dict[str, int]:
+    """Whose answers each area of ``unit`` shows: its primary expert (else the first assigned)."""
+    areas = [a["code"] for a in edition.framework["root"].get("children", [])]
+    found: dict[str, int] = {}
+    for role in Assignment.objects.filter(
+        edition=edition, unit__in=[unit, ""], role="expert"
+    ).order_by("-primary", "id"):
+        for area in [role.area] if role.area else areas:
+            found.setdefault(area, role.user_id)
+    return found
+
+
 def _expert_answers(country: Country, user: Any) -> list[Answer]:
-    """The answers shown on the country page: the user's own as an expert, else the primary
-    expert's (for reviewers, coordinators, the central team and government contacts)."""
+    """The answers shown on the country page, in the areas ``user`` works on: the user's own
+    as an expert, else each area's primary expert's (for reviewers, coordinators, the central
+    team and government contacts)."""
     edition, unit = country.edition, country.unit
     if allowed(user, "collection.answer", country):
-        workflow.ensure_answers(edition, unit, user)
-        expert = user.pk
+        workflow.ensure_answers(edition, unit, user, scope(user, edition, unit, "expert"))
+        whose = {user.pk}
+        keep = None
     else:
-        primary = (
-            Assignment.objects.filter(edition=edition, unit__in=[unit, ""], role="expert")
-            .select_related("user")
-            .order_by("-primary", "id")
-            .first()
-        )
-        if primary is None:
-            return []  # no expert yet: nothing to show
-        workflow.ensure_answers(edition, unit, primary.user)  # the questionnaire to review
-        expert = primary.user_id
-    answers = list(
-        Answer.objects.filter(
-            edition=edition, unit=unit, expert=expert, deleted_at=None
-        ).prefetch_related(LIVE_SOURCES)
-    )
-    for a in answers:
+        visible = scope(user, edition, unit)
+        keep = {
+            area: expert
+            for area, expert in _answerers(edition, unit).items()
+            if visible is None or area in visible
+        }
+        experts: dict[int, set[str]] = {}
+        for area, expert in keep.items():
+            experts.setdefault(expert, set()).add(area)
+        for expert, areas in experts.items():  # the questionnaire to review
+            workflow.ensure_answers(edition, unit, User(pk=expert), frozenset(areas))
+        whose = set(experts)
+    answers = []
+    for a in Answer.objects.filter(
+        edition=edition, unit=unit, expert__in=whose, deleted_at=None
+    ).prefetch_related(LIVE_SOURCES):
         a.edition = edition  # loaded once, not once per answer
+        if keep is None or keep.get(area_of(edition, a.indicator)) == a.expert_id:
+            answers.append(a)
     return answers
 
 
@@ -109,35 +146,83 @@ def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
             return found
     answers = {a.indicator: a for a in _expert_answers(country, user)}
     if indicator not in answers:
+        if any(i["code"] == indicator for i in workflow.indicators(country.edition)):
+            raise PermissionDenied("this question is outside the areas you work on")
         raise Http404("no such question")
-    answers[indicator].edition = country.edition
-    return answers[indicator]
+    found = answers[indicator]
+    if not allowed(user, "collection.view_answer", found):
+        raise PermissionDenied("this question is outside the areas you work on")
+    return found
 
 
 @login_required
 def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    """A country's questionnaire: every area with its progress, every question with its status."""
+    """A country's questionnaire in the areas the user works on: every area with its progress,
+    every question with its status; POST takes one review step for all of them at once."""
     c = _country(request, code, unit)
-    answers = {a.indicator: a for a in _expert_answers(c, request.user)}
+    user = request.user
+    can_answer = allowed(user, "collection.answer", c)
+    answers = {a.indicator: a for a in _expert_answers(c, user)}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        queried = {a.pk for a in answers.values() if a.status == Answer.Status.QUERIED}
+        try:
+            moved, skipped = workflow.act_all(list(answers.values()), user, action)
+        except (workflow.InvalidError, workflow.ConflictError) as exc:
+            answers = {a.indicator: a for a in _expert_answers(c, user)}  # as rolled back
+            context = {**_areas(c, user, answers, can_answer), "bulk_error": str(exc)}
+            status = 409 if isinstance(exc, workflow.ConflictError) else 400
+            return render(request, "collection/country.html", context, status=status)
+        for a in moved:
+            if a.pk in queried:  # a resubmission answers the reviewer's query
+                notify.answer_event(a, "reply", user)
+        done = str(DONE.get(action, action))
+        request.session["bulk"] = {"action": done, "moved": len(moved), "skipped": skipped}
+        return redirect(request.path + "?done=" + action)
+    context = _areas(c, user, answers, can_answer)
+    if request.GET.get("done"):
+        context["bulk"] = request.session.pop("bulk", None)
+    return render(request, "collection/country.html", context)
+
+
+DONE = {
+    "submit": gettext_lazy("Submitted"),
+    "review": gettext_lazy("Review started"),
+    "agree": gettext_lazy("Agreed"),
+    "validate": gettext_lazy("Validated"),
+    "lock": gettext_lazy("Locked"),
+}
+
+
+def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) -> dict[str, Any]:
+    """The country page's context: questions grouped by area, progress, the steps offered."""
+    visible = scope(user, c.edition, c.unit, "expert" if can_answer else "")
     areas: list[dict[str, Any]] = []
     for item in workflow.indicators(c.edition):
         area = area_of(c.edition, item["code"])
+        if visible is not None and area not in visible:
+            continue
         if not areas or areas[-1]["code"] != area:
             areas.append({"code": area, "label": _label(c.edition, area), "items": []})
-        answer = answers.get(item["code"])
-        areas[-1]["items"].append({"item": item, "answer": answer})
+        areas[-1]["items"].append({"item": item, "answer": answers.get(item["code"])})
     for group in areas:
         items = group["items"]
         group["done"] = sum(1 for i in items if i["answer"] and not workflow.problems(i["answer"]))
         group["total"] = len(items)
-    context = {
+    steps = []
+    for action in workflow.BULK:
+        starts, _, perm = workflow.ACTIONS[action]
+        ready = [a for a in answers.values() if a.status in starts and allowed(user, perm, a)]
+        if ready:
+            steps.append({"action": action, "count": len(ready)})
+    return {
         "country": c,
         "edition": c.edition,
-        "unit": unit,
+        "unit": c.unit,
         "areas": areas,
-        "can_answer": allowed(request.user, "collection.answer", c),
+        "can_answer": can_answer,
+        "steps": steps,
     }
-    return render(request, "collection/country.html", context)
 
 
 def _label(edition: Edition, code: str) -> str:
@@ -175,6 +260,50 @@ def _content(post: Any) -> workflow.Content:
     )
 
 
+# the parts of an answer a conflict is resolved by, each taken from one version or the other
+MERGED = {
+    "answer": ("option", "not_applicable", "na_reason"),
+    "justification": ("justification",),
+    "confidence": ("confidence",),
+    "sources": ("sources",),
+}
+
+
+def _merge(mine: workflow.Content, saved: Answer, post: Any) -> workflow.Content:
+    """The user's version with the parts they chose to take from the saved one
+    (``take-answer=saved`` etc.)."""
+    theirs = saved.snapshot()
+    for part, names in MERGED.items():
+        if post.get(f"take-{part}") == "saved":
+            for name in names:
+                setattr(mine, name, theirs[name])
+    return mine
+
+
+def _differs(mine: workflow.Content, saved: Answer) -> list[str]:
+    """The parts of the user's unsaved version that differ from the saved one."""
+    theirs = saved.snapshot()
+    ours = {**mine.__dict__, "option": "" if mine.not_applicable else mine.option}
+    return [
+        part
+        for part, names in MERGED.items()
+        if any(_same(ours[n]) != _same(theirs[n]) for n in names if n != "sources")
+        or ("sources" in names and _sources(ours["sources"]) != _sources(theirs["sources"]))
+    ]
+
+
+def _same(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _sources(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
+    return [
+        tuple(_same(r.get(k)) for k in ("instrument", "article", "url", "in_force"))
+        for r in rows
+        if _same(r.get("instrument"))
+    ]
+
+
 @login_required
 def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpResponse:
     """One question: the answer form (or a read-only view), last edition's answer and the
@@ -187,8 +316,10 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         action = request.POST.get("action", "save")
         version = int(request.POST.get("version", "0") or 0)
         content = _content(request.POST)
+        if action == "merge":
+            content = _merge(content, a, request.POST)
         try:
-            if action in ("save", "autosave", "overwrite"):
+            if action in ("save", "autosave", "overwrite", "merge"):
                 a = workflow.save(a, request.user, content, version)
                 if action == "autosave":
                     return JsonResponse({"version": a.version, "saved": True})
@@ -197,8 +328,8 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                                   action == "hide")  # fmt: skip
             elif action == "comment":
                 workflow.comment(a, request.user, request.POST.get("comment", ""))
-                if a.expert_id == request.user.pk:
-                    notify.answer_event(a, "reply", request.user)
+                own = a.expert_id == request.user.pk
+                notify.answer_event(a, "reply" if own else "comment", request.user)
             else:
                 was = a.status
                 if action == "submit" and allowed(request.user, "collection.edit_answer", a):
@@ -211,6 +342,9 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                 )  # fmt: skip
                 event = "reply" if action == "submit" and was == "queried" else action
                 notify.answer_event(a, event, request.user)
+            if request.POST.get("back") == "read":  # a comment sent from the read-through page
+                url = reverse("collection:read", args=[code, unit])
+                return redirect(f"{url}?saved=comment#{indicator}")
             if action != "autosave":
                 return redirect(request.path + "?saved=" + action)
         except workflow.ConflictError as exc:
@@ -220,6 +354,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                 "current": exc.current,
                 "mine": content,
                 "current_sources": exc.current.live_sources(),
+                "differs": _differs(content, exc.current),
             }
             a = exc.current
         except workflow.InvalidError as exc:
@@ -230,15 +365,9 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
     item = next(i for i in workflow.indicators(c.edition) if i["code"] == indicator)
     options = item.get("options", [])
     user = request.user
-    comments = []
-    for m in a.comments.select_related("author"):
-        if m.hidden and not allowed(user, "collection.moderate", a):
-            continue
-        named = m.role != "reviewer" or allowed(user, "collection.see_reviewer", a)
-        who = m.author.get_username() if named else "Reviewer"
-        comments.append({"comment": m, "who": who})
+    comments = _thread(a, user)
     sources = a.live_sources()
-    labels = {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in options}
+    labels = _option_labels(item)
     codes = [i["code"] for i in workflow.indicators(c.edition)]
     position = codes.index(indicator)
     context = {
@@ -270,6 +399,53 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "next": codes[position + 1] if position + 1 < len(codes) else None,
     }
     return render(request, "collection/answer.html", context)
+
+
+def _option_labels(item: dict[str, Any]) -> dict[str, str]:
+    return {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in item.get("options", [])}
+
+
+def _thread(answer: Answer, user: Any) -> list[dict[str, Any]]:
+    """The answer's discussion as ``user`` may see it: hidden messages only for moderators,
+    reviewers named only to those who may know them."""
+    moderator = allowed(user, "collection.moderate", answer)
+    named = allowed(user, "collection.see_reviewer", answer)
+    out = []
+    for m in answer.comments.all():
+        if m.hidden and not moderator:
+            continue
+        who = m.author.get_username() if named or m.role != "reviewer" else "Reviewer"
+        out.append({"comment": m, "who": who})
+    return out
+
+
+@login_required
+def read(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """The country's answers in full — option, justification, sources, discussion — on one
+    page: for the fact-check by government contacts (who may comment, nothing more), reviewers
+    and the central team."""
+    c = _country(request, code, unit)
+    user = request.user
+    answers = {a.indicator: a for a in _expert_answers(c, user)}
+    prefetch_related_objects(list(answers.values()), "comments__author")
+    rows = []
+    for item in workflow.indicators(c.edition):
+        a = answers.get(item["code"])
+        if a is None:
+            continue
+        rows.append(
+            {
+                "item": item,
+                "answer": a,
+                "label": _option_labels(item).get(a.option, ""),
+                "justification_html": markdown(a.justification),
+                "sources": a.live_sources(),
+                "comments": _thread(a, user),
+                "can_comment": allowed(user, "collection.comment", a),
+            }
+        )
+    context = {"country": c, "edition": c.edition, "unit": unit, "rows": rows}
+    return render(request, "collection/read.html", context)
 
 
 def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:

@@ -186,6 +186,7 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
 # action → (states it starts from, state it leads to, permission)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "submit": (("draft", "queried"), "submitted", "collection.edit_answer"),
+    "review": (("submitted",), "in_review", "collection.review_answer"),
     "agree": (("submitted", "in_review"), "agreed", "collection.review_answer"),
     "query": (("submitted", "in_review"), "queried", "collection.review_answer"),
     "adjudicate": (
@@ -203,8 +204,9 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 def act(
     answer: Answer, user: Any, action: str, version: int, comment: str = "", option: str = ""
 ) -> Answer:
-    """Move an answer along the review: submit, agree, query, adjudicate, validate, lock,
-    reopen. A query and an adjudication need a comment; an adjudication may set the option."""
+    """Move an answer along the review: submit, review (start), agree, query, adjudicate,
+    validate, lock, reopen. A query and an adjudication need a comment; an adjudication may
+    set the option."""
     if action not in ACTIONS:
         raise InvalidError({"action": f"unknown action {action!r}"})
     starts, goal, perm = ACTIONS[action]
@@ -228,6 +230,35 @@ def act(
 
         Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=comment)
     return answer
+
+
+BULK = ("submit", "review", "agree", "validate", "lock")  # the steps taken for a whole country
+
+
+@transaction.atomic
+def act_all(answers: list[Answer], user: Any, action: str) -> tuple[list[Answer], dict[str, str]]:
+    """Take ``action`` on every answer that is at a step it starts from and that ``user`` may
+    move (a whole country's submission, start of review, agreement, validation or lock).
+
+    Returns the answers moved and, per indicator, why the others that could have been were not
+    (e.g. an incomplete answer is not submitted). All in one transaction: a conflict with a
+    concurrent save undoes the whole step.
+    """
+    from polindex.web.collection.permissions import allowed
+
+    if action not in BULK:
+        raise InvalidError({"action": f"{action!r} is not taken for a whole country"})
+    starts, _, perm = ACTIONS[action]
+    moved: list[Answer] = []
+    skipped: dict[str, str] = {}
+    for answer in answers:
+        if answer.status not in starts or not allowed(user, perm, answer):
+            continue
+        try:
+            moved.append(act(answer, user, action, answer.version))
+        except InvalidError as exc:
+            skipped[answer.indicator] = "; ".join(exc.problems.values())
+    return moved, skipped
 
 
 @transaction.atomic
@@ -254,9 +285,14 @@ def _role(user: Any, answer: Answer) -> str:
 
 
 @transaction.atomic
-def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
-    """Create the expert's answer rows for every indicator of ``unit`` (carrying forward the
-    previous edition's scored answers, to be confirmed or changed); returns how many."""
+def ensure_answers(
+    edition: Edition, unit: str, expert: Any, areas: frozenset[str] | None = None
+) -> int:
+    """Create the expert's answer rows for every indicator of ``unit`` (of ``areas`` only,
+    when given), carrying forward the previous edition's scored answers to be confirmed or
+    changed; returns how many were created."""
+    from polindex.web.collection.permissions import area_of
+
     have = set(
         Answer.objects.filter(edition=edition, unit=unit, expert=expert).values_list(
             "indicator", flat=True
@@ -274,7 +310,7 @@ def ensure_answers(edition: Edition, unit: str, expert: Any) -> int:
     made = 0
     for item in indicators(edition):
         code = item["code"]
-        if code in have:
+        if code in have or (areas is not None and area_of(edition, code) not in areas):
             continue
         old = earlier.get(code)
         answer = Answer.objects.create(

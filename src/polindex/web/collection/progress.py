@@ -1,0 +1,93 @@
+"""How far an edition is: answers per country, area and status, and who is waiting on whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.permissions import area_of
+
+# whose turn an answer at each status is: the expert's, the reviewer's, the central team's
+WAITING_ON = {
+    "not_started": "expert",  # a question with no answer yet
+    "draft": "expert",
+    "queried": "expert",
+    "submitted": "reviewer",
+    "in_review": "reviewer",
+    "agreed": "central",
+    "adjudicated": "central",
+    "validated": "done",
+    "locked": "done",
+}
+PARTIES = ("expert", "reviewer", "central", "done")
+# the role an assignment acts as, for "waiting on you" (a coordinator adjudicates)
+TURN_OF = {"expert": "expert", "reviewer": "reviewer", "coordinator": "central"}
+
+
+def counts(edition: Edition) -> dict[tuple[str, str], Counter[str]]:
+    """The scored (primary) experts' live answers of ``edition`` per (country, area) and
+    status — one query for the answers, one for the assignments (``found[("AT", "LMM")]``
+    is a ``Counter`` such as ``{"draft": 8, "submitted": 2}``)."""
+    primary = set(
+        Assignment.objects.filter(edition=edition, role="expert", primary=True).values_list(
+            "unit", "user_id"
+        )
+    )
+    found: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for unit, expert, indicator, status in Answer.objects.filter(
+        edition=edition, deleted_at=None
+    ).values_list("unit", "expert_id", "indicator", "status"):
+        if (unit, expert) in primary or ("", expert) in primary:
+            found[(unit, area_of(edition, indicator))][status] += 1
+    return found
+
+
+def total(
+    edition: Edition, found: dict[tuple[str, str], Counter[str]], unit: str, area: str = ""
+) -> Counter[str]:
+    """The status counts of ``unit`` (of one area, when given), questions nobody has opened
+    yet counted as ``not_started``."""
+    out: Counter[str] = Counter()
+    for (u, a), c in found.items():
+        if u == unit and area in ("", a):
+            out.update(c)
+    expected = sum(n for a, n in questions(edition).items() if area in ("", a))
+    if expected > out.total():
+        out["not_started"] = expected - out.total()
+    return out
+
+
+def questions(edition: Edition) -> Counter[str]:
+    """How many questions each area of ``edition`` asks."""
+    from polindex.web.collection.workflow import indicators
+
+    return Counter(area_of(edition, item["code"]) for item in indicators(edition))
+
+
+def waiting(by_status: Counter[str]) -> dict[str, int]:
+    """Answers per party whose turn it is (``expert``, ``reviewer``, ``central``, ``done``).
+
+    >>> waiting(Counter({"draft": 3, "queried": 1, "agreed": 2}))
+    {'expert': 4, 'reviewer': 0, 'central': 2, 'done': 0}
+    """
+    out = dict.fromkeys(PARTIES, 0)
+    for status, n in by_status.items():
+        out[WAITING_ON[status]] += n
+    return out
+
+
+def due(edition: Edition, party: str) -> dt.date | None:
+    """The deadline of ``party``'s stage: submission, review or validation."""
+    return {
+        "expert": edition.submit_by,
+        "reviewer": edition.review_by,
+        "central": edition.validate_by,
+    }.get(party)
+
+
+def overdue(edition: Edition, by_party: dict[str, int], today: dt.date) -> list[str]:
+    """The parties with answers waiting past their stage's deadline."""
+    return [
+        p for p in PARTIES if by_party.get(p) and (d := due(edition, p)) is not None and d < today
+    ]

@@ -1,0 +1,203 @@
+"""Review steps for a whole country, areas, the fact-check read-through and per-part merges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from polindex.web.collection import progress, workflow
+from polindex.web.collection.models import Answer, Assignment
+
+from .conftest import NOW, client_for, complete
+
+AT = "/work/demo-2025/AT/"
+
+
+def _answers(expert: Any, unit: str = "AT") -> dict[str, Answer]:
+    return {a.indicator: a for a in Answer.objects.filter(unit=unit, expert=expert)}
+
+
+def _fill(people: dict[str, Any], codes: list[str]) -> None:
+    expert = client_for(people["expert_at"])
+    expert.get(AT)
+    for code in codes:
+        a = Answer.objects.get(unit="AT", indicator=code, expert=people["expert_at"])
+        assert (
+            expert.post(
+                f"{AT}{code}/", {"action": "save", "version": a.version, **complete()}
+            ).status_code
+            == 302
+        )
+
+
+def test_an_expert_submits_every_complete_answer_at_once(people: dict[str, Any]) -> None:
+    _fill(people, ["LMM1", "LMM2", "EDU1"])
+    expert = client_for(people["expert_at"])
+    page = expert.get(AT).content.decode()
+    assert "Submit all 61 draft answers" in page
+    response = expert.post(AT, {"action": "submit"})
+    assert response.status_code == 302
+    page = expert.get(response["Location"]).content.decode()
+    assert "Submitted: 3 answers." in page
+    assert "LMM3</a>: choose an answer" in page  # what keeps the others back, with a link
+    statuses = {k: a.status for k, a in _answers(people["expert_at"]).items()}
+    assert sorted(k for k, s in statuses.items() if s == "submitted") == ["EDU1", "LMM1", "LMM2"]
+    assert sum(s == "draft" for s in statuses.values()) == 58
+
+
+def test_a_reviewer_starts_the_review_then_agrees(people: dict[str, Any]) -> None:
+    _fill(people, ["LMM1", "LMM2"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    reviewer, expert = client_for(people["reviewer_at"]), client_for(people["expert_at"])
+    assert "Start reviewing 2 submitted answers" in reviewer.get(AT).content.decode()
+    assert expert.post(AT, {"action": "review"}).status_code == 302  # offered to nobody else…
+    assert {a.status for a in _answers(people["expert_at"]).values()} == {"draft", "submitted"}
+    reviewer.post(AT, {"action": "review"})
+    answers = _answers(people["expert_at"])
+    assert (answers["LMM1"].status, answers["LMM2"].status) == ("in_review", "in_review")
+    assert answers["LMM1"].changes.last().action == "review"
+    # in review, the expert cannot change the answer
+    edit = {"action": "save", "version": answers["LMM1"].version, **complete(option="b")}
+    assert expert.post(f"{AT}LMM1/", edit).status_code == 403
+    reviewer.post(f"{AT}LMM2/", {"action": "query", "version": answers["LMM2"].version,
+                                 "comment": "Which article?"})  # fmt: skip
+    assert "Agree with 1 answer in review" in reviewer.get(AT).content.decode()
+    reviewer.post(AT, {"action": "agree"})
+    answers = _answers(people["expert_at"])
+    assert (answers["LMM1"].status, answers["LMM2"].status) == ("agreed", "queried")
+
+
+def test_an_unknown_country_step_changes_nothing(people: dict[str, Any]) -> None:
+    _fill(people, ["LMM1"])
+    response = client_for(people["expert_at"]).post(AT, {"action": "adjudicate"})
+    assert response.status_code == 400
+    assert "is not taken for a whole country" in response.content.decode()
+    assert _answers(people["expert_at"])["LMM1"].status == "draft"
+
+
+def test_a_conflict_in_a_country_step_undoes_all_of_it(people: dict[str, Any]) -> None:
+    _fill(people, ["LMM1", "LMM2"])
+    answers = list(_answers(people["expert_at"]).values())
+    stale = next(a for a in answers if a.indicator == "LMM2")
+    Answer.objects.filter(pk=stale.pk).update(version=stale.version + 1)  # saved meanwhile
+    try:
+        workflow.act_all(answers, people["expert_at"], "submit")
+    except workflow.ConflictError:
+        pass
+    else:
+        raise AssertionError("no conflict")
+    assert set(Answer.objects.filter(unit="AT").values_list("status", flat=True)) == {"draft"}
+
+
+def test_the_central_team_validates_and_locks_a_country(people: dict[str, Any]) -> None:
+    _fill(people, ["LMM1"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    client_for(people["reviewer_at"]).post(AT, {"action": "agree"})
+    central = client_for(people["central"])
+    assert "Validate 1 answer" in central.get(AT).content.decode()
+    central.post(AT, {"action": "validate"})
+    central.post(AT, {"action": "lock"})
+    assert _answers(people["expert_at"])["LMM1"].status == "locked"
+
+
+def test_area_experts_and_coordinators_see_their_area(
+    people: dict[str, Any], edition: Any, django_user_model: Any
+) -> None:
+    edu = django_user_model.objects.create_user("edu", password="pw-edu-1")
+    Assignment.objects.filter(user=people["expert_at"]).update(area="LMM")
+    Assignment.objects.create(
+        edition=edition, user=edu, role="expert", unit="AT", area="EDU", accepted_at=NOW
+    )
+    page = client_for(edu).get(AT).content.decode()
+    assert "EDU1" in page
+    assert "LMM1" not in page
+    assert {a[:3] for a in _answers(edu)} == {"EDU"}
+    assert len(_answers(edu)) == progress.questions(edition)["EDU"]
+    client_for(people["expert_at"]).get(AT)
+    assert {a[:3] for a in _answers(people["expert_at"])} == {"LMM"}
+    assert client_for(edu).get(f"{AT}LMM1/").status_code in (403, 404)
+    # the reviewer of the whole country sees each area's expert's answers
+    Answer.objects.filter(expert=edu, indicator="EDU1").update(option="b")
+    Answer.objects.filter(expert=people["expert_at"], indicator="LMM1").update(option="c")
+    whole = client_for(people["reviewer_at"]).get(AT).content.decode()
+    assert "EDU1" in whole
+    assert "LMM1" in whole
+    assert client_for(people["reviewer_at"]).get(f"{AT}EDU1/").status_code == 200
+    # the labour-market coordinator: only that area, on the country page and the dashboard
+    coordinator = client_for(people["coordinator"])
+    page = coordinator.get(AT).content.decode()
+    assert "LMM1" in page
+    assert "EDU1" not in page
+    assert coordinator.get(f"{AT}EDU1/").status_code == 403
+    board = coordinator.get("/work/").content.decode()
+    assert "AT</a> — Labour market mobility" in board
+
+
+def test_progress_counts_waiting_parties(people: dict[str, Any], edition: Any) -> None:
+    _fill(people, ["LMM1", "LMM2"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    client_for(people["reviewer_at"]).post(f"{AT}LMM1/", {"action": "agree", "version": 3})
+    found = progress.counts(edition)
+    at = progress.total(edition, found, "AT")
+    assert (at["agreed"], at["submitted"], at["draft"]) == (1, 1, 59)
+    assert progress.waiting(at) == {"expert": 59, "reviewer": 1, "central": 1, "done": 0}
+    lmm = progress.total(edition, found, "AT", "LMM")
+    assert lmm.total() == progress.questions(edition)["LMM"]
+    edition.review_by = dt.date(2020, 1, 1)
+    assert progress.overdue(edition, progress.waiting(at), dt.date(2025, 1, 1)) == ["reviewer"]
+
+
+def test_government_contacts_read_everything_and_comment(
+    people: dict[str, Any], edition: Any, mailoutbox: list[Any]
+) -> None:
+    _fill(people, ["LMM1"])
+    people["expert_at"].email = "expert@example.org"
+    people["expert_at"].save()
+    gov = client_for(people["gov_at"])
+    page = gov.get(f"{AT}read/").content.decode()
+    assert page.count('class="read-answer"') == 61
+    assert "Art. 5 of the Aliens Act." in page
+    assert "Aliens Act 5" in page
+    a = _answers(people["expert_at"])["LMM1"]
+    response = gov.post(
+        f"{AT}LMM1/",
+        {"action": "comment", "comment": "Amended in 2024.", "version": a.version, "back": "read"},
+    )
+    assert response["Location"] == f"{AT}read/?saved=comment#LMM1"
+    assert a.comments.get().text == "Amended in 2024."
+    assert mailoutbox[-1].to == ["expert@example.org"]  # the expert hears of it
+    assert "LMM1 (AT, Demo 2025) has a new message" in mailoutbox[-1].subject
+    # nothing more: no save, no step, and nothing outside the window
+    assert (
+        gov.post(f"{AT}LMM1/", {"action": "save", "version": a.version, **complete()}).status_code
+        == 403
+    )
+    assert gov.post(AT, {"action": "submit"}).status_code == 302
+    assert _answers(people["expert_at"])["LMM1"].status == "draft"
+    edition.factcheck_until = dt.date.today() - dt.timedelta(days=1)
+    edition.save()
+    assert gov.get(f"{AT}read/").status_code == 403
+
+
+def test_a_conflict_is_resolved_part_by_part(people: dict[str, Any]) -> None:
+    expert = client_for(people["expert_at"])
+    expert.get(AT)
+    url = f"{AT}LMM1/"
+    expert.post(
+        url, {"action": "save", "version": 1, **complete(option="b", justification="Saved.")}
+    )
+    # a stale page (version 1) with another option and justification
+    mine = {"action": "save", "version": 1, **complete(option="c", justification="Mine.")}
+    page = expert.post(url, mine).content.decode()
+    assert 'name="take-answer"' in page
+    assert 'name="take-justification"' in page
+    assert 'name="take-sources"' not in page  # the same in both: nothing to choose
+    merged = {**mine, "action": "merge", "version": 2, "take-answer": "mine",
+              "take-justification": "saved"}  # fmt: skip
+    assert expert.post(url, merged).status_code == 302
+    a = _answers(people["expert_at"])["LMM1"]
+    assert (a.option, a.justification, a.version) == ("c", "Saved.", 3)
+    # a merge from a page that is stale again is another conflict, not an overwrite
+    page = expert.post(url, {**merged, "take-justification": "mine"}).content.decode()
+    assert "Someone saved this answer after you opened it" in page
+    assert Answer.objects.get(pk=a.pk).version == 3
