@@ -23,7 +23,8 @@ User = get_user_model()
 
 
 def _country(request: HttpRequest, code: str, unit: str) -> Country:
-    edition = get_object_or_404(Edition, code=code)
+    # the framework (tens of kB of JSON) is read only by the pages that need it, not by saves
+    edition = get_object_or_404(Edition.objects.defer("framework", "framework_yaml"), code=code)
     if unit not in edition.units:
         raise Http404("no such country in this edition")
     country = Country(edition, unit)

@@ -110,10 +110,17 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 
 
 def _write(
-    answer: Answer, user: Any, version: int, action: str, reason: str, **fields: Any
+    answer: Answer,
+    user: Any,
+    version: int,
+    action: str,
+    reason: str,
+    before: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Answer:
-    """Update the answer if it is still at ``version``; record the change; else ConflictError."""
-    before = answer.snapshot()
+    """Update the answer if it is still at ``version``; record the change (from ``before``,
+    the answer's snapshot, when the caller has it); else ConflictError."""
+    before = before or answer.snapshot()
     sources = fields.pop("sources", None)
     updated = Answer.objects.filter(pk=answer.pk, version=version).update(
         version=F("version") + 1, updated_by=user, updated_at=timezone.now(), **fields
@@ -180,7 +187,7 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
     now = answer.snapshot()
     if answer.confirmed and all(now.get(k) == v for k, v in fields.items()):
         return answer  # nothing changed: no new version, no history entry
-    return _write(answer, user, version, "save", reason, confirmed=True, **fields)
+    return _write(answer, user, version, "save", reason, now, confirmed=True, **fields)
 
 
 # action → (states it starts from, state it leads to, permission)
