@@ -148,7 +148,12 @@ def run(experts: list[tuple[str, str]], seconds: float, pause: float) -> list[fl
 def main() -> None:
     if not fresh_database():
         return
-    env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "polindex.web.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
+        "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
+    }
     os.environ.update(env)
     experts = seed()
     workers = str(os.cpu_count() or 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -142,6 +143,7 @@ def main() -> None:
             **os.environ,
             "POLINDEX_VAR_DIR": str(var_dir),
             "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
+            "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
         }
         server = subprocess.Popen(
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +51,19 @@ def test_cookies_are_secure_outside_debug_and_local_http() -> None:
     assert settings.CSRF_COOKIE_SECURE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_production_server_needs_its_own_secret_key(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLINDEX_")}
+    env["POLINDEX_VAR_DIR"] = str(tmp_path)
+    load = [sys.executable, "-c", "import polindex.web.wsgi"]
+    refused = subprocess.run(load, env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0
+    assert "POLINDEX_SECRET_KEY is not set" in refused.stderr
+    for extra in ({"POLINDEX_SECRET_KEY": "k" * 50}, {"POLINDEX_LOCAL_HTTP": "1"}):
+        started = subprocess.run(load, env={**env, **extra}, capture_output=True, text=True)
+        assert started.returncode == 0, started.stderr
