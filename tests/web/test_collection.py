@@ -196,6 +196,17 @@ def test_carry_forward_from_the_previous_edition(people: dict[str, Any], edition
     )
     assert "a changed answer needs a justification" in changed.content.decode()
     assert '<p id="diff"><strong>Changed:</strong> a → b</p>' in changed.content.decode()
+    version = Answer.objects.get(pk=carried.pk).version
+    expert.post(
+        "/work/demo-2026/AT/LMM1/",
+        {
+            "action": "save",
+            "version": version,
+            **complete(option="b", justification="x <b>2025</b>"),
+        },
+    )
+    page = expert.get("/work/demo-2026/AT/LMM1/").content.decode()
+    assert "changed:</strong> x <ins>&lt;b&gt;2025&lt;/b&gt;</ins></p>" in page
 
 
 def _answers_locked(people: dict[str, Any], edition: Any) -> Answer:

@@ -201,3 +201,23 @@ def test_a_conflict_is_resolved_part_by_part(people: dict[str, Any]) -> None:
     page = expert.post(url, {**merged, "take-justification": "mine"}).content.decode()
     assert "Someone saved this answer after you opened it" in page
     assert Answer.objects.get(pk=a.pk).version == 3
+
+
+def test_reminders_count_only_the_persons_area(
+    people: dict[str, Any], edition: Any, django_user_model: Any, mailoutbox: list[Any]
+) -> None:
+    from polindex.web.collection.notify import reminders
+
+    _fill(people, ["LMM1", "LMM2", "EDU1"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    edu = django_user_model.objects.create_user("edu-rev", email="edu@example.org")
+    Assignment.objects.create(
+        edition=edition, user=edu, role="reviewer", unit="", area="EDU", accepted_at=NOW
+    )
+    edition.review_by = dt.date(2025, 3, 8)
+    edition.save()
+    assert reminders(dt.date(2025, 3, 7)) == 1  # one day before; the others have no address
+    assert mailoutbox[-1].to == ["edu@example.org"]
+    assert (
+        "1 answer(s) for AT in Demo 2025 are waiting for you (due in 1 day" in mailoutbox[-1].body
+    )

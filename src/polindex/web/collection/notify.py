@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
 from typing import Any
 
 from django.core.mail import send_mail
@@ -83,44 +82,44 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
 
 
 def reminders(today: dt.date | None = None, days: tuple[int, ...] = (7, 1)) -> int:
-    """Deadline reminders for open editions: experts with unsubmitted answers ``days`` before
-    ``submit_by`` (and every day once overdue), reviewers with submitted answers waiting before
-    ``review_by``. Returns the number of e-mails sent."""
+    """Deadline reminders for open editions: experts with questions not yet submitted ``days``
+    before ``submit_by`` (and every day once overdue), reviewers with submitted answers waiting
+    before ``review_by`` — each counting only their countries and area. Returns the number of
+    e-mails sent."""
     today = today or timezone.localdate()
     sent = 0
     for edition in Edition.objects.filter(state=Edition.State.OPEN):
-        sent += _remind(edition, edition.submit_by, today, days, "expert", ("draft", "queried"))
-        sent += _remind(
-            edition, edition.review_by, today, days, "reviewer", ("submitted", "in_review")
-        )
+        sent += _remind(edition, edition.submit_by, today, days, "expert")
+        sent += _remind(edition, edition.review_by, today, days, "reviewer")
     return sent
 
 
 def _remind(
-    edition: Edition, due: dt.date | None, today: dt.date, days: tuple[int, ...], role: str,
-    waiting: tuple[str, ...],
-) -> int:  # fmt: skip
+    edition: Edition, due: dt.date | None, today: dt.date, days: tuple[int, ...], role: str
+) -> int:
+    from polindex.web.collection import progress
+
     if due is None:
         return 0
     left = (due - today).days
     if left not in days and left >= 0:
         return 0
-    open_by_unit: dict[str, int] = defaultdict(int)
-    for unit in Answer.objects.filter(
-        edition=edition, status__in=waiting, deleted_at=None
-    ).values_list("unit", flat=True):
-        open_by_unit[unit] += 1
+    found = progress.counts(edition)
     sent = 0
     for a in Assignment.objects.filter(
         edition=edition, role=role, accepted_at__isnull=False
     ).select_related("user"):
-        units = [a.unit] if a.unit else list(open_by_unit)
-        count = sum(open_by_unit.get(u, 0) for u in units)
+        units = [a.unit] if a.unit else list(edition.units)
+        waiting = {
+            u: progress.waiting(progress.total(edition, found, u, a.area))[role] for u in units
+        }
+        count = sum(waiting.values())
         if not count:
             continue
+        where = ", ".join(u for u, n in waiting.items() if n)
         when = "overdue" if left < 0 else f"due in {left} day{'s' if left != 1 else ''}"
         body = (
-            f"{count} answer(s) for {', '.join(units)} in {edition.name} are waiting for you "
+            f"{count} answer(s) for {where} in {edition.name} are waiting for you "
             f"({when}: {due}).\n\n{base_url()}{reverse('collection:dashboard')}\n"
         )
         sent += _send(a.user, f"Reminder: {edition.name}, {when}", body)

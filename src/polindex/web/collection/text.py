@@ -19,3 +19,27 @@ def render(text: str) -> str:
     """
     html = markdown.markdown(text, output_format="html")
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"})
+
+
+def word_diff(old: str, new: str) -> str:
+    """What changed between two texts, word by word, as safe HTML (``<del>``/``<ins>``).
+
+    Examples
+    --------
+    >>> word_diff("Art. 5 of the <Act>", "Art. 6 of the <Act>")
+    'Art. <del>5</del> <ins>6</ins> of the &lt;Act&gt;'
+    """
+    from difflib import SequenceMatcher
+    from html import escape
+
+    a, b = old.split(), new.split()
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(out)

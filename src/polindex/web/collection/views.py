@@ -18,6 +18,7 @@ from polindex.web.collection import notify, workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, area_of, is_central, scope
 from polindex.web.collection.text import render as markdown
+from polindex.web.collection.text import word_diff
 
 User = get_user_model()
 
@@ -385,6 +386,9 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "history": _history(a, user),
         "previous_label": labels.get(a.previous_option, ""),
         "previous_justification_html": markdown(a.previous_justification),
+        "justification_diff": word_diff(a.previous_justification, a.justification)
+        if a.previous_option and a.previous_justification != a.justification
+        else "",
         "comments": comments,
         "errors": errors,
         "conflict": conflict,
