@@ -221,3 +221,43 @@ def test_reminders_count_only_the_persons_area(
     assert (
         "1 answer(s) for AT in Demo 2025 are waiting for you (due in 1 day" in mailoutbox[-1].body
     )
+
+
+def test_an_area_experts_workbook_holds_that_area(
+    people: dict[str, Any], edition: Any, django_user_model: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    Assignment.objects.filter(user=people["expert_at"]).update(area="EDU")
+    expert = client_for(people["expert_at"])
+    response = expert.get(f"{AT}questionnaire.xlsx")
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(response.content))["Questionnaire"].iter_rows(values_only=True)
+    )
+    assert [r[0] for r in rows[1:]] == [f"EDU{k}" for k in range(1, len(rows))]
+    assert len(rows) - 1 == progress.questions(edition)["EDU"]
+
+
+def test_two_primary_experts_for_one_question_stop_the_scoring(
+    people: dict[str, Any], edition: Any, django_user_model: Any
+) -> None:
+    import pytest
+
+    from polindex.web.collection.editions import final_answers
+
+    second = django_user_model.objects.create_user("second")
+    Assignment.objects.create(
+        edition=edition, user=second, role="expert", unit="AT", accepted_at=NOW
+    )
+    for expert in (people["expert_at"], second):
+        workflow.ensure_answers(edition, "AT", expert)
+        Answer.objects.filter(expert=expert, indicator="LMM1").update(
+            option="a", status="validated"
+        )
+    with pytest.raises(ValueError, match="AT LMM1 has validated answers from two primary experts"):
+        final_answers(edition)
+    Assignment.objects.filter(user=second).update(primary=False)  # a coder: not scored
+    assert final_answers(edition) == [("AT", "2024", "LMM1", "a")]

@@ -57,10 +57,17 @@ def final_answers(edition: Edition) -> list[tuple[str, str, str, str]]:
         for a in Assignment.objects.filter(edition=edition, role="expert", primary=True)
     }
     rows = []
+    seen: set[tuple[str, str]] = set()
     for a in Answer.objects.filter(
         edition=edition, deleted_at=None, status__in=["validated", "locked"]
     ).order_by("unit", "indicator"):
         if (a.unit, a.expert_id) in primary or ("", a.expert_id) in primary:
+            if (a.unit, a.indicator) in seen:
+                raise ValueError(
+                    f"{edition.code}: {a.unit} {a.indicator} has validated answers from two "
+                    "primary experts; make one of them a coder (not primary)"
+                )
+            seen.add((a.unit, a.indicator))
             rows.append(
                 (a.unit, edition.period, a.indicator, "na" if a.not_applicable else a.option)
             )

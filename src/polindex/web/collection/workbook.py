@@ -63,8 +63,10 @@ def _content(answer: Answer) -> Content:
 
 
 def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
-    """The questionnaire of ``unit`` with the current answers, as XLSX bytes."""
+    """The questionnaire of ``unit`` with the current answers, as XLSX bytes: one row per
+    answer given (an area expert's workbook holds that area's questions only)."""
     by_code = {a.indicator: a for a in answers}
+    asked = [item for item in indicators(edition) if item["code"] in by_code]
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -74,7 +76,7 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     options = book.create_sheet("Options")
     options.append(["indicator", "option", "score", "meaning"])
     fill = PatternFill("solid", fgColor="FFF2CC")
-    for row, item in enumerate(indicators(edition), start=2):
+    for row, item in enumerate(asked, start=2):
         a = by_code[item["code"]]
         c = _content(a)
         codes = [str(o["code"]) for o in item.get("options", [])]
