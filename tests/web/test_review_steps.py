@@ -145,6 +145,13 @@ def test_progress_counts_waiting_parties(people: dict[str, Any], edition: Any) -
     assert lmm.total() == progress.questions(edition)["LMM"]
     edition.review_by = dt.date(2020, 1, 1)
     assert progress.overdue(edition, progress.waiting(at), dt.date(2025, 1, 1)) == ["reviewer"]
+    edition.save()
+    page = client_for(people["central"]).get(AT).content.decode()
+    summary = page.split('<p id="waiting">')[1].split("</p>")[0]
+    assert summary.startswith("Waiting on the expert: 59 · on the reviewer: 1 · on the central")
+    assert summary.endswith('<strong class="overdue">overdue: reviewer</strong>')
+    row = page.split('href="/work/demo-2025/AT/LMM2/">LMM2</a>')[1].split("</tr>")[0]
+    assert row.endswith('Submitted <strong class="overdue">overdue</strong></td>')
 
 
 def test_government_contacts_read_everything_and_comment(

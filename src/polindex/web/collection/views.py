@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -207,10 +208,20 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         if not areas or areas[-1]["code"] != area:
             areas.append({"code": area, "label": _label(c.edition, area), "items": []})
         areas[-1]["items"].append({"item": item, "answer": answers.get(item["code"])})
+    from polindex.web.collection import progress
+
+    today = timezone.localdate()
+    by_status: Counter[str] = Counter()
     for group in areas:
         items = group["items"]
         group["done"] = sum(1 for i in items if i["answer"] and not workflow.problems(i["answer"]))
         group["total"] = len(items)
+        for i in items:
+            status = i["answer"].status if i["answer"] else "not_started"
+            by_status[status] += 1
+            due = progress.due(c.edition, progress.WAITING_ON[status])
+            i["overdue"] = due is not None and due < today
+    waiting = progress.waiting(by_status)
     steps = []
     for action in workflow.BULK:
         starts, _, perm = workflow.ACTIONS[action]
@@ -224,6 +235,8 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         "areas": areas,
         "can_answer": can_answer,
         "steps": steps,
+        "waiting": waiting,
+        "overdue": progress.overdue(c.edition, waiting, today),
     }
 
 
