@@ -268,3 +268,25 @@ def test_two_primary_experts_for_one_question_stop_the_scoring(
         final_answers(edition)
     Assignment.objects.filter(user=second).update(primary=False)  # a coder: not scored
     assert final_answers(edition) == [("AT", "2024", "LMM1", "a")]
+
+
+def test_with_the_database_queue_mail_waits_for_the_worker(
+    transactional_db: None, people: dict[str, Any], mailoutbox: list[Any], settings: Any
+) -> None:
+    """POLINDEX_TASKS=database: a query's e-mail is stored, not sent, until the worker runs."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    people["expert_at"].email = "expert@example.org"
+    people["expert_at"].save()
+    _fill(people, ["LMM1"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    a = _answers(people["expert_at"])["LMM1"]
+    reviewer = client_for(people["reviewer_at"])
+    reviewer.post(f"{AT}LMM1/", {"action": "query", "version": a.version, "comment": "Which?"})
+    assert mailoutbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [m.to for m in mailoutbox] == [["expert@example.org"]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

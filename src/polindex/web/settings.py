@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ninja",  # its API docs page then uses the bundled Swagger UI, not a CDN
+    "django_tasks_db",  # the queue of background tasks when POLINDEX_TASKS=database
     "polindex.web.releases",
     "polindex.web.collection",
     "polindex.web.explorer",
@@ -59,6 +60,16 @@ MAILERS = {
         if os.environ.get("POLINDEX_SMTP_HOST")
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
+}
+# background tasks (e-mail): run at once in the demo and the tests; with POLINDEX_TASKS=database
+# they wait in the database for a worker (`django-admin db_worker`), so a slow or failing mail
+# server never holds up a request
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("POLINDEX_TASKS") == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend"
+    }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [

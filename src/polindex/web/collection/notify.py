@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from django.core.mail import send_mail
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,10 +20,18 @@ def base_url() -> str:
     return os.environ.get("POLINDEX_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+@task
+def deliver(address: str, subject: str, body: str) -> int:
+    """Send one e-mail (a background task: at once in the demo, by the worker in production)."""
+    return send_mail(f"[Polindex] {subject}", body, None, [address])
+
+
 def _send(user: Any, subject: str, body: str) -> int:
+    """Queue an e-mail to ``user`` (none without an address); returns how many were queued."""
     if not getattr(user, "email", ""):
         return 0
-    return send_mail(f"[Polindex] {subject}", body, None, [user.email])
+    deliver.enqueue(user.email, subject, body)
+    return 1
 
 
 def invitation(assignment: Assignment) -> int:
