@@ -49,19 +49,22 @@ _AREAS: dict[tuple[int, str], dict[str, str]] = {}
 
 def _areas(edition: Edition) -> dict[str, str]:
     """Each code's top-level area; an edition's framework never changes once it is open, so
-    this is read once per process."""
+    this is read once per process (a draft edition's, whose framework may still be replaced,
+    every time)."""
     key = (edition.pk, edition.code)
-    if key not in _AREAS:
-        framework = Edition.objects.values_list("framework", flat=True).get(pk=edition.pk)
-        found: dict[str, str] = {}
-        for area in framework["root"].get("children", []):
-            stack = [area]
-            while stack:
-                item = stack.pop()
-                found[item["code"]] = area["code"]
-                stack.extend(item.get("children", []))
+    if key in _AREAS:
+        return _AREAS[key]
+    framework = Edition.objects.values_list("framework", flat=True).get(pk=edition.pk)
+    found: dict[str, str] = {}
+    for area in framework["root"].get("children", []):
+        stack = [area]
+        while stack:
+            item = stack.pop()
+            found[item["code"]] = area["code"]
+            stack.extend(item.get("children", []))
+    if edition.state != Edition.State.DRAFT:
         _AREAS[key] = found
-    return _AREAS[key]
+    return found
 
 
 def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
