@@ -290,3 +290,16 @@ def test_with_the_database_queue_mail_waits_for_the_worker(
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert [m.to for m in mailoutbox] == [["expert@example.org"]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_reviewers_see_the_expert_who_accepted(
+    people: dict[str, Any], edition: Any, django_user_model: Any
+) -> None:
+    late = django_user_model.objects.create_user("late")
+    first = Assignment.objects.get(user=people["expert_at"])
+    Assignment.objects.filter(pk=first.pk).update(accepted_at=None)  # invited, not accepted
+    Assignment.objects.create(edition=edition, user=late, role="expert", unit="AT", accepted_at=NOW)
+    client_for(late).get(AT)
+    Answer.objects.filter(expert=late, indicator="LMM1").update(option="c")
+    page = client_for(people["reviewer_at"]).get(f"{AT}LMM1/").content.decode()
+    assert '<p id="current-answer"><strong>c</strong>' in page

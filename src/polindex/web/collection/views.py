@@ -93,12 +93,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _answerers(edition: Edition, unit: str) -> dict[str, int]:
-    """Whose answers each area of ``unit`` shows: its primary expert (else the first assigned)."""
+    """Whose answers each area of ``unit`` shows: its primary expert (one who accepted the
+    invitation before one who has not), else the first assigned."""
     areas = [a["code"] for a in edition.framework["root"].get("children", [])]
     found: dict[str, int] = {}
-    for role in Assignment.objects.filter(
-        edition=edition, unit__in=[unit, ""], role="expert"
-    ).order_by("-primary", "id"):
+    experts = Assignment.objects.filter(edition=edition, unit__in=[unit, ""], role="expert")
+    for role in sorted(experts, key=lambda r: (not r.primary, r.accepted_at is None, r.id)):
         for area in [role.area] if role.area else areas:
             found.setdefault(area, role.user_id)
     return found
