@@ -303,3 +303,24 @@ def test_reviewers_see_the_expert_who_accepted(
     Answer.objects.filter(expert=late, indicator="LMM1").update(option="c")
     page = client_for(people["reviewer_at"]).get(f"{AT}LMM1/").content.decode()
     assert '<p id="current-answer"><strong>c</strong>' in page
+
+
+def test_the_admin_sends_an_invitation_again(
+    people: dict[str, Any], edition: Any, django_user_model: Any, mailoutbox: list[Any]
+) -> None:
+    people["central"].is_staff = people["central"].is_superuser = True
+    people["central"].save()
+    new = django_user_model.objects.create_user("new", email="new@example.org")
+    waiting = Assignment.objects.create(edition=edition, user=new, role="reviewer", unit="BE")
+    accepted = Assignment.objects.get(user=people["expert_at"])
+    mailoutbox.clear()
+    response = client_for(people["central"]).post(
+        "/admin/collection/assignment/",
+        {"action": "invite_again", "_selected_action": [waiting.pk, accepted.pk]},
+        follow=True,
+    )
+    assert "1 invitation(s) sent; 1 already accepted or without an address." in (
+        response.content.decode()
+    )
+    assert [m.to for m in mailoutbox] == [["new@example.org"]]
+    assert f"/work/invitation/{waiting.token}/" in mailoutbox[0].body

@@ -111,5 +111,20 @@ class EditionAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("edition", "unit", "area", "role", "user", "primary", "accepted_at")
+    list_display = (
+        "edition", "unit", "area", "role", "user", "primary", "invited_at", "accepted_at"
+    )  # fmt: skip
     list_filter = ("edition", "role")
+    actions = ["invite_again"]
+
+    @admin.action(description=_("Send the invitation again (not yet accepted)"))
+    def invite_again(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        from polindex.web.collection.notify import invitation
+
+        chosen = list(queryset.select_related("user", "edition"))
+        sent = sum(invitation(a) for a in chosen if a.accepted_at is None)
+        self.message_user(
+            request,
+            _("%(sent)d invitation(s) sent; %(skipped)d already accepted or without an address.")
+            % {"sent": sent, "skipped": len(chosen) - sent},
+        )
