@@ -403,6 +403,7 @@ def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: li
         "/work/demo-2025/AT/upload/",
         "/work/demo-2025/AT/read/",
         "/work/demo-2025/agreement/",
+        "/work/demo-2025/answers.csv",
     ],
 )
 def test_anonymous_users_reach_no_workspace_page(edition: Any, client: Client, path: str) -> None:

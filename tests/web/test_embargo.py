@@ -54,6 +54,7 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/<str:unit>/upload/",
     "work/<slug:code>/<str:unit>/read/",
     "work/<slug:code>/agreement/",
+    "work/<slug:code>/answers.csv",
     "work/invitation/<str:token>/",
 }
 ROUTE_EXAMPLES = list(ROUTES.values())

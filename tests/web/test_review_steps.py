@@ -324,3 +324,45 @@ def test_the_admin_sends_an_invitation_again(
     )
     assert [m.to for m in mailoutbox] == [["new@example.org"]]
     assert f"/work/invitation/{waiting.token}/" in mailoutbox[0].body
+
+
+def test_the_central_team_downloads_every_answer_as_csv(
+    people: dict[str, Any], edition: Any
+) -> None:
+    import csv
+    import io
+
+    _fill(people, ["LMM1"])
+    for name in ("expert_at", "reviewer_at", "coordinator", "gov_at", "outsider"):
+        assert client_for(people[name]).get("/work/demo-2025/answers.csv").status_code == 403
+    response = client_for(people["central"]).get("/work/demo-2025/answers.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == progress.questions(edition).total()  # AT's 61; BE not opened yet
+    first = next(r for r in rows if r["indicator"] == "LMM1")
+    assert {k: first[k] for k in ("unit", "area", "expert", "primary", "option", "score")} == {
+        "unit": "AT", "area": "LMM", "expert": "expert_at", "primary": "True", "option": "a",
+        "score": "100",
+    }  # fmt: skip
+    assert first["justification"] == "Art. 5 of the Aliens Act."
+    assert first["sources"] == "Aliens Act art. 5"
+
+
+def test_experts_text_never_runs_as_a_spreadsheet_formula(
+    people: dict[str, Any], edition: Any
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _fill(people, ["LMM1"])
+    formula = '=HYPERLINK("https://evil.example","click")'
+    Answer.objects.filter(indicator="LMM1").update(justification=formula)
+    book = client_for(people["expert_at"]).get(f"{AT}questionnaire.xlsx").content
+    sheet = load_workbook(io.BytesIO(book))["Questionnaire"]
+    cell = next(c for c in sheet["G"] if c.value == formula)
+    assert cell.data_type == "s"  # stored as a string, shown as typed
+    table = client_for(people["central"]).get("/work/demo-2025/answers.csv").content.decode()
+    row = next(r for r in csv.DictReader(io.StringIO(table)) if r["indicator"] == "LMM1")
+    assert row["justification"] == "'" + formula

@@ -606,6 +606,74 @@ def agreement(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "collection/agreement.html", context)
 
 
+ANSWER_COLUMNS = [
+    "unit", "area", "indicator", "expert", "primary", "option", "score", "not_applicable",
+    "na_reason", "status", "confidence", "justification", "sources", "version", "updated_at",
+]  # fmt: skip
+
+
+@login_required
+def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """Every live answer of an edition, all experts, as CSV (central team only): for analysis
+    outside Polindex. Sources are joined into one cell: ``instrument art. article <url> (date)``
+    separated by `` | ``."""
+    import csv
+
+    edition = get_object_or_404(Edition, code=code)
+    if not is_central(request.user):
+        raise PermissionDenied("the central team only")
+    scores = {
+        (item["code"], str(o["code"])): f"{o['score']:g}"
+        for item in workflow.indicators(edition)
+        for o in item.get("options", [])
+        if o.get("score") is not None
+    }
+    primary = set(
+        Assignment.objects.filter(edition=edition, role="expert", primary=True).values_list(
+            "unit", "user_id"
+        )
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{code}-answers.csv"'
+    out = csv.writer(response)
+    out.writerow(ANSWER_COLUMNS)
+    rows = (
+        Answer.objects.filter(edition=edition, deleted_at=None)
+        .select_related("expert")
+        .prefetch_related(LIVE_SOURCES)
+        .order_by("unit", "indicator", "expert_id")
+    )
+    for a in rows:
+        sources = " | ".join(
+            " ".join(
+                part
+                for part in (
+                    s.instrument,
+                    f"art. {s.article}" if s.article else "",
+                    f"<{s.url}>" if s.url else "",
+                    f"({s.in_force})" if s.in_force else "",
+                )
+                if part
+            )
+            for s in a.live_sources()
+        )
+        out.writerow(
+            [
+                a.unit, area_of(edition, a.indicator), a.indicator, a.expert.get_username(),
+                (a.unit, a.expert_id) in primary or ("", a.expert_id) in primary,
+                a.option, scores.get((a.indicator, a.option), ""), a.not_applicable,
+                _inert(a.na_reason), a.status, a.confidence, _inert(a.justification),
+                _inert(sources), a.version, a.updated_at.isoformat(),
+            ]
+        )  # fmt: skip
+    return response
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a leading ``'`` before = + - @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _records(table: Any, key: str) -> list[dict[str, Any]]:
     if table is None:
         return []

@@ -94,6 +94,9 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
              answer, c.na_reason, c.justification, *[v for s in sources for v in s],
              c.confidence, a.version]
         )  # fmt: skip
+        for cell in sheet[row]:  # experts' text is text, never a formula
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
         if codes:
             choice = DataValidation(type="list", formula1='"' + ",".join([*codes, "n/a"]) + '"')
             choice.error = f"{item['code']}: choose one of {', '.join(codes)} or n/a"
