@@ -25,19 +25,22 @@ PARTIES = ("expert", "reviewer", "central", "done")
 TURN_OF = {"expert": "expert", "reviewer": "reviewer", "coordinator": "central"}
 
 
-def counts(edition: Edition) -> dict[tuple[str, str], Counter[str]]:
-    """The scored (primary) experts' live answers of ``edition`` per (country, area) and
-    status — one query for the answers, one for the assignments (``found[("AT", "LMM")]``
-    is a ``Counter`` such as ``{"draft": 8, "submitted": 2}``)."""
+def counts(edition: Edition, units: set[str] | None = None) -> dict[tuple[str, str], Counter[str]]:
+    """The scored (primary) experts' live answers of ``edition`` (of ``units`` only, when
+    given) per (country, area) and status — one query for the answers, one for the assignments
+    (``found[("AT", "LMM")]`` is a ``Counter`` such as ``{"draft": 8, "submitted": 2}``)."""
     primary = set(
         Assignment.objects.filter(edition=edition, role="expert", primary=True).values_list(
             "unit", "user_id"
         )
     )
     found: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for unit, expert, indicator, status in Answer.objects.filter(
-        edition=edition, deleted_at=None
-    ).values_list("unit", "expert_id", "indicator", "status"):
+    answers = Answer.objects.filter(edition=edition, deleted_at=None)
+    if units is not None:
+        answers = answers.filter(unit__in=units)
+    for unit, expert, indicator, status in answers.values_list(
+        "unit", "expert_id", "indicator", "status"
+    ):
         if (unit, expert) in primary or ("", expert) in primary:
             found[(unit, area_of(edition, indicator))][status] += 1
     return found

@@ -46,19 +46,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from polindex.web.collection import progress
 
     today = timezone.localdate()
+    central = is_central(request.user)
+    assignments = list(
+        Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
+        .select_related("edition")
+        .order_by("edition__code", "unit", "area")
+    )
+    needed: dict[int, set[str] | None] = {}  # per edition the countries to count (None: all)
+    for a in assignments:
+        have = needed.setdefault(a.edition_id, set())
+        needed[a.edition_id] = None if have is None or not a.unit or central else have | {a.unit}
     found: dict[int, Any] = {}
 
     def counts_of(edition: Edition) -> Any:
         if edition.pk not in found:
-            found[edition.pk] = progress.counts(edition)
+            found[edition.pk] = progress.counts(edition, needed.get(edition.pk))
         return found[edition.pk]
 
     rows = []
-    for a in (
-        Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
-        .select_related("edition")
-        .order_by("edition__code", "unit", "area")
-    ):
+    for a in assignments:
         for unit in [a.unit] if a.unit else a.edition.units:
             by_status = progress.total(a.edition, counts_of(a.edition), unit, a.area)
             turn = progress.TURN_OF.get(a.role)
@@ -80,8 +86,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
             )
     overview = []
-    if is_central(request.user):
+    if central:
         for edition in Edition.objects.filter(state=Edition.State.OPEN):
+            needed[edition.pk] = None
             table = []
             for unit in edition.units:
                 by_party = progress.waiting(progress.total(edition, counts_of(edition), unit))
