@@ -145,6 +145,37 @@ def run(experts: list[tuple[str, str]], seconds: float, pause: float) -> list[fl
     return sorted(latencies)
 
 
+def pages(session: str, unit: str, repeat: int = 20) -> None:
+    """Median time to render each workspace page for one expert (in-process, no server),
+    with the number of database queries."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.cookies["sessionid"] = session
+    print("Workspace pages (one expert, 61 questions; median of 20, in-process)")
+    for label, path in (
+        ("dashboard", "/work/"),
+        ("country questionnaire", f"/work/bench/{unit}/"),
+        ("one question", f"/work/bench/{unit}/LMM1/"),
+        ("read-through", f"/work/bench/{unit}/read/"),
+        ("XLSX download", f"/work/bench/{unit}/questionnaire.xlsx"),
+    ):
+        client.get(path)  # warm
+        settings.DEBUG = True  # (counts queries)
+        connection.queries_log.clear()
+        assert client.get(path).status_code == 200, path
+        queries = len(connection.queries)
+        settings.DEBUG = False
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - t0)
+        print(f"  {label:<30} {statistics.median(times) * 1000:6.1f} ms   {queries} queries")
+
+
 def main() -> None:
     if not fresh_database():
         return
@@ -156,6 +187,7 @@ def main() -> None:
     }
     os.environ.update(env)
     experts = seed()
+    pages(*experts[0])
     workers = str(os.cpu_count() or 2)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "polindex.web.wsgi", "-k", "gthread", "-w", workers,
