@@ -12,6 +12,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from polindex.web.collection import progress
 from polindex.web.collection.models import Answer, Assignment, Edition
 
 
@@ -106,8 +107,6 @@ def reminders(today: dt.date | None = None, days: tuple[int, ...] = (7, 1)) -> i
 def _remind(
     edition: Edition, due: dt.date | None, today: dt.date, days: tuple[int, ...], role: str
 ) -> int:
-    from polindex.web.collection import progress
-
     if due is None:
         return 0
     left = (due - today).days

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from polindex.web.collection import notify, workflow
+from polindex.web.collection import notify, progress, workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, area_of, is_central, scope
 from polindex.web.collection.text import render as markdown
@@ -43,8 +43,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """What the signed-in person has to do — their countries (and areas), how many answers wait
     on them, the deadline — and, for the central team, every open edition's countries: who is
     waiting on whom, and who is overdue."""
-    from polindex.web.collection import progress
-
     today = timezone.localdate()
     central = is_central(request.user)
     assignments = list(
@@ -215,8 +213,6 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         if not areas or areas[-1]["code"] != area:
             areas.append({"code": area, "label": _label(c.edition, area), "items": []})
         areas[-1]["items"].append({"item": item, "answer": answers.get(item["code"])})
-    from polindex.web.collection import progress
-
     today = timezone.localdate()
     by_status: Counter[str] = Counter()
     for group in areas:
@@ -282,48 +278,15 @@ def _content(post: Any) -> workflow.Content:
     )
 
 
-# the parts of an answer a conflict is resolved by, each taken from one version or the other
-MERGED = {
-    "answer": ("option", "not_applicable", "na_reason"),
-    "justification": ("justification",),
-    "confidence": ("confidence",),
-    "sources": ("sources",),
-}
-
-
 def _merge(mine: workflow.Content, saved: Answer, post: Any) -> workflow.Content:
     """The user's version with the parts they chose to take from the saved one
     (``take-answer=saved`` etc.)."""
-    theirs = saved.snapshot()
-    for part, names in MERGED.items():
+    theirs = workflow.Content.of(saved)
+    for part, names in workflow.PARTS.items():
         if post.get(f"take-{part}") == "saved":
             for name in names:
-                setattr(mine, name, theirs[name])
+                setattr(mine, name, getattr(theirs, name))
     return mine
-
-
-def _differs(mine: workflow.Content, saved: Answer) -> list[str]:
-    """The parts of the user's unsaved version that differ from the saved one."""
-    theirs = saved.snapshot()
-    ours = {**mine.__dict__, "option": "" if mine.not_applicable else mine.option}
-    return [
-        part
-        for part, names in MERGED.items()
-        if any(_same(ours[n]) != _same(theirs[n]) for n in names if n != "sources")
-        or ("sources" in names and _sources(ours["sources"]) != _sources(theirs["sources"]))
-    ]
-
-
-def _same(value: Any) -> str:
-    return str(value or "").strip()
-
-
-def _sources(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
-    return [
-        tuple(_same(r.get(k)) for k in ("instrument", "article", "url", "in_force"))
-        for r in rows
-        if _same(r.get("instrument"))
-    ]
 
 
 @login_required
@@ -376,7 +339,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                 "current": exc.current,
                 "mine": content,
                 "current_sources": exc.current.live_sources(),
-                "differs": _differs(content, exc.current),
+                "differs": workflow.changed_parts(content, workflow.Content.of(exc.current)),
             }
             a = exc.current
         except workflow.InvalidError as exc:

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from polindex.web.collection.models import Answer, Edition
-from polindex.web.collection.workflow import Content, indicators
+from polindex.web.collection.workflow import Content, changed_parts, indicators
 
 SHEET = "Questionnaire"
 SOURCES = 3
@@ -51,17 +51,6 @@ def _text(item: dict[str, Any]) -> str:
     return str(question.get("en") or next(iter(question.values()), item["code"]))
 
 
-def _content(answer: Answer) -> Content:
-    return Content(
-        option=answer.option,
-        not_applicable=answer.not_applicable,
-        na_reason=answer.na_reason,
-        justification=answer.justification,
-        confidence=answer.confidence,
-        sources=[s.snapshot() for s in answer.live_sources()],
-    )
-
-
 def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     """The questionnaire of ``unit`` with the current answers, as XLSX bytes: one row per
     answer given (an area expert's workbook holds that area's questions only)."""
@@ -78,7 +67,7 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, item in enumerate(asked, start=2):
         a = by_code[item["code"]]
-        c = _content(a)
+        c = Content.of(a)
         codes = [str(o["code"]) for o in item.get("options", [])]
         for o in item.get("options", []):
             options.append(
@@ -189,7 +178,7 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
             confidence=cells["confidence"],
             sources=sources,
         )
-        if _differs(_content(answer), content):
+        if changed_parts(Content.of(answer), content):
             if version != answer.version:
                 problems.append(
                     f"{where}: {code} was changed in the workspace after this file was downloaded "
@@ -205,15 +194,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value).strip()
-
-
-def _differs(old: Content, new: Content) -> bool:
-    def key(c: Content) -> tuple[Any, ...]:
-        sources = [
-            tuple(s.get(k, "") or "" for k in ("instrument", "article", "url", "in_force"))
-            for s in c.sources
-        ]
-        return (c.option, c.not_applicable, c.na_reason.strip() if c.not_applicable else "",
-                c.justification.strip(), c.confidence, sources)  # fmt: skip
-
-    return key(old) != key(new)

@@ -53,6 +53,53 @@ class Content:
     confidence: str = ""
     sources: list[dict[str, str]] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, answer: Answer) -> Content:
+        """What ``answer`` holds now."""
+        return cls(
+            option=answer.option,
+            not_applicable=answer.not_applicable,
+            na_reason=answer.na_reason,
+            justification=answer.justification,
+            confidence=answer.confidence,
+            sources=[s.snapshot() for s in answer.live_sources()],
+        )
+
+    def parts(self) -> dict[str, Any]:
+        """The content by part, normalised for comparison (see :data:`PARTS`)."""
+        na = self.not_applicable
+        return {
+            "answer": ("" if na else self.option, na, self.na_reason.strip() if na else ""),
+            "justification": self.justification.strip(),
+            "confidence": self.confidence,
+            "sources": [
+                tuple(str(s.get(k) or "").strip() for k in SOURCE_FIELDS)
+                for s in self.sources
+                if str(s.get("instrument") or "").strip()
+            ],
+        }
+
+
+SOURCE_FIELDS = ("instrument", "article", "url", "in_force")
+# the parts of an answer compared, merged after a conflict, and their fields
+PARTS = {
+    "answer": ("option", "not_applicable", "na_reason"),
+    "justification": ("justification",),
+    "confidence": ("confidence",),
+    "sources": ("sources",),
+}
+
+
+def changed_parts(old: Content, new: Content) -> list[str]:
+    """The parts (answer, justification, confidence, sources) in which two contents differ.
+
+    >>> old, new = Content(option="a", justification="x"), Content(option="b", justification="x ")
+    >>> changed_parts(old, new)
+    ['answer']
+    """
+    before, after = old.parts(), new.parts()
+    return [part for part in PARTS if before[part] != after[part]]
+
 
 def indicators(edition: Edition) -> list[dict[str, Any]]:
     """The edition's indicators in questionnaire order."""
@@ -75,13 +122,7 @@ def _indicator(edition: Edition, code: str) -> dict[str, Any]:
 
 def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
     """What keeps an answer from being submitted (empty when it is complete)."""
-    c = content or Content(
-        option=answer.option,
-        not_applicable=answer.not_applicable,
-        na_reason=answer.na_reason,
-        justification=answer.justification,
-        sources=[s.snapshot() for s in answer.live_sources()],
-    )
+    c = content or Content.of(answer)
     found: dict[str, str] = {}
     codes = [o["code"] for o in _indicator(answer.edition, answer.indicator).get("options", [])]
     if c.not_applicable:
