@@ -102,3 +102,57 @@ def test_only_the_team_may_create_releases(client: Client, django_user_model: An
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, form()).status_code == 403
     assert Release.objects.count() == 0
+
+
+def _robust_form(robust_files: tuple[Any, Any], **changes: Any) -> dict[str, Any]:
+    framework, data = robust_files
+    return {
+        **form(),
+        "framework": SimpleUploadedFile("fw.yaml", framework.read_bytes()),
+        "data": SimpleUploadedFile("data.csv", data.read_bytes()),
+        "robustness": "on",
+        **changes,
+    }
+
+
+def test_a_release_with_robustness_is_built_as_a_task(
+    admin_client: Client, robust_files: tuple[Any, Any]
+) -> None:
+    """Without a worker (the demo) the task runs at once: the release is there."""
+    response = admin_client.post(ADD, _robust_form(robust_files))
+    release = Release.objects.get()
+    assert response["Location"] == f"/admin/releases/release/{release.pk}/change/"
+    assert set(release.robustness) >= {"audit", "uncertainty"}
+
+
+def test_with_a_worker_the_robustness_runs_outside_the_request(
+    transactional_db: None,
+    client: Client,
+    django_user_model: Any,
+    robust_files: tuple[Any, Any],
+    settings: Any,
+) -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    chief = django_user_model.objects.create_superuser("chief", "c@example.org", "pw-chief-1")
+    client.force_login(chief)
+    response = client.post(ADD, _robust_form(robust_files), follow=True)
+    assert (
+        "is being built with its robustness analyses: it appears here when done."
+        in response.content.decode()
+    )
+    assert Release.objects.count() == 0
+    # the quick checks still answer at once: a broken file is a form error, nothing queued
+    broken = _robust_form(robust_files, data=SimpleUploadedFile("data.csv", b"unit,period\n"))
+    assert client.post(ADD, broken).status_code == 200
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    release = Release.objects.get()
+    assert set(release.robustness) >= {"audit", "uncertainty"}
+    # the version is now taken: refused on the form, before any task
+    taken = client.post(ADD, _robust_form(robust_files))
+    assert "already has a release 2024.1; releases are immutable" in taken.content.decode()
+    assert DBTaskResult.objects.count() == 1

@@ -7,13 +7,19 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.tasks import TaskResultStatus
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from polindex.web.releases.forms import ReleaseForm
+from polindex.web.releases.forms import ReleaseForm, build, build_in_background
 from polindex.web.releases.models import Index, Release
+
+QUEUED = gettext_lazy(
+    "Release %(version)s is being built with its robustness analyses: it appears here when done."
+)
 
 
 @admin.register(Index)
@@ -50,11 +56,26 @@ class ReleaseAdmin(admin.ModelAdmin):
             return HttpResponse(status=403)
         form = ReleaseForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            job = form.job()
             try:
-                release = form.save()
+                if job["robustness"]:  # slow: checked now, built by a background task
+                    build(job, check_only=True)
+                    queued = build_in_background.enqueue(job)
+                    if queued.status == TaskResultStatus.FAILED:  # (run at once, and failed)
+                        last = queued.errors[-1].traceback.strip().splitlines()[-1]
+                        raise ValidationError(
+                            _("The build failed: %(error)s"), params={"error": last}
+                        )
+                    if queued.status != TaskResultStatus.SUCCESSFUL:
+                        messages.info(request, QUEUED % {"version": job["version"]})
+                        return HttpResponseRedirect(reverse("admin:releases_release_changelist"))
+                    release = Release.objects.get(pk=queued.return_value)
+                else:
+                    release = build(job)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                assert release is not None
                 self.log_addition(request, release, [{"added": {}}])
                 messages.success(
                     request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,43 +91,78 @@ class ReleaseForm(forms.Form):
             self.add_error("changelog", _("Say what this release corrects."))
         return cleaned
 
-    def save(self) -> Release:
-        """Build the results and freeze them; form errors (and nothing stored) if that fails."""
+    def job(self) -> dict[str, Any]:
+        """The release to build, as plain JSON (files included): what a background task gets."""
         data = self.cleaned_data
-        options = ReadOptions(
-            unit_column=data["unit_column"],
-            period_column=data["period_column"],
-            column_prefix=data["column_prefix"],
-            extra_columns="ignore" if data["ignore_extra_columns"] else "error",
-        )
-        with tempfile.TemporaryDirectory(prefix="polindex-release-") as tmp:
-            framework = Path(tmp) / "framework.yaml"
-            source = Path(tmp) / f"data{Path(data['data'].name).suffix.lower()}"
-            for path, upload in ((framework, data["framework"]), (source, data["data"])):
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-            try:
-                results = api.release_results(
-                    framework, source, scored=data["scored"], robustness=data["robustness"],
-                    options=options,
-                )  # fmt: skip
-            except (FrameworkError, DataError, BuildError, ValueError) as exc:
-                text = str(exc).replace(str(framework), data["framework"].name)
-                text = text.replace(str(source), data["data"].name)
-                raise ValidationError(text) from exc
+        return {
+            "framework": data["framework"].read().decode("utf-8", errors="replace"),
+            "framework_name": data["framework"].name,
+            "data": base64.b64encode(data["data"].read()).decode("ascii"),
+            "data_name": data["data"].name,
+            "options": {
+                "unit_column": data["unit_column"],
+                "period_column": data["period_column"],
+                "column_prefix": data["column_prefix"],
+                "extra_columns": "ignore" if data["ignore_extra_columns"] else "error",
+            },
+            "scored": data["scored"],
+            "robustness": data["robustness"],
+            "version": data["version"],
+            "publish_at": data["publish_at"].isoformat(),
+            "citation": data["citation"],
+            "licence": data["licence"],
+            "changelog": data["changelog"],
+            "corrects": data["corrects"].pk if data["corrects"] else None,
+        }
+
+
+def build(job: dict[str, Any], *, check_only: bool = False) -> Release | None:
+    """Build the results of ``job`` (see :meth:`ReleaseForm.job`) and freeze them as a release;
+    any problem is a ``ValidationError`` naming the uploaded files, and nothing is stored.
+
+    With ``check_only``, score without the robustness analyses and check the version is free,
+    storing nothing: the quick part of a job whose robustness runs in the background.
+    """
+    import datetime as dt
+
+    with tempfile.TemporaryDirectory(prefix="polindex-release-") as tmp:
+        framework = Path(tmp) / "framework.yaml"
+        source = Path(tmp) / f"data{Path(job['data_name']).suffix.lower()}"
+        framework.write_text(job["framework"], encoding="utf-8")
+        source.write_bytes(base64.b64decode(job["data"]))
         try:
-            return create_release(
-                results,
-                version=data["version"],
-                publish_at=data["publish_at"],
-                citation=data["citation"],
-                licence=data["licence"],
-                changelog=data["changelog"],
-                corrects=data["corrects"],
-            )
-        except IntegrityError as exc:
-            raise ValidationError(
-                _("%(index)s already has a release %(version)s; releases are immutable"),
-                params={"index": results.framework.code, "version": data["version"]},
-            ) from exc
+            results = api.release_results(
+                framework, source, scored=job["scored"],
+                robustness=job["robustness"] and not check_only,
+                options=ReadOptions(**job["options"]),
+            )  # fmt: skip
+        except (FrameworkError, DataError, BuildError, ValueError) as exc:
+            text = str(exc).replace(str(framework), job["framework_name"])
+            raise ValidationError(text.replace(str(source), job["data_name"])) from exc
+    taken = _("%(index)s already has a release %(version)s; releases are immutable")
+    params = {"index": results.framework.code, "version": job["version"]}
+    if check_only:
+        if Release.objects.filter(index__code=results.framework.code, version=job["version"]):
+            raise ValidationError(taken, params=params)
+        return None
+    try:
+        return create_release(
+            results,
+            version=job["version"],
+            publish_at=dt.datetime.fromisoformat(job["publish_at"]),
+            citation=job["citation"],
+            licence=job["licence"],
+            changelog=job["changelog"],
+            corrects=Release.objects.get(pk=job["corrects"]) if job["corrects"] else None,
+        )
+    except IntegrityError as exc:
+        raise ValidationError(taken, params=params) from exc
+
+
+@task
+def build_in_background(job: dict[str, Any]) -> int:
+    """Build a release with its robustness analyses (minutes for a large index) outside the
+    request; returns the release's id. A failure is recorded on the task (admin: Tasks)."""
+    release = build(job)
+    assert release is not None
+    return release.pk
