@@ -142,7 +142,9 @@ def build(job: dict[str, Any], *, check_only: bool = False) -> Release | None:
     taken = _("%(index)s already has a release %(version)s; releases are immutable")
     params = {"index": results.framework.code, "version": job["version"]}
     if check_only:
-        if Release.objects.filter(index__code=results.framework.code, version=job["version"]):
+        if Release.objects.filter(
+            index__code=results.framework.code, version=job["version"]
+        ).exists():
             raise ValidationError(taken, params=params)
         return None
     try:
