@@ -1,21 +1,71 @@
 """Polindex: run a comparative policy index end to end.
 
 >>> import polindex
->>> fw = polindex.load_framework({"code": "T", "name": "Toy",
+>>> index = polindex.load_index({"code": "T", "name": "Toy",
 ...     "indicators": [{"code": "q1", "type": "boolean"}, {"code": "q2", "type": "boolean"}]})
->>> res = polindex.score(fw, [("A", 2024, "q1", "true"), ("A", 2024, "q2", "false")])
+>>> res = polindex.score(index, [("A", 2024, "q1", "true"), ("A", 2024, "q2", "false")])
 >>> res.score(unit="A", period=2024)
 50.0
+
+The names below are imported on first use, so ``import polindex`` (and the command line's
+start) stays fast: the numeric stack is loaded only when something needs it.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from polindex.api import build, score
-from polindex.engine import Dataset, Results
-from polindex.engine.pipeline import BuildError
-from polindex.framework import Framework, FrameworkError, load_framework
-from polindex.framework.pipeline import Pipeline, load_pipeline
-from polindex.io import DataError, write_results
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from polindex.version import __version__
+
+if TYPE_CHECKING:
+    from polindex.api import Inputs, build, read_inputs, release_results, score
+    from polindex.engine import Dataset, Results
+    from polindex.engine.pipeline import BuildError
+    from polindex.errors import PolindexError
+    from polindex.framework import (
+        Framework,
+        FrameworkError,
+        IndexDefinition,
+        load_framework,
+        load_index,
+    )
+    from polindex.framework.pipeline import Pipeline, load_pipeline
+    from polindex.io import DataError, write_results
+
+_WHERE = {
+    "BuildError": "polindex.engine.pipeline",
+    "DataError": "polindex.io",
+    "Dataset": "polindex.engine",
+    "Framework": "polindex.framework",
+    "FrameworkError": "polindex.framework",
+    "IndexDefinition": "polindex.framework",
+    "Inputs": "polindex.api",
+    "Pipeline": "polindex.framework.pipeline",
+    "PolindexError": "polindex.errors",
+    "Results": "polindex.engine",
+    "build": "polindex.api",
+    "load_framework": "polindex.framework",
+    "load_index": "polindex.framework",
+    "load_pipeline": "polindex.framework.pipeline",
+    "read_inputs": "polindex.api",
+    "release_results": "polindex.api",
+    "score": "polindex.api",
+    "write_results": "polindex.io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'polindex' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "BuildError",
@@ -23,12 +73,18 @@ __all__ = [
     "Dataset",
     "Framework",
     "FrameworkError",
+    "IndexDefinition",
+    "Inputs",
     "Pipeline",
+    "PolindexError",
     "Results",
     "__version__",
     "build",
     "load_framework",
+    "load_index",
     "load_pipeline",
+    "read_inputs",
+    "release_results",
     "score",
     "write_results",
 ]

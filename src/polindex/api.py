@@ -1,15 +1,22 @@
-"""The Python API that mirrors the CLI: ``load_framework``, ``score``, ``build``,
-``uncertainty`` and ``sensitivity``."""
+"""The Python API that mirrors the CLI: ``load_index``, ``score``, ``build``, ``uncertainty``,
+``sensitivity`` and ``release_results``.
+
+Each function takes an index definition (an :class:`~polindex.framework.IndexDefinition`, or a
+path, YAML text or mapping that :func:`~polindex.framework.load_index` parses once) and data (a
+path, a data frame, records, or :class:`Inputs` already read with :func:`read_inputs`). A
+command that does several things with one data set (a release with its robustness analyses)
+reads and encodes the data once with :func:`read_inputs` and passes the result on.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from polindex import __version__
 from polindex.analysis.sensitivity import Sensitivity, sensitivity_analysis
 from polindex.analysis.uncertainty import Evaluation, uncertainty_analysis
 from polindex.engine.compute import compute
@@ -17,43 +24,127 @@ from polindex.engine.dataset import Dataset, Variables
 from polindex.engine.pipeline import run_pipeline
 from polindex.engine.results import Results
 from polindex.engine.structure import FloatArray
-from polindex.framework.loader import load_framework
+from polindex.framework.definition import IndexDefinition, Source, load_index
 from polindex.framework.models import Framework
 from polindex.framework.pipeline import Pipeline, load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.uncertainty import Uncertainty, load_uncertainty
-from polindex.framework.yamlsource import parse_yaml
 from polindex.io.encode import encode
 from polindex.io.tables import (
     ReadOptions,
+    Upload,
     cell_text,
     long_from_frame,
     long_from_records,
     read_frame,
     read_table,
+    source_name,
 )
 from polindex.io.variables import align_variables, split_variables
+from polindex.version import __version__
 
-Data = str | Path | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
+Data = str | Path | Upload | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
+PipelineSource = Pipeline | str | Path | dict[str, Any] | list[Any]
 
 
-def read_data(
-    framework: Framework, data: Data, options: ReadOptions | None = None
-) -> tuple[pd.DataFrame | None, str]:
-    """The long table of ``data`` (a path, a data frame or records) and a name for messages."""
+@dataclass(frozen=True)
+class Inputs:
+    """Data read and checked against an index definition, ready for the engine.
+
+    ``dataset`` holds the indicator values (raw numbers when ``built``: the pipeline
+    normalises them; else indicator scores), ``variables`` the pipeline's denominators and
+    groups, ``table`` the long table read (kept in the results and frozen with a release),
+    ``source`` a name for messages. Make it once per command with :func:`read_inputs`.
+    """
+
+    dataset: Dataset
+    variables: Variables
+    table: pd.DataFrame | None
+    source: str
+    built: bool
+    scored: bool = False
+
+
+def read_inputs(
+    index: Source,
+    data: Data | Inputs,
+    *,
+    build: bool | None = None,
+    scored: bool = False,
+    pipeline: Pipeline | None = None,
+    options: ReadOptions | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> Inputs:
+    """Read and check ``data`` once for ``index``: for a build (``build=True``; default: when the
+    definition has a pipeline and the values are not ``scored``) the pipeline's variables are
+    split off and numeric values kept raw; else the values are encoded as indicator scores.
+
+    Raises :class:`~polindex.io.DataError` listing every offending row.
+
+    Examples
+    --------
+    >>> d = load_index({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q", "type": "numeric", "goalposts": [0, 10]}]})
+    >>> inputs = read_inputs(d, [("A", 2024, "q", 5)])
+    >>> inputs.built, inputs.dataset.values.tolist()
+    (False, [[[50.0]]])
+    """
+    if isinstance(data, Inputs):
+        return data
+    definition = load_index(index)
+    fw = definition.framework
+    opts = options or ReadOptions()
+    step = on_step or (lambda _: None)
+    pipe = pipeline or definition.pipeline
+    building = (pipe is not None and not scored) if build is None else build
+    step("Reading the data")
+    if building:
+        if pipe is None:
+            pipe = definition.require_pipeline()
+        if isinstance(data, pd.DataFrame):
+            frame, source = data.astype(object).map(cell_text), "<data frame>"
+        elif isinstance(data, str | Path | Upload):
+            path = data if isinstance(data, Upload) else Path(data)
+            frame, source = read_frame(path, opts), source_name(data)
+        else:
+            raise TypeError("a build reads a file or a data frame (wide or long)")
+        rest, var_table = split_variables(frame, pipe, source, opts)
+        table = long_from_frame(rest, fw, source, opts)
+        step(f"Checking {len(table):,} values")
+        dataset = encode(fw, table, source, raw_numbers=True)
+        variables = (
+            align_variables(var_table, pipe, dataset, source) if pipe.variables else Variables()
+        )
+        return Inputs(dataset, variables, table, source, built=True)
     if isinstance(data, Dataset):
-        return None, "<dataset>"
-    if isinstance(data, str | Path):
-        return read_table(data, framework, options), str(data)
-    if isinstance(data, pd.DataFrame):
+        return Inputs(data, Variables(), None, "<dataset>", built=False, scored=scored)
+    if isinstance(data, str | Path | Upload):
+        table, source = read_table(data, fw, opts), source_name(data)
+    elif isinstance(data, pd.DataFrame):
         frame = data.astype(object).map(cell_text)
-        return long_from_frame(frame, framework, "<data frame>", options), "<data frame>"
-    return long_from_records(data), "<records>"
+        table, source = long_from_frame(frame, fw, "<data frame>", opts), "<data frame>"
+    else:
+        table, source = long_from_records(data), "<records>"
+    step(f"Checking {len(table):,} values")
+    dataset = encode(fw, table, source, scored=scored)
+    return Inputs(dataset, Variables(), table, source, built=False, scored=scored)
+
+
+def _spec(fw: Framework, inputs: Inputs, opts: ReadOptions | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "engine": f"polindex {__version__}",
+        "framework": {"code": fw.code, "version": fw.version},
+        "source": inputs.source,
+    }
+    if not inputs.built:
+        spec["scored"] = inputs.scored
+    spec["read_options"] = dict(vars(opts or ReadOptions()))
+    return spec
 
 
 def score(
-    framework: Framework | str | Path,
-    data: Data,
+    index: Source,
+    data: Data | Inputs,
     *,
     scored: bool = False,
     options: ReadOptions | None = None,
@@ -64,9 +155,9 @@ def score(
 
     Parameters
     ----------
-    framework : Framework or path
-        The index definition (a path is loaded with :func:`load_framework`).
-    data : path, DataFrame, records or Dataset
+    index : IndexDefinition, Framework, path, YAML text or mapping
+        The index definition (parsed with :func:`~polindex.framework.load_index`).
+    data : path, DataFrame, records, Dataset or Inputs
         Indicator values, long (``unit, period, indicator, value``) or wide (one row per
         unit and period, one column per indicator); CSV or XLSX when a path.
     scored : bool
@@ -93,33 +184,22 @@ def score(
     >>> res.score(unit="A")
     80.0
     """
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    definition = load_index(index)
     opts = options or ReadOptions(**read_options)
     step = on_step or (lambda _: None)
-    step("Reading the data")
-    table, source = read_data(fw, data, opts)
-    if isinstance(data, Dataset):
-        dataset = data
-    else:
-        assert table is not None
-        step(f"Checking {len(table):,} values")
-        dataset = encode(fw, table, source, scored=scored)
+    inputs = read_inputs(
+        definition, data, build=False, scored=scored, options=opts, on_step=on_step
+    )
     step("Scoring")
-    spec = {
-        "engine": f"polindex {__version__}",
-        "framework": {"code": fw.code, "version": fw.version},
-        "source": source,
-        "scored": scored,
-        "read_options": dict(vars(opts)),
-    }
-    return compute(fw, dataset, spec=spec, inputs=table)
+    fw = definition.framework
+    return compute(fw, inputs.dataset, spec=_spec(fw, inputs, opts), inputs=inputs.table)
 
 
 def build(
-    framework: Framework | str | Path,
-    data: str | Path | pd.DataFrame,
+    index: Source,
+    data: str | Path | Upload | pd.DataFrame | Inputs,
     *,
-    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    pipeline: PipelineSource | None = None,
     options: ReadOptions | None = None,
     on_step: Callable[[str], None] | None = None,
     **read_options: Any,
@@ -128,20 +208,19 @@ def build(
 
     Parameters
     ----------
-    framework : Framework or path
-        The index definition; when a path and ``pipeline`` is not given, its ``pipeline:``
-        section is used.
-    data : path or DataFrame
+    index : IndexDefinition, Framework, path, YAML text or mapping
+        The index definition; its ``pipeline:`` is used unless ``pipeline`` is given.
+    data : path, DataFrame or Inputs
         Raw indicator values and the pipeline's variables (denominators, groups), long or wide.
     pipeline : Pipeline, path, mapping or list of steps, optional
-        The construction steps (see :mod:`polindex.framework.pipeline`).
+        Construction steps replacing the definition's (see :mod:`polindex.framework.pipeline`).
     **read_options
         Fields of :class:`~polindex.io.ReadOptions`.
 
     Returns
     -------
     Results
-        With every intermediate data set in ``stages`` and the decisions in ``log``.
+        With every intermediate data set in ``stages``, and the weights and methods used.
 
     Raises
     ------
@@ -167,90 +246,55 @@ def build(
     """
     step = on_step or (lambda _: None)
     opts = options or ReadOptions(**read_options)
-    fw, pipe, dataset, variables, table, source = _inputs(framework, data, pipeline, opts, step)
+    definition = with_pipeline(load_index(index), pipeline)
+    pipe = definition.require_pipeline()
+    inputs = read_inputs(definition, data, build=True, options=opts, on_step=on_step)
     step("Building")
-    spec = {
-        "engine": f"polindex {__version__}",
-        "framework": {"code": fw.code, "version": fw.version},
-        "source": source,
-        "read_options": dict(vars(opts)),
-    }
-    return run_pipeline(fw, dataset, pipe, variables, spec=spec, inputs=table)
+    fw = definition.framework
+    return run_pipeline(
+        fw,
+        inputs.dataset,
+        pipe,
+        inputs.variables,
+        spec=_spec(fw, inputs, opts),
+        inputs=inputs.table,
+    )
 
 
-Inputs = tuple[Framework, Pipeline, Dataset, Variables, pd.DataFrame, str]
-
-
-def _inputs(
-    framework: Framework | str | Path,
-    data: str | Path | pd.DataFrame,
-    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None,
-    opts: ReadOptions,
-    step: Callable[[str], None],
-) -> Inputs:
-    """Framework, pipeline, data set and variables, each checked (see :func:`build`)."""
-    if isinstance(framework, Framework):
-        fw = framework
-        if pipeline is None:
-            raise FrameworkError(
-                [Problem("pipeline", "no pipeline given (a Framework object has none)")]
-            )
-    else:
-        fw = load_framework(framework)
-    fw_path = framework if not isinstance(framework, Framework) else Path()
+def with_pipeline(definition: IndexDefinition, pipeline: PipelineSource | None) -> IndexDefinition:
+    """``definition`` with ``pipeline`` (checked against its framework) in place of its own."""
+    if pipeline is None:
+        return definition
     pipe = (
         pipeline
         if isinstance(pipeline, Pipeline)
-        else load_pipeline(pipeline if pipeline is not None else _pipeline_source(fw_path), fw)
+        else load_pipeline(pipeline, definition.framework)
     )
-    step("Reading the data")
-    if isinstance(data, pd.DataFrame):
-        frame, source = data.astype(object).map(cell_text), "<data frame>"
-    else:
-        frame, source = read_frame(Path(data), opts), str(data)
-    rest, var_table = split_variables(frame, pipe, source, opts)
-    table = long_from_frame(rest, fw, source, opts)
-    step(f"Checking {len(table):,} values")
-    dataset = encode(fw, table, source, raw_numbers=True)
-    variables = align_variables(var_table, pipe, dataset, source) if pipe.variables else Variables()
-    return fw, pipe, dataset, variables, table, source
+    return definition.with_(pipeline=pipe)
 
 
 def design_spec(
-    framework: Framework | str | Path,
+    index: Source,
     spec: Uncertainty | str | Path | dict[str, Any] | None,
     overrides: dict[str, Any],
 ) -> Uncertainty:
-    """The uncertainty design: ``spec`` (object, file or mapping) or the framework file's
+    """The uncertainty design: ``spec`` (object, file or mapping) or the definition's
     ``uncertainty:`` section, with ``overrides`` (e.g. ``runs``, ``seed``) applied."""
     if isinstance(spec, Uncertainty):
         design = spec
     elif spec is not None:
         design = load_uncertainty(spec)
-    elif isinstance(framework, Framework):
-        raise FrameworkError([Problem("uncertainty", "no uncertainty design given")])
     else:
-        doc = parse_yaml(Path(framework).read_text(encoding="utf-8"))
-        if not (isinstance(doc.data, dict) and "uncertainty" in doc.data):
-            raise FrameworkError(
-                [
-                    Problem(
-                        "uncertainty",
-                        "the framework has no uncertainty: section; give one with --spec",
-                    )
-                ],
-                framework,
-            )
-        design = load_uncertainty(Path(framework))
+        design = load_index(index).require_uncertainty()
     changes = {k: v for k, v in overrides.items() if v is not None}
     return design.model_copy(update=changes) if changes else design
 
 
 def uncertainty(
-    framework: Framework | str | Path,
-    data: str | Path | pd.DataFrame,
+    index: Source,
+    data: str | Path | Upload | pd.DataFrame | Inputs,
     *,
-    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    pipeline: PipelineSource | None = None,
     spec: Uncertainty | str | Path | dict[str, Any] | None = None,
     design: FloatArray | None = None,
     runs: int | None = None,
@@ -263,19 +307,22 @@ def uncertainty(
     :func:`polindex.analysis.uncertainty.uncertainty_analysis`); the design comes from
     ``spec`` or the framework file's ``uncertainty:`` section, ``design`` replays given samples.
     """
-    opts = options or ReadOptions(**read_options)
-    fw, pipe, dataset, variables, _, _ = _inputs(framework, data, pipeline, opts, lambda _: None)
-    plan = design_spec(framework, spec, {"runs": runs, "seed": seed})
-    return uncertainty_analysis(
-        fw, dataset, pipe, plan, variables, design=design, on_progress=on_progress
+    args = _analysis_args(
+        index,
+        data,
+        pipeline,
+        spec,
+        {"runs": runs, "seed": seed},
+        options or ReadOptions(**read_options),
     )
+    return uncertainty_analysis(*args, design=design, on_progress=on_progress)
 
 
 def sensitivity(
-    framework: Framework | str | Path,
-    data: str | Path | pd.DataFrame,
+    index: Source,
+    data: str | Path | Upload | pd.DataFrame | Inputs,
     *,
-    pipeline: Pipeline | str | Path | dict[str, Any] | list[Any] | None = None,
+    pipeline: PipelineSource | None = None,
     spec: Uncertainty | str | Path | dict[str, Any] | None = None,
     design: FloatArray | None = None,
     runs: int | None = None,
@@ -287,71 +334,84 @@ def sensitivity(
 ) -> Sensitivity:
     """Sensitivity analysis (Saltelli design, first-order and total indices); see
     :func:`polindex.analysis.sensitivity.sensitivity_analysis`."""
-    opts = options or ReadOptions(**read_options)
-    fw, pipe, dataset, variables, _, _ = _inputs(framework, data, pipeline, opts, lambda _: None)
-    plan = design_spec(framework, spec, {"runs": runs, "seed": seed, "bootstrap": bootstrap})
-    return sensitivity_analysis(
-        fw, dataset, pipe, plan, variables, design=design, on_progress=on_progress
+    overrides = {"runs": runs, "seed": seed, "bootstrap": bootstrap}
+    args = _analysis_args(
+        index, data, pipeline, spec, overrides, options or ReadOptions(**read_options)
     )
+    return sensitivity_analysis(*args, design=design, on_progress=on_progress)
+
+
+AnalysisArgs = tuple[Framework, Dataset, Pipeline, Uncertainty, Variables]
+
+
+def _analysis_args(
+    index: Source,
+    data: str | Path | Upload | pd.DataFrame | Inputs,
+    pipeline: PipelineSource | None,
+    spec: Uncertainty | str | Path | dict[str, Any] | None,
+    overrides: dict[str, Any],
+    options: ReadOptions,
+) -> AnalysisArgs:
+    """What a robustness analysis runs on: the framework, the data read once, the pipeline and
+    the design (with ``overrides``)."""
+    definition = with_pipeline(load_index(index), pipeline)
+    pipe = definition.require_pipeline()
+    plan = design_spec(definition, spec, overrides)
+    inputs = read_inputs(definition, data, build=True, options=options)
+    return definition.framework, inputs.dataset, pipe, plan, inputs.variables
 
 
 def release_results(
-    framework: str | Path,
-    data: str | Path,
+    index: Source,
+    data: Data | Inputs,
     *,
     scored: bool = False,
     robustness: bool = False,
     options: ReadOptions | None = None,
 ) -> Results:
-    """The results a release freezes: built by the framework's ``pipeline:`` when it has one
-    (else scored, as with ``scored=True``); with ``robustness``, also the statistical audit and,
-    when the framework declares an ``uncertainty:`` design, the uncertainty analysis and (for
-    two inputs or more) the sensitivity analysis.
+    """The results a release freezes: built by the definition's pipeline when it has one (else
+    scored, as with ``scored=True``); with ``robustness``, also the statistical audit and, when
+    the definition declares an uncertainty design, the uncertainty analysis and (for two inputs
+    or more) the sensitivity analysis. The definition is parsed and the data read once.
 
     Examples
     --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "fw.yaml").write_text(
-    ...     "code: X\\nname: X\\nindicators: [{code: q, type: boolean}]\\n", encoding="utf-8")
-    >>> _ = (folder / "data.csv").write_text("unit,period,q\\nA,2024,yes\\n", encoding="utf-8")
-    >>> release_results(folder / "fw.yaml", folder / "data.csv").score(unit="A")
+    >>> d = load_index("code: X\\nname: X\\nindicators: [{code: q, type: boolean}]\\n")
+    >>> release_results(d, [("A", 2024, "q", "yes")]).score(unit="A")
     100.0
     """
     from polindex.analysis.audit import audit
 
-    opts = options or ReadOptions()
-    path = Path(framework)
-    has_pipeline = "pipeline" in (path.read_text(encoding="utf-8") if path.exists() else "")
-    results = (
-        build(path, data, options=opts)
-        if has_pipeline and not scored
-        else score(path, data, scored=scored, options=opts)
-    )
+    definition = load_index(index)
+    inputs = read_inputs(definition, data, scored=scored, options=options)
+    fw = definition.framework
+    spec = _spec(fw, inputs, options)
+    if inputs.built:
+        pipe = definition.require_pipeline()
+        results = run_pipeline(
+            fw, inputs.dataset, pipe, inputs.variables, spec=spec, inputs=inputs.table
+        )
+    else:
+        results = compute(fw, inputs.dataset, spec=spec, inputs=inputs.table)
     if not robustness:
         return results
     parts: dict[str, Any] = {"audit": audit(results)}
-    try:
-        plan = design_spec(path, None, {})
-    except FrameworkError:
-        plan = None  # no uncertainty: section
+    plan = definition.uncertainty
     if plan is not None:
-        parts["uncertainty"] = uncertainty(path, data, options=opts)
+        if not inputs.built:
+            raise FrameworkError(
+                [
+                    Problem(
+                        "uncertainty",
+                        "the uncertainty design varies the construction pipeline: it needs a "
+                        "pipeline: section and raw (not already scored) data",
+                    )
+                ],
+                definition.source,
+            )
+        pipe = definition.require_pipeline()
+        args = (fw, inputs.dataset, pipe, plan, inputs.variables)
+        parts["uncertainty"] = uncertainty_analysis(*args)
         if len(plan.inputs) > 1:
-            parts["sensitivity"] = sensitivity(path, data, options=opts)
+            parts["sensitivity"] = sensitivity_analysis(*args)
     return results.with_robustness(**parts)
-
-
-def _pipeline_source(framework: str | Path) -> Path:
-    path = Path(framework)
-    doc = parse_yaml(path.read_text(encoding="utf-8"))
-    if not (isinstance(doc.data, dict) and "pipeline" in doc.data):
-        raise FrameworkError(
-            [
-                Problem(
-                    "pipeline", "the framework has no pipeline: section; give one with --pipeline"
-                )
-            ],
-            path,
-        )
-    return path

@@ -113,7 +113,7 @@ def test_design_checked_against_framework_and_pipeline() -> None:
         "inputs[w]: 'nope' is not a weighted node of the framework",
         "target: 'Z' is not a node of the framework",
     ]
-    with pytest.raises(UncertaintyError, match="5 configurations"):
+    with pytest.raises(UncertaintyError, match="5 problems with the uncertainty design"):
         uncertainty_analysis(FW, DS, PIPE, spec)
 
 

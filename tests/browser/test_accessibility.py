@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import polindex
 from polindex.cli import app
 from polindex.demo import FRAMEWORK_PATH, synthetic_data
-from polindex.web.releases.freeze import create_release
+from polindex.web.releases.publish import publish_release
 
 AXE = Path(str(files("axe_playwright_python") / "axe.min.js"))
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -46,7 +46,7 @@ def site(transactional_db: None, robust_files: tuple[Path, Path]) -> str:
     )
     assert result.exit_code == 0, result.output
     synth = polindex.score(polindex.load_framework(FRAMEWORK_PATH), synthetic_data())
-    create_release(synth, version="demo", publish_at=dt.datetime.now(dt.UTC), synthetic=True)
+    publish_release(synth, version="demo", publish_at=dt.datetime.now(dt.UTC), synthetic=True)
     units = sorted(set(synthetic_data()["unit"]))
     return f"/SYNTH/demo/{units[0]}/"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import polindex
-from polindex.web.releases.freeze import create_release
+from polindex.web.releases.publish import publish_release
 
 FW = {
     "code": "TOY",
@@ -29,11 +29,11 @@ def releases(transactional_db: None) -> None:
         for y in (2023, 2024)
         for q, v in zip(("q1", "q2"), answers, strict=True)
     ]
-    create_release(
+    publish_release(
         polindex.score(fw, data), version="2024.1", publish_at=NOW - dt.timedelta(days=1)
     )
     later = [(u, y, q, "yes") for u, y, q, _ in data]
-    create_release(
+    publish_release(
         polindex.score(fw, later), version="2025.1", publish_at=NOW + dt.timedelta(days=5)
     )
 

@@ -143,7 +143,8 @@ def test_build_without_a_pipeline(tmp_path: Path, files: tuple[Path, Path]) -> N
     fw.write_text(FRAMEWORK.split("pipeline:")[0])
     result = runner.invoke(app, ["build", str(fw), str(data)])
     assert result.exit_code == 1
-    assert "the framework has no pipeline: section; give one with --pipeline" in result.output
+    assert "pipeline: the index has no pipeline: section (construction steps)" in result.output
+    assert result.output.endswith("\nTip: give one with --pipeline\n")
 
 
 def test_validate_checks_the_pipeline_section(files: tuple[Path, Path]) -> None:

@@ -97,4 +97,5 @@ def test_missing_uncertainty_section(robust_files: tuple[Path, Path]) -> None:
     fw.write_text(ROBUST_FRAMEWORK.split("uncertainty:")[0])
     result = runner.invoke(app, ["uncertainty", str(fw), str(data)])
     assert result.exit_code == 1
-    assert "the framework has no uncertainty: section; give one with --spec" in result.output
+    assert "uncertainty: the index has no uncertainty: section (the design)" in result.output
+    assert result.output.endswith("\nTip: give one with --spec\n")

@@ -52,7 +52,7 @@ def test_several_files_are_each_checked(tiny_yaml: Path, tmp_path: Path) -> None
     assert result.exit_code == 1
     assert f"{tiny_yaml}: ok" in " ".join(result.stdout.split())
     assert f"{broken}: 3 problems" in result.stderr
-    assert f"{absent}: cannot read file: No such file or directory" in result.stderr
+    assert f"{absent}: (document): cannot read file: No such file or directory" in result.stderr
 
 
 def test_a_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:

@@ -73,10 +73,10 @@ def test_every_step_in_order_with_stages_and_log() -> None:
     assert [r[1] for r in stage(res, "denominated")] == [10.0, 10.0, 7.5, 8.0]
     # U4's q1 is the mean of its region's (s) other values: U3 = 3
     assert stage(res, "imputed")[3][0] == 3.0
-    assert res.log["impute"]["cells"] == [("U4", 2024, "q1")]
+    assert res.log.impute.cells == [("U4", 2024, "q1")]
     # U2 has a zero in q3: non-zero share 2/3 < 0.9
-    assert res.log["screen"]["removed"] == ["U2"]
-    assert res.log["screen"]["reason"][1] == "non-zero share 0.6667 < 0.9"
+    assert res.log.screen.removed == ["U2"]
+    assert res.log.screen.reason[1] == "non-zero share 0.6667 < 0.9"
     assert res.units == ("U1", "U3", "U4")
     assert res.stages["screened"].units == ("U1", "U3", "U4")
     # minmax over the kept units; q3 has direction -1 (5, 10, 5 → 100, 0, 100)
@@ -128,11 +128,11 @@ def test_treat_skips_and_logs() -> None:
         [{"step": "treat", "winmax": 5, "overrides": {"q2": {"skip": True}}}],
         x=x,
     )
-    (entry,) = res.log["treat"]
-    assert entry["indicator"] == "q1"
-    assert entry["status"] == "winsorised"
-    assert entry["units"] == ["U1"]
-    assert entry["n_winsorised"] == 1
+    (entry,) = res.log.treat
+    assert entry.indicator == "q1"
+    assert entry.status == "winsorised"
+    assert entry.units == ("U1",)
+    assert entry.n_winsorised == 1
     treated = res.stages["treated"].values[:, 0, :]
     assert treated[0, 0] == np.sort(x[:, 0, 0])[-2]  # the next value inward
     assert treated[0, 1] == 500.0
@@ -158,7 +158,7 @@ def test_not_applicable_cells_are_never_imputed() -> None:
     ds = Dataset.from_arrays(UNITS, [2024], ["q1", "q2", "q3"], X, na)
     res = run_pipeline(FW, ds, Pipeline.model_validate({"steps": [{"step": "impute"}]}))
     assert np.isnan(res.stages["imputed"].values[3, 0, 0])
-    assert res.log["impute"]["imputed"] == 0
+    assert res.log.impute.imputed == 0
 
 
 def test_explicit_weights_step() -> None:
@@ -172,9 +172,10 @@ def test_explicit_weights_step() -> None:
     # A = q1 only (q2 weighs 0); T = (3·A + B) / 4
     assert res.score("A", unit="U2") == 50.0
     assert res.score(unit="U2") == (3 * 50.0 + 100.0) / 4
-    assert res.log["weights"]["weights"]["A"] == 3.0
+    assert res.weights_used.source == "explicit"
+    assert res.weights_used.given["A"] == 3.0
     # effective weights: A 3/4 → q1 3/4 (q2 0), B 1/4 → q3 1/4
-    eff = res.log["effective_weights"]
+    eff = res.weights_used.effective
     assert (eff["q1"], eff["q2"], eff["q3"], eff["T"]) == (0.75, 0.0, 0.25, 1.0)
 
 

@@ -102,8 +102,10 @@ def test_p2_ranks_match_coinr(p2: polindex.Results, coinr_reference: Path) -> No
 
 def test_p2_log_and_headline_figures(p2: polindex.Results) -> None:
     # the README's checks from the same COINr run
-    assert p2.log["screen"]["removed"] == []
-    treated = {e["indicator"]: e["status"] for e in p2.log["treat"]}
+    assert p2.log.screen is not None
+    assert p2.log.screen.removed == []
+    assert p2.log.treat is not None
+    treated = {e.indicator: e.status for e in p2.log.treat}
     assert len(treated) == 15
     assert set(treated.values()) == {"winsorised"}
     index = p2.wide(period=2018)["Index"]

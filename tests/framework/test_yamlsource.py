@@ -150,6 +150,6 @@ def test_syntax_error_has_its_line() -> None:
     with pytest.raises(YamlSyntaxError) as info:
         parse_yaml(text)
     assert str(info.value) == (
-        "invalid YAML: while parsing a flow sequence expected ',' or ']', but got '<scalar>'"
+        "invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"
     )
     assert info.value.line == 4

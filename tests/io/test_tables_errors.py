@@ -26,7 +26,7 @@ def test_a_group_column_in_a_wide_file(tmp_path: Path, tiny_fw: Framework) -> No
     path = write(tmp_path, "d.csv", "unit,period,q1,A\nX,2024,a,100\n")
     assert problems_of(path, tiny_fw) == [
         f"{path} row 1, column 'A': 'A' is a group of the framework (scores are computed, "
-        "not read); use extra_columns='ignore' to skip"
+        "not read); to skip such columns, read with extra columns: ignore"
     ]
 
 
@@ -34,7 +34,7 @@ def test_an_unknown_column_in_a_wide_file(tmp_path: Path, tiny_fw: Framework) ->
     path = write(tmp_path, "d.csv", "unit,period,q1,name\nX,2024,a,Exland\n")
     assert problems_of(path, tiny_fw) == [
         f"{path} row 1, column 'name': 'name' is not an indicator of framework 'TINY'; "
-        "use extra_columns='ignore' to skip"
+        "to skip such columns, read with extra columns: ignore"
     ]
 
 
@@ -54,8 +54,8 @@ def test_a_long_file_missing_a_column(tmp_path: Path, tiny_fw: Framework) -> Non
 def test_a_wide_file_without_unit_or_period_column(tmp_path: Path, tiny_fw: Framework) -> None:
     path = write(tmp_path, "d.csv", "country,year,q1\nX,2024,a\n")
     assert problems_of(path, tiny_fw) == [
-        f"{path} row 1: no unit column 'unit' (use --unit-column to name it)",
-        f"{path} row 1: no period column 'period' (use --period-column to name it)",
+        f"{path} row 1: no unit column 'unit' (name the unit column in the read options)",
+        f"{path} row 1: no period column 'period' (name the period column in the read options)",
     ]
 
 

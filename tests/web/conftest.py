@@ -17,8 +17,8 @@ from django.test import Client
 import polindex
 from polindex.web.collection.editions import create_edition
 from polindex.web.collection.models import Assignment
-from polindex.web.releases.freeze import create_release
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import publish_release
 
 FW = {
     "code": "TOY",
@@ -44,13 +44,15 @@ def results(data: list[tuple[Any, ...]] = DATA) -> polindex.Results:
 
 @pytest.fixture
 def published(db: None) -> Release:
-    return create_release(results(), version="2024.1", publish_at=NOW - dt.timedelta(days=1))
+    return publish_release(results(), version="2024.1", publish_at=NOW - dt.timedelta(days=1))
 
 
 @pytest.fixture
 def embargoed(db: None, published: Release) -> Release:
     changed = [(u, p, i, "yes") for u, p, i, _ in DATA]  # everyone "yes": a different ranking
-    return create_release(results(changed), version="2025.1", publish_at=NOW + dt.timedelta(days=3))
+    return publish_release(
+        results(changed), version="2025.1", publish_at=NOW + dt.timedelta(days=3)
+    )
 
 
 @pytest.fixture
@@ -116,7 +118,7 @@ def two(db: None) -> Release:
         for code, value in zip(("a1", "b1", "c1", "d1"), answers, strict=True)
     ]
     results = polindex.score(polindex.load_framework(TWO_FW), data)
-    return create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    return publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
 
 
 # The data-collection workspace: an edition of the MIPEX-style questionnaire, a person per role

@@ -65,7 +65,7 @@ def test_a_correction(admin_client: Client) -> None:
     admin_client.post(ADD, form())
     first = Release.objects.get()
     no_log = admin_client.post(ADD, form(version="2024.2", corrects=first.pk))
-    assert "Say what this release corrects." in no_log.content.decode()
+    assert "a correction says what it corrects: write a changelog" in no_log.content.decode()
     fixed = b"unit,period,q1,q2\nAA,2024,yes,yes\nBB,2024,no,no\n"
     admin_client.post(
         ADD, form(version="2024.2", corrects=first.pk, changelog="AA: q2 fixed.", **files(fixed))

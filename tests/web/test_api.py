@@ -108,7 +108,7 @@ def test_answers_with_option_texts(client: Client, db: None) -> None:
     import datetime as dt
 
     import polindex
-    from polindex.web.releases.freeze import create_release
+    from polindex.web.releases.publish import publish_release
 
     fw = polindex.load_framework(
         {
@@ -127,7 +127,7 @@ def test_answers_with_option_texts(client: Client, db: None) -> None:
         }
     )
     results = polindex.score(fw, [("XX", 2024, "q1", "a"), ("YY", 2024, "q1", "b")])
-    create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
     rows = client.get("/api/v1/releases/OPT/1/answers?unit=YY").json()["items"]
     assert rows == [
         {

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from polindex.web import caching
-from polindex.web.releases.freeze import create_release
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import publish_release
 
 from .conftest import NOW, results
 
@@ -33,7 +33,7 @@ def test_cached_pages_change_when_the_set_of_public_releases_changes(
     first = client.get("/api/v1/releases").json()
     assert [r["version"] for r in first] == ["2024.1"]
     assert client.get("/api/v1/releases").json() == first  # from the cache
-    create_release(results(), version="2024.2", publish_at=NOW - dt.timedelta(minutes=1))
+    publish_release(results(), version="2024.2", publish_at=NOW - dt.timedelta(minutes=1))
     from django.core.cache import cache
 
     cache.delete("polindex:public-releases")  # as after STAMP_TIMEOUT

@@ -44,6 +44,20 @@ def test_release_create_then_refuse_the_same_version(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_version_that_cannot_be_an_address_is_refused_before_scoring(tmp_path: Path) -> None:
+    # regression: `--version a/b` was accepted and broke the home page for everyone
+    (tmp_path / "fw.yaml").write_text(yaml.safe_dump(FW))
+    (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,no\n")
+    args = ["release", "create", str(tmp_path / "fw.yaml"), str(tmp_path / "d.csv")]
+    result = runner.invoke(app, [*args, "--version", "a/b"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "1 problem with the release; nothing was published:\n  version 'a/b': use 1 to 32 "
+    )
+    assert not Release.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_correction_names_the_release_it_corrects(tmp_path: Path) -> None:
     (tmp_path / "fw.yaml").write_text(yaml.safe_dump(FW))
     (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,no\nBB,2024,no,no\n")
@@ -52,7 +66,8 @@ def test_a_correction_names_the_release_it_corrects(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,yes\nBB,2024,no,no\n")
     no_log = runner.invoke(app, [*base, "--version", "1.1", "--corrects", "1"])
     assert no_log.exit_code == 1
-    assert "--corrects needs a --changelog" in no_log.output
+    assert "a correction says what it corrects: write a changelog" in no_log.output
+    assert "Tip: --changelog says what this release corrects" in no_log.output
     unknown = runner.invoke(
         app, [*base, "--version", "1.1", "--corrects", "0.9", "--changelog", "x"]
     )

@@ -7,8 +7,8 @@ import datetime as dt
 from django.test import Client
 
 import polindex
-from polindex.web.releases.freeze import create_release
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import publish_release
 
 
 def test_country_profile_with_change_strengths_and_series(client: Client, two: Release) -> None:
@@ -71,7 +71,7 @@ def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     results = polindex.score(
         fw, [("AUT", 2024, "q1", "yes"), ("de", 2024, "q1", "no"), ("Atlantis", 2024, "q1", "yes")]
     )
-    r = create_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    r = publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
     body = client.get("/MAP/1/").content.decode()
     assert f".map-{r.pk} .at{{fill:#0000aa}}" in body  # AUT (alpha-3) → at, band high
     assert f".map-{r.pk} .de{{fill:#aa0000}}" in body
@@ -87,7 +87,7 @@ def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> N
         {"code": "NB", "name": "No bands", "indicators": [{"code": "q1", "type": "numeric"}]}
     )
     data = [(u, 2024, "q1", v) for u, v in (("FRA", 90), ("ESP", 50), ("PRT", 10))]
-    r = create_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
+    r = publish_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
     body = client.get("/NB/1/").content.decode()
     assert f".map-{r.pk} .fr{{fill:#2166ac}}" in body  # rank 1: the darkest blue
     assert f".map-{r.pk} .es{{fill:#d1e5f0}}" in body  # rank 2 of 3: round(2.5) → 2 steps

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from polindex.web.releases.freeze import checksum, create_release, score_rows
+from polindex.web.releases.freeze import checksum, score_rows
 from polindex.web.releases.models import ImmutableError, Release
+from polindex.web.releases.publish import ReleaseError, publish_release
 
 from .conftest import DATA, NOW, results
 
@@ -45,7 +46,7 @@ def test_nothing_of_a_release_can_change(published: Release) -> None:
 
 def test_a_correction_is_a_new_version(published: Release) -> None:
     fixed = [(u, p, i, v) for u, p, i, v in DATA]
-    correction = create_release(
+    correction = publish_release(
         results(fixed),
         version="2024.2",
         publish_at=NOW,
@@ -58,7 +59,66 @@ def test_a_correction_is_a_new_version(published: Release) -> None:
 
 
 def test_the_same_version_twice_is_refused(published: Release) -> None:
-    from django.db import IntegrityError
+    with pytest.raises(ReleaseError) as info:
+        publish_release(results(), version="2024.1", publish_at=NOW)
+    assert info.value.problems == [
+        "TOY already has a release 2024.1; releases are immutable: publish a new version"
+    ]
+    assert Release.objects.filter(index__code="TOY").count() == 1
 
-    with pytest.raises(IntegrityError):
-        create_release(results(), version="2024.1", publish_at=NOW)
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["a/b", "../x", "", "2024 1", "-1", "é", "x" * 33, "a?b"])
+def test_a_version_that_cannot_be_an_address_is_refused(version: str) -> None:
+    # regression: `release create --version a/b` broke the home page, sitemap and search
+    with pytest.raises(ReleaseError) as info:
+        publish_release(results(), version=version, publish_at=NOW)
+    assert info.value.problems[0].startswith(f"version {version!r}: use 1 to 32 letters")
+    assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_broken_rule_is_listed_at_once(published: Release) -> None:
+    import datetime as dt
+
+    with pytest.raises(ReleaseError) as info:
+        publish_release(
+            results(),
+            version="2024.1",
+            publish_at=dt.datetime(2026, 1, 1, 9),  # no time zone
+            corrects="1999",
+            licence="CC BY\n4.0",
+        )
+    assert info.value.problems == [
+        "TOY already has a release 2024.1; releases are immutable: publish a new version",
+        "the publish time needs a time zone (e.g. 2026-03-01T09:00+01:00)",
+        "licence: one line of at most 200 characters",
+        "TOY has no release 1999 to correct",
+        "a correction says what it corrects: write a changelog",
+    ]
+    assert str(info.value).startswith("5 problems with the release; nothing was published:\n  ")
+
+
+@pytest.mark.django_db
+def test_a_release_is_built_from_a_definition_and_its_data(tmp_path: object) -> None:
+    from polindex.framework import load_index
+
+    text = "code: Q\nname: Q\nlicence: CC0-1.0\nindicators: [{code: q, type: boolean}]\n"
+    release = publish_release(
+        load_index(text), [("A", 2024, "q", "yes"), ("B", 2024, "q", "no")], version="1"
+    )
+    assert release.licence == "CC0-1.0"
+    assert dict(release.scores.filter(node="Q").values_list("unit", "score")) == {
+        "A": 100.0,
+        "B": 0.0,
+    }
+
+
+def test_a_correction_of_another_index_is_refused(published: Release) -> None:
+    from polindex.framework import load_index
+
+    other = load_index("code: OTHER\nname: O\nindicators: [{code: q, type: boolean}]\n")
+    with pytest.raises(ReleaseError, match=r"cannot correct TOY 2024\.1: another index"):
+        publish_release(
+            other, [("A", 2024, "q", "yes")], version="1", corrects=published, changelog="x"
+        )

@@ -21,6 +21,14 @@ from polindex.engine.aggregate import aggregate
 from polindex.engine.rank import rank_scores
 from polindex.engine.results import Results
 from polindex.engine.structure import FloatArray, Structure
+from polindex.errors import PolindexError, plural
+
+
+class AuditError(PolindexError):
+    """An audit that cannot run as asked (an unknown period or stage)."""
+
+    def headline(self) -> str:
+        return f"{plural(len(self.problems), 'problem')} auditing the index; nothing was computed:"
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,30 @@ class Audit:
             "pca": self.pca,
             "leave_one_out": self.leave_one_out,
         }
+
+    def headline(self) -> str:
+        """One line: indicators flagged, highly and negatively correlated sibling pairs."""
+        stats = self.statistics
+        flagged = stats[
+            (stats["flag_availability"] != "ok")
+            | (stats["flag_skew_kurtosis"] != "ok")
+            | (stats["flag_nonzero"] != "ok")
+            | (stats["flag_unique"] != "ok")
+        ]
+        return (
+            f"{len(stats)} indicators, {len(flagged)} flagged; "
+            f"{int((self.flags['kind'] == 'high').sum())} sibling pairs with |r| >= 0.9, "
+            f"{int((self.flags['kind'] == 'negative').sum())} negatively correlated"
+        )
+
+    def write(self, path: str | Path, title: str = "Statistical audit") -> Path:
+        """An ``.xlsx`` workbook (a sheet per table) or an ``.html`` report, by suffix."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".xlsx":
+            return self.write_xlsx(path)
+        if suffix in (".html", ".htm"):
+            return self.write_html(path, title=title)
+        raise ValueError(f"cannot write {Path(path).name!r}: give a .html or .xlsx file")
 
     def write_xlsx(self, path: str | Path) -> Path:
         """One sheet per table; written beside the destination, then moved into place."""
@@ -177,12 +209,16 @@ def audit(
     True
     """
     s = results.structure
-    p_idx = (
-        len(results.periods) - 1
-        if period is None
-        else [str(p) for p in results.periods].index(str(period))
-    )
+    periods = [str(p) for p in results.periods]
     name = stage or ("raw" if "raw" in results.stages else "scored")
+    problems = []
+    if period is not None and str(period) not in periods:
+        problems.append(f"period {period!r}: the results have {', '.join(periods)}")
+    if name not in results.stages:
+        problems.append(f"stage {name!r}: the results have {', '.join(results.stages)}")
+    if problems:
+        raise AuditError(problems)
+    p_idx = len(periods) - 1 if period is None else periods.index(str(period))
     data_stage = results.stages[name]
     statistics = indicator_statistics(data_stage.values[:, p_idx, :], list(data_stage.codes))
     scores: FloatArray = results.scores[0, :, p_idx, :]  # (unit, node)

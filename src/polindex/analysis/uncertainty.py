@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from polindex.engine.pipeline import (
 )
 from polindex.engine.rank import rank_scores
 from polindex.engine.structure import FloatArray, IntArray, Structure
+from polindex.errors import PolindexError, plural
 from polindex.framework.models import Framework
 from polindex.framework.pipeline import AggregateStep, Pipeline, WeightsStep
 from polindex.framework.uncertainty import UncertainInput, Uncertainty
@@ -39,17 +41,56 @@ MAX_CELLS = 4_000_000
 """Largest batch × unit × node block aggregated at once (memory bound)."""
 
 
-class UncertaintyError(ValueError):
+class UncertaintyError(PolindexError):
     """A design that cannot run: every failing configuration is listed."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        n = len(problems)
-        head = f"{n} configuration{'s' if n != 1 else ''} of the design cannot be built:"
-        super().__init__("\n  ".join([head, *problems]))
+    problems: list[str]
+
+    def headline(self) -> str:
+        n = len(self.problems)
+        return f"{plural(n, 'problem')} with the uncertainty design; nothing was computed:"
 
 
 # -- sampling -------------------------------------------------------------------------------------
+
+
+def read_design(path: Path, names: Sequence[str]) -> FloatArray:
+    """Sample values to replay, from a CSV with one column per input (values in [0, 1]); a
+    row per replication. Raises :class:`UncertaintyError` saying what and where.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "u.csv"
+    >>> _ = f.write_text("a,b\\n0.5,1\\n0,1.5\\n", encoding="utf-8")
+    >>> read_design(f, ["a"]).tolist()
+    [[0.5], [0.0]]
+    >>> read_design(f, ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    polindex.analysis.uncertainty.UncertaintyError: ...
+      u.csv row 3, column 'b': 1.5 is not in [0, 1]
+    """
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UncertaintyError([f"cannot read the design {path.name}: {exc}"]) from exc
+    missing = [n for n in names if n not in table.columns]
+    if missing:
+        raise UncertaintyError([f"{path.name}: no column for input(s) {', '.join(missing)}"])
+    try:
+        values: FloatArray = table[list(names)].to_numpy(dtype=float)
+    except ValueError as exc:
+        raise UncertaintyError([f"{path.name}: every value must be a number ({exc})"]) from exc
+    bad = ~((values >= 0) & (values <= 1))
+    problems = [
+        f"{path.name} row {row + 2}, column {names[col]!r}: {float(values[row, col])!r} "
+        "is not in [0, 1]"
+        for row, col in (tuple(int(v) for v in pos) for pos in np.argwhere(bad))
+    ]
+    if problems:
+        raise UncertaintyError(problems)
+    return values
 
 
 def base_sample(n: int, dim: int, method: str = "sobol", seed: int = 1) -> FloatArray:
@@ -167,6 +208,25 @@ class Evaluation:
                 out[f"{what}_q05"] = np.nanquantile(sample, 0.05, axis=0)
                 out[f"{what}_q95"] = np.nanquantile(sample, 0.95, axis=0)
         return out.sort_values("rank_nominal", kind="stable").reset_index(drop=True)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Everything evaluated, as tables: the ``summary``, each replication's ``parameters``
+        (with its sample values ``u_*``), and each replication's ``scores`` and ``ranks`` (a
+        column per unit)."""
+        units = list(self.units)
+        scores = pd.DataFrame(self.scores, columns=units)
+        ranks = pd.DataFrame(self.ranks, columns=units)
+        design = pd.DataFrame(self.design, columns=[f"u_{c}" for c in self.parameters.columns])
+        for frame in (scores, ranks):
+            frame.insert(0, "replication", range(1, len(frame) + 1))
+        parameters = pd.concat([self.parameters.reset_index(drop=True), design], axis=1)
+        parameters.insert(0, "replication", range(1, len(parameters) + 1))
+        return {
+            "summary": self.summary(),
+            "parameters": parameters,
+            "scores": scores,
+            "ranks": ranks,
+        }
 
     def mean_rank_shift(self) -> FloatArray:
         """COINr's sensitivity target: each replication's mean |rank − nominal rank|."""

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from polindex.engine.aggregate import aggregate
 from polindex.engine.dataset import Dataset
+from polindex.engine.provenance import BuildLog, MethodsUsed, MethodUsed, WeightsUsed
 from polindex.engine.results import Results, Stage
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
@@ -24,14 +26,18 @@ def compute(
     spec: Mapping[str, Any] | None = None,
     inputs: pd.DataFrame | None = None,
     stages: Mapping[str, Stage] | None = None,
-    log: Mapping[str, Any] | None = None,
+    log: BuildLog | None = None,
+    weights_used: WeightsUsed | None = None,
+    methods_used: MethodsUsed | None = None,
 ) -> Results:
     """Score every node for every unit and period of ``dataset``.
 
     Ranks and bands are derived from the scores on first use (see :class:`Results`).
 
-    ``stages`` (earlier data sets of a build) and ``log`` (its decisions) are kept in the
-    results beside the ``scored`` and ``aggregated`` stages.
+    ``stages`` (earlier data sets of a build), ``log`` (its decisions) and what it used
+    (``weights_used``, ``methods_used``; by default the framework's weights and methods, the
+    values taken as scored) are kept in the results beside the ``scored`` and ``aggregated``
+    stages.
 
     ``weights`` (edges,) or (batch, edges) replace the framework's weights (see
     :func:`~polindex.engine.aggregate.aggregate`); ranks are per batch, period and node.
@@ -60,6 +66,15 @@ def compute(
         agg.weight_sum_planes,
     ):
         arr.setflags(write=False)
+    edge = np.asarray(s.edges[2] if weights is None else weights, dtype=np.float64)
+    if weights_used is None:
+        weights_used = WeightsUsed.of(s, edge if edge.ndim == 1 else edge[0], "framework")
+    if methods_used is None:
+        methods_used = MethodsUsed(
+            scored=True,
+            normalisation=dict.fromkeys(dataset.indicators),
+            aggregation=aggregation_used(s),
+        )
     own = {
         "scored": Stage(
             "scored", dataset.units, dataset.periods, dataset.indicators, dataset.values
@@ -74,5 +89,12 @@ def compute(
         spec=MappingProxyType(dict(spec or {})),
         inputs=inputs,
         stages=MappingProxyType({**(stages or {}), **own}),
-        log=MappingProxyType(dict(log or {})),
+        log=log or BuildLog(),
+        weights_used=weights_used,
+        methods_used=methods_used,
     )
+
+
+def aggregation_used(structure: Structure) -> dict[str, MethodUsed]:
+    """Each group's aggregation method as used, by code."""
+    return {code: MethodUsed(m.name, dict(m.params)) for code, m in structure.methods().items()}

@@ -11,31 +11,40 @@ decisions (units screened out, points Winsorised, values imputed).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from polindex.engine.aggregate import AggregationError
-from polindex.engine.compute import compute
+from polindex.engine.compute import aggregation_used, compute
 from polindex.engine.dataset import Dataset, Period, Variables
 from polindex.engine.denominate import denominate
 from polindex.engine.impute import METHODS as IMPUTE_METHODS
 from polindex.engine.impute import impute
 from polindex.engine.normalise import PARAMETERS, NormalisationError, normalise
+from polindex.engine.provenance import (
+    BuildLog,
+    Cells,
+    Imputation,
+    MethodsUsed,
+    MethodUsed,
+    Screening,
+    Treatment,
+    WeightsUsed,
+)
 from polindex.engine.results import Results, Stage
 from polindex.engine.screen import screen
 from polindex.engine.structure import FloatArray, Method, Structure
 from polindex.engine.treat import treat_outliers
 from polindex.engine.weights import (
     balance_weights,
-    effective_weights,
     pca_weights,
     weights_from_mapping,
 )
+from polindex.errors import PolindexError, plural
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.pipeline import (
     IMPUTATION_METHODS,
@@ -58,14 +67,13 @@ assert IMPUTE_METHODS == IMPUTATION_METHODS, "imputation vocabulary out of step 
 BoolArray = npt.NDArray[np.bool_]
 
 
-class BuildError(ValueError):
+class BuildError(PolindexError):
     """A pipeline could not run on these data; every problem is listed, nothing is returned."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        n = len(problems)
-        head = f"{n} problem{'s' if n != 1 else ''} building the index; nothing was computed:"
-        super().__init__("\n  ".join([head, *problems]))
+    problems: list[str]
+
+    def headline(self) -> str:
+        return f"{plural(len(self.problems), 'problem')} building the index; nothing was computed:"
 
 
 # -- settings per indicator -------------------------------------------------------------------
@@ -229,6 +237,7 @@ class _State:
     stages: dict[str, Stage] = field(default_factory=dict)
     log: dict[str, Any] = field(default_factory=dict)
     weights: FloatArray | None = None
+    weights_source: str = "framework"
 
     def record(self, name: str) -> None:
         # a read-only view: steps never modify an array in place once it is recorded (each
@@ -250,7 +259,7 @@ class _State:
 
 def _denominate(st: _State, step: DenominateStep) -> None:
     codes = st.plan.codes
-    st.log["denominate"] = {"by": dict(step.by), "scale": step.scale}
+    st.log["denomination"] = dict(step.by)
     if not step.by:
         return
     rows = [codes.index(ind) for ind in step.by]
@@ -295,14 +304,13 @@ def _screen(st: _State, step: ScreenStep) -> None:
     )
     if not result.kept.any():
         raise BuildError(["screen: every unit would be removed; lower the thresholds"])
-    st.log["screen"] = {
-        "units": list(st.units),
-        "availability": result.availability.tolist(),
-        "nonzero": result.nonzero.tolist(),
-        "kept": result.kept.tolist(),
-        "reason": list(result.reason),
-        "removed": [u for u, k in zip(st.units, result.kept, strict=True) if not k],
-    }
+    st.log["screen"] = Screening(
+        units=tuple(st.units),
+        availability=tuple(result.availability.tolist()),
+        nonzero=tuple(result.nonzero.tolist()),
+        kept=tuple(result.kept.tolist()),
+        reason=tuple(result.reason),
+    )
     st.keep_units(result.kept)
 
 
@@ -348,39 +356,18 @@ def _impute(st: _State, batches: Batches) -> None:
     out[st.na] = np.nan
     st.x = out
     filled = before & ~np.isnan(out)
-    st.log["impute"] = {
-        "imputed": int(filled.sum()),
-        "still_missing": int((before & np.isnan(out)).sum()),
-        "cells": _Cells(st.units, st.periods, st.plan.codes, np.argwhere(filled)),
-    }
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """Cells of a stage as (unit, period, indicator) triples, built only when read (a large
-    panel can have hundreds of thousands of imputed cells)."""
-
-    units: list[str]
-    periods: tuple[Period, ...]
-    codes: tuple[str, ...]
-    positions: npt.NDArray[np.intp]  # (n, 3): indicator, period, unit
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    def __iter__(self) -> Iterator[tuple[str, Period, str]]:
-        for i, p, u in self.positions:
-            yield self.units[u], self.periods[p], self.codes[i]
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == other if isinstance(other, list) else NotImplemented
+    st.log["impute"] = Imputation(
+        imputed=int(filled.sum()),
+        still_missing=int((before & np.isnan(out)).sum()),
+        cells=Cells(tuple(st.units), st.periods, st.plan.codes, np.argwhere(filled)),
+    )
 
 
 def _treat(st: _State, batches: Batches) -> None:
     codes = st.plan.codes
     _, n_p, n_u = st.x.shape
     out = st.x.copy() if len(batches) > 1 else st.x
-    entries: list[dict[str, Any]] = []
+    entries: list[Treatment] = []
     for conf, rows in batches:
         if conf.get("skip"):
             continue
@@ -397,20 +384,20 @@ def _treat(st: _State, batches: Batches) -> None:
             status = str(result.status[k])
             points = np.flatnonzero(result.winsorised[k])
             entries.append(
-                {
-                    "indicator": codes[r],
-                    "period": st.periods[k % n_p],
-                    "status": status,
-                    "n_winsorised": int(result.n_winsorised[k]),
-                    "skew_before": float(result.skew_before[k]),
-                    "kurtosis_before": float(result.kurtosis_before[k]),
-                    "skew_after": float(result.skew_after[k]),
-                    "kurtosis_after": float(result.kurtosis_after[k]),
-                    "units": [st.units[u] for u in points],
-                }
+                Treatment(
+                    indicator=codes[r],
+                    period=st.periods[k % n_p],
+                    status=status,
+                    n_winsorised=int(result.n_winsorised[k]),
+                    skew_before=float(result.skew_before[k]),
+                    kurtosis_before=float(result.kurtosis_before[k]),
+                    skew_after=float(result.skew_after[k]),
+                    kurtosis_after=float(result.kurtosis_after[k]),
+                    units=tuple(st.units[u] for u in points),
+                )
             )
     st.x = out
-    st.log["treat"] = entries
+    st.log["treat"] = tuple(entries)
 
 
 def _normalise(st: _State, step: NormaliseStep, batches: Batches) -> None:
@@ -467,13 +454,7 @@ def _weights(st: _State, step: WeightsStep) -> None:
         except ValueError as exc:
             raise BuildError([f"weights ({step.method}): {exc}"]) from exc
     st.weights = np.asarray(w, dtype=np.float64)
-    st.log["weights"] = {
-        "method": step.method,
-        "weights": {
-            structure.codes[c]: float(x)
-            for c, x in zip(structure.edges[0], st.weights, strict=True)
-        },
-    }
+    st.weights_source = step.method
 
 
 def _height_of_level(structure: Structure, level: str | None) -> int:
@@ -503,6 +484,50 @@ def aggregation_methods(fw: Framework, step: AggregateStep) -> dict[str, Method]
                 params = {**params, **(over.get("params") or {})}
         out[node.code] = Method.of(name, **params)
     return out
+
+
+def methods_used(plan: Plan) -> MethodsUsed:
+    """The methods ``plan`` applies: per indicator (normalisation, imputation, treatment), per
+    group (aggregation), and the screening and denomination settings."""
+    codes = plan.codes
+    per_indicator: dict[str, dict[str, MethodUsed]] = {}
+    screening: MethodUsed | None = None
+    denomination: dict[str, str] | None = None
+    for step, batches in zip(plan.pipeline.steps, plan.batches, strict=True):
+        if isinstance(step, ScreenStep):
+            params = {"min_availability": step.min_availability, "min_nonzero": step.min_nonzero}
+            screening = MethodUsed(
+                "availability", {k: v for k, v in params.items() if v is not None}
+            )
+        elif isinstance(step, DenominateStep):
+            denomination = dict(step.by)
+        elif isinstance(step, ImputeStep | TreatStep | NormaliseStep):
+            used = per_indicator.setdefault(step.step, {})
+            for conf, rows in batches:
+                method = _method_of(step, conf)
+                for r in rows:
+                    used[codes[r]] = method
+    normalised = per_indicator.get("normalise")
+    return MethodsUsed(
+        scored=False,
+        normalisation={c: (normalised or {}).get(c) for c in codes},
+        aggregation=aggregation_used(plan.aggregation),
+        imputation=per_indicator.get("impute"),
+        treatment=per_indicator.get("treat"),
+        screening=screening,
+        denomination=denomination,
+    )
+
+
+def _method_of(step: ImputeStep | TreatStep | NormaliseStep, conf: dict[str, Any]) -> MethodUsed:
+    if isinstance(step, NormaliseStep):
+        return MethodUsed(conf["method"], dict(conf.get("params") or {}))
+    if isinstance(step, ImputeStep):
+        group = conf.get("group")
+        return MethodUsed(conf["method"], {"group": group} if group else {})
+    if conf.get("skip"):
+        return MethodUsed("none")
+    return MethodUsed("outliers", {k: v for k, v in conf.items() if k != "skip" and v is not None})
 
 
 @dataclass(frozen=True)
@@ -643,9 +668,6 @@ def run_pipeline(
     )
     stages = {k: v for k, v in st.stages.items() if k != "weighted"}
     edge_w = plan.structure.edges[2] if st.weights is None else st.weights
-    st.log["effective_weights"] = dict(
-        zip(plan.structure.codes, effective_weights(plan.structure, edge_w).tolist(), strict=True)
-    )
     full_spec = {
         **(spec or {}),
         "pipeline": pipeline.model_dump(mode="json"),
@@ -659,7 +681,9 @@ def run_pipeline(
             spec=full_spec,
             inputs=inputs,
             stages=stages,
-            log=MappingProxyType(st.log),
+            log=BuildLog(**st.log),
+            weights_used=WeightsUsed.of(plan.structure, edge_w, st.weights_source),
+            methods_used=methods_used(plan),
         )
     except AggregationError as exc:
         lines = exc.describe(scored.units, scored.periods).splitlines()
@@ -672,6 +696,7 @@ __all__ = [
     "Prepared",
     "aggregation_methods",
     "indicator_settings",
+    "methods_used",
     "plan_pipeline",
     "prepare",
     "run_pipeline",

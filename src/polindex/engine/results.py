@@ -14,6 +14,7 @@ import pandas as pd
 
 from polindex.engine.aggregate import MISSING, NOT_APPLICABLE, OK, Aggregation, node_view
 from polindex.engine.dataset import Dataset, Period
+from polindex.engine.provenance import BuildLog, MethodsUsed, WeightsUsed
 from polindex.engine.rank import band_index, rank_scores
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
@@ -85,10 +86,15 @@ class Results:
     structure: Structure
     dataset: Dataset
     aggregation: Aggregation
+    weights_used: WeightsUsed = field(repr=False)
+    """The weight of every node and indicator as used, and its effective weight."""
+    methods_used: MethodsUsed = field(repr=False)
+    """Normalisation, aggregation and the other methods as used."""
     spec: Mapping[str, Any] = field(default_factory=dict)
     inputs: pd.DataFrame | None = field(default=None, repr=False)
     stages: Mapping[str, Stage] = field(default_factory=dict, repr=False)
-    log: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    log: BuildLog = field(default_factory=BuildLog, repr=False)
+    """The decisions of a build (units screened out, values imputed, points Winsorised)."""
     robustness: Mapping[str, Any] = field(default_factory=dict, repr=False)
     """Robustness results kept with the scores (``audit``, ``uncertainty``, ``sensitivity``),
     so a release can publish them; see :meth:`with_robustness`."""

@@ -134,6 +134,21 @@ class Structure:
             np.concatenate([b.weights for b in self.blocks]),
         )
 
+    def methods(self) -> dict[str, Method]:
+        """Each group's aggregation method, by code (the root last).
+
+        Examples
+        --------
+        >>> from polindex.framework import load_framework
+        >>> fw = load_framework({"code": "T", "name": "T", "aggregation": "geometric",
+        ...     "indicators": [{"code": "q", "type": "boolean"}]})
+        >>> {code: str(m) for code, m in Structure.from_framework(fw).methods().items()}
+        {'T': 'geometric'}
+        """
+        return {
+            self.codes[p]: m for b in self.blocks for p, m in zip(b.parents, b.methods, strict=True)
+        }
+
     def with_methods(self, methods: Mapping[str, Method]) -> Structure:
         """A copy in which the groups named in ``methods`` (by code) use those methods.
 

@@ -1,5 +1,6 @@
 """The index definition: pydantic models, YAML loading and validation with exact paths."""
 
+from polindex.framework.definition import IndexDefinition, load_index
 from polindex.framework.loader import check_framework_text, load_framework
 from polindex.framework.models import (
     Applicability,
@@ -18,6 +19,7 @@ __all__ = [
     "Band",
     "Framework",
     "FrameworkError",
+    "IndexDefinition",
     "Indicator",
     "Level",
     "Node",
@@ -26,4 +28,5 @@ __all__ = [
     "Scale",
     "check_framework_text",
     "load_framework",
+    "load_index",
 ]

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from polindex.framework.checks import check_framework
 from polindex.framework.models import Framework, Indicator, Level, Node
-from polindex.framework.pipeline import load_pipeline
+from polindex.framework.pipeline import Pipeline, load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.uncertainty import load_uncertainty
+from polindex.framework.uncertainty import Uncertainty, load_uncertainty
 from polindex.framework.vocabulary import AGGREGATION_METHODS
 from polindex.framework.yamlsource import (
     PathPart,
@@ -346,43 +346,33 @@ def _drop_faulty(data: dict[str, Any], errors: list[Any]) -> bool:
     return True
 
 
-def _load(doc: YamlDocument, source: str) -> tuple[Framework | None, list[Problem]]:
+Loaded = tuple[Framework | None, Pipeline | None, Uncertainty | None, list[Problem]]
+
+
+def load_document(doc: YamlDocument, source: str, folder: Path | None = None) -> Loaded:
+    """Check a parsed framework document: its tree, its ``pipeline:`` and its ``uncertainty:``
+    sections. Returns the three objects (``None`` where absent) and every problem found; the
+    objects are ``None`` as soon as there is one problem. ``folder`` is where relative paths in
+    the document (an uncertainty input's ``weight_sets:`` CSV) are read from."""
     walker = _Walker(doc)
     fw = walker.framework()
     problems = walker.problems
     if fw is not None:
         problems += check_framework(fw, lambda obj: walker.paths.get(id(obj), ()), doc.line)
+    pipeline = uncertainty = None
     if isinstance(doc.data, dict) and "pipeline" in doc.data:
         try:
-            load_pipeline(doc.data, fw if not problems else None)
+            pipeline = load_pipeline(doc, fw if not problems else None)
         except FrameworkError as exc:
-            problems += _relocated(exc.problems, doc)
+            problems += exc.problems
     if isinstance(doc.data, dict) and "uncertainty" in doc.data:
         try:
-            load_uncertainty(doc.data)
+            uncertainty = load_uncertainty(doc, folder=folder)
         except FrameworkError as exc:
-            problems += _relocated(exc.problems, doc)
-    return (fw if not problems else None), problems
-
-
-def _relocated(problems: list[Problem], doc: YamlDocument) -> list[Problem]:
-    """Pipeline problems carry paths from the document root; give them the document's lines."""
-    out = []
-    for p in problems:
-        out.append(
-            p if p.line is not None else Problem(p.path, p.message, doc.line(_parts(p.path)))
-        )
-    return out
-
-
-def _parts(path: str) -> tuple[PathPart, ...]:
-    parts: list[PathPart] = []
-    for chunk in path.replace("[", ".[").split("."):
-        if chunk.startswith("[") and chunk.endswith("]"):
-            parts.append(int(chunk[1:-1]))
-        elif chunk:
-            parts.append(chunk)
-    return tuple(parts)
+            problems += exc.problems
+    if problems:
+        return None, None, None, problems
+    return fw, pipeline, uncertainty, problems
 
 
 def check_framework_text(text: str, source: str = "<framework>") -> list[Problem]:
@@ -400,11 +390,14 @@ def check_framework_text(text: str, source: str = "<framework>") -> list[Problem
         doc = parse_yaml(text)
     except YamlSyntaxError as exc:
         return [Problem("", str(exc), exc.line)]
-    return sorted(_load(doc, source)[1], key=lambda p: (p.line or 0, p.path))
+    return sorted(load_document(doc, source)[3], key=lambda p: (p.line or 0, p.path))
 
 
 def load_framework(source: str | Path | dict[str, Any]) -> Framework:
     """Load and validate a framework from a YAML file (or an already parsed mapping).
+
+    The framework alone; :func:`polindex.framework.load_index` also gives the file's
+    ``pipeline:`` and ``uncertainty:`` sections from the same single parse.
 
     Raises :class:`~polindex.framework.FrameworkError` listing **every** problem found, each
     with its YAML path and line.
@@ -422,20 +415,6 @@ def load_framework(source: str | Path | dict[str, Any]) -> Framework:
     >>> fw.root.code, [i.code for i in fw.indicators]
     ('TOY', ['q1', 'q2'])
     """
-    if isinstance(source, dict):
-        doc, name = YamlDocument(data=source), "<framework>"
-    else:
-        path = Path(source)
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise FrameworkError([Problem("", f"cannot read file: {exc.strerror}")], name) from exc
-        try:
-            doc = parse_yaml(text)
-        except YamlSyntaxError as exc:
-            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
-    fw, problems = _load(doc, name)
-    if fw is None:
-        raise FrameworkError(problems, name)
-    return fw
+    from polindex.framework.definition import load_index
+
+    return load_index(source).framework

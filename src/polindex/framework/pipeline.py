@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import AGGREGATION_PARAMS
-from polindex.framework.yamlsource import PathPart, format_path, read_section
+from polindex.framework.yamlsource import PathPart, YamlDocument, format_path, read_section
 
 Scalar = float | int | str | bool | None
 Settings = dict[str, Any]
@@ -390,7 +390,8 @@ def check_pipeline(
 
 
 def load_pipeline(
-    source: str | Path | dict[str, Any] | list[Any], framework: Framework | None = None
+    source: str | Path | dict[str, Any] | list[Any] | YamlDocument,
+    framework: Framework | None = None,
 ) -> Pipeline:
     """Load a pipeline from YAML (a file of its own, or a framework file's ``pipeline:``
     section) or from parsed data, checking it against ``framework`` when given.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from polindex.errors import PolindexError, plural
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -29,7 +31,7 @@ class Problem:
         return f"{where}{self.path or '(document)'}: {self.message}"
 
 
-class FrameworkError(ValueError):
+class FrameworkError(PolindexError):
     """A framework file that cannot be used; carries **every** problem found, not just the first.
 
     Examples
@@ -40,15 +42,17 @@ class FrameworkError(ValueError):
       f.yaml:1: name: field required
     """
 
-    def __init__(self, problems: list[Problem], source: str | Path | None = None) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.path))
-        self.source = str(source) if source is not None else "<framework>"
-        super().__init__(self._render())
+    problems: list[Problem]
 
-    def _render(self) -> str:
-        n = len(self.problems)
-        lines = [f"{self.source}: {n} problem{'s' if n != 1 else ''}"]
-        for p in self.problems:
-            where = f"{self.source}:{p.line}" if p.line is not None else self.source
-            lines.append(f"  {where}: {p.path or '(document)'}: {p.message}")
-        return "\n".join(lines)
+    def __init__(self, problems: list[Problem], source: str | Path | None = None) -> None:
+        super().__init__(
+            sorted(problems, key=lambda p: (p.line or 0, p.path)),
+            source=str(source) if source is not None else "<framework>",
+        )
+
+    def headline(self) -> str:
+        return f"{self.source}: {plural(len(self.problems), 'problem')}"
+
+    def line(self, problem: Problem) -> str:
+        where = f"{self.source}:{problem.line}" if problem.line is not None else self.source
+        return f"{where}: {problem.path or '(document)'}: {problem.message}"

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code
 from polindex.framework.pipeline import STAGE_OF_STEP
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.yamlsource import format_path, read_section
+from polindex.framework.yamlsource import YamlDocument, format_path, read_section
 
 VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
 
@@ -110,20 +110,55 @@ class UncertainInput(_Model):
         return None
 
     def load_weight_sets(self) -> list[dict[str, float]]:
-        """The weight sets of a ``weight_sets`` input (read from its CSV file if a path)."""
+        """The weight sets of a ``weight_sets`` input (read from its CSV file if a path: a
+        design loaded from a file has its paths read at load time, see
+        :func:`load_uncertainty`)."""
         if isinstance(self.weight_sets, str):
-            import csv
-
-            with open(self.weight_sets, encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.DictReader(fh))
-            out = []
-            for k, row in enumerate(rows):
-                try:
-                    out.append({c: float(v) for c, v in row.items() if c and v not in ("", None)})
-                except ValueError as exc:
-                    raise ValueError(f"{self.weight_sets} row {k + 2}: {exc}") from exc
-            return out
+            sets, problem = read_weight_sets(Path(self.weight_sets))
+            if problem:
+                raise FrameworkError([Problem(f"weight_sets ({self.name})", problem)])
+            return sets
         return [dict(s) for s in self.weight_sets or ()]
+
+
+def read_weight_sets(path: Path) -> tuple[list[dict[str, float]], str]:
+    """The weight sets of a CSV file (one row per set, one column per code) and, when it cannot
+    be read, what is wrong (else an empty string).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "w.csv"
+    >>> _ = f.write_text("A,B\\n1,2\\n0.5,x\\n", encoding="utf-8")
+    >>> read_weight_sets(f)
+    ([], "w.csv row 3, column 'B': 'x' is not a number")
+    """
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        return [], f"cannot read {path}: {exc.strerror}"
+    except UnicodeDecodeError:
+        return [], f"{path.name} is not UTF-8 text"
+    out = []
+    for k, row in enumerate(rows):
+        current: dict[str, float] = {}
+        for code, value in row.items():
+            if not code or value in ("", None):
+                continue
+            try:
+                weight = float(str(value))
+            except ValueError:
+                return [], f"{path.name} row {k + 2}, column {code!r}: {value!r} is not a number"
+            if not weight >= 0:
+                return [], f"{path.name} row {k + 2}, column {code!r}: weights are 0 or more"
+            current[str(code)] = weight
+        out.append(current)
+    if not out:
+        return [], f"{path.name} has no weight sets (one row per set, one column per code)"
+    return out, ""
 
 
 class Uncertainty(_Model):
@@ -164,9 +199,15 @@ class Uncertainty(_Model):
         return self
 
 
-def load_uncertainty(source: str | Path | dict[str, Any]) -> Uncertainty:
+def load_uncertainty(
+    source: str | Path | dict[str, Any] | YamlDocument, *, folder: Path | None = None
+) -> Uncertainty:
     """Load an uncertainty design from YAML (its own file, or a framework file's
     ``uncertainty:`` section) or parsed data; every problem is listed with path and line.
+
+    A ``weight_sets:`` CSV path is read here, relative to ``folder`` (default: the YAML file's
+    folder, else the working directory), so the design holds its weight sets and never depends
+    on where it is run from.
 
     Examples
     --------
@@ -175,19 +216,38 @@ def load_uncertainty(source: str | Path | dict[str, Any]) -> Uncertainty:
     100
     """
     doc, base, data, name = read_section(source, "uncertainty", "<uncertainty>")
+    if folder is None and isinstance(source, str | Path):
+        folder = Path(source).parent
+    problems = []
+
+    def problem(loc: tuple[Any, ...], msg: str) -> None:
+        where = (*base, *loc)
+        problems.append(Problem(format_path(where), msg, doc.line(where)))
+
     try:
-        return Uncertainty.model_validate(data)
+        design = Uncertainty.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
-            where = (*base, *err["loc"])
             msg = str(err["msg"]).removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = f"unknown key {err['loc'][-1]!r}"
             elif err["type"] == "missing":
                 msg = "required"
-            problems.append(Problem(format_path(where), msg, doc.line(where)))
+            problem(tuple(err["loc"]), msg)
         raise FrameworkError(problems, name) from None
+    inputs = list(design.inputs)
+    for k, item in enumerate(inputs):
+        if isinstance(item.weight_sets, str):
+            path = Path(item.weight_sets)
+            sets, wrong = read_weight_sets(path if folder is None else folder / path)
+            if wrong:
+                problem(("inputs", k, "weight_sets"), wrong)
+            else:
+                inputs[k] = item.model_copy(update={"weight_sets": tuple(sets)})
+    if problems:
+        raise FrameworkError(problems, name)
+    return design.model_copy(update={"inputs": tuple(inputs)})
 
 
-assert set(VARIABLE_STEPS) == set(STAGE_OF_STEP)
+if set(VARIABLE_STEPS) != set(STAGE_OF_STEP):  # pragma: no cover - a programming error
+    raise ImportError("the steps an uncertainty input may vary are not the pipeline's steps")

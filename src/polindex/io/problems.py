@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_SHOWN = 50
+from polindex.errors import PolindexError, plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class DataProblem:
         return f"{where}: {what}{self.reason}"
 
 
-class DataError(ValueError):
+class DataError(PolindexError):
     """Input data that cannot be scored; lists every offending row. Nothing was computed.
 
     Examples
@@ -47,12 +47,11 @@ class DataError(ValueError):
       d.csv row 3, column 'value': 'x': not a number
     """
 
+    problems: list[DataProblem]
+
     def __init__(self, problems: list[DataProblem]) -> None:
         # file-wide problems first, then by row (stable: a row's problems keep their order)
-        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0))
-        n = len(problems)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the input data; nothing was computed:"]
-        lines += [f"  {p}" for p in self.problems[:MAX_SHOWN]]
-        if n > MAX_SHOWN:
-            lines.append(f"  … and {n - MAX_SHOWN} more")
-        super().__init__("\n".join(lines))
+        super().__init__(sorted(problems, key=lambda p: (p.file, p.row or 0)))
+
+    def headline(self) -> str:
+        return f"{plural(len(self.problems), 'problem')} in the input data; nothing was computed:"

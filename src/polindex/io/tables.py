@@ -8,10 +8,11 @@ them into scores against a framework.
 
 from __future__ import annotations
 
+import io
 import math
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from polindex.io.problems import DataError, DataProblem
 LONG_COLUMNS = ("unit", "period", "indicator", "value")
 TABLE_COLUMNS = [*LONG_COLUMNS, "row", "column"]
 Extra = Literal["error", "ignore"]
+SKIP_EXTRA = "to skip such columns, read with extra columns: ignore"
 
 
 @dataclass(frozen=True)
@@ -79,21 +81,44 @@ def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
-    """Read a CSV or XLSX file into a frame of text cells with the header kept exactly."""
+@dataclass(frozen=True)
+class Upload:
+    """A file received whole (an upload): its name (whose suffix says CSV or XLSX, and which
+    messages show) and its bytes. Read like a path, with no temporary file.
+
+    Examples
+    --------
+    >>> read_frame(Upload("d.csv", b"unit,q1\\nA,yes\\n"), ReadOptions()).values.tolist()
+    [['A', 'yes']]
+    """
+
+    name: str
+    content: bytes = field(repr=False)
+
+    @property
+    def suffix(self) -> str:
+        """The file name's suffix, lower case."""
+        return Path(self.name).suffix.lower()
+
+
+def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
+    """Read a CSV or XLSX file (or upload) into a frame of text cells with the header kept
+    exactly."""
     suffix = path.suffix.lower()
+    name = path.name if isinstance(path, Upload) else str(path)
+    source: Any = io.BytesIO(path.content) if isinstance(path, Upload) else path
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         reason = f"unknown file type {suffix!r}; use .csv or .xlsx"
-        raise DataError([DataProblem(str(path), None, None, None, reason)])
+        raise DataError([DataProblem(name, None, None, None, reason)])
     try:
         if suffix in (".xlsx", ".xlsm"):
             cells = pd.read_excel(
-                path, sheet_name=options.sheet, header=None, dtype=object, engine="openpyxl"
+                source, sheet_name=options.sheet, header=None, dtype=object, engine="openpyxl"
             )
             return _with_header(cells.map(cell_text))
         # cells stay text, as written (encode() strips and interprets them)
         cells = pd.read_csv(
-            path,
+            source,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -103,7 +128,7 @@ def read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
         )
         return _with_header(cells)
     except FileNotFoundError as exc:
-        raise DataError([DataProblem(str(path), None, None, None, "file not found")]) from exc
+        raise DataError([DataProblem(name, None, None, None, "file not found")]) from exc
     except (
         ValueError,
         OSError,
@@ -114,7 +139,7 @@ def read_frame(path: Path, options: ReadOptions) -> pd.DataFrame:
         InvalidFileException,
     ) as exc:
         reason = f"cannot read the file: {exc}"
-        raise DataError([DataProblem(str(path), None, None, None, reason)]) from exc
+        raise DataError([DataProblem(name, None, None, None, reason)]) from exc
 
 
 def is_long(columns: Iterable[str]) -> bool:
@@ -178,7 +203,7 @@ def long_from_frame(
     unit_col, period_col = opts.unit_column, opts.period_column
     for col, what in ((unit_col, "unit"), (period_col, "period")):
         if col not in frame.columns and not (what == "period" and opts.period is not None):
-            hint = f" (use --{what}-column to name it)" if what else ""
+            hint = f" (name the {what} column in the read options)"
             problems.append(DataProblem(source, 1, None, None, f"no {what} column {col!r}{hint}"))
     if problems:
         raise DataError(problems)
@@ -196,9 +221,7 @@ def long_from_frame(
                 if col in group_codes
                 else f"{col!r} is not an indicator of framework {framework.code!r}"
             )
-            problems.append(
-                DataProblem(source, 1, col, None, reason + "; use extra_columns='ignore' to skip")
-            )
+            problems.append(DataProblem(source, 1, col, None, reason + f"; {SKIP_EXTRA}"))
     if problems:
         raise DataError(problems)
     if not keep:
@@ -224,15 +247,21 @@ def long_from_frame(
 
 
 def read_table(
-    path: str | Path, framework: Framework, options: ReadOptions | None = None
+    path: str | Path | Upload, framework: Framework, options: ReadOptions | None = None
 ) -> pd.DataFrame:
-    """Read a CSV or XLSX file (long or wide layout) into the long table of text cells.
+    """Read a CSV or XLSX file or upload (long or wide layout) into the long table of text
+    cells.
 
     Raises :class:`~polindex.io.DataError` for an unreadable file or a bad header.
     """
-    p = Path(path)
+    p = path if isinstance(path, Upload) else Path(path)
     opts = options or ReadOptions()
-    return long_from_frame(read_frame(p, opts), framework, str(p), opts)
+    return long_from_frame(read_frame(p, opts), framework, source_name(p), opts)
+
+
+def source_name(path: str | Path | Upload) -> str:
+    """How messages name a file or upload."""
+    return path.name if isinstance(path, Upload) else str(path)
 
 
 def long_from_records(records: Sequence[Sequence[Any]]) -> pd.DataFrame:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from polindex import __version__
 from polindex.engine.results import Results
+from polindex.version import __version__
 
 
 def _metadata(results: Results) -> dict[str, Any]:
@@ -96,25 +96,22 @@ def write_results(results: Results, path: str | Path) -> Path:
 
 
 def log_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """The build log as tables: screening, treatment, imputation and weights (those that ran)."""
+    """The build log as tables: screening, treatment and imputation (those that ran), and the
+    weights used (given and effective)."""
     log = results.log
     out: dict[str, pd.DataFrame] = {}
-    if "screen" in log:
-        s = log["screen"]
+    if log.screen is not None:
+        s = log.screen
         out["screening"] = pd.DataFrame(
             {
-                "unit": s["units"],
-                "availability": s["availability"],
-                "nonzero": s["nonzero"],
-                "kept": s["kept"],
-                "reason": s["reason"],
+                "unit": list(s.units),
+                "availability": list(s.availability),
+                "nonzero": list(s.nonzero),
+                "kept": list(s.kept),
+                "reason": list(s.reason),
             }
         )
-    if "treat" in log:
-        rows = [
-            {**{k: v for k, v in e.items() if k != "units"}, "units": " ".join(e["units"])}
-            for e in log["treat"]
-        ]
+    if log.treat is not None:
         cols = [
             "indicator",
             "period",
@@ -126,21 +123,19 @@ def log_tables(results: Results) -> dict[str, pd.DataFrame]:
             "kurtosis_after",
             "units",
         ]
-        out["treatment"] = pd.DataFrame(rows, columns=cols)
-    if "impute" in log:
+        out["treatment"] = pd.DataFrame([e.as_row() for e in log.treat], columns=cols)
+    if log.impute is not None:
         out["imputation"] = pd.DataFrame(
-            list(log["impute"]["cells"]), columns=["unit", "period", "indicator"]
+            list(log.impute.cells), columns=["unit", "period", "indicator"]
         )
-    if "effective_weights" in log:
-        eff = log["effective_weights"]
-        given = log.get("weights", {}).get("weights", {})
-        out["weights"] = pd.DataFrame(
-            {
-                "code": list(eff),
-                "weight": [given.get(c) for c in eff],
-                "effective_weight": list(eff.values()),
-            }
-        )
+    used = results.weights_used
+    out["weights"] = pd.DataFrame(
+        {
+            "code": list(used.effective),
+            "weight": [used.given.get(c) for c in used.effective],
+            "effective_weight": list(used.effective.values()),
+        }
+    )
     return out
 
 
@@ -149,21 +144,36 @@ def write_stages(results: Results, path: str | Path) -> Path:
 
     An ``.xlsx`` path gets one sheet per stage (``raw``, ``denominated``, …, ``aggregated``),
     the tidy ``scores`` table and one sheet per log table; any other path is a folder that gets
-    one CSV per stage and per log table. Files are written beside their destination and moved
-    into place.
+    one CSV per stage and per log table (see :func:`write_tables`).
     """
-    p = Path(path)
     sheets: dict[str, pd.DataFrame] = {
         name: stage.frame() for name, stage in results.stages.items() if name != "scored"
     }
     sheets["scores"] = results.table()
     sheets.update(log_tables(results))
+    return write_tables(sheets, path)
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write named tables: an ``.xlsx`` path gets one sheet per table, a path without a suffix
+    is a folder that gets one CSV per table. Each file is written beside its destination and
+    moved into place, so a failure never leaves half a file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "out"
+    >>> _ = write_tables({"a": pd.DataFrame({"x": [1.5]})}, folder)
+    >>> (folder / "a.csv").read_text()
+    'x\\n1.5\\n'
+    """
+    p = Path(path)
     if p.suffix.lower() == ".xlsx":
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp.xlsx")
         try:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                for name, frame in sheets.items():
+                for name, frame in tables.items():
                     frame.to_excel(xl, sheet_name=name[:31], index=False)
             tmp.replace(p)
         finally:
@@ -172,9 +182,12 @@ def write_stages(results: Results, path: str | Path) -> Path:
     if p.suffix:
         raise ValueError(f"cannot write {p.name!r}: give an .xlsx file or a folder for CSV files")
     p.mkdir(parents=True, exist_ok=True)
-    for name, frame in sheets.items():
+    for name, frame in tables.items():
         target = p / f"{name}.csv"
         tmp = target.with_name(f".{target.name}.tmp")
-        frame.to_csv(tmp, index=False, float_format="%.17g")
-        tmp.replace(target)
+        try:
+            frame.to_csv(tmp, index=False, float_format="%.17g")
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
     return p

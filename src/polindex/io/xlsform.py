@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator, Node
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
@@ -92,15 +93,24 @@ def to_xlsform(framework: Framework) -> bytes:
     return out.getvalue()
 
 
-class XLSFormError(ValueError):
+class XLSFormError(PolindexError):
     """The workbook is not an XLSForm Polindex can read; the message says where."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
+
+    def headline(self) -> str:
+        return "not an XLSForm Polindex can read:"
 
 
 def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
     """A framework document (the framework format, as a dict) from an XLSForm: groups become
     nodes, ``select_one`` questions categorical indicators scored by the choices' ``score``
     column (``yes_no`` lists become boolean indicators), ``integer``/``decimal`` numeric ones."""
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise XLSFormError(f"cannot read {source!s}: {exc.strerror}") from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX

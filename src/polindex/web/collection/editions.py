@@ -79,7 +79,7 @@ def release_draft(
 ) -> Any:
     """Score the edition's validated answers with its framework and freeze them as an
     (embargoed, until ``publish_at``) release, each answer's justification and sources with it."""
-    from polindex.web.releases.freeze import create_release
+    from polindex.web.releases.publish import publish_release
 
     rows = final_answers(edition)
     if not rows:
@@ -100,7 +100,7 @@ def release_draft(
                 }
             )
     notes.sort(key=lambda n: (n["unit"], n["indicator"]))
-    return create_release(
+    return publish_release(
         results,
         version=version,
         publish_at=publish_at,

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import base64
-import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from polindex import api
-from polindex.engine.pipeline import BuildError
-from polindex.framework.problems import FrameworkError
-from polindex.io.problems import DataError
-from polindex.io.tables import ReadOptions
-from polindex.web.releases.freeze import create_release
+from polindex.api import release_results
+from polindex.errors import PolindexError
+from polindex.framework.definition import load_index
+from polindex.io.tables import ReadOptions, Upload
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import VERSION, check_release, publish_release
 
 MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
 MAX_DATA_BYTES = 100 * 1024 * 1024
-VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
 def _checked_upload(upload: Any, suffixes: tuple[str, ...], limit: int) -> Any:
@@ -72,9 +66,24 @@ class ReleaseForm(forms.Form):
     )
 
     def clean_framework(self) -> Any:
-        return _checked_upload(
+        upload = _checked_upload(
             self.cleaned_data["framework"], (".yaml", ".yml"), MAX_FRAMEWORK_BYTES
         )
+        content = upload.read()
+        upload.seek(0)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                _("%(name)s is not UTF-8 text (byte %(byte)d); save it as UTF-8"),
+                params={"name": upload.name, "byte": exc.start},
+            ) from exc
+        if "\x00" in text:
+            raise ValidationError(
+                _("%(name)s holds a NUL character: not a YAML text file"),
+                params={"name": upload.name},
+            )
+        return upload
 
     def clean_data(self) -> Any:
         return _checked_upload(self.cleaned_data["data"], (".csv", ".xlsx"), MAX_DATA_BYTES)
@@ -85,17 +94,11 @@ class ReleaseForm(forms.Form):
             raise ValidationError(_("letters, digits, '.', '_' and '-' only"))
         return version
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("corrects") and not cleaned.get("changelog"):
-            self.add_error("changelog", _("Say what this release corrects."))
-        return cleaned
-
     def job(self) -> dict[str, Any]:
         """The release to build, as plain JSON (files included): what a background task gets."""
         data = self.cleaned_data
         return {
-            "framework": data["framework"].read().decode("utf-8", errors="replace"),
+            "framework": data["framework"].read().decode("utf-8"),  # checked in clean
             "framework_name": data["framework"].name,
             "data": base64.b64encode(data["data"].read()).decode("ascii"),
             "data_name": data["data"].name,
@@ -117,48 +120,49 @@ class ReleaseForm(forms.Form):
 
 
 def build(job: dict[str, Any], *, check_only: bool = False) -> Release | None:
-    """Build the results of ``job`` (see :meth:`ReleaseForm.job`) and freeze them as a release;
-    any problem is a ``ValidationError`` naming the uploaded files, and nothing is stored.
+    """Publish the release of ``job`` (see :meth:`ReleaseForm.job`) with
+    :func:`~polindex.web.releases.publish.publish_release`; any problem is a
+    ``ValidationError`` naming the uploaded files, and nothing is stored.
 
-    With ``check_only``, score without the robustness analyses and check the version is free,
+    With ``check_only``, score without the robustness analyses and check the release's rules,
     storing nothing: the quick part of a job whose robustness runs in the background.
     """
     import datetime as dt
 
-    with tempfile.TemporaryDirectory(prefix="polindex-release-") as tmp:
-        framework = Path(tmp) / "framework.yaml"
-        source = Path(tmp) / f"data{Path(job['data_name']).suffix.lower()}"
-        framework.write_text(job["framework"], encoding="utf-8")
-        source.write_bytes(base64.b64decode(job["data"]))
-        try:
-            results = api.release_results(
-                framework, source, scored=job["scored"],
-                robustness=job["robustness"] and not check_only,
-                options=ReadOptions(**job["options"]),
-            )  # fmt: skip
-        except (FrameworkError, DataError, BuildError, ValueError) as exc:
-            text = str(exc).replace(str(framework), job["framework_name"])
-            raise ValidationError(text.replace(str(source), job["data_name"])) from exc
-    taken = _("%(index)s already has a release %(version)s; releases are immutable")
-    params = {"index": results.framework.code, "version": job["version"]}
-    if check_only:
-        if Release.objects.filter(
-            index__code=results.framework.code, version=job["version"]
-        ).exists():
-            raise ValidationError(taken, params=params)
-        return None
+    names = {"framework": job["framework_name"], "data": job["data_name"]}
+    publish_at = dt.datetime.fromisoformat(job["publish_at"])
+    corrects = Release.objects.filter(pk=job["corrects"]).first() if job["corrects"] else None
     try:
-        return create_release(
-            results,
+        definition = load_index(text=job["framework"], name=names["framework"])
+        upload = Upload(names["data"], base64.b64decode(job["data"]))
+        if check_only:
+            check_release(
+                definition.code,
+                job["version"],
+                publish_at=publish_at,
+                corrects=corrects,
+                changelog=job["changelog"],
+                licence=job["licence"],
+            )
+            release_results(  # the data score (the analyses run in the background)
+                definition, upload, scored=job["scored"], options=ReadOptions(**job["options"])
+            )
+            return None
+        return publish_release(
+            definition,
+            upload,
             version=job["version"],
-            publish_at=dt.datetime.fromisoformat(job["publish_at"]),
+            publish_at=publish_at,
+            scored=job["scored"],
+            robustness=job["robustness"],
+            options=ReadOptions(**job["options"]),
             citation=job["citation"],
             licence=job["licence"],
             changelog=job["changelog"],
-            corrects=Release.objects.get(pk=job["corrects"]) if job["corrects"] else None,
+            corrects=corrects,
         )
-    except IntegrityError as exc:
-        raise ValidationError(taken, params=params) from exc
+    except PolindexError as exc:
+        raise ValidationError([exc.headline(), *exc.messages()]) from exc
 
 
 @task

@@ -94,7 +94,7 @@ def checksum(
 
 
 @transaction.atomic
-def create_release(
+def freeze(
     results: Results,
     *,
     version: str,
@@ -106,16 +106,15 @@ def create_release(
     synthetic: bool = False,
     notes: list[dict[str, Any]] | None = None,
 ) -> Release:
-    """Freeze ``results`` as release ``version`` of its index (created if new), all or nothing.
+    """Store ``results`` as release ``version`` of its index (created if new), all or nothing.
 
-    ``corrects`` is the earlier release of the same index that this one corrects (its
-    ``changelog`` says what changed); a version that exists already raises ``IntegrityError``.
+    The storage step of :func:`~polindex.web.releases.publish.publish_release`, which checks
+    the publication rules first: call that. A version that exists already raises
+    ``IntegrityError``.
     ``notes`` carry each answer's justification and sources (``unit``, ``period``,
     ``indicator``, ``justification``, ``sources``) when the data come from a collection edition.
     """
     fw = results.framework
-    if corrects is not None and corrects.index.code != fw.code:
-        raise ValueError(f"release {version} of {fw.code} cannot correct {corrects}: another index")
     index, _ = Index.objects.get_or_create(
         code=fw.code, defaults={"name": fw.name.get(fw.default_language, fw.code)}
     )

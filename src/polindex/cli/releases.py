@@ -1,0 +1,254 @@
+"""Verbs that publish: ``release create``, ``bake``, ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from polindex.cli.common import (
+    ColumnPrefix,
+    IgnoreExtra,
+    PeriodColumn,
+    SinglePeriod,
+    UnitColumn,
+    consoles,
+    fail,
+    load,
+    progress,
+    read_options,
+    say,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from polindex.demo.examples import Example
+
+release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
+
+
+def django_setup() -> None:
+    """Set up the Django project (settings from the environment) and its database."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polindex.web.settings")
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+@release_app.command("create")
+def create(
+    framework: Annotated[Path, typer.Argument(help="Framework YAML.")],
+    data: Annotated[Path, typer.Argument(help="Data: CSV or XLSX.")],
+    version: Annotated[str, typer.Option(help="Release version, e.g. 2025.1.")],
+    publish_at: Annotated[
+        str | None,
+        typer.Option(help="Publish time (ISO 8601, UTC if no offset); before it: embargo."),
+    ] = None,
+    scored: Annotated[bool, typer.Option(help="Values are already scores.")] = False,
+    citation: Annotated[str, typer.Option(help="Suggested citation.")] = "",
+    changelog: Annotated[str, typer.Option(help="What changed in this version.")] = "",
+    licence: Annotated[str, typer.Option(help="Licence (default: the framework's).")] = "",
+    corrects: Annotated[
+        str | None,
+        typer.Option(help="The earlier version this release corrects (say what in --changelog)."),
+    ] = None,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            help="Also publish the audit, and the uncertainty and sensitivity analyses "
+            "of the framework's uncertainty: section."
+        ),
+    ] = False,
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    column_prefix: ColumnPrefix = "",
+    ignore_extra_columns: IgnoreExtra = False,
+    single_period: SinglePeriod = None,
+) -> None:
+    """Build (with the framework's pipeline, if any) or score, then freeze everything into an
+    immutable release with a checksum."""
+    import datetime as dt
+
+    opts = read_options(
+        unit_column, period_column, ignore_extra_columns, single_period, column_prefix
+    )
+    try:
+        when = dt.datetime.fromisoformat(publish_at) if publish_at else dt.datetime.now(dt.UTC)
+    except ValueError:
+        fail(f"--publish-at: not an ISO 8601 time: {publish_at!r}")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    definition = load(framework)
+    django_setup()
+    from polindex.web.releases.publish import publish_release
+
+    with user_errors(), progress(robustness) as bar:
+        if robustness:
+            bar.add_task("Building, auditing and evaluating robustness", total=None)
+        release = publish_release(
+            definition,
+            data,
+            version=version,
+            publish_at=when,
+            scored=scored,
+            robustness=robustness,
+            options=opts,
+            citation=citation,
+            licence=licence,
+            changelog=changelog,
+            corrects=corrects,
+        )
+    say(
+        f"Release {release.index.code} {release.version}: {release.scores.count():,} scores, "
+        f"publish at {release.publish_at.isoformat()}, checksum {release.checksum[:12]}…"
+    )
+
+
+def bake(
+    release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static site.")],
+) -> None:
+    """Write the public explorer of a published release and a JSON mirror of its API as static
+    files (for any static host or CDN)."""
+    django_setup()
+    from polindex.web.releases.bake import bake as bake_release
+    from polindex.web.releases.models import Release
+
+    index, _, version = release.partition("/")
+    try:
+        found = Release.objects.get(index__code=index, version=version)
+        written = bake_release(found, output)
+    except Release.DoesNotExist:
+        fail(f"no release {release!r} (give INDEX/VERSION)")
+    except LookupError as exc:
+        fail(str(exc))
+    say(f"Baked {len(written)} files into {output}")
+
+
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start the explorer and API (development server; use a WSGI server in production)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # sign-in cookies over plain HTTP
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
+        "var/demo"
+    ),
+    publish: Annotated[
+        bool, typer.Option(help="Publish the demo (and the examples with data) as releases.")
+    ] = False,
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the explorer and API.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
+) -> None:
+    """Score the synthetic demonstration index (and IMPIC when POLINDEX_DATA_DIR has it);
+    with --publish and --serve, publish them as releases and serve the explorer."""
+    from polindex.cli.scoring import print_ranking
+    from polindex.demo import examples
+
+    os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # the demo serves plain HTTP on 127.0.0.1
+    published: list[Example] = []
+    try:
+        consoles.out.print(
+            "[bold yellow]SYNTHETIC DATA[/bold yellow]: invented countries and answers, "
+            "generated by Polindex for demonstration only."
+        )
+        with user_errors():
+            synthetic = examples.synthetic_example(out_dir)
+        published.append(synthetic)
+        print_ranking(synthetic.results, None, None, top=50)
+        say(f"Full results: {out_dir}/synthetic-results.{{csv,xlsx,json}}")
+        data_dir = os.environ.get("POLINDEX_DATA_DIR")
+        impic = examples.impic_example(Path(data_dir), out_dir) if data_dir else None
+        if impic is None:
+            say(
+                "IMPIC: set POLINDEX_DATA_DIR to a folder holding impic/impic2016.csv to see the "
+                "IMPIC 2010 ranking too (see examples/impic/README.md)."
+            )
+            return
+        published.append(impic)
+        print_ranking(impic.results, "2010", None, top=50)
+        say(
+            f"IMPIC: 0 = most open, 1 = most restrictive; full results: {out_dir}/impic-results.csv"
+        )
+        asem = examples.asem_example(Path(data_dir)) if data_dir else None
+        if asem is not None:
+            published.append(asem)
+            say(
+                "ASEM: built with COINr's full example pipeline, with its audit, uncertainty "
+                "and sensitivity analyses."
+            )
+    finally:
+        if publish and published:
+            publish_examples(published)
+    if publish:
+        seed_workspace(port)
+    if serve_site:
+        say(f"Serving the explorer at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        serve(port=port, host="127.0.0.1")
+
+
+def publish_examples(published: list[Example]) -> None:
+    """Each example as a release (skipped when that version exists already)."""
+    django_setup()
+    from polindex.web.releases.models import Release
+    from polindex.web.releases.publish import publish_release
+
+    for example in published:
+        code = example.results.framework.code
+        if Release.objects.filter(index__code=code, version=example.version).exists():
+            say(f"Release {code} {example.version}: already published")
+            continue
+        with user_errors():
+            publish_release(example.results, version=example.version, synthetic=example.synthetic)
+        say(f"Published {code} {example.version}")
+
+
+def seed_workspace(port: int) -> None:
+    """The data-collection workspace: an open demo edition and an account per role."""
+    from rich.table import Table
+
+    from polindex.demo.examples import EXAMPLES
+
+    questionnaire = EXAMPLES / "mipex-style" / "framework.yaml"
+    if not questionnaire.exists():
+        say(f"Workspace: {questionnaire} not found (run from a source checkout).")
+        return
+    django_setup()
+    from polindex.web.collection.demo import PASSWORD, seed
+
+    accounts = seed(questionnaire)
+    table = Table(
+        title="Workspace demo accounts (password for all: " + PASSWORD + ")",
+        title_justify="left",
+    )
+    for col in ("User", "Role", "Country / area"):
+        table.add_column(col)
+    for name, role, scope in accounts:
+        table.add_row(name, role, scope)
+    consoles.out.print(table)
+    say(
+        f"Sign in at http://127.0.0.1:{port}/accounts/login/ — the expert workspace is at "
+        "/work/, the central team's admin at /admin/. The questionnaire is a demonstration, "
+        "not the official MIPEX; BE's pre-filled answers are synthetic."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's verbs to ``app`` (``release`` is a group of its own)."""
+    app.command()(bake)
+    app.command()(serve)
+    app.command()(demo)
