@@ -22,12 +22,16 @@ def test_a_release_holds_framework_spec_inputs_and_every_score(published: Releas
             "unit", "period", "node", "level", "parent", "score", "rank", "band", "status"
         )
     )
+    used = {"weights_used": published.weights_used, "methods_used": published.methods_used}
     assert published.checksum == checksum(
+        published.framework, published.spec, published.inputs_csv, rows, used=used
+    )
+    assert published.checksum == checksum(
+        published.framework, published.spec, published.inputs_csv, score_rows(results()), used=used
+    )
+    assert published.checksum != checksum(
         published.framework, published.spec, published.inputs_csv, rows
-    )
-    assert published.checksum == checksum(
-        published.framework, published.spec, published.inputs_csv, score_rows(results())
-    )
+    )  # the weights and methods used are part of what the checksum seals
 
 
 def test_nothing_of_a_release_can_change(published: Release) -> None:
@@ -122,3 +126,67 @@ def test_a_correction_of_another_index_is_refused(published: Release) -> None:
         publish_release(
             other, [("A", 2024, "q", "yes")], version="1", corrects=published, changelog="x"
         )
+
+
+WEIGHTED = """\
+code: W
+name: Weighted
+languages: [en, fr]
+children:
+  - {code: A, label: {en: Access, fr: Accès}, indicators: [{code: a, type: numeric}]}
+  - {code: B, label: {en: Basics, fr: Bases}, indicators: [{code: b, type: numeric}]}
+pipeline:
+  steps:
+    - {step: normalise, method: minmax, params: {low: 0, high: 100}}
+    - {step: weights, method: explicit, values: {A: 3, B: 1}}
+    - {step: aggregate}
+"""
+
+
+@pytest.mark.django_db
+def test_a_release_states_the_weights_and_methods_it_used() -> None:
+    # regression: a 3:1 weights step gave 75/25 scores while the codebook and the methodology
+    # page said 1.0/1.0 (the weights used were dropped when the release was frozen)
+    import pandas as pd
+    from django.test import Client
+
+    from polindex.framework import load_index
+    from polindex.web.releases.exports import codebook
+
+    data = pd.DataFrame({"unit": ["X", "Y"], "period": [2024, 2024], "a": [1, 0], "b": [0, 1]})
+    release = publish_release(load_index(WEIGHTED), data, version="1")
+    assert dict(release.scores.filter(node="W").values_list("unit", "score")) == {
+        "X": 75.0,
+        "Y": 25.0,
+    }
+    assert release.weights_used["source"] == "explicit"
+    assert release.weights_used["given"] == {"a": 1.0, "b": 1.0, "A": 3.0, "B": 1.0}
+    assert release.methods_used["normalisation"]["a"] == {
+        "method": "minmax",
+        "params": {"low": 0, "high": 100},
+    }
+    book = codebook(release, "fr").set_index("code")
+    assert book.loc["A", ["label", "weight", "effective_weight", "method"]].tolist() == [
+        "Accès",
+        3.0,
+        0.75,
+        "arithmetic",
+    ]
+    assert book.loc["b", ["weight", "effective_weight", "method"]].tolist() == [
+        1.0,
+        0.25,
+        "minmax (high=100, low=0)",
+    ]
+    client = Client()
+    rows = client.get("/api/v1/releases/W/1/codebook").json()
+    assert [(r["code"], r["weight"], r["effective_weight"]) for r in rows] == [
+        ("W", None, 1.0),
+        ("A", 3.0, 0.75),
+        ("a", 1.0, 0.75),
+        ("B", 1.0, 0.25),
+        ("b", 1.0, 0.25),
+    ]
+    page = client.get("/W/1/methodology/").content.decode()
+    assert "Weights were set by the construction step “explicit”." in page
+    assert '<td class="num">75.0 %</td>' in page
+    assert "minmax (high=100, low=0)" in page

@@ -45,8 +45,9 @@ def test_release_with_robustness(tmp_path: Path, robust_files: tuple[Path, Path]
             "unit", "period", "node", "level", "parent", "score", "rank", "band", "status"
         )
     )
+    used = {"weights_used": release.weights_used, "methods_used": release.methods_used}
     assert release.checksum == checksum(
-        release.framework, release.spec, release.inputs_csv, rows, release.robustness
+        release.framework, release.spec, release.inputs_csv, rows, release.robustness, used=used
     )
     client = Client()
     page = client.get("/T/1/robustness/").content.decode()

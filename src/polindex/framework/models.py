@@ -8,7 +8,7 @@ indicators as leaves. Every object here is a frozen pydantic model; build one wi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -236,8 +236,26 @@ class Framework(_Model):
                 return item
         raise KeyError(f"no node or indicator with code {code!r} in framework {self.code!r}")
 
+    def text(self, texts: Mapping[str, str], lang: str | None = None, default: str = "") -> str:
+        """The one fallback rule for every text of the index: ``texts`` in ``lang``, else in
+        the index's first language, else ``default``.
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "Toy"}, languages=("en", "fr"),
+        ...                root=Node(code="T"))
+        >>> fw.text({"en": "Open", "fr": "Ouvert"}, "fr"), fw.text({"en": "Open"}, "de")
+        ('Ouvert', 'Open')
+        """
+        return (
+            texts.get(lang or self.default_language)
+            or texts.get(self.default_language)
+            or (default)
+        )
+
     def label(self, item: Node | Indicator | Band | Option, lang: str | None = None) -> str:
-        """The label of ``item`` in ``lang`` (falling back to the default language, then code).
+        """The label of ``item`` in ``lang`` (falling back to the default language, then code);
+        the root's label falls back to the index's name.
 
         Examples
         --------
@@ -246,8 +264,35 @@ class Framework(_Model):
         >>> fw.label(fw.root, "fr"), fw.label(fw.root, "de")
         ('Jouet', 'Toy')
         """
-        lang = lang or self.default_language
-        return item.label.get(lang) or item.label.get(self.default_language) or item.code
+        if item is self.root and not item.label:
+            return self.text(self.name, lang, item.code)
+        return self.text(item.label, lang, item.code)
+
+    def labels(self, lang: str | None = None) -> dict[str, str]:
+        """Every node's and indicator's label in ``lang`` (see :meth:`label`), by code.
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "Toy"}, root=Node(code="T", children=(
+        ...     Indicator(code="q1", type="boolean", label={"en": "Question 1"}),)))
+        >>> fw.labels()
+        {'T': 'Toy', 'q1': 'Question 1'}
+        """
+        return {item.code: self.label(item, lang) for item, _, _ in self.root.walk()}
+
+    def walk(self) -> Iterator[tuple[Node | Indicator, str, int]]:
+        """Every node and indicator: ``(item, parent's code, depth)``, pre-order (the root has
+        parent ``""`` and depth 0)."""
+        for item, parent, depth in self.root.walk():
+            yield item, parent.code if parent is not None else "", depth
+
+    def groups(self) -> list[Node]:
+        """The groups below the root (areas, dimensions, …), in document order."""
+        return [n for n in self.nodes if n is not self.root]
+
+    def band(self, code: str) -> Band | None:
+        """The band with this code, or ``None``."""
+        return next((b for b in self.bands if b.code == code), None)
 
     def band_for(self, score: float) -> Band | None:
         """The band a score falls in (``None`` for a missing score or no bands)."""

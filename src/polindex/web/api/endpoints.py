@@ -102,6 +102,37 @@ def framework(request: HttpRequest, index: str, version: str) -> dict[str, objec
     return dict(_visible_release(request, index, version).framework)
 
 
+class CodebookOut(Schema):
+    code: str
+    level: str
+    parent: str
+    label: str
+    type: str = Field(description="'group', or the indicator's type")
+    weight: float | None = Field(description="Weight among its siblings, as used")
+    effective_weight: float | None = Field(description="Share of the index (0 to 1), as used")
+    method: str = Field(
+        description="Aggregation of a group, normalisation of an indicator, as used "
+        "(empty: scored by the framework's own rules)"
+    )
+
+
+@api.get("/releases/{index}/{version}/codebook", response=list[CodebookOut])
+def codebook(request: HttpRequest, index: str, version: str) -> list[CodebookOut]:
+    """Every node and indicator with its label, its weight and effective weight and the method
+    that computed it, as used in this release."""
+    import math
+
+    from polindex.web.releases.exports import codebook as table
+
+    rows = table(_visible_release(request, index, version), get_language()).to_dict("records")
+    return [
+        CodebookOut.model_validate(
+            {str(k): None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+        )
+        for row in rows
+    ]
+
+
 @api.get("/releases/{index}/{version}/units", response=list[UnitOut])
 def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
     """The units (countries) of a release and the periods each has."""

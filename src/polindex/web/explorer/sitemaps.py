@@ -9,7 +9,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from polindex.web.explorer import frameworks
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases
 
@@ -36,8 +35,8 @@ class Pages(Sitemap):
             units = r.scores.order_by("unit").values_list("unit", flat=True).distinct()
             out.extend((reverse("explorer:unit", args=[*args, u]), r) for u in units)
             out.extend(
-                (reverse("explorer:node", args=[*args, item["code"]]), r)
-                for item, _, _ in frameworks.walk(r.framework)
+                (reverse("explorer:node", args=[*args, code]), r)
+                for code in r.definition.framework.labels()
             )
         return out
 

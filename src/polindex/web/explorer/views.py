@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from polindex.web.collection.text import render as markdown
-from polindex.web.explorer import charts, frameworks, worldmap
+from polindex.web.explorer import charts, worldmap
 from polindex.web.releases import exports
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
+from polindex.web.text import render as markdown
 
 
 def _periods(release: Release) -> list[str]:
@@ -35,7 +35,12 @@ def _chosen_period(request: HttpRequest, release: Release) -> tuple[list[str], s
 
 
 def _root(release: Release) -> str:
-    return str(release.framework["code"])
+    return release.definition.framework.root.code
+
+
+def _names(release: Release) -> dict[str, str]:
+    """Each node's label in the request's language."""
+    return release.definition.framework.labels(get_language())
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,13 +69,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _map(release: Release, rows: list[Any]) -> dict[str, Any]:
     """The choropleth of a ranking, when its units are countries (ISO codes)."""
     scope = f"map-{release.pk}"
-    bands = list(release.framework.get("bands") or [])
-    rules = worldmap.css(scope, rows, bands)
+    fw = release.definition.framework
+    rules = worldmap.css(scope, rows, fw.bands)
     return {
         "map_css": rules,
         "map_scope": scope,
         "map_svg": worldmap.world_svg() if rules else "",
-        "map_legend": worldmap.legend(bands, get_language()) if rules else [],
+        "map_legend": worldmap.legend(fw, get_language()) if rules else [],
     }
 
 
@@ -129,20 +134,20 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
             (s.node, s.unit): s.score
             for s in r.scores.filter(period=period, unit__in=chosen).only("node", "unit", "score")
         }
-        names = frameworks.labels(r.framework, get_language())
-        for item, _, depth in frameworks.walk(r.framework):
-            values = [scores.get((item["code"], u)) for u in chosen]
+        names = _names(r)
+        for item, _, depth in r.definition.framework.walk():
+            values = [scores.get((item.code, u)) for u in chosen]
             known = [v for v in values if v is not None]
-            if not known and "type" in item:
+            if not known and item.is_indicator:
                 continue
             best = max(known) if known else None
             spread = (max(known) - min(known)) if len(known) > 1 else None
             table.append(
                 {
-                    "node": item["code"],
-                    "label": names.get(item["code"], item["code"]),
+                    "node": item.code,
+                    "label": names[item.code],
                     "indent": depth * 1.2,
-                    "is_indicator": "type" in item,
+                    "is_indicator": item.is_indicator,
                     "cells": [(v, v is not None and v == best and spread) for v in values],
                     "spread": spread,
                 }
@@ -174,14 +179,14 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     if period not in periods:
         raise Http404("no such period for this unit")
     previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
-    names = frameworks.labels(r.framework, get_language())
+    names = _names(r)
     by = {(row.period, row.node): row for row in rows}
     table = []
-    for item, _, depth in frameworks.walk(r.framework):
-        now = by.get((period, item["code"]))
+    for item, _, depth in r.definition.framework.walk():
+        now = by.get((period, item.code))
         if now is None:
             continue
-        before = by.get((previous, item["code"])) if previous else None
+        before = by.get((previous, item.code)) if previous else None
         change = (
             now.score - before.score
             if before is not None and now.score is not None and before.score is not None
@@ -190,11 +195,11 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         table.append(
             {
                 "row": now,
-                "label": names.get(item["code"], item["code"]),
+                "label": names[item.code],
                 "depth": depth,
                 "indent": depth * 1.2,
                 "change": change,
-                "is_indicator": "type" in item,
+                "is_indicator": item.is_indicator,
             }
         )
     given = {a["indicator"]: a for a in answers(r, unit, period, get_language())}
@@ -222,9 +227,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "series": series,
         "interval": interval,
         "interval_period": uncertainty.get("period"),
-        "chart": charts.series(_base(r), unit, names.get(root, root), series)
-        if len(series) > 1
-        else None,
+        "chart": charts.series(_base(r), unit, names[root], series) if len(series) > 1 else None,
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/unit.html", context)
@@ -233,7 +236,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
 def node(request: HttpRequest, index: str, version: str, code: str) -> HttpResponse:
     """A node (area, dimension, indicator): every country's score, rank and band in a period."""
     r = _release_or_404(request, index, version)
-    names = frameworks.labels(r.framework, get_language())
+    names = _names(r)
     if code not in names:
         raise Http404("no such node")
     periods, period = _chosen_period(request, r)
@@ -254,25 +257,39 @@ def node(request: HttpRequest, index: str, version: str, code: str) -> HttpRespo
 def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """How the index is built, generated from the release's framework and computation spec."""
     r = _release_or_404(request, index, version)
-    names = frameworks.labels(r.framework, get_language())
+    definition = r.definition
+    fw = definition.framework
+    lang = get_language()
+    codebook = {row["code"]: row for row in exports.codebook(r, lang).to_dict(orient="records")}
     tree = [
         {
             "item": item,
-            "label": names.get(item["code"], item["code"]),
+            "label": fw.label(item, lang),
             "indent": depth * 1.2,
-            "is_indicator": "type" in item,
+            "is_indicator": item.is_indicator,
+            "weight": codebook[item.code]["weight"],
+            "effective": _percent(codebook[item.code]["effective_weight"]),
+            "method": codebook[item.code]["method"],
         }
-        for item, _, depth in frameworks.walk(r.framework)
+        for item, _, depth in fw.walk()
     ]
-    steps = (r.spec.get("pipeline") or {}).get("steps", [])
+    bands = [
+        {"label": fw.label(b, lang), "min": b.min} for b in sorted(fw.bands, key=lambda b: -b.min)
+    ]
     context = {
         "release": r,
         "tree": tree,
-        "steps": steps,
-        "framework": r.framework,
+        "bands": bands,
+        "steps": definition.pipeline.steps if definition.pipeline else [],
+        "framework": fw,
+        "weights_source": (r.weights_used or {}).get("source", "framework"),
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/methodology.html", context)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None or share != share else 100 * share
 
 
 def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
@@ -307,7 +324,7 @@ def search(request: HttpRequest) -> HttpResponse:
                             "url": reverse("explorer:unit", args=[r.index.code, r.version, u]),
                         }
                     )
-            for code, label in frameworks.labels(r.framework, get_language()).items():
+            for code, label in _names(r).items():
                 if needle in code.casefold() or needle in label.casefold():
                     hits.append(
                         {
@@ -345,19 +362,17 @@ def _series_chart(request: HttpRequest, r: Release, unit: str) -> charts.Chart:
     )
     if not rows:
         raise Http404("no such unit in this release")
-    names = frameworks.labels(r.framework, get_language())
-    return charts.series(_base(r), unit, names.get(_root(r), _root(r)), rows)
+    return charts.series(_base(r), unit, _names(r)[_root(r)], rows)
 
 
 def _ranking_chart(r: Release, code: str, period: str, rows: list[Any]) -> charts.Chart:
-    names = frameworks.labels(r.framework, get_language())
-    return charts.ranking(_base(r), code, names.get(code, code), period, rows)
+    return charts.ranking(_base(r), code, _names(r)[code], period, rows)
 
 
 def _compare_chart(r: Release, period: str, chosen: list[str]) -> charts.Chart:
-    names = frameworks.labels(r.framework, get_language())
-    nodes = [(item["code"], names.get(item["code"], item["code"]))
-             for item, _, depth in frameworks.walk(r.framework) if depth <= 1]  # fmt: skip
+    names = _names(r)
+    nodes = [(item.code, names[item.code]) for item, _, depth in r.definition.framework.walk()
+             if depth <= 1]  # fmt: skip
     scores = {
         (s.node, s.unit): s.score
         for s in r.scores.filter(
@@ -397,7 +412,7 @@ def chart_ranking(
 ) -> HttpResponse:
     """Every country's score on a node in a period, in ``fmt``."""
     r = _release_or_404(request, index, version)
-    if node not in frameworks.labels(r.framework) or period not in _periods(r):
+    if node not in _names(r) or period not in _periods(r):
         raise Http404("no such node or period")
     rows = list(r.scores.filter(node=node, period=period).order_by("rank", "unit"))
     return _chart_response(request, r, _ranking_chart(r, node, period, rows), fmt)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pycountry
+
+from polindex.framework.models import Band, Framework
 
 DEFAULT_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
 
@@ -43,14 +45,14 @@ def iso2(code: str) -> str | None:
     return str(country.alpha_2).lower() if country is not None else None
 
 
-def css(scope: str, rows: Iterable[Any], bands: list[dict[str, Any]]) -> str:
+def css(scope: str, rows: Iterable[Any], bands: Sequence[Band]) -> str:
     """CSS rules colouring each row's country within the element of class ``scope``: by its
     band (the framework's colours, else a default palette) or, for an index without bands, by
     its rank over the palette (best: darkest blue, worst: darkest red)."""
     rows = list(rows)
-    ordered = sorted(bands, key=lambda b: b["min"])
+    ordered = sorted(bands, key=lambda b: b.min)
     colour = {
-        b["code"]: b.get("colour") or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
+        b.code: b.colour or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
         for k, b in enumerate(ordered)
     }
     ranked = [r.rank for r in rows if r.rank is not None]
@@ -72,20 +74,20 @@ def css(scope: str, rows: Iterable[Any], bands: list[dict[str, Any]]) -> str:
     return "\n".join(rules)
 
 
-def legend(bands: list[dict[str, Any]], lang: str | None = None) -> list[dict[str, str]]:
+def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]]:
     """The map's key: each band's colour and label, lowest band first (empty without bands).
 
     Examples
     --------
-    >>> key = legend([{"code": "hi", "min": 50, "label": {"en": "High"}}, {"code": "lo", "min": 0}])
-    >>> [(b["label"], b["min"], b["colour"]) for b in key]
+    >>> from polindex.framework.models import Band, Framework, Node
+    >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"), bands=(
+    ...     Band(code="hi", min=50, label={"en": "High"}), Band(code="lo", min=0)))
+    >>> [(b["label"], b["min"], b["colour"]) for b in legend(fw)]
     [('lo', '0', '#b2182b'), ('High', '50', '#ef8a62')]
     """
-    ordered = sorted(bands, key=lambda b: b["min"])
+    ordered = sorted(framework.bands, key=lambda b: b.min)
     out = []
     for k, band in enumerate(ordered):
-        colour = band.get("colour") or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
-        labels = band.get("label") or {}
-        text = labels.get(lang or "en") or next(iter(labels.values()), None) or band["code"]
-        out.append({"colour": colour, "label": str(text), "min": f"{band['min']:g}"})
+        colour = band.colour or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
+        out.append({"colour": colour, "label": framework.label(band, lang), "min": f"{band.min:g}"})
     return out

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
-from typing import Any
 
 import pandas as pd
 
-from polindex.web.explorer import frameworks
+from polindex.framework.models import Framework
 from polindex.web.releases.models import Release
 
 
@@ -29,17 +28,13 @@ def _period_text(text: str) -> str:
     return str(int(number)) if number.is_integer() else text
 
 
-def option_labels(framework: dict[str, Any], lang: str | None = None) -> dict[tuple[str, str], str]:
-    """(indicator, option code) → the option's label."""
-    default = (framework.get("languages") or ["en"])[0]
-    out = {}
-    for item, _, _ in frameworks.walk(framework):
-        for option in item.get("options") or ():
-            text = option.get("label") or {}
-            out[(item["code"], str(option["code"]))] = (
-                text.get(lang or default) or text.get(default) or str(option["code"])
-            )
-    return out
+def option_labels(framework: Framework, lang: str | None = None) -> dict[tuple[str, str], str]:
+    """(indicator, option code) → the option's label in ``lang``."""
+    return {
+        (item.code, option.code): framework.label(option, lang)
+        for item in framework.indicators
+        for option in item.options
+    }
 
 
 def answers(
@@ -52,7 +47,7 @@ def answers(
         table = table[table["unit"] == unit]
     if period is not None:
         table = table[table["period"] == str(period)]
-    labels = option_labels(release.framework, lang)
+    labels = option_labels(release.definition.framework, lang)
     notes = {(n["unit"], str(n["period"]), n["indicator"]): n for n in release.notes or []}
     out = []
     for u, p, indicator, value in table[["unit", "period", "indicator", "value"]].to_numpy(str):

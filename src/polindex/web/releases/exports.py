@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from polindex.engine.provenance import MethodUsed
+from polindex.framework.models import Indicator
 from polindex.web.releases.models import Release
 
 FORMATS = {
@@ -59,28 +61,44 @@ def _about(release: Release) -> dict[str, Any]:
     }
 
 
-def codebook(release: Release) -> pd.DataFrame:
-    """Every node of the framework with its level, parent and label."""
-    fw = release.framework
-    lang = (fw.get("languages") or ["en"])[0]
+def codebook(release: Release, lang: str | None = None) -> pd.DataFrame:
+    """Every node of the index with its level, parent, label and type, and how it was computed:
+    its weight among its siblings and its effective weight in the index as used, the
+    aggregation of a group and the normalisation of an indicator (from the release's frozen
+    ``weights_used`` and ``methods_used``; releases made before these were frozen show the
+    framework's weights and methods)."""
+    fw = release.definition.framework
+    weights = release.weights_used or {}
+    given, effective = weights.get("given", {}), weights.get("effective", {})
+    methods = release.methods_used or {}
     rows: list[dict[str, Any]] = []
-
-    def walk(node: dict[str, Any], parent: str, level: str) -> None:
+    for item, parent, _ in fw.walk():
+        if isinstance(item, Indicator):
+            method = (methods.get("normalisation") or {}).get(item.code)
+        else:
+            method = (methods.get("aggregation") or {}).get(item.code) or {
+                "method": item.aggregation
+            }
         rows.append(
             {
-                "code": node["code"],
-                "level": node.get("level", level),
+                "code": item.code,
+                "level": item.level,
                 "parent": parent,
-                "label": (node.get("label") or {}).get(lang, node["code"]),
-                "type": node.get("type", "group"),
-                "weight": node.get("weight", 1.0),
+                "label": fw.label(item, lang),
+                "type": item.type if isinstance(item, Indicator) else "group",
+                "weight": given.get(item.code, item.weight) if parent else None,
+                "effective_weight": effective.get(item.code),
+                "method": _method_text(method),
             }
         )
-        for child in node.get("children", ()):
-            walk(child, node["code"], "indicator" if "type" in child else "group")
-
-    walk(fw["root"], "", "index")
     return pd.DataFrame(rows)
+
+
+def _method_text(method: dict[str, Any] | None) -> str:
+    """``minmax (high=100, low=0)``; empty when the framework's own rules scored it."""
+    if not method:
+        return ""
+    return str(MethodUsed(method["method"], method.get("params") or {}))
 
 
 def render(release: Release, fmt: str) -> tuple[bytes, str, str]:
@@ -159,7 +177,22 @@ def datapackage_descriptor(release: Release) -> dict[str, Any]:
                         {"name": "parent", "type": "string"},
                         {"name": "label", "type": "string"},
                         {"name": "type", "type": "string"},
-                        {"name": "weight", "type": "number"},
+                        {
+                            "name": "weight",
+                            "type": "number",
+                            "description": "Weight among its siblings, as used",
+                        },
+                        {
+                            "name": "effective_weight",
+                            "type": "number",
+                            "description": "Share of the index (0 to 1), as used",
+                        },
+                        {
+                            "name": "method",
+                            "type": "string",
+                            "description": "Aggregation of a group, normalisation of an "
+                            "indicator (empty: scored by the framework's own rules)",
+                        },
                     ],
                     "primaryKey": ["code"],
                 },

@@ -82,13 +82,17 @@ def checksum(
     rows: list[dict[str, Any]],
     robustness: dict[str, Any] | None = None,
     notes: list[dict[str, Any]] | None = None,
+    used: dict[str, Any] | None = None,
 ) -> str:
-    """SHA-256 over the canonical JSON of everything a release holds."""
+    """SHA-256 over the canonical JSON of everything a release holds (``used``: the weights
+    and methods used, by name)."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
     if robustness:
         doc["robustness"] = robustness
     if notes:
         doc["notes"] = notes
+    if used:
+        doc.update(used)
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -123,6 +127,10 @@ def freeze(
     inputs_csv = "" if results.inputs is None else results.inputs.to_csv(index=False)
     rows = score_rows(results)
     robustness = robustness_json(results)
+    used = {
+        "weights_used": results.weights_used.as_json(),
+        "methods_used": results.methods_used.as_json(),
+    }
     release = Release(
         index=index,
         version=version,
@@ -135,10 +143,11 @@ def freeze(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
-        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes),
+        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes, used),
         synthetic=synthetic,
         robustness=robustness,
         notes=notes or [],
+        **used,
     )
     release.save()
     ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)

@@ -7,6 +7,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from polindex.framework.definition import IndexDefinition
+from polindex.web.definitions import definition_of
+
 
 class ImmutableError(Exception):
     """A release (or one of its scores) was about to be changed or deleted."""
@@ -59,6 +62,16 @@ class Release(models.Model):
         blank=True,
         help_text=_("Per answer: justification and legal sources (from collection)."),
     )
+    weights_used = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Each node's weight as used, and its effective weight in the index."),
+    )
+    methods_used = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Normalisation, aggregation and the other methods as used."),
+    )
 
     class Meta:
         constraints = [
@@ -69,6 +82,17 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index.code} {self.version}"
+
+    @property
+    def definition(self) -> IndexDefinition:
+        """The typed index definition this release was computed with (built once per process:
+        a release never changes)."""
+        return definition_of(
+            ("release", self.pk, self.checksum),
+            self.framework,
+            (self.spec or {}).get("pipeline"),
+            source=f"{self.index.code} {self.version}",
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
