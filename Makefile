@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@rm -rf $(VENV)
 	"$(PYTHON)" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[web,dev]'
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## Score the synthetic demonstration index (and IMPIC when its data are present)

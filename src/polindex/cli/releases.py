@@ -31,8 +31,14 @@ release_app = typer.Typer(help="Freeze results into versioned releases.", no_arg
 
 def django_setup() -> None:
     """Set up the Django project (settings from the environment) and its database."""
-    import django
-    from django.core.management import call_command
+    try:
+        import django
+        from django.core.management import call_command
+    except ImportError:
+        fail(
+            "This command needs the platform (Django and its database drivers): "
+            'pip install "polindex[web]"'
+        )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polindex.web.settings")
     django.setup()

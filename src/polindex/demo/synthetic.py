@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from polindex.framework.loader import load_framework
+from polindex.framework.definition import load_framework
 from polindex.framework.models import Framework
 
 FRAMEWORK_PATH = Path(__file__).with_name("synthetic.yaml")

@@ -1,7 +1,7 @@
 """The index definition: pydantic models, YAML loading and validation with exact paths."""
 
-from polindex.framework.definition import IndexDefinition, load_index
-from polindex.framework.loader import check_framework_text, load_framework
+from polindex.framework.definition import IndexDefinition, load_framework, load_index
+from polindex.framework.loader import check_framework_text
 from polindex.framework.models import (
     Applicability,
     Band,

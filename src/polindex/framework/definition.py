@@ -161,4 +161,29 @@ def _read_text(path: Path, label: str) -> str:
         ) from exc
 
 
-__all__ = ["IndexDefinition", "load_index"]
+def load_framework(source: str | Path | dict[str, Any]) -> Framework:
+    """Load and validate a framework from a YAML file (or an already parsed mapping).
+
+    The framework alone; :func:`polindex.framework.load_index` also gives the file's
+    ``pipeline:`` and ``uncertainty:`` sections from the same single parse.
+
+    Raises :class:`~polindex.framework.FrameworkError` listing **every** problem found, each
+    with its YAML path and line.
+
+    Examples
+    --------
+    >>> fw = load_framework({
+    ...     "code": "TOY", "name": "Toy index", "scale": {"min": 0, "max": 100},
+    ...     "indicators": [
+    ...         {"code": "q1", "type": "categorical", "options": [
+    ...             {"code": "a", "score": 100}, {"code": "b", "score": 0}]},
+    ...         {"code": "q2", "type": "boolean"},
+    ...     ],
+    ... })
+    >>> fw.root.code, [i.code for i in fw.indicators]
+    ('TOY', ['q1', 'q2'])
+    """
+    return load_index(source).framework
+
+
+__all__ = ["IndexDefinition", "load_framework", "load_index"]
