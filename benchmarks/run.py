@@ -1,6 +1,13 @@
-"""`make bench`: median timings of the engine, printed (never asserted in tests).
+"""`make bench`: timings of the engine and the command line, printed (never asserted in tests).
 
-The Makefile runs it with one BLAS/OpenMP thread, as the targets are for one core.
+Each figure is the median of repeated runs with its minimum and maximum. The Makefile runs it
+with one BLAS/OpenMP thread, as the targets are for one core. COINr is timed in the same run
+when ``Rscript`` with the COINr package is installed; otherwise its figures say "not measured".
+
+Targets (issue 12): `polindex --help` <= 0.3 s and `polindex validate` of the MIPEX-style
+example <= 0.5 s as whole processes; `polindex build` of ASEM <= 0.6 s (>= 3x faster than
+COINr's Rscript); `polindex.build()` of ASEM from its files <= 30 ms in process; every-node
+scoring of the synthetic case <= 10 ms.
 
 Targets (issue 2, one core): 200 units × 20 periods × 300 indicators in a 4-level tree
 < 20 ms; the IMPIC example (1,085 country-years × 67 items) < 5 ms.
@@ -14,8 +21,11 @@ with every bootstrap interval narrower than 0.05.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +40,24 @@ from polindex.io import ReadOptions, encode, read_table
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def median_ms(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3) -> float:
+class Timing:
+    """Minimum, median and maximum of repeated runs, in milliseconds."""
+
+    def __init__(self, times: list[float]) -> None:
+        self.min, self.median, self.max = (
+            min(times) * 1000,
+            statistics.median(times) * 1000,
+            max(times) * 1000,
+        )
+
+    def __truediv__(self, n: float) -> Timing:
+        out = Timing([1.0])
+        out.min, out.median, out.max = self.min / n, self.median / n, self.max / n
+        return out
+
+
+def timed(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3) -> Timing:
+    """Time ``fn`` in process: ``repeat`` runs after ``warmup`` untimed ones."""
     for _ in range(warmup):
         fn()
     times = []
@@ -38,7 +65,32 @@ def median_ms(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3) -> float
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+    return Timing(times)
+
+
+def timed_process(
+    args: list[str], repeat: int = 5, env: dict[str, str] | None = None, warmup: int = 1
+) -> Timing:
+    """Time a whole process (start-up included), ``repeat`` runs after ``warmup`` untimed."""
+    times = []
+    for k in range(repeat + warmup):
+        t0 = time.perf_counter()
+        done = subprocess.run(args, capture_output=True, env=env, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed: {done.stderr.decode()[-500:]}")
+        if k >= warmup:
+            times.append(time.perf_counter() - t0)
+    return Timing(times)
+
+
+def coinr_available() -> bool:
+    """``Rscript`` with the COINr package is installed here."""
+    if shutil.which("Rscript") is None:
+        return False
+    done = subprocess.run(
+        ["Rscript", "-e", "library(COINr)"], capture_output=True, check=False, timeout=60
+    )
+    return done.returncode == 0
 
 
 def large_framework(areas: int = 5, dims: int = 4, per_dim: int = 15) -> polindex.Framework:
@@ -74,9 +126,16 @@ def full(res: Results) -> Results:
     return res
 
 
-def row(label: str, ms: float, target: float | None = None) -> None:
-    goal = f"  (target < {target:g} ms)" if target is not None else ""
-    print(f"  {label:<58} {ms:9.3f} ms{goal}")
+def row(label: str, t: Timing | None, target: float | None = None, unit: str = "ms") -> None:
+    """One line: the median, [min–max], and the target when there is one."""
+    goal = f"  (target <= {target:g} {unit})" if target is not None else ""
+    if t is None:
+        print(f"  {label:<58} {'not measured':>12}{goal}")
+        return
+    scale = 1000 if unit == "s" else 1
+    mid, low, high = t.median / scale, t.min / scale, t.max / scale
+    digits = 3 if unit == "ms" else 2
+    print(f"  {label:<58} {mid:9.{digits}f} {unit} [{low:.{digits}f}–{high:.{digits}f}]{goal}")
 
 
 def bench_large() -> None:
@@ -93,21 +152,21 @@ def bench_large() -> None:
     )
     s = Structure.from_framework(fw)
     print(f"Synthetic benchmark: {n_u} units × {n_p} periods × {n_i} indicators, 4 levels")
-    row("scores of every node (compute)", median_ms(lambda: compute(fw, ds, structure=s)), 20)
+    row("scores of every node (compute)", timed(lambda: compute(fw, ds, structure=s)), 20)
     row(
         "scores + ranks + bands of every node",
-        median_ms(lambda: full(compute(fw, ds, structure=s))),
+        timed(lambda: full(compute(fw, ds, structure=s))),
         20,
     )
     res = compute(fw, ds, structure=s)
-    row("tidy table (1.6 M rows)", median_ms(lambda: compute(fw, ds, structure=s).table(), 5))
+    row("tidy table (1.6 M rows)", timed(lambda: compute(fw, ds, structure=s).table(), 5))
     variants = 10
     weights = np.tile(s.edges[2], (variants, 1)) * rng.uniform(
         0.75, 1.25, (variants, s.edges[2].size)
     )
     row(
         f"{variants} weight variants in one batch (aggregate), per variant",
-        median_ms(lambda: aggregate(s, ds.values, ds.not_applicable, weights), 5) / variants,
+        timed(lambda: aggregate(s, ds.values, ds.not_applicable, weights), 5) / variants,
     )
     assert res.scores.shape == (1, n_u, n_p, s.n_nodes)
 
@@ -127,21 +186,20 @@ def bench_impic() -> None:
     s = Structure.from_framework(fw)
     n_rows = int(ds.present.sum())
     print(f"IMPIC 2016: {n_rows} country-years × {len(fw.indicators)} items")
-    row("scores of every node (compute)", median_ms(lambda: compute(fw, ds, structure=s)), 5)
+    row("scores of every node (compute)", timed(lambda: compute(fw, ds, structure=s)), 5)
     row(
         "scores + ranks + bands of every node",
-        median_ms(lambda: full(compute(fw, ds, structure=s))),
+        timed(lambda: full(compute(fw, ds, structure=s))),
         5,
     )
     row(
         "read CSV + validate (read_table + encode)",
-        median_ms(lambda: encode(fw, read_table(path, fw, opts), str(path)), 5),
+        timed(lambda: encode(fw, read_table(path, fw, opts), str(path)), 5),
     )
 
 
 def asem_inputs() -> tuple[Any, ...] | None:
     """ASEM's framework (with P2 and the vignette design), data set and variables, or None."""
-    from polindex.framework.pipeline import load_pipeline
     from polindex.io.tables import long_from_frame, read_frame
     from polindex.io.variables import align_variables, split_variables
 
@@ -150,16 +208,57 @@ def asem_inputs() -> tuple[Any, ...] | None:
     if idata is None or not idata.exists():
         return None
     fw_path = ROOT / "examples" / "asem" / "framework.yaml"
-    fw = polindex.load_framework(fw_path)
-    pipe = load_pipeline(fw_path, fw)
+    definition = polindex.load_index(fw_path)
+    fw, pipe = definition.framework, definition.require_pipeline()
     opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
     rest, var = split_variables(read_frame(idata, opts), pipe, str(idata), opts)
     ds = encode(fw, long_from_frame(rest, fw, str(idata), opts), str(idata), raw_numbers=True)
     return fw_path, idata, fw, pipe, ds, align_variables(var, pipe, ds, str(idata))
 
 
-COINR_P2_MS = 120.0
-"""COINr 1.1.14 rebuilding build_example_coin() on this machine (figure from issue 3)."""
+COINR_SETUP = """
+suppressMessages(library(COINr))
+coin <- build_example_coin(quietly = TRUE)
+"""
+COINR_CODE = {
+    "rebuild": "invisible(Regen(coin, quietly = TRUE))",
+    "uncertainty": "invisible(get_sensitivity(coin, SA_specs = specs, N = 100, SA_type = 'UA', "
+    "dset = 'Aggregated', iCode = 'Index', Nboot = 1000, quietly = TRUE))",
+    "sensitivity": "invisible(get_sensitivity(coin, SA_specs = specs, N = 100, SA_type = 'SA', "
+    "dset = 'Aggregated', iCode = 'Index', Nboot = 1000, quietly = TRUE))",
+}
+COINR_SPECS = """
+l_winmax <- list(Address = "$Log$Treat$global_specs$f1_para$winmax", Distribution = 1:5,
+                 Type = "discrete")
+l_norm <- list(Address = "$Log$Normalise$global_specs",
+               Distribution = list(list(f_n = "n_minmax", f_n_para = list(c(1, 100))),
+                                   list(f_n = "n_zscore", f_n_para = list(c(10, 2)))),
+               Type = "discrete")
+w_nom <- coin$Meta$Weights$Original
+noisy_wts <- get_noisy_weights(w = w_nom, noise_specs = data.frame(
+  Level = 2:3, NoiseFactor = c(0.25, 0.25)), Nrep = 100)
+l_weights <- list(Address = "$Log$Aggregate$w", Distribution = noisy_wts, Type = "discrete")
+l_agg <- list(Address = "$Log$Aggregate$f_ag", Distribution = c("a_amean", "a_gmean"),
+              Type = "discrete")
+specs <- list(Winmax = l_winmax, Normalisation = l_norm, Weights = l_weights, Aggregation = l_agg)
+"""
+
+
+def coinr_timing(what: str, repeat: int) -> Timing | None:
+    """COINr's own time for ``what`` (see :data:`COINR_CODE`), measured now in R (the COINr
+    example coin is COINr's ASEM build); ``None`` when Rscript with COINr is not installed."""
+    if not coinr_available():
+        return None
+    script = (
+        COINR_SETUP
+        + (COINR_SPECS if what != "rebuild" else "")
+        + f"""
+times <- replicate({repeat}, system.time({COINR_CODE[what]})[["elapsed"]])
+cat(times, sep = "\\n")
+"""
+    )
+    done = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    return Timing([float(t) for t in done.stdout.split()])
 
 
 def bench_pipelines() -> None:
@@ -173,15 +272,15 @@ def bench_pipelines() -> None:
         plan = plan_pipeline(fw, pipe)
         print("COINr's full example (P2) on ASEM: 51 units × 49 indicators, denominate → impute →")
         print("screen → treat → normalise → aggregate")
-        p2 = median_ms(lambda: run_pipeline(fw, ds, pipe, variables, plan=plan), 50)
+        p2 = timed(lambda: run_pipeline(fw, ds, pipe, variables, plan=plan), 50)
         row("whole pipeline, compiled plan (Polindex)", p2, 2)
         row(
             "whole pipeline, planning included",
-            median_ms(lambda: run_pipeline(fw, ds, pipe, variables), 50),
+            timed(lambda: run_pipeline(fw, ds, pipe, variables), 50),
         )
         row(
-            "build from the CSV file (read, check, plan, run)",
-            median_ms(
+            "build from its files (parse, read, check, plan, run)",
+            timed(
                 lambda: polindex.build(
                     fw_path,
                     idata,
@@ -191,9 +290,14 @@ def bench_pipelines() -> None:
                 ),
                 10,
             ),
+            30,
         )
-        row("COINr 1.1.14 rebuild of the same (issue 3 figure)", COINR_P2_MS)
-        print(f"  {'speed-up over COINr (compiled plan)':<58} {COINR_P2_MS / p2:9.0f} ×")
+        coinr = coinr_timing("rebuild", 10)
+        row("COINr rebuild of the same (Regen, measured now)", coinr)
+        if coinr is not None:
+            print(
+                f"  {'speed-up over COINr (compiled plan)':<58} {coinr.median / p2.median:9.0f} ×"
+            )
 
     n_u, n_i, n_p = 1000, 500, 10
     per = 25
@@ -239,44 +343,42 @@ def bench_pipelines() -> None:
     )
     row(
         "impute → treat → normalise → aggregate",
-        median_ms(lambda: run_pipeline(fw, ds, pipe, plan=plan), 3, 1),
+        timed(lambda: run_pipeline(fw, ds, pipe, plan=plan), 3, 1),
         1000,
     )
-
-
-COINR_UA_S, COINR_SA_S = 10.7, 63.9
-"""COINr 1.1.14 on this machine for the vignette design, N = 100 (figures from issue 4)."""
 
 
 def bench_robustness() -> None:
     from polindex.analysis.audit import audit
     from polindex.analysis.sensitivity import sensitivity_analysis
     from polindex.analysis.uncertainty import uncertainty_analysis
-    from polindex.framework.uncertainty import load_uncertainty
 
     asem = asem_inputs()
     if asem is None:
         print("ASEM robustness: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
         return
     fw_path, idata, fw, pipe, ds, v = asem
-    spec = load_uncertainty(fw_path)  # COINr's vignette design
+    spec = polindex.load_index(fw_path).require_uncertainty()  # COINr's vignette design
     print("Robustness on ASEM, COINr's vignette design (winmax 1–5, minmax/zscore, weights ±25 %")
     print("at two levels, arithmetic/geometric)")
-    ua = median_ms(lambda: uncertainty_analysis(fw, ds, pipe, spec, v), 10, 2)
+    ua = timed(lambda: uncertainty_analysis(fw, ds, pipe, spec, v), 10, 2)
     row("uncertainty, N = 100 (Polindex)", ua, 20)
-    row("uncertainty, N = 100 (COINr 1.1.14, issue 4 figure)", COINR_UA_S * 1000)
-    sa = median_ms(lambda: sensitivity_analysis(fw, ds, pipe, spec, v), 10, 2)
+    coinr_ua = coinr_timing("uncertainty", 3)
+    row("uncertainty, N = 100 (COINr, measured now)", coinr_ua)
+    sa = timed(lambda: sensitivity_analysis(fw, ds, pipe, spec, v), 10, 2)
     row("sensitivity, N = 100, 600 builds, 1,000 bootstrap (Polindex)", sa, 50)
-    row("sensitivity, N = 100 (COINr 1.1.14, issue 4 figure)", COINR_SA_S * 1000)
-    print(
-        f"  {'speed-up over COINr (uncertainty / sensitivity)':<58} "
-        f"{COINR_UA_S * 1000 / ua:9.0f} × / {COINR_SA_S * 1000 / sa:.0f} ×"
-    )
+    coinr_sa = coinr_timing("sensitivity", 3)
+    row("sensitivity, N = 100 (COINr, measured now)", coinr_sa)
+    if coinr_ua is not None and coinr_sa is not None:
+        print(
+            f"  {'speed-up over COINr (uncertainty / sensitivity)':<58} "
+            f"{coinr_ua.median / ua.median:9.0f} × / {coinr_sa.median / sa.median:.0f} ×"
+        )
     big = spec.model_copy(update={"runs": 10_000})
     t0 = time.perf_counter()
     result = sensitivity_analysis(fw, ds, pipe, big, v)
-    big_ms = (time.perf_counter() - t0) * 1000
-    row("sensitivity, N = 10,000, 60,000 builds (one run)", big_ms, 3000)
+    one_run = Timing([time.perf_counter() - t0])
+    row("sensitivity, N = 10,000, 60,000 builds (one run)", one_run, 3000)
     t = result.table()
     widest = max(
         (t["first_order_q95"] - t["first_order_q05"]).max(), (t["total_q95"] - t["total_q05"]).max()
@@ -290,8 +392,48 @@ def bench_robustness() -> None:
     )
     row(
         "statistical audit (statistics, correlations, alpha, PCA, LOO)",
-        median_ms(lambda: audit(built), 10, 1),
+        timed(lambda: audit(built), 10, 1),
     )
+
+
+def bench_cli() -> None:
+    """Whole processes, as a user at the command line sees them (start-up included)."""
+    polindex_cli = str(Path(sys.executable).with_name("polindex"))
+    print("The command line, whole processes (5 runs each)")
+    row("polindex --help", timed_process([polindex_cli, "--help"]), 0.3, "s")
+    mipex = str(ROOT / "examples" / "mipex-style" / "framework.yaml")
+    row(
+        "polindex validate (MIPEX-style, 61 questions)",
+        timed_process([polindex_cli, "validate", mipex]),
+        0.5,
+        "s",
+    )
+    data_dir = os.environ.get("POLINDEX_DATA_DIR")
+    idata = Path(data_dir) / "asem" / "asem_iData.csv" if data_dir else None
+    if idata is None or not idata.exists():
+        print("  ASEM: skipped — POLINDEX_DATA_DIR does not hold asem/asem_iData.csv")
+        return
+    asem = str(ROOT / "examples" / "asem" / "framework.yaml")
+    read = ["--unit-column", "uCode", "--period-column", "Time", "--ignore-extra-columns"]
+    build = timed_process([polindex_cli, "build", asem, str(idata), *read])
+    row("polindex build (ASEM, COINr's full example pipeline)", build, 0.6, "s")
+    coinr = None
+    if coinr_available():
+        coinr = timed_process(
+            ["Rscript", "-e", "suppressMessages(library(COINr)); "
+             "invisible(build_example_coin(quietly = TRUE))"]
+        )  # fmt: skip
+    row("COINr build_example_coin() in Rscript (measured now)", coinr, None, "s")
+    if coinr is not None:
+        print(f"  {'speed-up over COINr, whole process':<58} {coinr.median / build.median:9.1f} ×")
+    with tempfile.TemporaryDirectory(prefix="polindex-bench-") as tmp:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
+        runs = []
+        for k in range(3):
+            args = [polindex_cli, "release", "create", asem, str(idata), *read]
+            runs.append(timed_process([*args, "--version", f"b{k}", "--robustness"], 1, env, 0))
+        times = [t.median / 1000 for t in runs]
+        row("polindex release create --robustness (ASEM, new database)", Timing(times), None, "s")
 
 
 if __name__ == "__main__":
@@ -303,3 +445,4 @@ if __name__ == "__main__":
     bench_impic()
     bench_pipelines()
     bench_robustness()
+    bench_cli()

@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from polindex.analysis.sensitivity import Sensitivity, sensitivity_analysis
-from polindex.analysis.uncertainty import Evaluation, uncertainty_analysis
 from polindex.engine.compute import compute
 from polindex.engine.dataset import Dataset, Variables
 from polindex.engine.pipeline import run_pipeline
@@ -42,6 +40,10 @@ from polindex.io.tables import (
 )
 from polindex.io.variables import align_variables, split_variables
 from polindex.version import __version__
+
+if TYPE_CHECKING:  # the analyses are imported on use (scipy.stats takes a second to load)
+    from polindex.analysis.sensitivity import Sensitivity
+    from polindex.analysis.uncertainty import Evaluation
 
 Data = str | Path | Upload | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
 PipelineSource = Pipeline | str | Path | dict[str, Any] | list[Any]
@@ -315,6 +317,8 @@ def uncertainty(
         {"runs": runs, "seed": seed},
         options or ReadOptions(**read_options),
     )
+    from polindex.analysis.uncertainty import uncertainty_analysis
+
     return uncertainty_analysis(*args, design=design, on_progress=on_progress)
 
 
@@ -338,6 +342,8 @@ def sensitivity(
     args = _analysis_args(
         index, data, pipeline, spec, overrides, options or ReadOptions(**read_options)
     )
+    from polindex.analysis.sensitivity import sensitivity_analysis
+
     return sensitivity_analysis(*args, design=design, on_progress=on_progress)
 
 
@@ -381,6 +387,8 @@ def release_results(
     100.0
     """
     from polindex.analysis.audit import audit
+    from polindex.analysis.sensitivity import sensitivity_analysis
+    from polindex.analysis.uncertainty import uncertainty_analysis
 
     definition = load_index(index)
     inputs = read_inputs(definition, data, scored=scored, options=options)

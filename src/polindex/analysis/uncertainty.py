@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import qmc
 
 from polindex.engine.aggregate import AggregationError, aggregate
 from polindex.engine.batched import batched_aggregate, supports
@@ -105,6 +104,8 @@ def base_sample(n: int, dim: int, method: str = "sobol", seed: int = 1) -> Float
     if method == "random":
         out: FloatArray = np.random.default_rng(seed).random((n, dim))
         return out
+    from scipy.stats import qmc  # imported on use: scipy.stats takes a second to load
+
     sobol = qmc.Sobol(d=dim, scramble=True, seed=seed)
     with warnings.catch_warnings():  # n need not be a power of two
         warnings.simplefilter("ignore", UserWarning)

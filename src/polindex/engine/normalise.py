@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 
 from polindex.engine.structure import FloatArray
 
@@ -176,6 +175,8 @@ def fracmax(x: FloatArray) -> FloatArray:
 
 
 def _rank(x: FloatArray) -> FloatArray:
+    from scipy.stats import rankdata  # imported on use: scipy.stats takes a second to load
+
     out: FloatArray = rankdata(x, method="min", axis=1, nan_policy="omit")
     return out
 

@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from polindex.engine.stats import skew_kurtosis
 from polindex.engine.structure import FloatArray
@@ -96,6 +95,8 @@ def _boxcox(x: FloatArray, lam: float | None) -> FloatArray:
         present = ~np.isnan(x[r])
         shifted = x[r, present] - x[r, present].min() + 1
         if lam is None:
+            from scipy import stats as sps  # imported on use: it takes a second to load
+
             out[r, present] = sps.boxcox(shifted)[0]
         elif lam == 0:
             out[r, present] = np.log(shifted)

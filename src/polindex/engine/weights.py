@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from polindex.engine.aggregate import aggregate
 from polindex.engine.structure import FloatArray, IntArray, Structure
@@ -219,6 +218,8 @@ def balance_weights(
 
     def objective(v: FloatArray) -> float:
         return float(np.log(np.mean((want - correlations(v)) ** 2) + 1e-300))
+
+    from scipy.optimize import minimize  # imported on use: it takes a while to load
 
     res = minimize(
         objective,
