@@ -42,6 +42,7 @@ from polindex.io.variables import align_variables, split_variables
 from polindex.version import __version__
 
 if TYPE_CHECKING:  # the analyses are imported on use (scipy.stats takes a second to load)
+    from polindex.analysis.robustness import ReleaseResults
     from polindex.analysis.sensitivity import Sensitivity
     from polindex.analysis.uncertainty import Evaluation
 
@@ -374,19 +375,22 @@ def release_results(
     scored: bool = False,
     robustness: bool = False,
     options: ReadOptions | None = None,
-) -> Results:
-    """The results a release freezes: built by the definition's pipeline when it has one (else
-    scored, as with ``scored=True``); with ``robustness``, also the statistical audit and, when
-    the definition declares an uncertainty design, the uncertainty analysis and (for two inputs
-    or more) the sensitivity analysis. The definition is parsed and the data read once.
+) -> ReleaseResults:
+    """What a release freezes: the results, built by the definition's pipeline when it has one
+    (else scored, as with ``scored=True``); with ``robustness``, also the statistical audit
+    and, when the definition declares an uncertainty design, the uncertainty analysis and (for
+    two inputs or more) the sensitivity analysis. The definition is parsed and the data read
+    once.
 
     Examples
     --------
     >>> d = load_index("code: X\\nname: X\\nindicators: [{code: q, type: boolean}]\\n")
-    >>> release_results(d, [("A", 2024, "q", "yes")]).score(unit="A")
-    100.0
+    >>> out = release_results(d, [("A", 2024, "q", "yes")], robustness=True)
+    >>> out.results.score(unit="A"), out.robustness.audit is not None, out.robustness.uncertainty
+    (100.0, True, None)
     """
     from polindex.analysis.audit import audit
+    from polindex.analysis.robustness import ReleaseResults, Robustness
     from polindex.analysis.sensitivity import sensitivity_analysis
     from polindex.analysis.uncertainty import uncertainty_analysis
 
@@ -402,24 +406,27 @@ def release_results(
     else:
         results = compute(fw, inputs.dataset, spec=spec, inputs=inputs.table)
     if not robustness:
-        return results
-    parts: dict[str, Any] = {"audit": audit(results)}
+        return ReleaseResults(results)
     plan = definition.uncertainty
-    if plan is not None:
-        if not inputs.built:
-            raise FrameworkError(
-                [
-                    Problem(
-                        "uncertainty",
-                        "the uncertainty design varies the construction pipeline: it needs a "
-                        "pipeline: section and raw (not already scored) data",
-                    )
-                ],
-                definition.source,
-            )
-        pipe = definition.require_pipeline()
-        args = (fw, inputs.dataset, pipe, plan, inputs.variables)
-        parts["uncertainty"] = uncertainty_analysis(*args)
-        if len(plan.inputs) > 1:
-            parts["sensitivity"] = sensitivity_analysis(*args)
-    return results.with_robustness(**parts)
+    if plan is None:
+        return ReleaseResults(results, Robustness(audit=audit(results)))
+    if not inputs.built:
+        raise FrameworkError(
+            [
+                Problem(
+                    "uncertainty",
+                    "the uncertainty design varies the construction pipeline: it needs a "
+                    "pipeline: section and raw (not already scored) data",
+                )
+            ],
+            definition.source,
+        )
+    args = (fw, inputs.dataset, definition.require_pipeline(), plan, inputs.variables)
+    return ReleaseResults(
+        results,
+        Robustness(
+            audit=audit(results),
+            uncertainty=uncertainty_analysis(*args),
+            sensitivity=sensitivity_analysis(*args) if len(plan.inputs) > 1 else None,
+        ),
+    )

@@ -175,7 +175,7 @@ def demo(
         with user_errors():
             synthetic = examples.synthetic_example(out_dir)
         published.append(synthetic)
-        print_ranking(synthetic.results, None, None, top=50)
+        print_ranking(synthetic.scores, None, None, top=50)
         say(f"Full results: {out_dir}/synthetic-results.{{csv,xlsx,json}}")
         data_dir = os.environ.get("POLINDEX_DATA_DIR")
         impic = examples.impic_example(Path(data_dir), out_dir) if data_dir else None
@@ -186,7 +186,7 @@ def demo(
             )
             return
         published.append(impic)
-        print_ranking(impic.results, "2010", None, top=50)
+        print_ranking(impic.scores, "2010", None, top=50)
         say(
             f"IMPIC: 0 = most open, 1 = most restrictive; full results: {out_dir}/impic-results.csv"
         )
@@ -214,7 +214,7 @@ def publish_examples(published: list[Example]) -> None:
     from polindex.web.releases.publish import publish_release
 
     for example in published:
-        code = example.results.framework.code
+        code = example.scores.framework.code
         if Release.objects.filter(index__code=code, version=example.version).exists():
             say(f"Release {code} {example.version}: already published")
             continue

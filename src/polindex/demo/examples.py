@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from polindex.analysis.robustness import ReleaseResults
 from polindex.api import release_results, score
 from polindex.demo.synthetic import FRAMEWORK_PATH, synthetic_data
 from polindex.engine.results import Results
@@ -23,9 +24,14 @@ class Example:
     """One index of the demo: its results, the release version they are published as, and
     whether the data are invented."""
 
-    results: Results
+    results: Results | ReleaseResults
     version: str
     synthetic: bool
+
+    @property
+    def scores(self) -> Results:
+        """The scores (without the robustness analyses)."""
+        return self.results.results if isinstance(self.results, ReleaseResults) else self.results
 
 
 def synthetic_example(out_dir: Path) -> Example:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -95,24 +94,6 @@ class Results:
     stages: Mapping[str, Stage] = field(default_factory=dict, repr=False)
     log: BuildLog = field(default_factory=BuildLog, repr=False)
     """The decisions of a build (units screened out, values imputed, points Winsorised)."""
-    robustness: Mapping[str, Any] = field(default_factory=dict, repr=False)
-    """Robustness results kept with the scores (``audit``, ``uncertainty``, ``sensitivity``),
-    so a release can publish them; see :meth:`with_robustness`."""
-
-    def with_robustness(self, **parts: Any) -> Results:
-        """A copy that also keeps these robustness results (e.g. ``audit=…``,
-        ``uncertainty=…``); the scores are shared, nothing is recomputed.
-
-        Examples
-        --------
-        >>> import polindex
-        >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
-        ...     {"code": "q1", "type": "boolean"}]})
-        >>> res = polindex.score(fw, [("A", 2024, "q1", "yes")]).with_robustness(audit="…")
-        >>> sorted(res.robustness)
-        ['audit']
-        """
-        return replace(self, robustness=MappingProxyType({**self.robustness, **parts}))
 
     # -- basic accessors -------------------------------------------------------------------
     @cached_property

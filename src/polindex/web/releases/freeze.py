@@ -5,24 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 from typing import Any
 
 from django.db import transaction
 
+from polindex.analysis.robustness import ReleaseResults, clean
 from polindex.engine.results import Results
 from polindex.web.releases.models import Index, Release, ReleaseScore
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None if str(value) in ("<NA>", "nan") else str(value)
 
 
 def score_rows(results: Results) -> list[dict[str, Any]]:
@@ -37,42 +26,13 @@ def score_rows(results: Results) -> list[dict[str, Any]]:
                 "node": str(rec["node"]),
                 "level": str(rec["level"]),
                 "parent": str(rec["parent"]),
-                "score": _clean(rec["score"]),
-                "rank": _clean(rec["rank"]),
+                "score": clean(rec["score"]),
+                "rank": clean(rec["rank"]),
                 "band": str(rec["band"]),
                 "status": str(rec["status"]),
             }
         )
     return rows
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
-
-
-def robustness_json(results: Results) -> dict[str, Any]:
-    """The robustness results kept with ``results`` (see ``Results.with_robustness``) as JSON:
-    the uncertainty summary, the sensitivity table and the audit's reliability and flags."""
-    out: dict[str, Any] = {}
-    parts = results.robustness
-    if "uncertainty" in parts:
-        ev = parts["uncertainty"]
-        out["uncertainty"] = {
-            "target": ev.target,
-            "period": str(ev.period),
-            "replications": len(ev.scores),
-            "summary": _records(ev.summary()),
-        }
-    if "sensitivity" in parts:
-        out["sensitivity"] = {"table": _records(parts["sensitivity"].table())}
-    if "audit" in parts:
-        audit = parts["audit"]
-        out["audit"] = {
-            "reliability": _records(audit.reliability),
-            "flags": _records(audit.flags),
-            "statistics": _records(audit.statistics),
-        }
-    return out
 
 
 def checksum(
@@ -99,7 +59,7 @@ def checksum(
 
 @transaction.atomic
 def freeze(
-    results: Results,
+    computed: Results | ReleaseResults,
     *,
     version: str,
     publish_at: dt.datetime,
@@ -118,6 +78,8 @@ def freeze(
     ``notes`` carry each answer's justification and sources (``unit``, ``period``,
     ``indicator``, ``justification``, ``sources``) when the data come from a collection edition.
     """
+    content = computed if isinstance(computed, ReleaseResults) else ReleaseResults(computed)
+    results = content.results
     fw = results.framework
     index, _ = Index.objects.get_or_create(
         code=fw.code, defaults={"name": fw.name.get(fw.default_language, fw.code)}
@@ -126,7 +88,7 @@ def freeze(
     spec = json.loads(json.dumps(dict(results.spec), default=str))
     inputs_csv = "" if results.inputs is None else results.inputs.to_csv(index=False)
     rows = score_rows(results)
-    robustness = robustness_json(results)
+    robustness = content.robustness.as_json()
     used = {
         "weights_used": results.weights_used.as_json(),
         "methods_used": results.methods_used.as_json(),

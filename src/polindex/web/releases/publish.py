@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from polindex.analysis.robustness import ReleaseResults
 from polindex.api import Data, Inputs, release_results
 from polindex.engine.results import Results
 from polindex.errors import PolindexError, plural
@@ -100,7 +101,7 @@ def check_release(
 
 
 def publish_release(
-    source: Results | Source,
+    source: Results | ReleaseResults | Source,
     data: Data | Inputs | None = None,
     *,
     version: str,
@@ -128,8 +129,15 @@ def publish_release(
     Raises :class:`ReleaseError` for a broken rule, and the definition's or data's own
     :class:`~polindex.errors.PolindexError` (framework, data, build, robustness problems).
     """
-    results = source if isinstance(source, Results) else None
-    definition = load_index(source.framework if isinstance(source, Results) else source)
+    computed: Results | ReleaseResults | None = (
+        source if isinstance(source, Results | ReleaseResults) else None
+    )
+    if isinstance(source, ReleaseResults):
+        definition = load_index(source.results.framework)
+    elif isinstance(source, Results):
+        definition = load_index(source.framework)
+    else:
+        definition = load_index(source)
     when = publish_at or dt.datetime.now(dt.UTC)
 
     def check() -> Checked:
@@ -143,10 +151,10 @@ def publish_release(
         )
 
     check()
-    if results is None:
+    if computed is None:
         if data is None:
             raise TypeError("publish_release: give the data to score with an index definition")
-        results = release_results(
+        computed = release_results(
             definition, data, scored=scored, robustness=robustness, options=options
         )
     with transaction.atomic():
@@ -154,7 +162,7 @@ def publish_release(
         try:
             with transaction.atomic():
                 return freeze(
-                    results,
+                    computed,
                     version=version,
                     publish_at=when,
                     citation=citation,

@@ -1,0 +1,85 @@
+"""What a release publishes about its own robustness: the statistical audit, the uncertainty
+analysis and the sensitivity analysis, each present or not."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from polindex.analysis.audit import Audit
+from polindex.analysis.sensitivity import Sensitivity
+from polindex.analysis.uncertainty import Evaluation
+from polindex.engine.results import Results
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The robustness analyses run for a release (``None``: not run).
+
+    Examples
+    --------
+    >>> Robustness().as_json()
+    {}
+    """
+
+    audit: Audit | None = None
+    uncertainty: Evaluation | None = None
+    sensitivity: Sensitivity | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON (what a release freezes): the uncertainty summary, the sensitivity table
+        and the audit's reliability, flags and statistics."""
+        out: dict[str, Any] = {}
+        if self.uncertainty is not None:
+            ev = self.uncertainty
+            out["uncertainty"] = {
+                "target": ev.target,
+                "period": str(ev.period),
+                "replications": len(ev.scores),
+                "summary": _records(ev.summary()),
+            }
+        if self.sensitivity is not None:
+            out["sensitivity"] = {"table": _records(self.sensitivity.table())}
+        if self.audit is not None:
+            out["audit"] = {
+                "reliability": _records(self.audit.reliability),
+                "flags": _records(self.audit.flags),
+                "statistics": _records(self.audit.statistics),
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class ReleaseResults:
+    """Everything a release freezes that is computed: the results and their robustness."""
+
+    results: Results
+    robustness: Robustness = Robustness()
+
+
+def clean(value: Any) -> Any:
+    """A JSON-ready scalar: NaN → None, numpy numbers → int/str.
+
+    Examples
+    --------
+    >>> clean(float("nan")), clean(3), clean("x")
+    (None, 3, 'x')
+    """
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None if str(value) in ("<NA>", "nan") else str(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): clean(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+
+
+__all__ = ["ReleaseResults", "Robustness", "clean"]
