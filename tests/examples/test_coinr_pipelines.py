@@ -6,6 +6,7 @@ every rank exactly (``../shared/reference/coinr/README.md`` describes both pipel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,14 @@ def test_p2_stage_matches_coinr(p2: polindex.Results, coinr_reference: Path, sta
 
 def test_p2_ranks_match_coinr(p2: polindex.Results, coinr_reference: Path) -> None:
     assert_ranks_match(p2, coinr_reference / f"{P2}_ranks.csv")
+
+
+def test_exact_ties_give_coinrs_ranks_too(
+    p1: polindex.Results, p2: polindex.Results, coinr_reference: Path
+) -> None:
+    # COINr ranks the raw doubles (ties: exact); no ASEM scores differ by float noise alone
+    assert_ranks_match(replace(p1, ties="exact"), coinr_reference / f"{P1}_ranks.csv")
+    assert_ranks_match(replace(p2, ties="exact"), coinr_reference / f"{P2}_ranks.csv")
 
 
 def test_p2_log_and_headline_figures(p2: polindex.Results) -> None:

@@ -131,6 +131,15 @@ def test_aggregation_methods_and_parameters_are_checked() -> None:
     ]
 
 
+def test_ties_of_the_aggregate_step_is_rounded_or_exact() -> None:
+    assert load_pipeline([{"step": "aggregate", "ties": "exact"}]).ties == "exact"
+    assert load_pipeline([{"step": "aggregate"}]).ties == "rounded"
+    assert load_pipeline([{"step": "impute"}]).ties == "rounded"  # no aggregate step
+    assert problems([{"step": "aggregate", "ties": "exakt"}]) == [
+        "steps[0].ties: Input should be 'rounded' or 'exact'"
+    ]
+
+
 def test_screen_needs_a_rule() -> None:
     assert problems([{"step": "screen"}]) == [
         "steps[0]: give min_availability, min_nonzero or exclude (else it does nothing)"

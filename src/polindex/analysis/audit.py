@@ -131,7 +131,7 @@ def leave_one_out(results: Results, period_index: int) -> pd.DataFrame:
     higher = results.framework.polarity == "higher_is_better"
     nominal = results.ranks[0, :, period_index, s.root]
     agg = aggregate(s, values, na, np.vstack([base, weights]))
-    ranks = rank_scores(agg.planes[s.root, :, 0, :], higher, axis=-1)[1:]
+    ranks = rank_scores(agg.planes[s.root, :, 0, :], higher, axis=-1, ties=results.ties)[1:]
     with np.errstate(invalid="ignore"):
         shift = np.nanmean(np.abs(ranks - nominal), axis=1)
         largest = np.nanmax(np.abs(ranks - nominal), axis=1)

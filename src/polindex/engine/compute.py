@@ -13,6 +13,7 @@ from polindex.engine.dataset import Dataset
 from polindex.engine.results import Results, Stage
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
+from polindex.framework.vocabulary import Ties
 
 
 def compute(
@@ -25,13 +26,15 @@ def compute(
     inputs: pd.DataFrame | None = None,
     stages: Mapping[str, Stage] | None = None,
     log: Mapping[str, Any] | None = None,
+    ties: Ties = "rounded",
 ) -> Results:
     """Score every node for every unit and period of ``dataset``.
 
     Ranks and bands are derived from the scores on first use (see :class:`Results`).
 
     ``stages`` (earlier data sets of a build) and ``log`` (its decisions) are kept in the
-    results beside the ``scored`` and ``aggregated`` stages.
+    results beside the ``scored`` and ``aggregated`` stages. ``ties`` says which scores rank
+    as equal (see :func:`~polindex.engine.rank.rank_scores`).
 
     ``weights`` (edges,) or (batch, edges) replace the framework's weights (see
     :func:`~polindex.engine.aggregate.aggregate`); ranks are per batch, period and node.
@@ -75,4 +78,5 @@ def compute(
         inputs=inputs,
         stages=MappingProxyType({**(stages or {}), **own}),
         log=MappingProxyType(dict(log or {})),
+        ties=ties,
     )

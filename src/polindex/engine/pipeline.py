@@ -660,6 +660,7 @@ def run_pipeline(
             inputs=inputs,
             stages=stages,
             log=MappingProxyType(st.log),
+            ties=pipeline.ties,
         )
     except AggregationError as exc:
         lines = exc.describe(scored.units, scored.periods).splitlines()

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.vocabulary import AGGREGATION_PARAMS
+from polindex.framework.vocabulary import AGGREGATION_PARAMS, Ties
 from polindex.framework.yamlsource import PathPart, format_path, read_section
 
 Scalar = float | int | str | bool | None
@@ -127,6 +127,9 @@ class AggregateStep(_Step):
     """Default for every group (``None``: each group's own ``aggregation`` in the framework)."""
     params: dict[str, Scalar] = Field(default_factory=dict)
     levels: dict[str, Settings] = Field(default_factory=dict)
+    ties: Ties = "rounded"
+    """Which scores rank as equal: ``rounded`` (equal to 10 decimals, the default) or ``exact``
+    (equal as floating-point numbers, as COINr ranks); see docs/coinr-differences.md."""
 
 
 Step = Annotated[
@@ -189,6 +192,13 @@ class Pipeline(_Model):
     def stage_names(self) -> list[str]:
         """``raw`` then the data set each step produces, in order."""
         return ["raw", *(STAGE_OF_STEP[s.step] for s in self.steps)]
+
+    @property
+    def ties(self) -> Ties:
+        """How the results' ranks treat ties: the aggregate step's ``ties`` (default
+        ``rounded``)."""
+        step = self.get("aggregate")
+        return "rounded" if step is None else step.ties
 
     def get(self, step: str) -> Any:
         """The step spec named ``step`` (e.g. ``"normalise"``), or ``None``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 AGGREGATION_PARAMS: dict[str, tuple[str, ...]] = {
     "arithmetic": (),
     "geometric": (),
@@ -15,6 +17,12 @@ AGGREGATION_PARAMS: dict[str, tuple[str, ...]] = {
 AGGREGATION_METHODS: tuple[str, ...] = tuple(m for m, p in AGGREGATION_PARAMS.items() if not p)
 """Aggregation methods a node may name in the framework (``aggregation: geometric``); methods
 with parameters (``generalised``) are chosen in the pipeline's aggregate step."""
+
+Ties = Literal["rounded", "exact"]
+"""Which scores rank as equal: ``rounded`` — equal to 10 decimals (Polindex's default, see
+docs/decisions/004-ranks-and-ties.md); ``exact`` — equal as floating-point numbers (COINr's)."""
+
+TIES: tuple[str, ...] = get_args(Ties)
 
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "nan", "null", "none", "."})
 """Cell texts read as *missing* (no data), compared case-insensitively."""
