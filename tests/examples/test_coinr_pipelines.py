@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import polindex
+from polindex.analysis.audit import audit
 from polindex.cli import app
 from polindex.io.coinr import PipelineChoices, import_coinr
 
@@ -107,6 +108,25 @@ def test_exact_ties_give_coinrs_ranks_too(
     # COINr ranks the raw doubles (ties: exact); no ASEM scores differ by float noise alone
     assert_ranks_match(replace(p1, ties="exact"), coinr_reference / f"{P1}_ranks.csv")
     assert_ranks_match(replace(p2, ties="exact"), coinr_reference / f"{P2}_ranks.csv")
+
+
+def test_audit_correlates_every_pillar_with_every_pillar(
+    p2: polindex.Results, coinr_reference: Path
+) -> None:
+    # COINr's get_corr(coin, dset = "Aggregated", iCodes = list(pillars), Levels = c(2, 2)):
+    # every pair of the 8 pillars, including pairs in different sub-indexes (Conn vs Sust),
+    # computed here from COINr's own aggregated scores
+    conn, sust = ["ConEcFin", "Instit", "P2P", "Physical", "Political"], ["Environ", "Social"]
+    pillars = [*conn, *sust, "SusEcFin"]
+    reference = pd.read_csv(coinr_reference / f"{P2}_aggregated.csv")[pillars].corr()
+    table = audit(p2, period=2018).correlations
+    got = table[(table["method"] == "pearson") & table["var1"].isin(pillars)]
+    got = got[got["var2"].isin(pillars)]
+    assert len(got) == 8 * 7 // 2
+    assert set(got["relation"]) == {"sibling", "same level"}
+    for var1, var2, r in got[["var1", "var2", "r"]].itertuples(index=False):
+        assert r == pytest.approx(reference.loc[var1, var2], abs=1e-9), (var1, var2)
+    assert got.set_index(["var1", "var2"]).loc[("Instit", "Environ"), "parent"] == "Index"
 
 
 def test_p2_log_and_headline_figures(p2: polindex.Results) -> None:
