@@ -140,6 +140,34 @@ def test_ties_of_the_aggregate_step_is_rounded_or_exact() -> None:
     ]
 
 
+def test_a_weight_for_the_index_itself_fails_when_loaded(tmp_path: Path) -> None:
+    # the index has no weight: this used to pass the check and fail with a KeyError in build
+    found = problems([{"step": "weights", "method": "explicit", "values": {"T": 2, "q1": 3}}])
+    assert found == [
+        "steps[0].values.T: 'T' is the index itself, which has no weight; weights are set on "
+        "the indicators and groups below it"
+    ]
+    text = textwrap.dedent(
+        """\
+        code: T
+        name: T
+        indicators:
+          - {code: q1, type: numeric}
+          - {code: q2, type: numeric}
+        pipeline:
+          - step: weights
+            method: explicit
+            values:
+              q1: 3
+              T: 2
+        """
+    )
+    (tmp_path / "fw.yaml").write_text(text)
+    with pytest.raises(FrameworkError) as info:
+        load_framework(tmp_path / "fw.yaml")
+    assert [(p.line, p.path) for p in info.value.problems] == [(11, "pipeline.steps[0].values.T")]
+
+
 def test_screen_needs_a_rule() -> None:
     assert problems([{"step": "screen"}]) == [
         "steps[0]: give min_availability, min_nonzero or exclude (else it does nothing)"

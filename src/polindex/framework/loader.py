@@ -352,37 +352,18 @@ def _load(doc: YamlDocument, source: str) -> tuple[Framework | None, list[Proble
     problems = walker.problems
     if fw is not None:
         problems += check_framework(fw, lambda obj: walker.paths.get(id(obj), ()), doc.line)
+    # the sections are read from the parsed document, so their problems carry its lines
     if isinstance(doc.data, dict) and "pipeline" in doc.data:
         try:
-            load_pipeline(doc.data, fw if not problems else None)
+            load_pipeline(doc, fw if not problems else None)
         except FrameworkError as exc:
-            problems += _relocated(exc.problems, doc)
+            problems += exc.problems
     if isinstance(doc.data, dict) and "uncertainty" in doc.data:
         try:
-            load_uncertainty(doc.data)
+            load_uncertainty(doc)
         except FrameworkError as exc:
-            problems += _relocated(exc.problems, doc)
+            problems += exc.problems
     return (fw if not problems else None), problems
-
-
-def _relocated(problems: list[Problem], doc: YamlDocument) -> list[Problem]:
-    """Pipeline problems carry paths from the document root; give them the document's lines."""
-    out = []
-    for p in problems:
-        out.append(
-            p if p.line is not None else Problem(p.path, p.message, doc.line(_parts(p.path)))
-        )
-    return out
-
-
-def _parts(path: str) -> tuple[PathPart, ...]:
-    parts: list[PathPart] = []
-    for chunk in path.replace("[", ".[").split("."):
-        if chunk.startswith("[") and chunk.endswith("]"):
-            parts.append(int(chunk[1:-1]))
-        elif chunk:
-            parts.append(chunk)
-    return tuple(parts)
 
 
 def check_framework_text(text: str, source: str = "<framework>") -> list[Problem]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import AGGREGATION_PARAMS, Ties
-from polindex.framework.yamlsource import PathPart, format_path, read_section
+from polindex.framework.yamlsource import PathPart, YamlDocument, format_path, read_section
 
 Scalar = float | int | str | bool | None
 Settings = dict[str, Any]
@@ -346,7 +346,15 @@ def check_pipeline(
                     )
         elif isinstance(step, WeightsStep):
             for code in step.values:
-                if code not in codes:
+                if code == framework.root.code:
+                    out.append(
+                        (
+                            (*here, "values", code),
+                            f"{code!r} is the index itself, which has no weight; weights are "
+                            "set on the indicators and groups below it",
+                        )
+                    )
+                elif code not in codes:
                     out.append(
                         (
                             (*here, "values", code),
@@ -400,7 +408,8 @@ def check_pipeline(
 
 
 def load_pipeline(
-    source: str | Path | dict[str, Any] | list[Any], framework: Framework | None = None
+    source: str | Path | dict[str, Any] | list[Any] | YamlDocument,
+    framework: Framework | None = None,
 ) -> Pipeline:
     """Load a pipeline from YAML (a file of its own, or a framework file's ``pipeline:``
     section) or from parsed data, checking it against ``framework`` when given.
@@ -420,13 +429,15 @@ def load_pipeline(
     unknown step 'normalize'; one of: denomi
     """
     doc, base, data, name = read_section(source, "pipeline", "<pipeline>")
-    if isinstance(data, list):
+    listed = isinstance(data, list)  # a bare list of steps: no 'steps:' key in the document
+    if listed:
         data = {"steps": data}
     problems: list[Problem] = []
 
     def problem(parts: tuple[PathPart, ...], message: str) -> None:
         where = (*base, *parts)
-        problems.append(Problem(format_path(where), message, doc.line(where)))
+        in_doc = (*base, *parts[1:]) if listed and parts[:1] == ("steps",) else where
+        problems.append(Problem(format_path(where), message, doc.line(in_doc)))
 
     if not isinstance(data, dict):
         raise FrameworkError(

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from polindex.framework.models import Code
 from polindex.framework.pipeline import STAGE_OF_STEP
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.yamlsource import format_path, read_section
+from polindex.framework.yamlsource import YamlDocument, format_path, read_section
 
 VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
 
@@ -164,7 +164,7 @@ class Uncertainty(_Model):
         return self
 
 
-def load_uncertainty(source: str | Path | dict[str, Any]) -> Uncertainty:
+def load_uncertainty(source: str | Path | dict[str, Any] | YamlDocument) -> Uncertainty:
     """Load an uncertainty design from YAML (its own file, or a framework file's
     ``uncertainty:`` section) or parsed data; every problem is listed with path and line.
 

@@ -113,9 +113,10 @@ def parse_yaml(text: str) -> YamlDocument:
 
 
 def read_section(
-    source: str | Path | dict[str, Any] | list[Any], key: str, default_name: str
+    source: str | Path | dict[str, Any] | list[Any] | YamlDocument, key: str, default_name: str
 ) -> tuple[YamlDocument, tuple[PathPart, ...], Any, str]:
-    """Parse ``source`` (a YAML file, or already parsed data) and find its ``key:`` section.
+    """Parse ``source`` (a YAML file, already parsed data, or a parsed document with its lines)
+    and find its ``key:`` section.
 
     Returns the document, the path of the section (``(key,)``, or ``()`` when the whole
     document is the section), the section's data and a name for messages. Raises
@@ -130,7 +131,9 @@ def read_section(
     from polindex.framework.problems import FrameworkError, Problem
 
     name = default_name
-    if isinstance(source, dict | list):
+    if isinstance(source, YamlDocument):
+        doc = source
+    elif isinstance(source, dict | list):
         doc = YamlDocument(data=source)
     else:
         path = Path(source)
