@@ -23,9 +23,8 @@ from polindex.engine.aggregate import AggregationError
 from polindex.engine.compute import compute
 from polindex.engine.dataset import Dataset, Period, Variables
 from polindex.engine.denominate import denominate
-from polindex.engine.impute import METHODS as IMPUTE_METHODS
 from polindex.engine.impute import impute
-from polindex.engine.normalise import PARAMETERS, NormalisationError, normalise
+from polindex.engine.normalise import NormalisationError, normalise
 from polindex.engine.results import Results, Stage
 from polindex.engine.screen import screen
 from polindex.engine.structure import FloatArray, Method, Structure
@@ -38,9 +37,6 @@ from polindex.engine.weights import (
 )
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.pipeline import (
-    IMPUTATION_METHODS,
-    NORMALISATION_PARAMS,
-    STAGE_OF_STEP,
     AggregateStep,
     DenominateStep,
     ImputeStep,
@@ -50,10 +46,7 @@ from polindex.framework.pipeline import (
     TreatStep,
     WeightsStep,
 )
-
-# the framework's vocabulary (checked when a pipeline is loaded) is the engine's registry
-assert PARAMETERS == NORMALISATION_PARAMS, "normalisation vocabulary out of step with the engine"
-assert IMPUTE_METHODS == IMPUTATION_METHODS, "imputation vocabulary out of step with the engine"
+from polindex.framework.vocabulary import STAGE_OF_STEP
 
 BoolArray = npt.NDArray[np.bool_]
 

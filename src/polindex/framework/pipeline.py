@@ -7,12 +7,14 @@ Python from these frozen pydantic models. Each step has global settings and ``ov
 by an indicator or group code (a group's override applies to every indicator below it; the
 nearest one wins). The aggregate step also takes ``levels`` overrides keyed by level name.
 
-Which method names and parameters exist is checked against the engine's registries by
-:func:`polindex.engine.pipeline.check_pipeline`; this module only describes the shape.
+Method names and their parameters come from :mod:`polindex.framework.vocabulary` (the engine's
+function tables are keyed by the same names); :func:`check_pipeline` checks a pipeline's methods,
+parameters and codes against it and the framework.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.vocabulary import AGGREGATION_PARAMS, Ties
+from polindex.framework.vocabulary import (
+    AGGREGATION_PARAMS,
+    IMPUTATION_PARAMS,
+    NORMALISATION_PARAMS,
+    STAGE_OF_STEP,
+    Ties,
+)
 from polindex.framework.yamlsource import PathPart, YamlDocument, format_path, read_section
 
 Scalar = float | int | str | bool | None
@@ -143,17 +151,6 @@ Step = Annotated[
     Field(discriminator="step"),
 ]
 
-STAGE_OF_STEP = {
-    "denominate": "denominated",
-    "screen": "screened",
-    "impute": "imputed",
-    "treat": "treated",
-    "normalise": "normalised",
-    "weights": "weighted",
-    "aggregate": "aggregated",
-}
-"""The name of the data set each step produces (``raw`` is the input)."""
-
 
 class Pipeline(_Model):
     """Variables the steps use and the ordered steps.
@@ -209,29 +206,11 @@ class Pipeline(_Model):
         return [v.code for v in self.variables if v.role == role]
 
 
-# -- vocabulary: method names and the parameters each takes (the engine registers the same) --
-
-NORMALISATION_PARAMS: dict[str, tuple[str, ...]] = {
-    "minmax": ("low", "high"),
-    "zscore": ("mean", "sd"),
-    "scaled": ("low", "high", "scale"),
-    "goalposts": ("low", "high", "scale", "truncate"),
-    "dist2max": (),
-    "dist2ref": ("reference", "cap"),
-    "dist2targ": ("target", "cap"),
-    "fracmax": (),
-    "prank": (),
-    "rank": (),
-    "borda": (),
-}
-IMPUTATION_METHODS = ("mean", "median", "mean_group", "median_group", "row_mean", "locf", "linear")
-
-
 def _method_problems(
     where: tuple[PathPart, ...],
     method: Any,
     params: Any,
-    vocabulary: dict[str, tuple[str, ...]],
+    vocabulary: Mapping[str, tuple[str, ...]],
     required: bool = False,
 ) -> list[tuple[tuple[PathPart, ...], str]]:
     """An unknown method, unknown parameters, and (``required``) parameters not given."""
@@ -309,11 +288,9 @@ def check_pipeline(
                 ((*here, "overrides", c), o) for c, o in step.overrides.items()
             ]:
                 method = conf.get("method", step.method)
-                if method not in IMPUTATION_METHODS:
-                    valid = ", ".join(IMPUTATION_METHODS)
-                    out.append(((*where, "method"), f"unknown method {method!r}; one of: {valid}"))
+                out.extend(_method_problems(where, method, None, IMPUTATION_PARAMS))
                 group = conf.get("group", step.group)
-                if method in ("mean_group", "median_group") and group is None:
+                if "group" in IMPUTATION_PARAMS.get(str(method), ()) and group is None:
                     out.append(((*where, "group"), f"{method} needs a group variable"))
                 if group is not None and roles.get(group) != "group":
                     out.append(

@@ -25,11 +25,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from polindex.framework.models import Code
-from polindex.framework.pipeline import STAGE_OF_STEP
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.vocabulary import StepName
 from polindex.framework.yamlsource import YamlDocument, format_path, read_section
-
-VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
 
 
 class _Model(BaseModel):
@@ -40,10 +38,7 @@ class UncertainInput(_Model):
     """One uncertain choice (see the module docstring for the four kinds)."""
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    step: (
-        Literal["denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate"]
-        | None
-    ) = None
+    step: StepName | None = None
     alternatives: tuple[dict[str, Any] | None, ...] = ()
     weight: Code | None = None
     range: tuple[float, float] | None = None
@@ -188,6 +183,3 @@ def load_uncertainty(source: str | Path | dict[str, Any] | YamlDocument) -> Unce
                 msg = "required"
             problems.append(Problem(format_path(where), msg, doc.line(where)))
         raise FrameworkError(problems, name) from None
-
-
-assert set(VARIABLE_STEPS) == set(STAGE_OF_STEP)
