@@ -898,18 +898,54 @@ def bake(
     out.print(f"Baked {len(written)} files into {output}", markup=False, highlight=False)
 
 
+def _port_taken(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (bound as runserver binds)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _check_port(host: str, port: int, retry: str) -> None:
+    """Stop with a message saying so, and a free port to use instead, when ``port`` is taken;
+    ``retry`` is the command to suggest, with ``{port}`` for the free port."""
+    if not _port_taken(host, port):
+        return
+    free = next((p for p in range(port + 1, port + 50) if not _port_taken(host, p)), None)
+    hint = f" Use another port: {retry.format(port=free)}" if free is not None else ""
+    typer.echo(
+        f"Port {port} on {host} is already in use (another server, or an earlier demo, is "
+        f"running there).{hint}",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the explorer and API (development server; use a WSGI server in production)."""
+    _check_port(host, port, "polindex serve --port {port}")
     if host in ("127.0.0.1", "localhost", "::1"):
         os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # sign-in cookies over plain HTTP
+    # links in e-mails (printed on the console in the demo) point at this server
+    os.environ.setdefault("POLINDEX_BASE_URL", f"http://{_address(host, port)}")
     _django()
     from django.core.management import call_command
 
     call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _repo_examples() -> Path:
@@ -933,6 +969,8 @@ def demo(
     with --publish and --serve, publish them as releases and serve the explorer."""
     from polindex.demo import FRAMEWORK_PATH, synthetic_data
 
+    if serve_site:  # before the work, not after it
+        _check_port("127.0.0.1", port, "make demo PORT={port} (or polindex demo --port {port})")
     os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # the demo serves plain HTTP on 127.0.0.1
     published: list[tuple[Results, str, bool]] = []
     try:
@@ -941,7 +979,7 @@ def demo(
         if publish and published:
             _publish_demo(published)
     if publish:
-        _seed_workspace()
+        _seed_workspace(port)
     if serve_site:
         out.print(f"Serving the explorer at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve(port=port, host="127.0.0.1")
@@ -965,7 +1003,7 @@ def _publish_demo(published: list[tuple[Results, str, bool]]) -> None:
         out.print(f"Published {code} {version}", markup=False, highlight=False)
 
 
-def _seed_workspace() -> None:
+def _seed_workspace(port: int) -> None:
     """The data-collection workspace: an open demo edition and an account per role."""
     questionnaire = _repo_examples() / "mipex-style" / "framework.yaml"
     if not questionnaire.exists():
@@ -985,7 +1023,7 @@ def _seed_workspace() -> None:
         table.add_row(name, role, scope)
     out.print(table)
     out.print(
-        "Sign in at http://127.0.0.1:8000/accounts/login/ — the expert workspace is at /work/, "
+        f"Sign in at http://127.0.0.1:{port}/accounts/login/ — the expert workspace is at /work/, "
         "the central team's admin at /admin/. The questionnaire is a demonstration, not the "
         "official MIPEX; BE's pre-filled answers are synthetic.",
         markup=False,
