@@ -67,7 +67,7 @@ def test_a_step_may_appear_once_and_aggregate_comes_last() -> None:
 def test_unknown_step_and_unknown_key_are_named() -> None:
     assert problems({"steps": [{"step": "normalize"}, {"step": "impute", "methd": "mean"}]}) == [
         "steps[0].step: unknown step 'normalize'; one of: denominate, screen, impute, treat, "
-        "normalise, weights, aggregate",
+        "normalise, weights, aggregate; did you mean 'normalise'?",
         "steps[1].methd: unknown key 'methd'",
     ]
 
@@ -126,7 +126,7 @@ def test_aggregation_methods_and_parameters_are_checked() -> None:
         "steps[0].levels.area.params.p: unknown parameter 'p' of geometric; "
         "it takes: no parameters",
         "steps[0].overrides.A.method: unknown method 'copland'; one of: arithmetic, geometric, "
-        "harmonic, generalised, median, copeland",
+        "harmonic, generalised, median, copeland; did you mean 'copeland'?",
         "steps[0].params: generalised needs the parameter 'p'",
     ]
 
@@ -136,7 +136,7 @@ def test_ties_of_the_aggregate_step_is_rounded_or_exact() -> None:
     assert load_pipeline([{"step": "aggregate"}]).ties == "rounded"
     assert load_pipeline([{"step": "impute"}]).ties == "rounded"  # no aggregate step
     assert problems([{"step": "aggregate", "ties": "exakt"}]) == [
-        "steps[0].ties: Input should be 'rounded' or 'exact'"
+        "steps[0].ties: 'exakt' is not one of: rounded, exact; did you mean 'exact'?"
     ]
 
 

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from polindex.framework.messages import explain, unknown
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import (
@@ -215,7 +216,7 @@ def _method_problems(
 ) -> list[tuple[tuple[PathPart, ...], str]]:
     """An unknown method, unknown parameters, and (``required``) parameters not given."""
     if method not in vocabulary:
-        return [((*where, "method"), f"unknown method {method!r}; one of: {', '.join(vocabulary)}")]
+        return [((*where, "method"), unknown("method", method, vocabulary))]
     takes = vocabulary[method]
     out = [
         (
@@ -430,8 +431,7 @@ def load_pipeline(
     try:
         pipeline = Pipeline.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
+        for loc, message, err in explain(exc):
             # pydantic puts the union tag in the location: ('steps', 0, 'normalise', 'method')
             loc = tuple(
                 p
@@ -442,14 +442,11 @@ def load_pipeline(
                 tag = (
                     err.get("input", {}).get("step") if isinstance(err.get("input"), dict) else None
                 )
-                problem((*loc, "step"), f"unknown step {tag!r}; one of: {', '.join(STAGE_OF_STEP)}")
+                problem((*loc, "step"), unknown("step", tag, STAGE_OF_STEP))
             elif err["type"] == "union_tag_not_found":
                 problem(loc, f"each step needs 'step:' (one of: {', '.join(STAGE_OF_STEP)})")
-            elif err["type"] == "extra_forbidden":
-                problem(loc, f"unknown key {loc[-1]!r}")
             else:
-                msg = str(err["msg"]).removeprefix("Value error, ")
-                problem(loc, "required" if err["type"] == "missing" else msg)
+                problem(loc, message)
         raise FrameworkError(problems, name) from None
     if framework is not None:
         for parts, message in check_pipeline(pipeline, framework):

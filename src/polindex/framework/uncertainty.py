@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from polindex.framework.messages import explain
 from polindex.framework.models import Code
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.vocabulary import StepName
@@ -174,12 +175,7 @@ def load_uncertainty(source: str | Path | dict[str, Any] | YamlDocument) -> Unce
         return Uncertainty.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            where = (*base, *err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key {err['loc'][-1]!r}"
-            elif err["type"] == "missing":
-                msg = "required"
-            problems.append(Problem(format_path(where), msg, doc.line(where)))
+        for loc, message, _ in explain(exc):
+            where = (*base, *loc)
+            problems.append(Problem(format_path(where), message, doc.line(where)))
         raise FrameworkError(problems, name) from None
