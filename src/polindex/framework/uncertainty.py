@@ -10,6 +10,8 @@ its own, or built in Python. Each input is one of:
 * **weight noise** — ``{name, weight_noise: {level: factor, …}, sets: 100}``: that many weight
   sets, each weight of those levels multiplied by ``1 + U(−factor, factor)`` (COINr's
   ``get_noisy_weights``), one of which each replication draws;
+* **given weight sets** — ``{name, weight_sets: [{CODE: weight, …}, …]}`` or a CSV file (one
+  row per set), e.g. the noisy weights a COINr design drew, one of which each replication draws;
 * **exclusion of indicators** — ``{name, exclude: [[], [CODE], [CODE, CODE]]}``.
 
 A sample value ``u`` in [0, 1] picks an alternative as R's ``cut(u, n)`` does in COINr's
@@ -36,7 +38,7 @@ class _Model(BaseModel):
 
 
 class UncertainInput(_Model):
-    """One uncertain choice (see the module docstring for the four kinds)."""
+    """One uncertain choice (see the module docstring for the five kinds)."""
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
     step: StepName | None = None
