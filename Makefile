@@ -34,8 +34,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[web,dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)  ## Score the synthetic demonstration index (and IMPIC when its data are present)
-	$(BIN)/polindex demo --out var/demo --publish --serve
+PORT ?= 8000
+
+demo: $(STAMP)  ## Score, publish and serve the demonstration indexes (another port: make demo PORT=8001)
+	$(BIN)/polindex demo --out var/demo --publish --serve --port $(PORT)
 
 test: lint unit  ## Lint, type-check and run the whole test suite
 

@@ -80,6 +80,17 @@ TINY: dict[str, Any] = {
 }
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Tests hash passwords with MD5: Argon2, production's hasher, is deliberately slow, and
+    the collection tests create seven accounts each. ``tests/web/test_security.py``, which
+    checks that production hashes with Argon2, overrides this fixture to keep the real one."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
 @pytest.fixture
 def tiny_spec() -> dict[str, Any]:
     """The TINY framework as a mapping (a fresh copy, safe to modify)."""

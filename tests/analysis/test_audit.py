@@ -121,7 +121,75 @@ def test_audit_tables_and_leave_one_out_by_hand() -> None:
     assert corr.loc[("pearson", "a1", "a2"), "r"] == pytest.approx(
         np.corrcoef([10, 40, 70, 90], [12, 45, 60, 95])[0, 1]
     )
-    assert set(a.correlations["relation"]) == {"sibling", "with level1", "with index"}
+    assert set(a.correlations["relation"]) == {
+        "sibling",
+        "same level",
+        "with level1",
+        "with index",
+    }
+    # a1–b1 and a2–b1: indicators of one level under different parents
+    cousins = a.correlations[a.correlations["relation"] == "same level"]
+    assert cousins[["method", "parent", "var1", "var2"]].values.tolist() == [
+        ["pearson", "T", "a1", "b1"],
+        ["pearson", "T", "a2", "b1"],
+        ["spearman", "T", "a1", "b1"],
+        ["spearman", "T", "a2", "b1"],
+    ]
+    assert corr.loc[("pearson", "a2", "b1"), "r"] == pytest.approx(
+        np.corrcoef([12, 45, 60, 95], [50, 20, 80, 40])[0, 1]
+    )
+
+
+def test_every_pair_of_one_level_is_correlated_across_parents() -> None:
+    # T ─ S1 ─ P1 (x1, x2), P2 (x3);  T ─ S2 ─ P3 (x4): pillars P1–P3 and P2–P3 are in
+    # different sub-indexes, so no sibling pair holds them (COINr's get_corr does)
+    fw = polindex.load_framework(
+        {
+            "code": "T",
+            "name": "T",
+            "levels": ["sub", "pillar"],
+            "subs": [
+                {
+                    "code": "S1",
+                    "pillars": [
+                        {"code": "P1", "indicators": [{"code": "x1", "type": "numeric"},
+                                                      {"code": "x2", "type": "numeric"}]},
+                        {"code": "P2", "indicators": [{"code": "x3", "type": "numeric"}]},
+                    ],
+                },
+                {
+                    "code": "S2",
+                    "pillars": [{"code": "P3", "indicators": [{"code": "x4", "type": "numeric"}]}],
+                },
+            ],
+        }
+    )  # fmt: skip
+    values = {
+        "U": (10, 20, 5, 30),
+        "V": (40, 35, 60, 10),
+        "W": (70, 90, 20, 80),
+        "X": (95, 60, 90, 45),
+    }
+    data = [(u, 2024, f"x{k + 1}", v) for u, row in values.items() for k, v in enumerate(row)]
+    a = audit(polindex.score(fw, data))
+    pearson = a.correlations[a.correlations["method"] == "pearson"]
+    pillars = pearson[pearson["var1"].str.startswith("P") & pearson["var2"].str.startswith("P")]
+    assert pillars[["relation", "parent", "var1", "var2"]].values.tolist() == [
+        ["sibling", "S1", "P1", "P2"],
+        ["same level", "T", "P1", "P3"],
+        ["same level", "T", "P2", "P3"],
+    ]
+    p1 = [(a_ + b_) / 2 for a_, b_, _, _ in values.values()]
+    p3 = [row[3] for row in values.values()]
+    r = pillars.set_index(["var1", "var2"]).loc[("P1", "P3"), "r"]
+    assert r == pytest.approx(np.corrcoef(p1, p3)[0, 1])
+    # every pair of the four indicators, and the two sub-indexes
+    indicators = pearson[pearson["var1"].str.startswith("x")]
+    assert len(indicators[indicators["var2"].str.startswith("x")]) == 6
+    assert pearson[pearson["var1"] == "S1"][["relation", "var2"]].values.tolist() == [
+        ["sibling", "S2"],
+        ["with index", "T"],
+    ]
 
 
 def test_audit_writes_xlsx_and_html(tmp_path: Path) -> None:

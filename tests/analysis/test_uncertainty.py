@@ -185,3 +185,19 @@ def test_weight_sets_from_a_csv_file(tmp_path: object) -> None:
     ]
     assert inp.load_weight_sets() == [{"A": 1.0, "B": 3.0}, {"A": 2.0, "B": 1.0}]
     assert inp.n_alternatives == 2
+
+
+def test_ranks_follow_the_ties_of_the_pipeline() -> None:
+    indicators = [{"code": "a", "type": "numeric"}, {"code": "b", "type": "numeric"}]
+    fw = load_framework({"code": "T", "name": "T", "indicators": indicators})
+    # X: (0.1 + 0.2) / 2 = 0.15000000000000002; Y: 0.15 exactly; Z: 0
+    ds = Dataset.from_arrays(
+        ["X", "Y", "Z"], [2024], ["a", "b"], np.array([[[0.1, 0.2]], [[0.15, 0.15]], [[0.0, 0.0]]])
+    )
+    spec = Uncertainty.model_validate(
+        {"runs": 8, "inputs": [{"name": "w_a", "weight": "a", "range": [0.5, 2]}]}
+    )
+    for ties, nominal in (("rounded", [1.0, 1.0, 3.0]), ("exact", [1.0, 2.0, 3.0])):
+        pipe = Pipeline.model_validate({"steps": [{"step": "aggregate", "ties": ties}]})
+        ev = uncertainty_analysis(fw, ds, pipe, spec)
+        assert ev.nominal_ranks.tolist() == nominal

@@ -37,8 +37,8 @@ def test_a_broken_framework_lists_every_problem(tmp_path: Path) -> None:
     assert "ok" not in result.stdout
     assert result.stderr.splitlines() == [
         f"{path}: 3 problems",
-        f"  {path}:4: indicators[0].type: Input should be 'categorical', 'numeric' or 'boolean' "
-        "(got 'bool')",
+        f"  {path}:4: indicators[0].type: 'bool' is not one of: categorical, numeric, boolean; "
+        "did you mean 'boolean'?",
         f"  {path}:5: indicators[1].weigth: unknown key 'weigth'; did you mean 'weight'?",
         f"  {path}:8: indicators[2].goalposts: the two goalposts must differ",
     ]
@@ -61,3 +61,46 @@ def test_a_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{path}: 1 problem\n  {path}:")
+
+
+TYPOS = """\
+code: T
+name: Toy
+aggregation: geometrc
+indicators:
+  - code: q1
+    type: categorical
+    options:
+      - {code: a, score: 100}
+      - {code: b, score: 50}
+      - {code: a, score: 0}
+  - {code: q2, type: boolan}
+  - {code: q3, type: numeric, bounds: [0, 5, 10], direction: "-1"}
+  - {code: q4, type: numeric, goalposts: [3]}
+pipeline:
+  - {step: normalize, method: minmax}
+"""
+
+
+def test_typos_get_plain_messages_with_suggestions_at_their_own_lines(tmp_path: Path) -> None:
+    path = tmp_path / "typos.yaml"
+    path.write_text(TYPOS, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}: 7 problems",
+        f"  {path}:3: aggregation: unknown method 'geometrc'; one of: arithmetic, geometric, "
+        "harmonic, median, copeland; did you mean 'geometric'?",
+        # the repeated option code at its own line, not at the first one's
+        f'  {path}:10: indicators[0].options[2].code: duplicate code "a" (first used at '
+        "indicators[0].options[0])",
+        f"  {path}:11: indicators[1].type: 'boolan' is not one of: categorical, numeric, "
+        "boolean; did you mean 'boolean'?",
+        f"  {path}:12: indicators[2].bounds: bounds take two numbers, [lowest, highest] "
+        "(got [0, 5, 10])",
+        f"  {path}:12: indicators[2].direction: '-1' is not one of: 1, -1; did you mean -1?",
+        f"  {path}:13: indicators[3].goalposts: goalposts take two numbers, [worst, best] "
+        "(got [3])",
+        f"  {path}:15: pipeline.steps[0].step: unknown step 'normalize'; one of: denominate, "
+        "screen, impute, treat, normalise, weights, aggregate; did you mean 'normalise'?",
+    ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from polindex.engine.aggregate import AggregationError, aggregate
+from polindex.engine.aggregate import AGGREGATORS, AggregationError, aggregate
 from polindex.engine.structure import Method, Structure
 from polindex.framework import load_framework
+from polindex.framework.vocabulary import AGGREGATION_PARAMS
 
 NAN = np.nan
 FW = load_framework(
@@ -34,6 +35,24 @@ def score(method: Method, x: list[list[float]], node: str = "A") -> list[float]:
     s = BASE.with_methods({"A": method})
     values = np.array(x, dtype=float)[:, None, :]  # units × 1 period × 4 indicators
     return aggregate(s, values).scores[0, :, 0, s.index[node]].tolist()
+
+
+def test_every_method_of_the_vocabulary_is_implemented_with_its_parameters() -> None:
+    assert tuple(AGGREGATORS) == tuple(AGGREGATION_PARAMS)
+    x = [[2, 4, 8, 5], [1, 1, 1, 5]]
+    # weights a1 3, a2 1, a3 1: each method's A of unit 1, by hand
+    want = {
+        "arithmetic": (3 * 2 + 4 + 8) / 5,
+        "geometric": (2**3 * 4 * 8) ** (1 / 5),
+        "harmonic": 5 / (3 / 2 + 1 / 4 + 1 / 8),
+        "generalised": ((3 * 2**2 + 4**2 + 8**2) / 5) ** (1 / 2),  # p = 2
+        "median": 2.0,  # weighted median: a1 holds 3 of 5
+        "copeland": 1.0,  # +1 per unit it outranks: unit 2, on a1, a2 and a3 (all the weight)
+    }
+    assert list(want) == list(AGGREGATION_PARAMS)
+    for name, value in want.items():
+        params = dict.fromkeys(AGGREGATION_PARAMS[name], 2)
+        assert score(Method.of(name, **params), x)[0] == pytest.approx(value), name
 
 
 def test_geometric() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from polindex.engine.impute import METHODS, impute
+from polindex.engine.impute import IMPUTERS, impute
+from polindex.framework.vocabulary import IMPUTATION_METHODS
 
 NAN = np.nan
 
@@ -91,7 +92,7 @@ def test_observed_values_never_change() -> None:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(4, 3, 10))
     x[rng.random(x.shape) < 0.3] = NAN
-    for method in METHODS:
+    for method in IMPUTATION_METHODS:
         kw: dict[str, object] = {
             "groups": rng.integers(0, 3, 10),
             "parent": np.array([0, 0, 1, 1]),
@@ -100,6 +101,25 @@ def test_observed_values_never_change() -> None:
         observed = ~np.isnan(x)
         np.testing.assert_array_equal(res.values[observed], x[observed])
         assert not res.imputed[observed].any()
+
+
+def test_every_method_of_the_vocabulary_is_implemented() -> None:
+    assert tuple(IMPUTERS) == IMPUTATION_METHODS
+    x = np.array([[[1.0, NAN, 3.0]], [[5.0, 7.0, NAN]]])  # 2 indicators, 1 period, 3 units
+    groups, parent = np.array([0, 0, 1]), np.array([0, 0])
+    expected = {
+        "mean": [[1, 2, 3], [5, 7, 6]],
+        "median": [[1, 2, 3], [5, 7, 6]],
+        "mean_group": [[1, 1, 3], [5, 7, NAN]],  # unit 3 is alone in group 1
+        "median_group": [[1, 1, 3], [5, 7, NAN]],
+        "row_mean": [[1, 3, 3], [5, 7, 7]],  # the sibling's position in its range, scaled back
+        "locf": [[1, NAN, 3], [5, 7, NAN]],  # one period: nothing earlier
+        "linear": [[1, NAN, 3], [5, 7, NAN]],
+    }
+    assert list(expected) == list(IMPUTATION_METHODS)
+    for method, want in expected.items():
+        got = impute(x, method, groups=groups, parent=parent).values[:, 0]
+        np.testing.assert_array_equal(got, np.array(want, dtype=float), err_msg=method)
 
 
 @pytest.mark.parametrize(

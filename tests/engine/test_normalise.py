@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
-from polindex.engine.normalise import NORMALISERS, PARAMETERS, NormalisationError, normalise
+from polindex.engine.normalise import NORMALISERS, NormalisationError, normalise
+from polindex.framework.vocabulary import NORMALISATION_PARAMS
 
 NAN = np.nan
 X = np.array([[2.0, 4.0, 10.0, NAN]])  # min 2, max 10, mean 16/3
@@ -129,6 +132,9 @@ def test_unknown_method_and_parameter() -> None:
         normalise(X, "rank", target=3)
 
 
-def test_registry_parameters() -> None:
-    assert set(NORMALISERS) == set(PARAMETERS)
-    assert PARAMETERS["goalposts"] == ("low", "high", "scale", "truncate")
+def test_every_method_of_the_vocabulary_is_implemented_with_its_parameters() -> None:
+    assert tuple(NORMALISERS) == tuple(NORMALISATION_PARAMS)
+    for name, fn in NORMALISERS.items():
+        params = tuple(inspect.signature(fn).parameters)
+        assert params == ("x", *NORMALISATION_PARAMS[name]), name
+    assert NORMALISATION_PARAMS["goalposts"] == ("low", "high", "scale", "truncate")

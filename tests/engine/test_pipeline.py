@@ -28,6 +28,7 @@ FW = load_framework(
         ],
     }
 )
+FW_NODE_A = 3  # nodes: q1, q2, q3, A, B, T
 UNITS = ["U1", "U2", "U3", "U4"]
 # (unit, period, indicator)
 X = np.array([[1.0, 10.0, 5.0], [2.0, 20.0, 0.0], [3.0, 30.0, 10.0], [NAN, 40.0, 5.0]])[:, None, :]
@@ -224,6 +225,20 @@ def test_geometric_mean_with_a_positive_range_works() -> None:
     # U2: q1 = 50.5, q2 = 50.5 → A = 50.5; q3 (0 is best) → 100; T = mean(50.5, 100)
     assert res.score("A", unit="U2") == pytest.approx(50.5)
     assert res.score(unit="U2") == pytest.approx(75.25)
+
+
+def test_aggregate_step_ties_exact_ranks_float_noise_apart() -> None:
+    # A = (q1 + q2) / 2: U1 0.1 + 0.2 → 0.15000000000000002, U2 0.15 + 0.15 → 0.15 exactly
+    x = np.array([[0.1, 0.2, 0.5], [0.15, 0.15, 0.5], [0.0, 0.0, 0.5]])[:, None, :]
+    rounded = build([{"step": "aggregate"}], x)
+    exact = build([{"step": "aggregate", "ties": "exact"}], x)
+    assert (rounded.ties, exact.ties) == ("rounded", "exact")
+    assert [rounded.rank("A", unit=u) for u in UNITS[:3]] == [1.0, 1.0, 3.0]
+    assert [exact.rank("A", unit=u) for u in UNITS[:3]] == [1.0, 2.0, 3.0]
+    assert exact.ranks[0, :, 0, FW_NODE_A].tolist() == [1.0, 2.0, 3.0]
+    # the index: (A + B) / 2 is 0.325 for both, as doubles too, so they tie either way
+    assert [exact.rank(unit=u) for u in UNITS[:3]] == [1.0, 1.0, 3.0]
+    assert exact.spec["pipeline"]["steps"][0]["ties"] == "exact"
 
 
 def test_screening_everyone_out_is_an_error() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,31 @@ def test_lower_is_better_reverses_the_order() -> None:
 def test_equal_scores_reached_by_different_float_paths_tie() -> None:
     s = np.array([0.1 + 0.2, 0.3, 0.2])
     assert rank_scores(s, axis=0).tolist() == [1.0, 1.0, 3.0]
+
+
+def test_exact_ties_rank_float_noise_apart_as_coinr_does() -> None:
+    # COINr ranks the raw doubles: rank(-x, ties.method = "min"), NA kept
+    s = np.array([0.1 + 0.2, 0.3, nan, 0.2, 0.3])
+    r = rank_scores(s, axis=0, ties="exact")
+    assert r[[0, 1, 3, 4]].tolist() == [1.0, 2.0, 4.0, 2.0]  # 0.30000000000000004 > 0.3
+    assert np.isnan(r[2])
+    low = rank_scores(s, higher_is_better=False, axis=0, ties="exact")
+    assert low[[0, 1, 3, 4]].tolist() == [4.0, 2.0, 1.0, 2.0]
+    assert rank_scores(s, axis=0)[[0, 1, 3, 4]].tolist() == [1.0, 1.0, 4.0, 1.0]
+
+
+def test_exact_ties_on_batch_unit_period_node_arrays() -> None:
+    s = np.array([[[[0.15000000000000002]], [[0.15]], [[0.0]]]])  # (batch, unit, period, node)
+    assert rank_scores(s, ties="exact")[0, :, 0, 0].tolist() == [1.0, 2.0, 3.0]
+    assert rank_scores(s)[0, :, 0, 0].tolist() == [1.0, 1.0, 3.0]
+
+
+def test_an_unknown_ties_rule_is_refused() -> None:
+    message = (
+        "The 'ties' parameter of rank_scores must be one of: rounded, exact. Got 'exakt' instead."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        rank_scores(np.array([1.0]), axis=0, ties="exakt")  # type: ignore[arg-type]
 
 
 def test_all_missing_lane_has_no_ranks() -> None:

@@ -6,6 +6,7 @@ every rank exactly (``../shared/reference/coinr/README.md`` describes both pipel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import polindex
+from polindex.analysis.audit import audit
 from polindex.cli import app
 from polindex.io.coinr import PipelineChoices, import_coinr
 
@@ -98,6 +100,33 @@ def test_p2_stage_matches_coinr(p2: polindex.Results, coinr_reference: Path, sta
 
 def test_p2_ranks_match_coinr(p2: polindex.Results, coinr_reference: Path) -> None:
     assert_ranks_match(p2, coinr_reference / f"{P2}_ranks.csv")
+
+
+def test_exact_ties_give_coinrs_ranks_too(
+    p1: polindex.Results, p2: polindex.Results, coinr_reference: Path
+) -> None:
+    # COINr ranks the raw doubles (ties: exact); no ASEM scores differ by float noise alone
+    assert_ranks_match(replace(p1, ties="exact"), coinr_reference / f"{P1}_ranks.csv")
+    assert_ranks_match(replace(p2, ties="exact"), coinr_reference / f"{P2}_ranks.csv")
+
+
+def test_audit_correlates_every_pillar_with_every_pillar(
+    p2: polindex.Results, coinr_reference: Path
+) -> None:
+    # COINr's get_corr(coin, dset = "Aggregated", iCodes = list(pillars), Levels = c(2, 2)):
+    # every pair of the 8 pillars, including pairs in different sub-indexes (Conn vs Sust),
+    # computed here from COINr's own aggregated scores
+    conn, sust = ["ConEcFin", "Instit", "P2P", "Physical", "Political"], ["Environ", "Social"]
+    pillars = [*conn, *sust, "SusEcFin"]
+    reference = pd.read_csv(coinr_reference / f"{P2}_aggregated.csv")[pillars].corr()
+    table = audit(p2, period=2018).correlations
+    got = table[(table["method"] == "pearson") & table["var1"].isin(pillars)]
+    got = got[got["var2"].isin(pillars)]
+    assert len(got) == 8 * 7 // 2
+    assert set(got["relation"]) == {"sibling", "same level"}
+    for var1, var2, r in got[["var1", "var2", "r"]].itertuples(index=False):
+        assert r == pytest.approx(reference.loc[var1, var2], abs=1e-9), (var1, var2)
+    assert got.set_index(["var1", "var2"]).loc[("Instit", "Environ"), "parent"] == "Index"
 
 
 def test_p2_log_and_headline_figures(p2: polindex.Results) -> None:

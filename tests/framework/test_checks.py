@@ -59,8 +59,16 @@ def test_duplicate_option_code() -> None:
                       - {code: 1, score: 0}
                       - {code: "1", score: 0}
         """) == [
-        (12, "areas[0].dimensions[0].indicators[0].options", 'duplicate code "b"'),
-        (12, "areas[0].dimensions[0].indicators[0].options", 'duplicate code "1"'),
+        (
+            14,
+            "areas[0].dimensions[0].indicators[0].options[2].code",
+            'duplicate code "b" (first used at areas[0].dimensions[0].indicators[0].options[1])',
+        ),
+        (
+            16,
+            "areas[0].dimensions[0].indicators[0].options[4].code",
+            'duplicate code "1" (first used at areas[0].dimensions[0].indicators[0].options[3])',
+        ),
     ]
 
 
@@ -391,8 +399,8 @@ def test_unknown_aggregation_method() -> None:
         (
             3,
             "aggregation",
-            "unknown method 'geometric_mean'; choose one of: arithmetic, geometric, harmonic, "
-            "median, copeland",
+            "unknown method 'geometric_mean'; one of: arithmetic, geometric, harmonic, "
+            "median, copeland; did you mean 'geometric'?",
         ),
         (
             6,

@@ -55,9 +55,13 @@ def test_a_broken_framework_reports_every_problem_at_once(tmp_path: Path) -> Non
     expected = [
         (6, "bands", "no band covers scores from 0 up to 50; give the lowest band min: 0"),
         (6, "bands[0].label.de", "language 'de' is not among the index's languages (en, fr)"),
-        (8, "defaults.min_coverage", "Input should be less than or equal to 1 (got 1.5)"),
+        (8, "defaults.min_coverage", "must be at most 1 (got 1.5)"),
         (11, "areas[0].weigth", "unknown key 'weigth'; did you mean 'weight'?"),
-        (18, "areas[0].dimensions[0].indicators[0].options", 'duplicate code "b"'),
+        (
+            20,
+            "areas[0].dimensions[0].indicators[0].options[2].code",
+            'duplicate code "b" (first used at areas[0].dimensions[0].indicators[0].options[1])',
+        ),
         (
             20,
             "areas[0].dimensions[0].indicators[0].options[2].score",
@@ -286,21 +290,18 @@ def test_required_keys_and_wrong_values() -> None:
         (
             6,
             "indicators[2].code",
-            "String should match pattern '^[A-Za-z][A-Za-z0-9_.\\-]*$' (got '3q')",
+            "a code starts with a letter, followed by letters, digits, '_', '.' or '-' (got '3q')",
         ),
         (
             7,
             "indicators[3].type",
-            "Input should be 'categorical', 'numeric' or 'boolean' (got 'categorial')",
+            "'categorial' is not one of: categorical, numeric, boolean; "
+            "did you mean 'categorical'?",
         ),
-        (8, "indicators[4].bounds[1]", "required"),
-        (8, "indicators[4].direction", "Input should be 1 or -1 (got 2)"),
-        (8, "indicators[4].weight", "Input should be greater than or equal to 0 (got -1)"),
-        (
-            9,
-            "indicators[5].true_score",
-            "Input should be a valid number, unable to parse string as a number (got 'high')",
-        ),
+        (8, "indicators[4].bounds", "bounds take two numbers, [lowest, highest] (got [0])"),
+        (8, "indicators[4].direction", "2 is not one of: 1, -1"),
+        (8, "indicators[4].weight", "must be at least 0 (got -1)"),
+        (9, "indicators[5].true_score", "must be a number (got 'high')"),
         (13, "indicators[6].options[0].score", "required"),
         (15, "indicators[7].applicable_if", "give exactly one of 'in' or 'not_in'"),
         (16, "indicators[8].applicable_if", "the list of values is empty"),
@@ -324,7 +325,11 @@ def test_a_faulty_indicator_is_still_cross_checked_without_follow_on_problems() 
           - {code: q2, type: boolean, weight: 0, applicable_if: {indicator: q1, in: [a]}}
         """) == [
         (6, "indicators[0].wieght", "unknown key 'wieght'; did you mean 'weight'?"),
-        (8, "indicators[0].options", 'duplicate code "a"'),
+        (
+            9,
+            "indicators[0].options[1].code",
+            'duplicate code "a" (first used at indicators[0].options[0])',
+        ),
         (9, "indicators[0].options[1].score", "score 200 is outside the index scale 0–100"),
         (10, "indicators[0].options[2].score", "required"),
     ]
@@ -341,7 +346,7 @@ def test_a_faulty_group_keeps_its_subtree_checked() -> None:
               - {code: q1, type: boolean}
               - {code: q1, type: boolean}
         """) == [
-        (5, "children[0].min_coverage", "Input should be less than or equal to 1 (got 2)"),
+        (5, "children[0].min_coverage", "must be at most 1 (got 2)"),
         (
             8,
             "children[0].indicators[1].code",
@@ -365,13 +370,13 @@ def test_faulty_defaults_are_reported_once_where_they_are_written() -> None:
           - code: B
             indicators: [{code: q3, type: boolean}]
         """) == [
-        (4, "defaults.weight", "Input should be greater than or equal to 0 (got -1)"),
-        (5, "defaults.min_coverage", "Input should be less than or equal to 1 (got 2)"),
+        (4, "defaults.weight", "must be at least 0 (got -1)"),
+        (5, "defaults.min_coverage", "must be at most 1 (got 2)"),
         (
             6,
             "defaults.aggregation",
-            "unknown method 'geometrical'; choose one of: arithmetic, geometric, harmonic, median, "
-            "copeland",
+            "unknown method 'geometrical'; one of: arithmetic, geometric, harmonic, median, "
+            "copeland; did you mean 'geometric'?",
         ),
         (
             7,
@@ -440,13 +445,13 @@ def test_faulty_metadata_does_not_stop_the_tree_checks() -> None:
           - {code: q1, type: boolean}
         """) == [
         (1, "code", "required"),
-        (1, "format", "Input should be 'polindex/1' (got 'polindex/2')"),
+        (1, "format", "must be 'polindex/1' (got 'polindex/2')"),
         (2, "name", "needs a text in the default language 'en'"),
-        (4, "version", "Input should be a valid string (got 1.0)"),
-        (5, "short_name", "Input should be a valid string"),
+        (4, "version", "must be text (got 1.0)"),
+        (5, "short_name", "must be text (got ['T'])"),
         (6, "scale", "min (10.0) must be below max (1.0)"),
-        (7, "polarity", "Input should be 'higher_is_better' or 'lower_is_better' (got 'up')"),
-        (8, "bands", "Input should be a valid tuple"),
+        (7, "polarity", "'up' is not one of: higher_is_better, lower_is_better"),
+        (8, "bands", "must be a list"),
         (11, "indicators[1].code", 'duplicate code "q1" (first used at indicators[0])'),
     ]
 
@@ -457,8 +462,12 @@ def test_an_invalid_index_code_is_reported_once() -> None:
         name: 42
         indicators: [{code: q1, type: boolean}]
         """) == [
-        (1, "code", "String should match pattern '^[A-Za-z][A-Za-z0-9_.\\-]*$' (got '7up')"),
-        (2, "name", "Input should be a valid dictionary (got 42)"),
+        (
+            1,
+            "code",
+            "a code starts with a letter, followed by letters, digits, '_', '.' or '-' (got '7up')",
+        ),
+        (2, "name", "must be a mapping (key: value pairs) (got 42)"),
     ]
 
 

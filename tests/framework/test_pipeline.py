@@ -67,7 +67,7 @@ def test_a_step_may_appear_once_and_aggregate_comes_last() -> None:
 def test_unknown_step_and_unknown_key_are_named() -> None:
     assert problems({"steps": [{"step": "normalize"}, {"step": "impute", "methd": "mean"}]}) == [
         "steps[0].step: unknown step 'normalize'; one of: denominate, screen, impute, treat, "
-        "normalise, weights, aggregate",
+        "normalise, weights, aggregate; did you mean 'normalise'?",
         "steps[1].methd: unknown key 'methd'",
     ]
 
@@ -126,9 +126,46 @@ def test_aggregation_methods_and_parameters_are_checked() -> None:
         "steps[0].levels.area.params.p: unknown parameter 'p' of geometric; "
         "it takes: no parameters",
         "steps[0].overrides.A.method: unknown method 'copland'; one of: arithmetic, geometric, "
-        "harmonic, generalised, median, copeland",
+        "harmonic, generalised, median, copeland; did you mean 'copeland'?",
         "steps[0].params: generalised needs the parameter 'p'",
     ]
+
+
+def test_ties_of_the_aggregate_step_is_rounded_or_exact() -> None:
+    assert load_pipeline([{"step": "aggregate", "ties": "exact"}]).ties == "exact"
+    assert load_pipeline([{"step": "aggregate"}]).ties == "rounded"
+    assert load_pipeline([{"step": "impute"}]).ties == "rounded"  # no aggregate step
+    assert problems([{"step": "aggregate", "ties": "exakt"}]) == [
+        "steps[0].ties: 'exakt' is not one of: rounded, exact; did you mean 'exact'?"
+    ]
+
+
+def test_a_weight_for_the_index_itself_fails_when_loaded(tmp_path: Path) -> None:
+    # the index has no weight: this used to pass the check and fail with a KeyError in build
+    found = problems([{"step": "weights", "method": "explicit", "values": {"T": 2, "q1": 3}}])
+    assert found == [
+        "steps[0].values.T: 'T' is the index itself, which has no weight; weights are set on "
+        "the indicators and groups below it"
+    ]
+    text = textwrap.dedent(
+        """\
+        code: T
+        name: T
+        indicators:
+          - {code: q1, type: numeric}
+          - {code: q2, type: numeric}
+        pipeline:
+          - step: weights
+            method: explicit
+            values:
+              q1: 3
+              T: 2
+        """
+    )
+    (tmp_path / "fw.yaml").write_text(text)
+    with pytest.raises(FrameworkError) as info:
+        load_framework(tmp_path / "fw.yaml")
+    assert [(p.line, p.path) for p in info.value.problems] == [(11, "pipeline.steps[0].values.T")]
 
 
 def test_screen_needs_a_rule() -> None:

@@ -155,3 +155,22 @@ def test_xlsx_tables_import_like_csv(tmp_path: Path) -> None:
     from_xlsx = import_coinr(tmp_path / "iData.xlsx", tmp_path / "iMeta.xlsx")
     assert from_xlsx.framework == from_csv.framework
     pd.testing.assert_frame_equal(from_xlsx.data, from_csv.data)
+
+
+def test_targets_are_reported_as_not_imported(tmp_path: Path) -> None:
+    imp = import_coinr(*write(tmp_path))
+    assert imp.notes == [
+        "iMeta Target values (1 indicator) are not imported: the framework has no place for "
+        "them and only the dist2targ normalisation uses them; to use them, add normalise "
+        "overrides such as a: {method: dist2targ, params: {target: 10}} (negated for a "
+        "direction -1 indicator)"
+    ]
+    text = imp.write(tmp_path / "o")["framework"].read_text()
+    assert "# Note: iMeta Target values (1 indicator) are not imported" in text
+    assert "dist2targ" not in yaml.safe_load(text)["pipeline"].__repr__()  # nothing kept
+    # a direction -1 indicator's target is shown negated, as the normalisation wants it
+    meta = META.replace("1,a,Alpha,1,1,USD,10,", "1,a,Alpha,1,1,USD,NA,").replace(
+        "1,b,Beta,-1,2,NA,NA,", "1,b,Beta,-1,2,NA,2.5,"
+    )
+    (note,) = import_coinr(*write(tmp_path, meta=meta)).notes
+    assert "such as b: {method: dist2targ, params: {target: -2.5}}" in note

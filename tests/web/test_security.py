@@ -12,6 +12,11 @@ from django.test import Client
 
 
 @pytest.fixture
+def _fast_password_hashing() -> None:
+    """Hashing is the subject here: keep production's hashers (tests/conftest.py swaps in MD5)."""
+
+
+@pytest.fixture
 def expert(django_user_model: Any) -> Any:
     cache.clear()
     return django_user_model.objects.create_user("expert", password="right-pass-1")

@@ -1,6 +1,6 @@
 """The statistical audit of a built index: indicator statistics, correlations within and
-between levels, Cronbach's alpha and PCA per aggregate, and each component's leave-one-out
-impact on the ranks.
+between levels (every pair of nodes of one level, as COINr's ``get_corr``), Cronbach's alpha and
+PCA per aggregate, and each component's leave-one-out impact on the ranks.
 """
 
 from __future__ import annotations
@@ -152,6 +152,22 @@ def _ancestors(structure: Structure, node: int) -> list[int]:
     return out
 
 
+def _cousins(structure: Structure) -> list[tuple[int, int, int]]:
+    """Every pair of nodes of one level whose parents differ (pillars of different
+    sub-indexes), in node order, with their nearest common ancestor."""
+    by_level: dict[str, list[int]] = {}
+    for node in range(structure.n_nodes):
+        by_level.setdefault(structure.levels[node], []).append(node)
+    ancestors = [_ancestors(structure, node) for node in range(structure.n_nodes)]
+    return [
+        (i, j, next(a for a in ancestors[i] if a in ancestors[j]))
+        for nodes in by_level.values()
+        for k, i in enumerate(nodes)
+        for j in nodes[k + 1 :]
+        if structure.parent[i] != structure.parent[j]
+    ]
+
+
 def leave_one_out(results: Results, period_index: int) -> pd.DataFrame:
     """Each component's impact on the index ranks: the mean absolute rank shift when its
     weight is set to 0 (the others of its parent renormalised), all in one batched run."""
@@ -164,7 +180,7 @@ def leave_one_out(results: Results, period_index: int) -> pd.DataFrame:
     higher = results.framework.polarity == "higher_is_better"
     nominal = results.ranks[0, :, period_index, s.root]
     agg = aggregate(s, values, na, np.vstack([base, weights]))
-    ranks = rank_scores(agg.planes[s.root, :, 0, :], higher, axis=-1)[1:]
+    ranks = rank_scores(agg.planes[s.root, :, 0, :], higher, axis=-1, ties=results.ties)[1:]
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # leaving out a node that is its parent's only child leaves no rank: NaN, said as such
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -192,8 +208,11 @@ def audit(
     """Audit ``results`` for one period (default the latest).
 
     ``stage`` names the data set whose indicator statistics are reported (default ``raw`` when
-    the results come from a build, else the scores). Correlations use the scores of every node;
-    flags mark |r| ≥ ``high_correlation`` and negative correlations between siblings.
+    the results come from a build, else the scores). Correlations use the scores of every node:
+    every pair of siblings (relation ``sibling``), every other pair of nodes of one level
+    (``same level``, e.g. pillars of different sub-indexes; ``parent`` is then their nearest
+    common ancestor) and each node with each of its ancestors (``with <level>``); flags mark
+    |r| ≥ ``high_correlation`` and negative correlations between siblings.
 
     Examples
     --------
@@ -227,6 +246,7 @@ def audit(
     scores: FloatArray = results.scores[0, :, p_idx, :]  # (unit, node)
     children = _parents(s)
 
+    cousins = _cousins(s)
     rows = []
     for method in ("pearson", "spearman"):
         corr = correlate(scores, method=method)
@@ -235,6 +255,8 @@ def audit(
                 for j in kids:
                     if i < j:
                         rows.append((method, "sibling", s.codes[parent], i, j, corr))
+        for i, j, common in cousins:  # the other pairs of one level (COINr's get_corr)
+            rows.append((method, "same level", s.codes[common], i, j, corr))
         for node in range(s.n_nodes - 1):  # each node with each of its ancestors
             for anc in _ancestors(s, node):
                 rows.append(

@@ -513,7 +513,7 @@ def evaluate(
             on_progress(len(stack) + 1, len(stack) + 1)
     if failures and not keep_failures:
         raise UncertaintyError(failures)
-    ranks = rank_scores(scores, higher, axis=-1)
+    ranks = rank_scores(scores, higher, axis=-1, ties=pipeline.ties)
     return Evaluation(
         units=tuple(units),
         target=structure.codes[target],
@@ -523,7 +523,7 @@ def evaluate(
         scores=scores,
         ranks=ranks,
         nominal_scores=nominal,
-        nominal_ranks=rank_scores(nominal[None], higher, axis=-1)[0],
+        nominal_ranks=rank_scores(nominal[None], higher, axis=-1, ties=pipeline.ties)[0],
         weights=weights,
         choices={spec.inputs[k].name: c for k, c in choice.items()},
         configurations=configurations,

@@ -135,13 +135,48 @@ def bake(
     say(f"Baked {len(written)} files into {output}")
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether a server already listens on ``host:port`` (bound as runserver binds)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def check_port(host: str, port: int, retry: str) -> None:
+    """Stop with a message saying so, and a free port to use instead, when ``port`` is taken;
+    ``retry`` is the command to suggest, with ``{port}`` for the free port."""
+    if not port_taken(host, port):
+        return
+    free = next((p for p in range(port + 1, port + 50) if not port_taken(host, p)), None)
+    hint = f" Use another port: {retry.format(port=free)}" if free is not None else ""
+    fail(
+        f"Port {port} on {host} is already in use (another server, or an earlier demo, is "
+        f"running there).{hint}"
+    )
+
+
+def address(host: str, port: int) -> str:
+    """``host:port`` as a URL writes it."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the explorer and API (development server; use a WSGI server in production)."""
+    check_port(host, port, "polindex serve --port {port}")
     if host in ("127.0.0.1", "localhost", "::1"):
         os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # sign-in cookies over plain HTTP
+    # links in e-mails (printed on the console in the demo) point at this server
+    os.environ.setdefault("POLINDEX_BASE_URL", f"http://{address(host, port)}")
     django_setup()
     from django.core.management import call_command
 
@@ -165,6 +200,8 @@ def demo(
     from polindex.cli.scoring import print_ranking
     from polindex.demo import examples
 
+    if serve_site:  # before the work, not after it
+        check_port("127.0.0.1", port, "make demo PORT={port} (or polindex demo --port {port})")
     os.environ.setdefault("POLINDEX_LOCAL_HTTP", "1")  # the demo serves plain HTTP on 127.0.0.1
     published: list[Example] = []
     try:

@@ -7,7 +7,8 @@ NaN too and flagged in a separate mask, so they leave both the average and the c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from polindex.engine.structure import FloatArray, IntArray, Method, Structure
-from polindex.framework.vocabulary import AGGREGATION_PARAMS
+from polindex.framework.vocabulary import method_table
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -266,32 +267,39 @@ class AggregationMethod:
     fix: str = ""
 
 
-AGGREGATORS: dict[str, AggregationMethod] = {
-    "arithmetic": AggregationMethod(weighted_arithmetic),
-    "geometric": AggregationMethod(
-        weighted_geometric,
-        _not_positive,
-        "positive values",
-        "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
-    ),
-    "harmonic": AggregationMethod(
-        weighted_harmonic,
-        _zero,
-        "non-zero values",
-        "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
-    ),
-    "generalised": AggregationMethod(
-        generalised_mean,
-        _power_invalid,
-        "positive values for p <= 0 and non-negative values for a fractional p",
-        "normalise onto a strictly positive range (e.g. minmax 1–100) or use p >= 1",
-    ),
-    "median": AggregationMethod(weighted_median),
-    "copeland": AggregationMethod(copeland),
-}
-"""One implementation per method name a framework or pipeline may use."""
+def _parameters(method: AggregationMethod) -> tuple[str, ...]:
+    """The parameters of a method's function after ``children`` and ``weights``."""
+    return tuple(inspect.signature(method.function).parameters)[2:]
 
-assert set(AGGREGATORS) == set(AGGREGATION_PARAMS)
+
+AGGREGATORS: Mapping[str, AggregationMethod] = method_table(
+    "aggregation",
+    {
+        "arithmetic": AggregationMethod(weighted_arithmetic),
+        "geometric": AggregationMethod(
+            weighted_geometric,
+            _not_positive,
+            "positive values",
+            "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
+        ),
+        "harmonic": AggregationMethod(
+            weighted_harmonic,
+            _zero,
+            "non-zero values",
+            "normalise onto a strictly positive range (e.g. minmax 1–100) or use arithmetic",
+        ),
+        "generalised": AggregationMethod(
+            generalised_mean,
+            _power_invalid,
+            "positive values for p <= 0 and non-negative values for a fractional p",
+            "normalise onto a strictly positive range (e.g. minmax 1–100) or use p >= 1",
+        ),
+        "median": AggregationMethod(weighted_median),
+        "copeland": AggregationMethod(copeland),
+    },
+    parameters=_parameters,
+)
+"""One implementation per method name of the vocabulary (its parameters checked at import)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from polindex.engine.provenance import BuildLog, MethodsUsed, MethodUsed, Weight
 from polindex.engine.results import Results, Stage
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
+from polindex.framework.vocabulary import Ties
 
 
 def compute(
@@ -29,6 +30,7 @@ def compute(
     log: BuildLog | None = None,
     weights_used: WeightsUsed | None = None,
     methods_used: MethodsUsed | None = None,
+    ties: Ties = "rounded",
 ) -> Results:
     """Score every node for every unit and period of ``dataset``.
 
@@ -37,7 +39,8 @@ def compute(
     ``stages`` (earlier data sets of a build), ``log`` (its decisions) and what it used
     (``weights_used``, ``methods_used``; by default the framework's weights and methods, the
     values taken as scored) are kept in the results beside the ``scored`` and ``aggregated``
-    stages.
+    stages. ``ties`` says which scores rank as equal (see
+    :func:`~polindex.engine.rank.rank_scores`).
 
     ``weights`` (edges,) or (batch, edges) replace the framework's weights (see
     :func:`~polindex.engine.aggregate.aggregate`); ranks are per batch, period and node.
@@ -74,6 +77,7 @@ def compute(
             scored=True,
             normalisation=dict.fromkeys(dataset.indicators),
             aggregation=aggregation_used(s),
+            ties=ties,
         )
     own = {
         "scored": Stage(
@@ -92,6 +96,7 @@ def compute(
         log=log or BuildLog(),
         weights_used=weights_used,
         methods_used=methods_used,
+        ties=ties,
     )
 
 

@@ -9,7 +9,7 @@ imputation within a parent); panel methods work along the periods of each unit (
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from polindex.engine.structure import FloatArray, IntArray
+from polindex.framework.vocabulary import IMPUTATION_PARAMS, method_table
 
 BoolArray = npt.NDArray[np.bool_]
-
-METHODS = ("mean", "median", "mean_group", "median_group", "row_mean", "locf", "linear")
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,20 @@ class Imputation:
     values: FloatArray
     imputed: BoolArray
     remaining: IntArray
+
+
+@dataclass(frozen=True)
+class _Given:
+    """What a method may use beside the values (see :func:`impute`)."""
+
+    groups: IntArray | None
+    parent: IntArray | None
+    direction: Any
+    periods: Any
+
+
+Estimator = Callable[[FloatArray, _Given], FloatArray]
+"""``f(x, given) -> estimate`` of every cell, shape of ``x``; only missing cells are used."""
 
 
 def _fill(x: FloatArray, estimate: FloatArray) -> Imputation:
@@ -47,6 +60,124 @@ def _group_matrix(groups: IntArray, n_units: int) -> tuple[FloatArray, IntArray]
     labels = np.unique(g[g >= 0])
     one_hot = (g[:, None] == labels[None, :]).astype(np.float64)
     return one_hot, labels
+
+
+def _groups(given: _Given) -> IntArray:
+    if given.groups is None:  # impute() says which method first
+        raise ValueError("group imputation needs groups (a group id per unit)")
+    return np.asarray(given.groups, dtype=np.intp)
+
+
+def _mean(x: FloatArray, _: _Given) -> FloatArray:
+    with np.errstate(all="ignore"), _quiet():
+        return np.broadcast_to(np.nanmean(x, axis=2, keepdims=True), x.shape)
+
+
+def _median(x: FloatArray, _: _Given) -> FloatArray:
+    with np.errstate(all="ignore"), _quiet():
+        return np.broadcast_to(np.nanmedian(x, axis=2, keepdims=True), x.shape)
+
+
+def _mean_group(x: FloatArray, given: _Given) -> FloatArray:
+    g = _groups(given)
+    one_hot, labels = _group_matrix(g, x.shape[2])
+    est = np.full_like(x, np.nan)
+    present = ~np.isnan(x)
+    sums = np.where(present, x, 0.0) @ one_hot
+    counts = present.astype(np.float64) @ one_hot
+    with np.errstate(all="ignore"):
+        means = sums / counts  # (indicator, period, group)
+    pos = np.searchsorted(labels, g)
+    has = g >= 0
+    est[:, :, has] = means[:, :, pos[has]]
+    return est
+
+
+def _median_group(x: FloatArray, given: _Given) -> FloatArray:
+    g = _groups(given)
+    _, labels = _group_matrix(g, x.shape[2])
+    est = np.full_like(x, np.nan)
+    for label in labels:
+        cols = g == label
+        with np.errstate(all="ignore"), _quiet():
+            est[:, :, cols] = np.nanmedian(x[:, :, cols], axis=2, keepdims=True)
+    return est
+
+
+def _row_mean(x: FloatArray, given: _Given) -> FloatArray:
+    n_i = x.shape[0]
+    if given.parent is None:
+        raise ValueError("row_mean needs the parent of each indicator")
+    par = np.asarray(given.parent, dtype=np.intp)
+    if par.shape != (n_i,):
+        raise ValueError(f"parent must have one entry per indicator ({n_i}); got {par.shape}")
+    d = np.broadcast_to(np.asarray(given.direction, dtype=np.float64), (n_i,))[:, None, None]
+    xd = x * d
+    with np.errstate(all="ignore"), _quiet():
+        lo = np.nanmin(xd, axis=2, keepdims=True)
+        hi = np.nanmax(xd, axis=2, keepdims=True)
+        scaled = (xd - lo) / (hi - lo)
+    present = ~np.isnan(scaled)
+    _, pidx = np.unique(par, return_inverse=True)
+    one_hot = (pidx[:, None] == np.arange(pidx.max() + 1)[None, :]).astype(np.float64)
+    sums = np.einsum("ipu,ik->kpu", np.where(present, scaled, 0.0), one_hot)
+    counts = np.einsum("ipu,ik->kpu", present.astype(np.float64), one_hot)
+    with np.errstate(all="ignore"):
+        mean = (sums / counts)[pidx]  # each indicator's parent mean, (indicator, period, unit)
+        back: FloatArray = (mean * (hi - lo) + lo) * d
+    return back
+
+
+def _previous(x: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Per cell, the period of the unit's latest value up to it (−1: none) and that value."""
+    n_p = x.shape[1]
+    idx = np.arange(n_p)[None, :, None]
+    prev = np.maximum.accumulate(np.where(~np.isnan(x), idx, -1), axis=1)
+    prev_val = np.take_along_axis(x, np.maximum(prev, 0), axis=1)
+    return prev, np.where(prev >= 0, prev_val, np.nan)
+
+
+def _locf(x: FloatArray, _: _Given) -> FloatArray:
+    return _previous(x)[1]
+
+
+def _linear(x: FloatArray, given: _Given) -> FloatArray:
+    n_p = x.shape[1]
+    t = np.arange(n_p, dtype=np.float64)
+    if given.periods is not None:
+        t = np.asarray(given.periods, dtype=np.float64)
+    if t.shape != (n_p,) or not np.all(np.diff(t) > 0):
+        raise ValueError("periods must be increasing numbers, one per period")
+    prev, prev_val = _previous(x)
+    idx = np.arange(n_p)[None, :, None]
+    nxt = np.minimum.accumulate(np.where(~np.isnan(x), idx, n_p)[:, ::-1], axis=1)[:, ::-1]
+    next_val = np.take_along_axis(x, np.minimum(nxt, n_p - 1), axis=1)
+    next_val = np.where(nxt < n_p, next_val, np.nan)
+    t_prev = t[np.clip(prev, 0, n_p - 1)]
+    t_next = t[np.clip(nxt, 0, n_p - 1)]
+    tc = t[None, :, None]
+    with np.errstate(all="ignore"):
+        frac = (tc - t_prev) / (t_next - t_prev)
+        inner = prev_val + frac * (next_val - prev_val)
+    out: FloatArray = np.where(
+        (prev >= 0) & (nxt < n_p), inner, np.where(prev >= 0, prev_val, next_val)
+    )
+    return out
+
+
+IMPUTERS: Mapping[str, Estimator] = method_table(
+    "imputation",
+    {
+        "mean": _mean,
+        "median": _median,
+        "mean_group": _mean_group,
+        "median_group": _median_group,
+        "row_mean": _row_mean,
+        "locf": _locf,
+        "linear": _linear,
+    },
+)
+"""Each imputation method of the vocabulary and its estimator."""
 
 
 def impute(
@@ -88,77 +219,12 @@ def impute(
     xv = np.asarray(x, dtype=np.float64)
     if xv.ndim != 3:
         raise ValueError(f"x must have shape (indicator, period, unit); got {xv.shape}")
-    n_i, n_p, n_u = xv.shape
-    if method in ("mean", "median"):
-        with np.errstate(all="ignore"), _quiet():
-            est = (np.nanmean if method == "mean" else np.nanmedian)(xv, axis=2, keepdims=True)
-        return _fill(xv, np.broadcast_to(est, xv.shape))
-    if method in ("mean_group", "median_group"):
-        if groups is None:
-            raise ValueError(f"{method} needs groups (a group id per unit)")
-        one_hot, labels = _group_matrix(groups, n_u)
-        g = np.asarray(groups)
-        est = np.full_like(xv, np.nan)
-        if method == "mean_group":
-            present = ~np.isnan(xv)
-            sums = np.where(present, xv, 0.0) @ one_hot
-            counts = present.astype(np.float64) @ one_hot
-            with np.errstate(all="ignore"):
-                means = sums / counts  # (indicator, period, group)
-            pos = np.searchsorted(labels, g)
-            has = g >= 0
-            est[:, :, has] = means[:, :, pos[has]]
-        else:
-            for label in labels:
-                cols = g == label
-                with np.errstate(all="ignore"), _quiet():
-                    med = np.nanmedian(xv[:, :, cols], axis=2, keepdims=True)
-                est[:, :, cols] = med
-        return _fill(xv, est)
-    if method == "row_mean":
-        if parent is None:
-            raise ValueError("row_mean needs the parent of each indicator")
-        par = np.asarray(parent, dtype=np.intp)
-        if par.shape != (n_i,):
-            raise ValueError(f"parent must have one entry per indicator ({n_i}); got {par.shape}")
-        d = np.broadcast_to(np.asarray(direction, dtype=np.float64), (n_i,))[:, None, None]
-        xd = xv * d
-        with np.errstate(all="ignore"), _quiet():
-            lo = np.nanmin(xd, axis=2, keepdims=True)
-            hi = np.nanmax(xd, axis=2, keepdims=True)
-            scaled = (xd - lo) / (hi - lo)
-        present = ~np.isnan(scaled)
-        _, pidx = np.unique(par, return_inverse=True)
-        one_hot = (pidx[:, None] == np.arange(pidx.max() + 1)[None, :]).astype(np.float64)
-        sums = np.einsum("ipu,ik->kpu", np.where(present, scaled, 0.0), one_hot)
-        counts = np.einsum("ipu,ik->kpu", present.astype(np.float64), one_hot)
-        with np.errstate(all="ignore"):
-            mean = (sums / counts)[pidx]  # each indicator's parent mean, (indicator, period, unit)
-            back = (mean * (hi - lo) + lo) * d
-        return _fill(xv, back)
-    if method in ("locf", "linear"):
-        t = np.arange(n_p, dtype=np.float64) if periods is None else np.asarray(periods, float)
-        if t.shape != (n_p,) or not np.all(np.diff(t) > 0):
-            raise ValueError("periods must be increasing numbers, one per period")
-        present = ~np.isnan(xv)
-        idx = np.arange(n_p)[None, :, None]
-        prev = np.maximum.accumulate(np.where(present, idx, -1), axis=1)
-        prev_val = np.take_along_axis(xv, np.maximum(prev, 0), axis=1)
-        prev_val = np.where(prev >= 0, prev_val, np.nan)
-        if method == "locf":
-            return _fill(xv, prev_val)
-        nxt = np.minimum.accumulate(np.where(present, idx, n_p)[:, ::-1], axis=1)[:, ::-1]
-        next_val = np.take_along_axis(xv, np.minimum(nxt, n_p - 1), axis=1)
-        next_val = np.where(nxt < n_p, next_val, np.nan)
-        t_prev = t[np.clip(prev, 0, n_p - 1)]
-        t_next = t[np.clip(nxt, 0, n_p - 1)]
-        tc = t[None, :, None]
-        with np.errstate(all="ignore"):
-            frac = (tc - t_prev) / (t_next - t_prev)
-            inner = prev_val + frac * (next_val - prev_val)
-        est = np.where((prev >= 0) & (nxt < n_p), inner, np.where(prev >= 0, prev_val, next_val))
-        return _fill(xv, est)
-    raise ValueError(f"unknown imputation method {method!r}; one of: {', '.join(METHODS)}")
+    estimator = IMPUTERS.get(method)
+    if estimator is None:
+        raise ValueError(f"unknown imputation method {method!r}; one of: {', '.join(IMPUTERS)}")
+    if "group" in IMPUTATION_PARAMS[method] and groups is None:
+        raise ValueError(f"{method} needs groups (a group id per unit)")
+    return _fill(xv, estimator(xv, _Given(groups, parent, direction, periods)))
 
 
 @contextmanager

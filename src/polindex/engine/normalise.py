@@ -10,12 +10,13 @@ apply to the direction-adjusted values: for a direction −1 indicator give them
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from polindex.engine.structure import FloatArray
+from polindex.framework.vocabulary import NORMALISATION_PARAMS, method_table
 
 
 class NormalisationError(ValueError):
@@ -217,26 +218,29 @@ def prank(x: FloatArray) -> FloatArray:
     return out
 
 
-NORMALISERS: dict[str, Callable[..., FloatArray]] = {
-    "minmax": minmax,
-    "zscore": zscore,
-    "scaled": scaled,
-    "goalposts": goalposts,
-    "dist2max": dist2max,
-    "dist2ref": dist2ref,
-    "dist2targ": dist2targ,
-    "fracmax": fracmax,
-    "prank": prank,
-    "rank": rank,
-    "borda": borda,
-}
-"""Each method's function, taking values already multiplied by the direction."""
+def _parameters(fn: Callable[..., FloatArray]) -> tuple[str, ...]:
+    return tuple(p for p in inspect.signature(fn).parameters if p != "x")
 
-PARAMETERS: dict[str, tuple[str, ...]] = {
-    name: tuple(p for p in inspect.signature(fn).parameters if p != "x")
-    for name, fn in NORMALISERS.items()
-}
-"""The parameters each method takes."""
+
+NORMALISERS: Mapping[str, Callable[..., FloatArray]] = method_table(
+    "normalisation",
+    {
+        "minmax": minmax,
+        "zscore": zscore,
+        "scaled": scaled,
+        "goalposts": goalposts,
+        "dist2max": dist2max,
+        "dist2ref": dist2ref,
+        "dist2targ": dist2targ,
+        "fracmax": fracmax,
+        "prank": prank,
+        "rank": rank,
+        "borda": borda,
+    },
+    parameters=_parameters,
+)
+"""Each method of the vocabulary and its function, taking values already multiplied by the
+direction; the functions' parameters are the vocabulary's (checked at import)."""
 
 
 def normalise(
@@ -263,7 +267,7 @@ def normalise(
         raise ValueError(
             f"unknown normalisation method {method!r}; one of: {', '.join(NORMALISERS)}"
         )
-    takes = PARAMETERS[method]
+    takes = NORMALISATION_PARAMS[method]
     for key in params:
         if key not in takes:
             raise ValueError(

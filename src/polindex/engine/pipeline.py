@@ -22,9 +22,8 @@ from polindex.engine.aggregate import AggregationError
 from polindex.engine.compute import aggregation_used, compute
 from polindex.engine.dataset import Dataset, Period, Variables
 from polindex.engine.denominate import denominate
-from polindex.engine.impute import METHODS as IMPUTE_METHODS
 from polindex.engine.impute import impute
-from polindex.engine.normalise import PARAMETERS, NormalisationError, normalise
+from polindex.engine.normalise import NormalisationError, normalise
 from polindex.engine.provenance import (
     BuildLog,
     Cells,
@@ -47,9 +46,6 @@ from polindex.engine.weights import (
 from polindex.errors import PolindexError, plural
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.framework.pipeline import (
-    IMPUTATION_METHODS,
-    NORMALISATION_PARAMS,
-    STAGE_OF_STEP,
     AggregateStep,
     DenominateStep,
     ImputeStep,
@@ -59,10 +55,7 @@ from polindex.framework.pipeline import (
     TreatStep,
     WeightsStep,
 )
-
-# the framework's vocabulary (checked when a pipeline is loaded) is the engine's registry
-assert PARAMETERS == NORMALISATION_PARAMS, "normalisation vocabulary out of step with the engine"
-assert IMPUTE_METHODS == IMPUTATION_METHODS, "imputation vocabulary out of step with the engine"
+from polindex.framework.vocabulary import STAGE_OF_STEP
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -516,6 +509,7 @@ def methods_used(plan: Plan) -> MethodsUsed:
         treatment=per_indicator.get("treat"),
         screening=screening,
         denomination=denomination,
+        ties=plan.pipeline.ties,
     )
 
 
@@ -684,6 +678,7 @@ def run_pipeline(
             log=BuildLog(**st.log),
             weights_used=WeightsUsed.of(plan.structure, edge_w, st.weights_source),
             methods_used=methods_used(plan),
+            ties=pipeline.ties,
         )
     except AggregationError as exc:
         lines = exc.describe(scored.units, scored.periods).splitlines()

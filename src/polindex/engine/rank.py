@@ -8,17 +8,30 @@ import numpy as np
 import numpy.typing as npt
 
 from polindex.engine.structure import FloatArray
+from polindex.framework.vocabulary import TIES, Ties
 
 RANK_DECIMALS = 10
-"""Scores are rounded to this many decimals before ranking, so that equal scores reached by
-different floating-point paths (e.g. 0.1 + 0.2 vs 0.3) tie instead of ranking apart."""
+"""With ``ties="rounded"`` (the default), scores are rounded to this many decimals before
+ranking, so that equal scores reached by different floating-point paths (e.g. 0.1 + 0.2 vs 0.3)
+tie instead of ranking apart."""
 
 
-def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -3) -> FloatArray:
+def rank_scores(
+    scores: FloatArray,
+    higher_is_better: bool = True,
+    axis: int = -3,
+    ties: Ties = "rounded",
+) -> FloatArray:
     """Rank scores across units (``axis``); ties share the best rank ("min"), rank 1 is best.
 
     Missing scores get no rank (NaN) and do not push other units down. Every other axis
     (batch, period, node) is ranked independently, in one vectorised pass.
+
+    ``ties`` says which scores are equal: ``"rounded"`` (default) those equal once rounded to
+    :data:`RANK_DECIMALS` decimals, so that scores reached along different floating-point paths
+    tie; ``"exact"`` only scores equal to the last bit, as COINr's ``rank(ties.method = "min")``
+    on the raw doubles (two units with the same true score but different rounding noise are then
+    ranked apart, in the order of the noise).
 
     Examples
     --------
@@ -27,15 +40,23 @@ def rank_scores(scores: FloatArray, higher_is_better: bool = True, axis: int = -
     [3.0, 1.0, nan, 1.0, 4.0]
     >>> rank_scores(s, higher_is_better=False, axis=0)[:, 0].tolist()
     [2.0, 3.0, nan, 3.0, 1.0]
+    >>> noisy = np.array([0.1 + 0.2, 0.3, 0.2])          # 0.30000000000000004 and 0.3
+    >>> rank_scores(noisy, axis=0).tolist(), rank_scores(noisy, axis=0, ties="exact").tolist()
+    ([1.0, 1.0, 3.0], [1.0, 2.0, 3.0])
     """
+    if ties not in TIES:
+        raise ValueError(
+            f"The 'ties' parameter of rank_scores must be one of: {', '.join(TIES)}. "
+            f"Got {ties!r} instead."
+        )
     # lanes (units) last and contiguous: every step below then streams through memory
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
     missing = np.isnan(x)
     sign = -1.0 if higher_is_better else 1.0
-    packed = _sort_packed(x, missing, sign)
-    if packed is None:  # scores too wide to pack into integers: sort the floats
+    packed = _sort_packed(x, missing, sign) if ties == "rounded" else None
+    if packed is None:  # exact ties, or scores too wide to pack into integers: sort the floats
         with np.errstate(over="ignore", invalid="ignore"):
-            key = np.round(x, RANK_DECIMALS) * sign
+            key = (np.round(x, RANK_DECIMALS) if ties == "rounded" else x) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
         ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)

@@ -17,6 +17,7 @@ from polindex.engine.provenance import BuildLog, MethodsUsed, WeightsUsed
 from polindex.engine.rank import band_index, rank_scores
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
+from polindex.framework.vocabulary import Ties
 
 STATUS_NAMES = {OK: "ok", MISSING: "missing", NOT_APPLICABLE: "not applicable"}
 
@@ -94,17 +95,23 @@ class Results:
     stages: Mapping[str, Stage] = field(default_factory=dict, repr=False)
     log: BuildLog = field(default_factory=BuildLog, repr=False)
     """The decisions of a build (units screened out, values imputed, points Winsorised)."""
+    ties: Ties = "rounded"
+    """Which scores rank as equal (see :func:`~polindex.engine.rank.rank_scores`): a build
+    takes it from the pipeline's aggregate step."""
 
     # -- basic accessors -------------------------------------------------------------------
     @cached_property
     def ranks(self) -> FloatArray:
         """Rank of every score among the units, per batch, period and node (NaN: no score).
 
-        Ties share the best rank ("min"); rank 1 is best given the framework's polarity.
-        Computed on first use.
+        Ties share the best rank ("min"); rank 1 is best given the framework's polarity;
+        :attr:`ties` says which scores are equal. Computed on first use.
         """
         planes = rank_scores(
-            self.aggregation.planes, self.framework.polarity == "higher_is_better", axis=-1
+            self.aggregation.planes,
+            self.framework.polarity == "higher_is_better",
+            axis=-1,
+            ties=self.ties,
         )
         planes.setflags(write=False)
         return node_view(planes)
@@ -123,7 +130,8 @@ class Results:
             lane: FloatArray = self.ranks[batch, :, period, node]
             return lane
         higher = self.framework.polarity == "higher_is_better"
-        return rank_scores(self.aggregation.planes[node, batch, period], higher, axis=-1)
+        lanes = self.aggregation.planes[node, batch, period]
+        return rank_scores(lanes, higher, axis=-1, ties=self.ties)
 
     @property
     def scores(self) -> FloatArray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from polindex.framework.messages import unknown
 from polindex.framework.models import Framework, Indicator, Label, Node
 from polindex.framework.problems import Problem
 from polindex.framework.vocabulary import AGGREGATION_METHODS, AGGREGATION_PARAMS
@@ -108,9 +109,7 @@ class _Checker:
             )
         elif node.aggregation not in AGGREGATION_METHODS:
             self.add(
-                (*parts, "aggregation"),
-                f"unknown method {node.aggregation!r}; "
-                f"choose one of: {', '.join(AGGREGATION_METHODS)}",
+                (*parts, "aggregation"), unknown("method", node.aggregation, AGGREGATION_METHODS)
             )
         if node.children and all(c.weight == 0 for c in node.children):
             self.add(parts, "every child has weight 0: at least one weight must be positive")
@@ -127,10 +126,15 @@ class _Checker:
         if ind.type == "categorical":
             if not ind.options:
                 self.add(parts, "a categorical indicator needs 'options'")
-            for code, n in Counter(o.code for o in ind.options).items():
-                if n > 1:
-                    self.add((*parts, "options"), f'duplicate code "{code}"')
+            first: dict[str, int] = {}
             for k, opt in enumerate(ind.options):
+                if opt.code in first:  # at the duplicate's own line
+                    where = format_path((*parts, "options", first[opt.code]))
+                    self.add(
+                        (*parts, "options", k, "code"),
+                        f'duplicate code "{opt.code}" (first used at {where})',
+                    )
+                first.setdefault(opt.code, k)
                 self.in_scale(opt.score, (*parts, "options", k, "score"), "score")
                 self.check_labels(opt.label, (*parts, "options", k, "label"))
                 self.check_labels(opt.description, (*parts, "options", k, "description"))

@@ -7,13 +7,13 @@ its pydantic model, then runs the cross-checks in :mod:`polindex.framework.check
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from polindex.framework.checks import check_framework
+from polindex.framework.messages import did_you_mean, explain, unknown
 from polindex.framework.models import Framework, Indicator, Level, Node
 from polindex.framework.pipeline import Pipeline, load_pipeline
 from polindex.framework.problems import FrameworkError, Problem
@@ -57,23 +57,14 @@ class _Walker:
         allowed: set[str],
         model: type[BaseModel] | None = None,
     ) -> None:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
+        for loc, message, err in explain(exc):
             where = (*parts, *loc)
             if err["type"] == "extra_forbidden":
                 key = str(loc[-1])
                 # A key inside a nested object (an option, a rule) is compared with its own keys.
                 here = allowed if len(loc) == 1 or model is None else _keys_at(model, loc[:-1])
-                hint = difflib.get_close_matches(key, sorted(here - {key}), n=1)
-                tip = f"; did you mean {hint[0]!r}?" if hint else ""
-                self.problem(where, f"unknown key {key!r}{tip}")
-                continue
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = "required"
-            elif "input" in err and not isinstance(err["input"], dict | list):
-                msg = f"{msg} (got {err['input']!r})"
-            self.problem(where, msg)
+                message += did_you_mean(key, sorted(here - {key}))
+            self.problem(where, message)
 
     # -- helpers ---------------------------------------------------------------------------
     def labels_to_dicts(self, value: Any) -> Any:
@@ -140,9 +131,7 @@ class _Walker:
         for key in list(node_raw):
             if key not in self.child_keys() | {"aggregation", "min_coverage"}:
                 known = META_KEYS | self.child_keys() | {"defaults", "aggregation", "min_coverage"}
-                hint = difflib.get_close_matches(str(key), sorted(known))
-                tip = f"; did you mean {hint[0]!r}?" if hint else ""
-                self.problem((str(key),), f"unknown key {key!r}{tip}")
+                self.problem((str(key),), f"unknown key {key!r}{did_you_mean(key, sorted(known))}")
                 del node_raw[key]
         # The root takes the index's code, name and description; a faulty one is reported once,
         # by the metadata check below, and a placeholder (or nothing) stands in for it here.
@@ -218,8 +207,7 @@ class _Walker:
         method = out.get("aggregation")
         if method is not None and method not in AGGREGATION_METHODS:
             self.problem(
-                ("defaults", "aggregation"),
-                f"unknown method {method!r}; choose one of: {', '.join(AGGREGATION_METHODS)}",
+                ("defaults", "aggregation"), unknown("method", method, AGGREGATION_METHODS)
             )
             del out["aggregation"]
         return out

@@ -7,20 +7,29 @@ Python from these frozen pydantic models. Each step has global settings and ``ov
 by an indicator or group code (a group's override applies to every indicator below it; the
 nearest one wins). The aggregate step also takes ``levels`` overrides keyed by level name.
 
-Which method names and parameters exist is checked against the engine's registries by
-:func:`polindex.engine.pipeline.check_pipeline`; this module only describes the shape.
+Method names and their parameters come from :mod:`polindex.framework.vocabulary` (the engine's
+function tables are keyed by the same names); :func:`check_pipeline` checks a pipeline's methods,
+parameters and codes against it and the framework.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from polindex.framework.messages import explain, unknown
 from polindex.framework.models import Code, Framework, Label
 from polindex.framework.problems import FrameworkError, Problem
-from polindex.framework.vocabulary import AGGREGATION_PARAMS
+from polindex.framework.vocabulary import (
+    AGGREGATION_PARAMS,
+    IMPUTATION_PARAMS,
+    NORMALISATION_PARAMS,
+    STAGE_OF_STEP,
+    Ties,
+)
 from polindex.framework.yamlsource import PathPart, YamlDocument, format_path, read_section
 
 Scalar = float | int | str | bool | None
@@ -127,6 +136,9 @@ class AggregateStep(_Step):
     """Default for every group (``None``: each group's own ``aggregation`` in the framework)."""
     params: dict[str, Scalar] = Field(default_factory=dict)
     levels: dict[str, Settings] = Field(default_factory=dict)
+    ties: Ties = "rounded"
+    """Which scores rank as equal: ``rounded`` (equal to 10 decimals, the default) or ``exact``
+    (equal as floating-point numbers, as COINr ranks); see docs/coinr-differences.md."""
 
 
 Step = Annotated[
@@ -139,17 +151,6 @@ Step = Annotated[
     | AggregateStep,
     Field(discriminator="step"),
 ]
-
-STAGE_OF_STEP = {
-    "denominate": "denominated",
-    "screen": "screened",
-    "impute": "imputed",
-    "treat": "treated",
-    "normalise": "normalised",
-    "weights": "weighted",
-    "aggregate": "aggregated",
-}
-"""The name of the data set each step produces (``raw`` is the input)."""
 
 
 class Pipeline(_Model):
@@ -190,6 +191,13 @@ class Pipeline(_Model):
         """``raw`` then the data set each step produces, in order."""
         return ["raw", *(STAGE_OF_STEP[s.step] for s in self.steps)]
 
+    @property
+    def ties(self) -> Ties:
+        """How the results' ranks treat ties: the aggregate step's ``ties`` (default
+        ``rounded``)."""
+        step = self.get("aggregate")
+        return "rounded" if step is None else step.ties
+
     def get(self, step: str) -> Any:
         """The step spec named ``step`` (e.g. ``"normalise"``), or ``None``."""
         return next((s for s in self.steps if s.step == step), None)
@@ -199,34 +207,16 @@ class Pipeline(_Model):
         return [v.code for v in self.variables if v.role == role]
 
 
-# -- vocabulary: method names and the parameters each takes (the engine registers the same) --
-
-NORMALISATION_PARAMS: dict[str, tuple[str, ...]] = {
-    "minmax": ("low", "high"),
-    "zscore": ("mean", "sd"),
-    "scaled": ("low", "high", "scale"),
-    "goalposts": ("low", "high", "scale", "truncate"),
-    "dist2max": (),
-    "dist2ref": ("reference", "cap"),
-    "dist2targ": ("target", "cap"),
-    "fracmax": (),
-    "prank": (),
-    "rank": (),
-    "borda": (),
-}
-IMPUTATION_METHODS = ("mean", "median", "mean_group", "median_group", "row_mean", "locf", "linear")
-
-
 def _method_problems(
     where: tuple[PathPart, ...],
     method: Any,
     params: Any,
-    vocabulary: dict[str, tuple[str, ...]],
+    vocabulary: Mapping[str, tuple[str, ...]],
     required: bool = False,
 ) -> list[tuple[tuple[PathPart, ...], str]]:
     """An unknown method, unknown parameters, and (``required``) parameters not given."""
     if method not in vocabulary:
-        return [((*where, "method"), f"unknown method {method!r}; one of: {', '.join(vocabulary)}")]
+        return [((*where, "method"), unknown("method", method, vocabulary))]
     takes = vocabulary[method]
     out = [
         (
@@ -299,11 +289,9 @@ def check_pipeline(
                 ((*here, "overrides", c), o) for c, o in step.overrides.items()
             ]:
                 method = conf.get("method", step.method)
-                if method not in IMPUTATION_METHODS:
-                    valid = ", ".join(IMPUTATION_METHODS)
-                    out.append(((*where, "method"), f"unknown method {method!r}; one of: {valid}"))
+                out.extend(_method_problems(where, method, None, IMPUTATION_PARAMS))
                 group = conf.get("group", step.group)
-                if method in ("mean_group", "median_group") and group is None:
+                if "group" in IMPUTATION_PARAMS.get(str(method), ()) and group is None:
                     out.append(((*where, "group"), f"{method} needs a group variable"))
                 if group is not None and roles.get(group) != "group":
                     out.append(
@@ -336,7 +324,15 @@ def check_pipeline(
                     )
         elif isinstance(step, WeightsStep):
             for code in step.values:
-                if code not in codes:
+                if code == framework.root.code:
+                    out.append(
+                        (
+                            (*here, "values", code),
+                            f"{code!r} is the index itself, which has no weight; weights are "
+                            "set on the indicators and groups below it",
+                        )
+                    )
+                elif code not in codes:
                     out.append(
                         (
                             (*here, "values", code),
@@ -411,13 +407,15 @@ def load_pipeline(
     unknown step 'normalize'; one of: denomi
     """
     doc, base, data, name = read_section(source, "pipeline", "<pipeline>")
-    if isinstance(data, list):
+    listed = isinstance(data, list)  # a bare list of steps: no 'steps:' key in the document
+    if listed:
         data = {"steps": data}
     problems: list[Problem] = []
 
     def problem(parts: tuple[PathPart, ...], message: str) -> None:
         where = (*base, *parts)
-        problems.append(Problem(format_path(where), message, doc.line(where)))
+        in_doc = (*base, *parts[1:]) if listed and parts[:1] == ("steps",) else where
+        problems.append(Problem(format_path(where), message, doc.line(in_doc)))
 
     if not isinstance(data, dict):
         raise FrameworkError(
@@ -433,8 +431,7 @@ def load_pipeline(
     try:
         pipeline = Pipeline.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
+        for loc, message, err in explain(exc):
             # pydantic puts the union tag in the location: ('steps', 0, 'normalise', 'method')
             loc = tuple(
                 p
@@ -445,14 +442,11 @@ def load_pipeline(
                 tag = (
                     err.get("input", {}).get("step") if isinstance(err.get("input"), dict) else None
                 )
-                problem((*loc, "step"), f"unknown step {tag!r}; one of: {', '.join(STAGE_OF_STEP)}")
+                problem((*loc, "step"), unknown("step", tag, STAGE_OF_STEP))
             elif err["type"] == "union_tag_not_found":
                 problem(loc, f"each step needs 'step:' (one of: {', '.join(STAGE_OF_STEP)})")
-            elif err["type"] == "extra_forbidden":
-                problem(loc, f"unknown key {loc[-1]!r}")
             else:
-                msg = str(err["msg"]).removeprefix("Value error, ")
-                problem(loc, "required" if err["type"] == "missing" else msg)
+                problem(loc, message)
         raise FrameworkError(problems, name) from None
     if framework is not None:
         for parts, message in check_pipeline(pipeline, framework):

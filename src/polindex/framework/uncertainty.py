@@ -10,6 +10,8 @@ its own, or built in Python. Each input is one of:
 * **weight noise** — ``{name, weight_noise: {level: factor, …}, sets: 100}``: that many weight
   sets, each weight of those levels multiplied by ``1 + U(−factor, factor)`` (COINr's
   ``get_noisy_weights``), one of which each replication draws;
+* **given weight sets** — ``{name, weight_sets: [{CODE: weight, …}, …]}`` or a CSV file (one
+  row per set), e.g. the noisy weights a COINr design drew, one of which each replication draws;
 * **exclusion of indicators** — ``{name, exclude: [[], [CODE], [CODE, CODE]]}``.
 
 A sample value ``u`` in [0, 1] picks an alternative as R's ``cut(u, n)`` does in COINr's
@@ -24,12 +26,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from polindex.framework.messages import explain
 from polindex.framework.models import Code
-from polindex.framework.pipeline import STAGE_OF_STEP
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.vocabulary import StepName
 from polindex.framework.yamlsource import YamlDocument, format_path, read_section
-
-VARIABLE_STEPS = ("denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate")
 
 
 class _Model(BaseModel):
@@ -37,13 +38,10 @@ class _Model(BaseModel):
 
 
 class UncertainInput(_Model):
-    """One uncertain choice (see the module docstring for the four kinds)."""
+    """One uncertain choice (see the module docstring for the five kinds)."""
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    step: (
-        Literal["denominate", "screen", "impute", "treat", "normalise", "weights", "aggregate"]
-        | None
-    ) = None
+    step: StepName | None = None
     alternatives: tuple[dict[str, Any] | None, ...] = ()
     weight: Code | None = None
     range: tuple[float, float] | None = None
@@ -227,13 +225,8 @@ def load_uncertainty(
     try:
         design = Uncertainty.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key {err['loc'][-1]!r}"
-            elif err["type"] == "missing":
-                msg = "required"
-            problem(tuple(err["loc"]), msg)
+        for loc, message, _ in explain(exc):
+            problem(tuple(loc), message)
         raise FrameworkError(problems, name) from None
     inputs = list(design.inputs)
     for k, item in enumerate(inputs):
@@ -247,7 +240,3 @@ def load_uncertainty(
     if problems:
         raise FrameworkError(problems, name)
     return design.model_copy(update={"inputs": tuple(inputs)})
-
-
-if set(VARIABLE_STEPS) != set(STAGE_OF_STEP):  # pragma: no cover - a programming error
-    raise ImportError("the steps an uncertainty input may vary are not the pipeline's steps")

@@ -298,9 +298,14 @@ def import_coinr(
     notes: list[str] = []
     targets = {c: tree[c]["Target"] for c in indicators if tree[c].get("Target") is not None}
     if targets:
+        first, value = next(iter(targets.items()))
+        sign = -1 if tree[first].get("Direction") == -1 else 1
         notes.append(
-            "iMeta Target values are kept in the pipeline for the dist2targ normalisation "
-            "(normalise overrides) only if you switch to that method"
+            f"iMeta Target values ({len(targets)} indicator{'s' if len(targets) > 1 else ''}) "
+            "are not imported: the framework has no place for them and only the dist2targ "
+            "normalisation uses them; to use them, add normalise overrides such as "
+            f"{first}: {{method: dist2targ, params: {{target: {sign * value:.15g}}}}} (negated "
+            "for a direction -1 indicator)"
         )
     others = [c for c, e in rows.items() if e["type"] == "Other"]
     if others:
