@@ -148,11 +148,19 @@ def encode(
     raw = np.full(len(value), np.nan)
     positions = pd.Series(np.arange(len(value))[has_value]).groupby(code[has_value]).indices
     offsets = np.flatnonzero(has_value)
+    # every cell read as a number at once (one conversion, not one per indicator)
+    numbers = (
+        pd.to_numeric(pd.Series(value), errors="coerce").to_numpy(dtype=np.float64)
+        if scored or any(i.type == "numeric" for i in indicators)
+        else np.empty(0)
+    )
     for ind in indicators:
         if ind.code not in positions:
             continue
         where = offsets[positions[ind.code]]
-        _encode_indicator(framework, ind, where, value, score, raw, report, scored, raw_numbers)
+        _encode_indicator(
+            framework, ind, where, value, numbers, score, raw, report, scored, raw_numbers
+        )
     # no raise yet: applicability rules are checked too, so every problem is listed at once
 
     units = sorted(set(unit))
@@ -198,17 +206,18 @@ def _encode_indicator(
     ind: Indicator,
     where: Positions,
     value: Texts,
+    numbers: npt.NDArray[np.float64],
     score: npt.NDArray[np.float64],
     raw: npt.NDArray[np.float64],
     report: _Report,
     scored: bool,
     raw_numbers: bool = False,
 ) -> None:
-    """Score one indicator's cells (positions ``where``) into ``score`` and ``raw``."""
+    """Score one indicator's cells (positions ``where``) into ``score`` and ``raw``;
+    ``numbers`` holds every cell's value read as a number (NaN: not one)."""
     lo, hi = framework.scale.min, framework.scale.max
-    vals = pd.Series(value[where])
     if scored or ind.type == "numeric":
-        num = pd.to_numeric(vals, errors="coerce").to_numpy(dtype=np.float64)
+        num = numbers[where]
         bad = ~np.isfinite(num)
         kind = f"scores of {ind.code} must be numeric" if scored else f"{ind.code} is numeric"
         report.add(where[bad], f"not a number ({kind})")
@@ -249,6 +258,7 @@ def _encode_indicator(
         )
         score[where] = num
     elif ind.type == "categorical":
+        vals = pd.Series(value[where])
         mapped = vals.map({o.code: o.score for o in ind.options}).to_numpy(dtype=np.float64)
         codes = ", ".join(o.code for o in ind.options)
         folded = {o.code.casefold(): o.code for o in ind.options}
@@ -268,7 +278,7 @@ def _encode_indicator(
         report.add(where[bad], reasons)
         score[where] = raw[where] = mapped
     else:  # boolean
-        truth = _truth(vals)
+        truth = _truth(pd.Series(value[where]))
         report.add(where[np.isnan(truth)], f"{ind.code} is yes/no: give true/false, yes/no or 1/0")
         ts = ind.true_score if ind.true_score is not None else hi
         fs = ind.false_score if ind.false_score is not None else lo

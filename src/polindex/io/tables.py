@@ -228,21 +228,26 @@ def long_from_frame(
         raise DataError(
             [DataProblem(source, 1, None, None, "no column is an indicator of the framework")]
         )
-    base = pd.DataFrame(
+    # one block per indicator column, in column order (as many rows as the file has)
+    n_rows, n_cols = len(frame), len(keep)
+    units = frame[unit_col].astype(str).to_numpy()
+    periods = (
+        frame[period_col].astype(str).to_numpy()
+        if period_col in frame
+        else np.full(n_rows, opts.period, dtype=object)
+    )
+    values = frame[keep].astype(str).to_numpy()
+    prefix = opts.column_prefix
+    out = pd.DataFrame(
         {
-            "unit": frame[unit_col].astype(str),
-            "period": frame[period_col].astype(str) if period_col in frame else opts.period,
-            "row": rows,
+            "unit": np.tile(units, n_cols),
+            "period": np.tile(periods, n_cols),
+            "indicator": np.repeat(np.array(keep, dtype=object), n_rows),
+            "value": values.T.ravel(),
+            "row": np.tile(rows.to_numpy(), n_cols),
+            "column": np.repeat(np.array([prefix + c for c in keep], dtype=object), n_rows),
         }
     )
-    parts = []
-    for col in keep:
-        part = base.copy()
-        part["indicator"] = col
-        part["value"] = frame[col].astype(str)
-        part["column"] = col if not opts.column_prefix else opts.column_prefix + col
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
     return out[TABLE_COLUMNS]
 
 
