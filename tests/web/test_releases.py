@@ -175,7 +175,7 @@ def test_a_release_states_the_weights_and_methods_it_used() -> None:
     assert book.loc["b", ["weight", "effective_weight", "method"]].tolist() == [
         1.0,
         0.25,
-        "minmax (high=100, low=0)",
+        "minmax (low=0, high=100)",
     ]
     client = Client()
     rows = client.get("/api/v1/releases/W/1/codebook").json()
@@ -188,5 +188,5 @@ def test_a_release_states_the_weights_and_methods_it_used() -> None:
     ]
     page = client.get("/W/1/methodology/").content.decode()
     assert "Weights were set by the construction step “explicit”." in page
-    assert '<td class="num">75.0 %</td>' in page
-    assert "minmax (high=100, low=0)" in page
+    assert '<td class="num">75 %</td>' in page
+    assert "minmax (low=0, high=100)" in page

@@ -22,6 +22,11 @@ import numpy.typing as npt
 
 from polindex.engine.dataset import Period
 from polindex.engine.structure import Structure
+from polindex.framework.vocabulary import (
+    AGGREGATION_PARAMS,
+    IMPUTATION_PARAMS,
+    NORMALISATION_PARAMS,
+)
 
 
 @dataclass(frozen=True)
@@ -32,17 +37,29 @@ class MethodUsed:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        """E.g. ``minmax (high=100, low=0)``.
+        """E.g. ``minmax (low=0, high=100)``: parameters in the vocabulary's order (the
+        order a stored JSON kept them in may differ), others after, by name.
 
         Examples
         --------
         >>> str(MethodUsed("minmax", {"low": 0, "high": 100})), str(MethodUsed("arithmetic"))
-        ('minmax (high=100, low=0)', 'arithmetic')
+        ('minmax (low=0, high=100)', 'arithmetic')
         """
         if not self.params:
             return self.method
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in
-                         sorted(self.params.items()))  # fmt: skip
+        known = next(
+            (
+                table[self.method]
+                for table in (NORMALISATION_PARAMS, AGGREGATION_PARAMS, IMPUTATION_PARAMS)
+                if self.method in table
+            ),
+            (),
+        )
+        order = sorted(self.params, key=lambda k: (known.index(k) if k in known else 99, k))
+        args = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in ((k, self.params[k]) for k in order)
+        )
         return f"{self.method} ({args})"
 
 

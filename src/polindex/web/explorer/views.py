@@ -267,7 +267,7 @@ def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
             "label": fw.label(item, lang),
             "indent": depth * 1.2,
             "is_indicator": item.is_indicator,
-            "weight": codebook[item.code]["weight"],
+            "weight": _number(codebook[item.code]["weight"]),
             "effective": _percent(codebook[item.code]["effective_weight"]),
             "method": codebook[item.code]["method"],
         }
@@ -288,8 +288,14 @@ def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
     return render(request, "explorer/methodology.html", context)
 
 
+def _number(value: float | None) -> float | None:
+    """``value``, or ``None`` when there is none (pandas gives NaN for a missing number)."""
+    return None if value is None or value != value else value
+
+
 def _percent(share: float | None) -> float | None:
-    return None if share is None or share != share else 100 * share
+    share = _number(share)
+    return None if share is None else 100 * share
 
 
 def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
