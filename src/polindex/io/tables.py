@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from polindex.framework.models import Framework
 from polindex.io.problems import DataError, DataProblem
@@ -110,6 +109,15 @@ def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         reason = f"unknown file type {suffix!r}; use .csv or .xlsx"
         raise DataError([DataProblem(name, None, None, None, reason)])
+    unreadable: tuple[type[Exception], ...] = (
+        ValueError,
+        OSError,
+        KeyError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        zipfile.BadZipFile,
+        *_workbook_errors(suffix),
+    )
     try:
         if suffix in (".xlsx", ".xlsm"):
             cells = pd.read_excel(
@@ -129,17 +137,19 @@ def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
         return _with_header(cells)
     except FileNotFoundError as exc:
         raise DataError([DataProblem(name, None, None, None, "file not found")]) from exc
-    except (
-        ValueError,
-        OSError,
-        KeyError,
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        zipfile.BadZipFile,
-        InvalidFileException,
-    ) as exc:
+    except unreadable as exc:
         reason = f"cannot read the file: {exc}"
         raise DataError([DataProblem(name, None, None, None, reason)]) from exc
+
+
+def _workbook_errors(suffix: str) -> tuple[type[Exception], ...]:
+    """What openpyxl raises for a file that is not a workbook (imported only for workbooks:
+    openpyxl takes a while to load)."""
+    if suffix not in (".xlsx", ".xlsm"):
+        return ()
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (InvalidFileException,)
 
 
 def is_long(columns: Iterable[str]) -> bool:
