@@ -58,7 +58,7 @@ def _answer_link(answer: Answer) -> str:
 
 def _people(answer: Answer, role: str) -> list[Any]:
     """Who holds ``role`` on the answer's country and area (invitation accepted)."""
-    from polindex.web.collection.permissions import area_of
+    from polindex.web.collection.questions import area_of
 
     rows = Assignment.objects.filter(
         edition=answer.edition,

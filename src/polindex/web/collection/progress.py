@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from polindex.web.collection.models import Answer, Assignment, Edition
-from polindex.web.collection.permissions import area_of
+from polindex.web.collection.questions import area_of
 
 # whose turn an answer at each status is: the expert's, the reviewer's, the central team's
 WAITING_ON = {

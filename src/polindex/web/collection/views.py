@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import notify, progress, workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
-from polindex.web.collection.permissions import Country, allowed, area_of, is_central, scope
+from polindex.web.collection.permissions import Country, allowed, is_central, scope
+from polindex.web.collection.questions import area_of
 from polindex.web.collection.text import render as markdown
 from polindex.web.collection.text import word_diff
 

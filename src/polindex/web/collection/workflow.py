@@ -321,7 +321,8 @@ def comment(answer: Answer, user: Any, text: str) -> None:
 
 
 def _role(user: Any, answer: Answer) -> str:
-    from polindex.web.collection.permissions import area_of, is_central, roles
+    from polindex.web.collection.permissions import is_central, roles
+    from polindex.web.collection.questions import area_of
 
     if is_central(user):
         return "central"
@@ -339,7 +340,7 @@ def ensure_answers(
     """Create the expert's answer rows for every indicator of ``unit`` (of ``areas`` only,
     when given), carrying forward the previous edition's scored answers to be confirmed or
     changed; returns how many were created."""
-    from polindex.web.collection.permissions import area_of
+    from polindex.web.collection.questions import area_of
 
     have = set(
         Answer.objects.filter(edition=edition, unit=unit, expert=expert).values_list(
