@@ -121,6 +121,9 @@ class Answer(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="answers")
     unit = models.CharField(max_length=64)
     indicator = models.CharField(max_length=64)
+    area = models.CharField(
+        max_length=64, blank=True, editable=False, help_text=_("The indicator's top-level area.")
+    )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
     )

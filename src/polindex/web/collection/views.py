@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
@@ -18,11 +17,9 @@ from django.utils.translation import gettext_lazy
 from polindex.web.collection import notify, progress, workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, is_central, scope
-from polindex.web.collection.questions import area_of
+from polindex.web.collection.questions import area_of, questions
 from polindex.web.collection.text import render as markdown
 from polindex.web.collection.text import word_diff
-
-User = get_user_model()
 
 
 def _country(request: HttpRequest, code: str, unit: str) -> Country:
@@ -110,14 +107,19 @@ def _answerers(edition: Edition, unit: str) -> dict[str, int]:
     return found
 
 
-def _expert_answers(country: Country, user: Any) -> list[Answer]:
-    """The answers shown on the country page, in the areas ``user`` works on: the user's own
-    as an expert, else each area's primary expert's (for reviewers, coordinators, the central
-    team and government contacts)."""
+def _expert_answers(country: Country, user: Any, indicator: str = "") -> list[Answer]:
+    """The answers shown on the country page (to one question only, when ``indicator`` is
+    given), in the areas ``user`` works on: the user's own as an expert, else each area's
+    primary expert's (for reviewers, coordinators, the central team and government contacts).
+    Only read: the rows are made when the edition opens or the expert accepts
+    (:mod:`.answer_rows`)."""
     edition, unit = country.edition, country.unit
+    answers = Answer.objects.filter(edition=edition, unit=unit, deleted_at=None)
+    if indicator:
+        answers = answers.filter(indicator=indicator)
     if allowed(user, "collection.answer", country):
-        workflow.ensure_answers(edition, unit, user, scope(user, edition, unit, "expert"))
-        whose = {user.pk}
+        answers = answers.filter(expert=user)
+        visible = scope(user, edition, unit, "expert")
         keep = None
     else:
         visible = scope(user, edition, unit)
@@ -126,42 +128,31 @@ def _expert_answers(country: Country, user: Any) -> list[Answer]:
             for area, expert in _answerers(edition, unit).items()
             if visible is None or area in visible
         }
-        experts: dict[int, set[str]] = {}
-        for area, expert in keep.items():
-            experts.setdefault(expert, set()).add(area)
-        for expert, areas in experts.items():  # the questionnaire to review
-            workflow.ensure_answers(edition, unit, User(pk=expert), frozenset(areas))
-        whose = set(experts)
-    answers = []
-    for a in Answer.objects.filter(
-        edition=edition, unit=unit, expert__in=whose, deleted_at=None
-    ).prefetch_related(LIVE_SOURCES):
+        answers = answers.filter(expert__in=set(keep.values()))
+    if visible is not None:
+        answers = answers.filter(area__in=visible)
+    shown = []
+    for a in answers.prefetch_related(LIVE_SOURCES):
         a.edition = edition  # loaded once, not once per answer
-        if keep is None or keep.get(area_of(edition, a.indicator)) == a.expert_id:
-            answers.append(a)
-    return answers
+        if keep is None or keep.get(a.area) == a.expert_id:
+            shown.append(a)
+    return shown
 
 
 def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
-    """The answer to one question shown to ``user`` (see :func:`_expert_answers`); a save reads
-    only this row."""
-    if allowed(user, "collection.answer", country):
-        found = Answer.objects.filter(
-            edition=country.edition, unit=country.unit, indicator=indicator, expert=user,
-            deleted_at=None,
-        ).first()  # fmt: skip
-        if found is not None:
-            found.edition = country.edition  # already loaded: no second query
-            return found
-    answers = {a.indicator: a for a in _expert_answers(country, user)}
-    if indicator not in answers:
-        if any(i["code"] == indicator for i in workflow.indicators(country.edition)):
-            raise PermissionDenied("this question is outside the areas you work on")
+    """The answer to one question shown to ``user`` (see :func:`_expert_answers`): 403 outside
+    the areas the user works on, 404 for a question nobody answers yet."""
+    found = _expert_answers(country, user, indicator)
+    if found and allowed(user, "collection.view_answer", found[0]):
+        return found[0]
+    asked = questions(country.edition).get(indicator)
+    if asked is None:
         raise Http404("no such question")
-    found = answers[indicator]
-    if not allowed(user, "collection.view_answer", found):
+    role = "expert" if allowed(user, "collection.answer", country) else ""
+    visible = scope(user, country.edition, country.unit, role)
+    if found or (visible is not None and asked.area not in visible):
         raise PermissionDenied("this question is outside the areas you work on")
-    return found
+    raise Http404("nobody answers this question yet")
 
 
 @login_required
@@ -658,6 +649,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from django.contrib.auth import login
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.db import transaction
     from django.utils import timezone
     from django.utils.translation import gettext
 
@@ -680,12 +672,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if not errors:
-            if new_account:
-                a.user.set_password(password)
-                a.user.save()
-            Assignment.objects.filter(pk=a.pk).update(
-                accepted_at=timezone.now(), conflict_of_interest=declaration or "none declared"
-            )
+            with transaction.atomic():
+                if new_account:
+                    a.user.set_password(password)
+                    a.user.save()
+                a.accepted_at = timezone.now()
+                a.conflict_of_interest = declaration or "none declared"
+                a.save(update_fields=["accepted_at", "conflict_of_interest"])  # makes the rows
             if not user.is_authenticated:
                 login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("collection:dashboard")

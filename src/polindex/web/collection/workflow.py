@@ -16,10 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from polindex.web.collection.models import (
-    LIVE_SOURCES,
     Answer,
     AnswerChange,
-    Assignment,
     Edition,
     Source,
 )
@@ -331,58 +329,6 @@ def _role(user: Any, answer: Answer) -> str:
         if role in held:
             return role
     return ""
-
-
-@transaction.atomic
-def ensure_answers(
-    edition: Edition, unit: str, expert: Any, areas: frozenset[str] | None = None
-) -> int:
-    """Create the expert's answer rows for every indicator of ``unit`` (of ``areas`` only,
-    when given), carrying forward the previous edition's scored answers to be confirmed or
-    changed; returns how many were created."""
-    from polindex.web.collection.questions import area_of
-
-    have = set(
-        Answer.objects.filter(edition=edition, unit=unit, expert=expert).values_list(
-            "indicator", flat=True
-        )
-    )
-    earlier: dict[str, Answer] = {}
-    if edition.previous is not None:
-        primary = Assignment.objects.filter(
-            edition=edition.previous, unit=unit, role="expert", primary=True
-        ).values_list("user", flat=True)
-        for a in Answer.objects.filter(
-            edition=edition.previous, unit=unit, expert__in=list(primary), deleted_at=None
-        ).prefetch_related(LIVE_SOURCES):
-            earlier[a.indicator] = a
-    made = 0
-    for item in indicators(edition):
-        code = item["code"]
-        if code in have or (areas is not None and area_of(edition, code) not in areas):
-            continue
-        old = earlier.get(code)
-        answer = Answer.objects.create(
-            edition=edition,
-            unit=unit,
-            indicator=code,
-            expert=expert,
-            option=old.option if old else "",
-            not_applicable=old.not_applicable if old else False,
-            na_reason=old.na_reason if old else "",
-            justification=old.justification if old else "",
-            confidence=old.confidence if old else "",
-            previous_option=old.option if old else "",
-            previous_justification=old.justification if old else "",
-            confirmed=old is None,
-            updated_by=expert,
-        )
-        if old is not None:
-            Source.objects.bulk_create(
-                Source(answer=answer, **s.snapshot_fields()) for s in old.live_sources()
-            )
-        made += 1
-    return made
 
 
 @transaction.atomic
