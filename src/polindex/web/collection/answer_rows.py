@@ -21,7 +21,8 @@ def create_rows(edition: Edition, assignments: Iterable[Assignment] | None = Non
     Each expert gets a row per question of each country of the assignment (every country of
     the edition when it names none) in its area (every area when it names none). A row starts
     from last edition's answer to the question, when there is one (carried forward, awaiting
-    the expert's confirmation), sources included. Nothing is made unless the edition is open.
+    the expert's confirmation), sources included: the answer that counted
+    (:meth:`~.models.AnswerQuerySet.that_count`). Nothing is made unless the edition is open.
     """
     if edition.state != Edition.State.OPEN:
         return 0
@@ -65,19 +66,18 @@ def create_rows(edition: Edition, assignments: Iterable[Assignment] | None = Non
 
 
 def _carried(edition: Edition, units: set[str]) -> dict[tuple[str, str], Answer]:
-    """Last edition's scored answers of ``units`` by (country, question), with their sources."""
+    """Last edition's answers that count, of ``units``, by (country, question) — the older one
+    where two count — with their sources."""
     if edition.previous_id is None:
         return {}
-    primary = Assignment.objects.filter(
-        edition=edition.previous_id, role=Assignment.Role.EXPERT, primary=True, unit__in=units
-    ).values_list("unit", "user_id")
-    chosen = set(primary)
     found: dict[tuple[str, str], Answer] = {}
-    for a in Answer.objects.filter(
-        edition=edition.previous_id, unit__in=units, deleted_at=None
-    ).prefetch_related(LIVE_SOURCES):
-        if (a.unit, a.expert_id) in chosen:
-            found[(a.unit, a.indicator)] = a
+    for a in (
+        Answer.objects.that_count()
+        .filter(edition=edition.previous_id, unit__in=units)
+        .order_by("pk")
+        .prefetch_related(LIVE_SOURCES)
+    ):
+        found.setdefault((a.unit, a.indicator), a)
     return found
 
 

@@ -95,48 +95,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "collection/dashboard.html", context)
 
 
-def _answerers(edition: Edition, unit: str) -> dict[str, int]:
-    """Whose answers each area of ``unit`` shows: its primary expert (one who accepted the
-    invitation before one who has not), else the first assigned."""
-    areas = [a["code"] for a in edition.framework["root"].get("children", [])]
-    found: dict[str, int] = {}
-    experts = Assignment.objects.filter(edition=edition, unit__in=[unit, ""], role="expert")
-    for role in sorted(experts, key=lambda r: (not r.primary, r.accepted_at is None, r.id)):
-        for area in [role.area] if role.area else areas:
-            found.setdefault(area, role.user_id)
-    return found
-
-
 def _expert_answers(country: Country, user: Any, indicator: str = "") -> list[Answer]:
     """The answers shown on the country page (to one question only, when ``indicator`` is
-    given), in the areas ``user`` works on: the user's own as an expert, else each area's
-    primary expert's (for reviewers, coordinators, the central team and government contacts).
-    Only read: the rows are made when the edition opens or the expert accepts
-    (:mod:`.answer_rows`)."""
+    given), in the areas ``user`` works on: the user's own as an expert, else the answers that
+    count (:meth:`~.models.AnswerQuerySet.that_count`; the older one where two do) for
+    reviewers, coordinators, the central team and government contacts. Only read: the rows are
+    made when the edition opens or the expert accepts (:mod:`.answer_rows`)."""
     edition, unit = country.edition, country.unit
-    answers = Answer.objects.filter(edition=edition, unit=unit, deleted_at=None)
+    if allowed(user, "collection.answer", country):
+        answers = Answer.objects.filter(expert=user, deleted_at=None)
+        visible = scope(user, edition, unit, "expert")
+    else:
+        answers = Answer.objects.that_count()
+        visible = scope(user, edition, unit)
+    answers = answers.filter(edition=edition, unit=unit)
     if indicator:
         answers = answers.filter(indicator=indicator)
-    if allowed(user, "collection.answer", country):
-        answers = answers.filter(expert=user)
-        visible = scope(user, edition, unit, "expert")
-        keep = None
-    else:
-        visible = scope(user, edition, unit)
-        keep = {
-            area: expert
-            for area, expert in _answerers(edition, unit).items()
-            if visible is None or area in visible
-        }
-        answers = answers.filter(expert__in=set(keep.values()))
     if visible is not None:
         answers = answers.filter(area__in=visible)
-    shown = []
-    for a in answers.prefetch_related(LIVE_SOURCES):
+    shown: dict[str, Answer] = {}
+    for a in answers.order_by("pk").prefetch_related(LIVE_SOURCES):
         a.edition = edition  # loaded once, not once per answer
-        if keep is None or keep.get(a.area) == a.expert_id:
-            shown.append(a)
-    return shown
+        shown.setdefault(a.indicator, a)
+    return list(shown.values())
 
 
 def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
@@ -577,8 +558,9 @@ ANSWER_COLUMNS = [
 @login_required
 def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
     """Every live answer of an edition, all experts, as CSV (central team only): for analysis
-    outside Polindex. Sources are joined into one cell: ``instrument art. article <url> (date)``
-    separated by `` | ``."""
+    outside Polindex; ``primary`` says whether the answer counts
+    (:meth:`~.models.AnswerQuerySet.that_count`). Sources are joined into one cell:
+    ``instrument art. article <url> (date)`` separated by `` | ``."""
     import csv
 
     edition = get_object_or_404(Edition, code=code)
@@ -590,17 +572,13 @@ def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
         for o in item.get("options", [])
         if o.get("score") is not None
     }
-    primary = set(
-        Assignment.objects.filter(edition=edition, role="expert", primary=True).values_list(
-            "unit", "user_id"
-        )
-    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-answers.csv"'
     out = csv.writer(response)
     out.writerow(ANSWER_COLUMNS)
     rows = (
         Answer.objects.filter(edition=edition, deleted_at=None)
+        .marking_those_that_count()
         .select_related("expert")
         .prefetch_related(LIVE_SOURCES)
         .order_by("unit", "indicator", "expert_id")
@@ -621,8 +599,8 @@ def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
         )
         out.writerow(
             [
-                a.unit, area_of(edition, a.indicator), a.indicator, a.expert.get_username(),
-                (a.unit, a.expert_id) in primary or ("", a.expert_id) in primary,
+                a.unit, a.area, a.indicator, a.expert.get_username(),
+                a.counts,
                 a.option, scores.get((a.indicator, a.option), ""), a.not_applicable,
                 _inert(a.na_reason), a.status, a.confidence, _inert(a.justification),
                 _inert(sources), a.version, a.updated_at.isoformat(),

@@ -46,15 +46,19 @@ def create_rows(apps: Any, schema_editor: Any) -> None:
         have = set(
             Answer.objects.filter(edition=edition).values_list("expert_id", "unit", "indicator")
         )
-        earlier = {}
+        earlier = {}  # last edition's answers that count (the older where two do)
         if edition.previous_id is not None:
-            primary = set(
-                Assignment.objects.filter(
-                    edition=edition.previous_id, role="expert", primary=True
-                ).values_list("unit", "user_id")
+            counting = list(
+                Assignment.objects.filter(edition=edition.previous_id, role="expert", primary=True)
+                .exclude(accepted_at=None)
+                .values_list("user_id", "unit", "area")
             )
-            for old in Answer.objects.filter(edition=edition.previous_id, deleted_at=None):
-                if (old.unit, old.expert_id) in primary:
+            previous = Answer.objects.filter(edition=edition.previous_id, deleted_at=None)
+            for old in previous.order_by("-pk"):
+                if any(
+                    e == old.expert_id and u in ("", old.unit) and r in ("", old.area)
+                    for e, u, r in counting
+                ):
                     earlier[(old.unit, old.indicator)] = old
         for a in Assignment.objects.filter(
             edition=edition, role="expert", accepted_at__isnull=False
