@@ -368,3 +368,20 @@ def test_experts_text_never_runs_as_a_spreadsheet_formula(
     table = client_for(people["central"]).get("/work/demo-2025/answers.csv").content.decode()
     row = next(r for r in csv.DictReader(io.StringIO(table)) if r["indicator"] == "LMM1")
     assert row["justification"] == "'" + formula
+
+
+def test_the_reviewer_who_starts_a_review_stays_anonymous(people: dict[str, Any]) -> None:
+    """Regression: the history named the reviewer of a "review" step (only "agree" and
+    "query" were taken for a reviewer's)."""
+    _fill(people, ["LMM1"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    reviewer = client_for(people["reviewer_at"])
+    assert "Start review" in reviewer.get(f"{AT}LMM1/").content.decode()
+    reviewer.post(AT, {"action": "review"})
+    assert 'value="review"' not in reviewer.get(f"{AT}LMM1/").content.decode()  # started
+    page = client_for(people["expert_at"]).get(f"{AT}LMM1/").content.decode()
+    assert "<strong>review</strong> by reviewer," in page
+    assert "reviewer_at" not in page
+    assert "<strong>review</strong> by reviewer_at," in (
+        client_for(people["central"]).get(f"{AT}LMM1/").content.decode()
+    )

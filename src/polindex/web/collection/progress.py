@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db.models import Count
 
-from polindex.web.collection.models import Answer, Edition
+from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.collection.questions import area_of
 
+S: Any = Answer.Status  # (Django ships no types: its enums are Any to mypy)
+Role: Any = Assignment.Role
+NOT_STARTED = "not_started"  # a question no answer row exists for yet (not a status of Answer)
 # whose turn an answer at each status is: the expert's, the reviewer's, the central team's
-WAITING_ON = {
-    "not_started": "expert",  # a question with no answer yet
-    "draft": "expert",
-    "queried": "expert",
-    "submitted": "reviewer",
-    "in_review": "reviewer",
-    "agreed": "central",
-    "adjudicated": "central",
-    "validated": "done",
-    "locked": "done",
+WAITING_ON: dict[str, str] = {
+    NOT_STARTED: "expert",
+    S.DRAFT: "expert",
+    S.QUERIED: "expert",
+    S.SUBMITTED: "reviewer",
+    S.IN_REVIEW: "reviewer",
+    S.AGREED: "central",
+    S.ADJUDICATED: "central",
+    S.VALIDATED: "done",
+    S.LOCKED: "done",
 }
 PARTIES = ("expert", "reviewer", "central", "done")
 # the role an assignment acts as, for "waiting on you" (a coordinator adjudicates)
-TURN_OF = {"expert": "expert", "reviewer": "reviewer", "coordinator": "central"}
+TURN_OF = {Role.EXPERT: "expert", Role.REVIEWER: "reviewer", Role.COORDINATOR: "central"}
 
 
 def counts(edition: Edition, units: set[str] | None = None) -> dict[tuple[str, str], Counter[str]]:
@@ -53,7 +57,7 @@ def total(
             out.update(c)
     expected = sum(n for a, n in questions(edition).items() if area in ("", a))
     if expected > out.total():
-        out["not_started"] = expected - out.total()
+        out[NOT_STARTED] = expected - out.total()
     return out
 
 

@@ -33,7 +33,8 @@ def _country(request: HttpRequest, code: str, unit: str) -> Country:
     return country
 
 
-STATUSES = [("not_started", gettext_lazy("not started")), *Answer.Status.choices]
+Role: Any = Assignment.Role  # (Django ships no types: its enums are Any to mypy)
+STATUSES = [(progress.NOT_STARTED, gettext_lazy("not started")), *Answer.Status.choices]
 
 
 @login_required
@@ -75,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "mine": mine,
                     "deadline": deadline,
                     "overdue": bool(mine and deadline and deadline < today),
-                    "link": "read" if a.role == "government" else "country",
+                    "link": "read" if a.role == Role.GOVERNMENT else "country",
                     "can_open": allowed(
                         request.user, "collection.view_country", Country(a.edition, unit)
                     ),
@@ -104,7 +105,7 @@ def _expert_answers(country: Country, user: Any, indicator: str = "") -> list[An
     edition, unit = country.edition, country.unit
     if allowed(user, "collection.answer", country):
         answers = Answer.objects.filter(expert=user, deleted_at=None)
-        visible = scope(user, edition, unit, "expert")
+        visible = scope(user, edition, unit, Role.EXPERT)
     else:
         answers = Answer.objects.that_count()
         visible = scope(user, edition, unit)
@@ -129,7 +130,7 @@ def _one_answer(country: Country, user: Any, indicator: str) -> Answer:
     asked = questions(country.edition).get(indicator)
     if asked is None:
         raise Http404("no such question")
-    role = "expert" if allowed(user, "collection.answer", country) else ""
+    role = Role.EXPERT if allowed(user, "collection.answer", country) else ""
     visible = scope(user, country.edition, country.unit, role)
     if found or (visible is not None and asked.area not in visible):
         raise PermissionDenied("this question is outside the areas you work on")
@@ -177,7 +178,7 @@ DONE = {
 
 def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) -> dict[str, Any]:
     """The country page's context: questions grouped by area, progress, the steps offered."""
-    visible = scope(user, c.edition, c.unit, "expert" if can_answer else "")
+    visible = scope(user, c.edition, c.unit, Role.EXPERT if can_answer else "")
     areas: list[dict[str, Any]] = []
     for item in workflow.indicators(c.edition):
         area = area_of(c.edition, item["code"])
@@ -193,7 +194,7 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         group["done"] = sum(1 for i in items if i["answer"] and not workflow.problems(i["answer"]))
         group["total"] = len(items)
         for i in items:
-            status = i["answer"].status if i["answer"] else "not_started"
+            status = i["answer"].status if i["answer"] else progress.NOT_STARTED
             by_status[status] += 1
             due = progress.due(c.edition, progress.WAITING_ON[status])
             i["overdue"] = due is not None and due < today
@@ -298,7 +299,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                     comment=request.POST.get("comment", ""),
                     option=request.POST.get("adjudicated_option", ""),
                 )  # fmt: skip
-                event = "reply" if action == "submit" and was == "queried" else action
+                event = "reply" if action == "submit" and was == Answer.Status.QUERIED else action
                 notify.answer_event(a, event, request.user)
             if request.POST.get("back") == "read":  # a comment sent from the read-through page
                 url = reverse("collection:read", args=[code, unit])
@@ -351,6 +352,8 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "saved": request.GET.get("saved"),
         "can_edit": allowed(user, "collection.edit_answer", a),
         "can_review": allowed(user, "collection.review_answer", a),
+        "can_start_review": allowed(user, "collection.review_answer", a)
+        and a.status in workflow.ACTIONS["review"][0],
         "can_comment": allowed(user, "collection.comment", a),
         "can_adjudicate": allowed(user, "collection.adjudicate", a)
         and a.status in workflow.ACTIONS["adjudicate"][0],
@@ -375,7 +378,7 @@ def _thread(answer: Answer, user: Any) -> list[dict[str, Any]]:
     for m in answer.comments.all():
         if m.hidden and not moderator:
             continue
-        who = m.author.get_username() if named or m.role != "reviewer" else "Reviewer"
+        who = m.author.get_username() if named or m.role != Role.REVIEWER else "Reviewer"
         out.append({"comment": m, "who": who})
     return out
 
@@ -409,6 +412,14 @@ def read(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     return render(request, "collection/read.html", context)
 
 
+# the steps only a reviewer takes: who took them stays anonymous to those who may not know
+REVIEWERS_ACTIONS = {
+    action
+    for action, (_, _, perm) in workflow.ACTIONS.items()
+    if perm == "collection.review_answer"
+}
+
+
 def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
     """The answer's timeline; reviewers stay anonymous to those who may not see them."""
     see = allowed(user, "collection.see_reviewer", answer)
@@ -417,7 +428,7 @@ def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
         hidden = set(answer.comments.filter(hidden=True).values_list("text", flat=True))
     out = []
     for h in answer.changes.select_related("who"):
-        reviewer = h.action in ("agree", "query")
+        reviewer = h.action in REVIEWERS_ACTIONS
         out.append(
             {
                 "action": h.action,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from polindex.web.collection.models import (
     Answer,
     AnswerChange,
+    Assignment,
     Edition,
     Source,
 )
@@ -229,20 +230,22 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
     return _write(answer, user, version, "save", reason, now, confirmed=True, **fields)
 
 
+S: Any = Answer.Status  # (Django ships no types: its enums are Any to mypy)
+Role: Any = Assignment.Role
 # action → (states it starts from, state it leads to, permission)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "submit": (("draft", "queried"), "submitted", "collection.edit_answer"),
-    "review": (("submitted",), "in_review", "collection.review_answer"),
-    "agree": (("submitted", "in_review"), "agreed", "collection.review_answer"),
-    "query": (("submitted", "in_review"), "queried", "collection.review_answer"),
+    "submit": ((S.DRAFT, S.QUERIED), S.SUBMITTED, "collection.edit_answer"),
+    "review": ((S.SUBMITTED,), S.IN_REVIEW, "collection.review_answer"),
+    "agree": ((S.SUBMITTED, S.IN_REVIEW), S.AGREED, "collection.review_answer"),
+    "query": ((S.SUBMITTED, S.IN_REVIEW), S.QUERIED, "collection.review_answer"),
     "adjudicate": (
-        ("submitted", "in_review", "agreed", "queried"),
-        "adjudicated",
+        (S.SUBMITTED, S.IN_REVIEW, S.AGREED, S.QUERIED),
+        S.ADJUDICATED,
         "collection.adjudicate",
     ),
-    "validate": (("agreed", "adjudicated"), "validated", "collection.validate"),
-    "lock": (("validated",), "locked", "collection.validate"),
-    "reopen": (("agreed", "adjudicated", "validated"), "draft", "collection.validate"),
+    "validate": ((S.AGREED, S.ADJUDICATED), S.VALIDATED, "collection.validate"),
+    "lock": ((S.VALIDATED,), S.LOCKED, "collection.validate"),
+    "reopen": ((S.AGREED, S.ADJUDICATED, S.VALIDATED), S.DRAFT, "collection.validate"),
 }
 
 
@@ -325,7 +328,7 @@ def _role(user: Any, answer: Answer) -> str:
     if is_central(user):
         return "central"
     held = roles(user, answer.edition, answer.unit, area_of(answer.edition, answer.indicator))
-    for role in ("reviewer", "coordinator", "expert", "government"):
+    for role in (Role.REVIEWER, Role.COORDINATOR, Role.EXPERT, Role.GOVERNMENT):
         if role in held:
             return role
     return ""
