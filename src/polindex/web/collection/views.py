@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import notify, progress, workflow
+from polindex.web.collection.answer_forms import FORMS, SaveForm
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, is_central, scope
 from polindex.web.collection.questions import area_of, questions
@@ -228,39 +229,7 @@ def _label(edition: Edition, code: str) -> str:
     return code
 
 
-MAX_SOURCES = 50
-
-
-def _content(post: Any) -> workflow.Content:
-    """What the answer form posted (at most ``MAX_SOURCES`` source rows are read)."""
-    count = str(post.get("source_count", "0"))
-    sources = []
-    for k in range(min(int(count), MAX_SOURCES) if count.isdigit() else 0):
-        row = {
-            f: post.get(f"source-{k}-{f}", "").strip()
-            for f in ("instrument", "article", "url", "in_force")
-        }
-        if any(row.values()):
-            sources.append(row)
-    return workflow.Content(
-        option=post.get("option", ""),
-        not_applicable=post.get("not_applicable") == "on",
-        na_reason=post.get("na_reason", ""),
-        justification=post.get("justification", ""),
-        confidence=post.get("confidence", ""),
-        sources=sources,
-    )
-
-
-def _merge(mine: workflow.Content, saved: Answer, post: Any) -> workflow.Content:
-    """The user's version with the parts they chose to take from the saved one
-    (``take-answer=saved`` etc.)."""
-    theirs = workflow.Content.of(saved)
-    for part, names in workflow.PARTS.items():
-        if post.get(f"take-{part}") == "saved":
-            for name in names:
-                setattr(mine, name, getattr(theirs, name))
-    return mine
+STALE = gettext_lazy("The answer was saved after you opened it: read it again, then take the step.")
 
 
 @login_required
@@ -271,56 +240,51 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
     a = _one_answer(c, request.user, indicator)
     errors: dict[str, str] = {}
     conflict = None
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        version = int(request.POST.get("version", "0") or 0)
-        content = _content(request.POST)
-        if action == "merge":
-            content = _merge(content, a, request.POST)
-        try:
-            if action in ("save", "autosave", "overwrite", "merge"):
-                a = workflow.save(a, request.user, content, version)
+        kind = FORMS.get(action)
+        form = kind(request.POST, a, action) if kind else None
+        if form is None or not form.is_valid():
+            errors = form.problems() if form else {"action": f"unknown action {action!r}"}
+            if action == "autosave":
+                return JsonResponse({"errors": errors}, status=400)
+            status = 400  # nothing was stored
+        else:
+            try:
+                a, event = form.run(request.user)
+            except workflow.ConflictError as exc:
+                if action == "autosave":
+                    return JsonResponse(
+                        {"conflict": True, "version": exc.current.version}, status=409
+                    )
+                if isinstance(form, SaveForm):  # both versions, to choose from
+                    mine = form.content()
+                    conflict = {
+                        "current": exc.current,
+                        "mine": mine,
+                        "current_sources": exc.current.live_sources(),
+                        "differs": workflow.changed_parts(mine, workflow.Content.of(exc.current)),
+                    }
+                else:  # a step taken on what the page showed: look at the answer again
+                    errors = {"version": str(STALE)}
+                    status = 409
+                exc.current.edition = c.edition
+                a = exc.current
+            except workflow.InvalidError as exc:
+                if action == "autosave":
+                    return JsonResponse({"errors": exc.problems}, status=400)
+                errors = exc.problems
+                a.refresh_from_db()
+            else:
+                if event:
+                    notify.answer_event(a, event, request.user)
                 if action == "autosave":
                     return JsonResponse({"version": a.version, "saved": True})
-            elif action in ("hide", "show"):
-                workflow.moderate(a, request.user, int(request.POST.get("message", 0) or 0),
-                                  action == "hide")  # fmt: skip
-            elif action == "comment":
-                workflow.comment(a, request.user, request.POST.get("comment", ""))
-                own = a.expert_id == request.user.pk
-                notify.answer_event(a, "reply" if own else "comment", request.user)
-            else:
-                was = a.status
-                if action == "submit" and allowed(request.user, "collection.edit_answer", a):
-                    a = workflow.save(a, request.user, content, version)
-                    version = a.version
-                a = workflow.act(
-                    a, request.user, action, version,
-                    comment=request.POST.get("comment", ""),
-                    option=request.POST.get("adjudicated_option", ""),
-                )  # fmt: skip
-                event = "reply" if action == "submit" and was == Answer.Status.QUERIED else action
-                notify.answer_event(a, event, request.user)
-            if request.POST.get("back") == "read":  # a comment sent from the read-through page
-                url = reverse("collection:read", args=[code, unit])
-                return redirect(f"{url}?saved=comment#{indicator}")
-            if action != "autosave":
+                if request.POST.get("back") == "read":  # a comment from the read-through page
+                    url = reverse("collection:read", args=[code, unit])
+                    return redirect(f"{url}?saved=comment#{indicator}")
                 return redirect(request.path + "?saved=" + action)
-        except workflow.ConflictError as exc:
-            if action == "autosave":
-                return JsonResponse({"conflict": True, "version": exc.current.version}, status=409)
-            conflict = {
-                "current": exc.current,
-                "mine": content,
-                "current_sources": exc.current.live_sources(),
-                "differs": workflow.changed_parts(content, workflow.Content.of(exc.current)),
-            }
-            a = exc.current
-        except workflow.InvalidError as exc:
-            if action == "autosave":
-                return JsonResponse({"errors": exc.problems}, status=400)
-            errors = exc.problems
-            a.refresh_from_db()
     item = next(i for i in workflow.indicators(c.edition) if i["code"] == indicator)
     options = item.get("options", [])
     user = request.user
@@ -362,7 +326,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "previous": codes[position - 1] if position else None,
         "next": codes[position + 1] if position + 1 < len(codes) else None,
     }
-    return render(request, "collection/answer.html", context)
+    return render(request, "collection/answer.html", context, status=status)
 
 
 def _option_labels(item: dict[str, Any]) -> dict[str, str]:

@@ -7,6 +7,7 @@ version than the one the user started from.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from polindex.web.collection.models import (
     Edition,
     Source,
 )
+from polindex.web.collection.questions import Question, questions
 
 
 class ConflictError(Exception):
@@ -112,25 +114,58 @@ def indicators(edition: Edition) -> list[dict[str, Any]]:
     return out
 
 
-def _indicator(edition: Edition, code: str) -> dict[str, Any]:
-    for item in indicators(edition):
-        if item["code"] == code:
-            return item
-    raise KeyError(code)
+def _question(answer: Answer) -> Question:
+    return questions(answer.edition)[answer.indicator]
+
+
+SOURCE_LENGTHS = {"instrument": 300, "article": 100, "url": 500}  # the columns' sizes
+OPTION_LENGTH = 64
+
+
+def invalid(answer: Answer, content: Content) -> dict[str, str]:
+    """What in ``content`` cannot be stored as ``answer``'s, whatever its stage (empty when it
+    all can): an option that is not the question's, a confidence that is not one of
+    :class:`~.models.Answer.Confidence`, a source's URL that is not a web address, a date in
+    force that is not a date, a text longer than its column. The answer form and every save
+    check the same."""
+    found: dict[str, str] = {}
+    chosen = "" if content.not_applicable else content.option
+    if len(chosen) > OPTION_LENGTH:
+        found["option"] = f"longer than {OPTION_LENGTH} characters"
+    elif chosen and (wrong := _question(answer).problem(chosen)):
+        found["option"] = wrong
+    if content.confidence not in ("", *Answer.Confidence.values):
+        found["confidence"] = f"{content.confidence!r}: choose high, medium or low"
+    for k, source in enumerate(content.sources, start=1):
+        faults = [
+            f"{name} is longer than {most} characters"
+            for name, most in SOURCE_LENGTHS.items()
+            if len(str(source.get(name) or "")) > most
+        ]
+        url = str(source.get("url") or "").strip()
+        if url and not url.lower().startswith(("https://", "http://")):
+            faults.append("the URL must start with https://")
+        if day := str(source.get("in_force") or ""):
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                faults.append(f"in force {day!r} is not a date (YYYY-MM-DD)")
+        if faults:
+            found[f"source {k}"] = "; ".join(faults)
+    return found
 
 
 def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
     """What keeps an answer from being submitted (empty when it is complete)."""
     c = content or Content.of(answer)
     found: dict[str, str] = {}
-    codes = [o["code"] for o in _indicator(answer.edition, answer.indicator).get("options", [])]
     if c.not_applicable:
         if not c.na_reason.strip():
             found["na_reason"] = "say why the question does not apply"
     elif not c.option:
         found["option"] = "choose an answer (or mark it not applicable)"
-    elif codes and c.option not in codes:
-        found["option"] = f"{c.option!r} is not an option of {answer.indicator}"
+    elif wrong := _question(answer).problem(c.option):
+        found["option"] = wrong
     changed = answer.previous_option and (c.option != answer.previous_option or c.not_applicable)
     if changed or not answer.previous_option:
         if not c.justification.strip():
@@ -220,10 +255,8 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
             if s.get("instrument", "").strip()
         ],
     }
-    for k, source in enumerate(fields["sources"], start=1):
-        url = source["url"].strip()
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise InvalidError({"sources": f"source {k}: the URL must start with https://"})
+    if found := invalid(answer, content):
+        raise InvalidError(found)
     now = answer.snapshot()
     if answer.confirmed and all(now.get(k) == v for k, v in fields.items()):
         return answer  # nothing changed: no new version, no history entry
@@ -268,10 +301,8 @@ def act(
         raise InvalidError({"comment": f"say why ({action})"})
     fields: dict[str, Any] = {"status": goal}
     if action == "adjudicate" and option:
-        if option not in [
-            o["code"] for o in _indicator(answer.edition, answer.indicator)["options"]
-        ]:
-            raise InvalidError({"option": f"{option!r} is not an option of {answer.indicator}"})
+        if wrong := _question(answer).problem(option):
+            raise InvalidError({"option": wrong})
         fields.update(option=option, not_applicable=False, na_reason="")
     answer = _write(answer, user, version, action, comment, **fields)
     if comment.strip():
@@ -323,11 +354,10 @@ def comment(answer: Answer, user: Any, text: str) -> None:
 
 def _role(user: Any, answer: Answer) -> str:
     from polindex.web.collection.permissions import is_central, roles
-    from polindex.web.collection.questions import area_of
 
     if is_central(user):
         return "central"
-    held = roles(user, answer.edition, answer.unit, area_of(answer.edition, answer.indicator))
+    held = roles(user, answer.edition, answer.unit, answer.area)
     for role in (Role.REVIEWER, Role.COORDINATOR, Role.EXPERT, Role.GOVERNMENT):
         if role in held:
             return role
