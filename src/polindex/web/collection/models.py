@@ -296,3 +296,6 @@ class Comment(models.Model):
 LIVE_SOURCES = models.Prefetch(
     "sources", queryset=Source.objects.filter(deleted_at=None), to_attr="live"
 )  # for pages listing many answers: one query for all their sources
+THREAD = models.Prefetch(
+    "comments", queryset=Comment.objects.select_related("author")
+)  # an answer's messages with their authors: one query, for one answer or a page of them

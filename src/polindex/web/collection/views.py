@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import notify, progress, workflow
 from polindex.web.collection.answer_forms import FORMS, SaveForm
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
+from polindex.web.collection.models import LIVE_SOURCES, THREAD, Answer, Assignment, Edition
 from polindex.web.collection.permissions import Country, allowed, is_central, scope
 from polindex.web.collection.questions import area_of, questions
 from polindex.web.collection.text import render as markdown
@@ -288,6 +288,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
     item = next(i for i in workflow.indicators(c.edition) if i["code"] == indicator)
     options = item.get("options", [])
     user = request.user
+    prefetch_related_objects([a], THREAD)
     comments = _thread(a, user)
     sources = a.live_sources()
     labels = _option_labels(item)
@@ -335,7 +336,7 @@ def _option_labels(item: dict[str, Any]) -> dict[str, str]:
 
 def _thread(answer: Answer, user: Any) -> list[dict[str, Any]]:
     """The answer's discussion as ``user`` may see it: hidden messages only for moderators,
-    reviewers named only to those who may know them."""
+    reviewers named only to those who may know them (``answer`` has its :data:`THREAD`)."""
     moderator = allowed(user, "collection.moderate", answer)
     named = allowed(user, "collection.see_reviewer", answer)
     out = []
@@ -355,7 +356,7 @@ def read(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     c = _country(request, code, unit)
     user = request.user
     answers = {a.indicator: a for a in _expert_answers(c, user)}
-    prefetch_related_objects(list(answers.values()), "comments__author")
+    prefetch_related_objects(list(answers.values()), THREAD)
     rows = []
     for item in workflow.indicators(c.edition):
         a = answers.get(item["code"])
@@ -385,11 +386,12 @@ REVIEWERS_ACTIONS = {
 
 
 def _history(answer: Answer, user: Any) -> list[dict[str, Any]]:
-    """The answer's timeline; reviewers stay anonymous to those who may not see them."""
+    """The answer's timeline; reviewers stay anonymous to those who may not see them
+    (``answer`` has its :data:`THREAD`)."""
     see = allowed(user, "collection.see_reviewer", answer)
     hidden: set[str] = set()
     if not allowed(user, "collection.moderate", answer):  # a hidden message hides its reason
-        hidden = set(answer.comments.filter(hidden=True).values_list("text", flat=True))
+        hidden = {m.text for m in answer.comments.all() if m.hidden}
     out = []
     for h in answer.changes.select_related("who"):
         reviewer = h.action in REVIEWERS_ACTIONS
