@@ -299,3 +299,7 @@ LIVE_SOURCES = models.Prefetch(
 THREAD = models.Prefetch(
     "comments", queryset=Comment.objects.select_related("author")
 )  # an answer's messages with their authors: one query, for one answer or a page of them
+
+# the enums, typed for mypy (Django ships no types: its enum members look like tuples to it)
+Role: Any = Assignment.Role
+Status: Any = Answer.Status

@@ -13,9 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polindex.web.collection import progress
-from polindex.web.collection.models import Answer, Assignment, Edition
-
-Role: Any = Assignment.Role  # (Django ships no types: its enums are Any to mypy)
+from polindex.web.collection.models import Answer, Assignment, Edition, Role
 
 
 def base_url() -> str:

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
 
 from django.db.models import Count
 
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import Answer, Edition, Role, Status
 from polindex.web.collection.questions import area_of
 
-S: Any = Answer.Status  # (Django ships no types: its enums are Any to mypy)
-Role: Any = Assignment.Role
 NOT_STARTED = "not_started"  # a question no answer row exists for yet (not a status of Answer)
 # whose turn an answer at each status is: the expert's, the reviewer's, the central team's
 WAITING_ON: dict[str, str] = {
     NOT_STARTED: "expert",
-    S.DRAFT: "expert",
-    S.QUERIED: "expert",
-    S.SUBMITTED: "reviewer",
-    S.IN_REVIEW: "reviewer",
-    S.AGREED: "central",
-    S.ADJUDICATED: "central",
-    S.VALIDATED: "done",
-    S.LOCKED: "done",
+    Status.DRAFT: "expert",
+    Status.QUERIED: "expert",
+    Status.SUBMITTED: "reviewer",
+    Status.IN_REVIEW: "reviewer",
+    Status.AGREED: "central",
+    Status.ADJUDICATED: "central",
+    Status.VALIDATED: "done",
+    Status.LOCKED: "done",
 }
 PARTIES = ("expert", "reviewer", "central", "done")
 # the role an assignment acts as, for "waiting on you" (a coordinator adjudicates)

@@ -76,3 +76,15 @@ def area_of(edition: Edition, indicator: str) -> str:
     """The top-level area (child of the root) an indicator belongs to (``""`` for none)."""
     question = questions(edition).get(indicator)
     return question.area if question else ""
+
+
+def label(edition: Edition, code: str) -> str:
+    """The English label of the framework's node ``code`` (an area, say) — else its code."""
+    stack = [edition.framework["root"]]
+    while stack:
+        item = stack.pop()
+        if item["code"] == code:
+            label = item.get("label") or {}
+            return str(label.get("en") or next(iter(label.values()), code))
+        stack.extend(item.get("children", []))
+    return code

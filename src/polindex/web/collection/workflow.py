@@ -19,9 +19,11 @@ from django.utils import timezone
 from polindex.web.collection.models import (
     Answer,
     AnswerChange,
-    Assignment,
+    Comment,
     Edition,
+    Role,
     Source,
+    Status,
 )
 from polindex.web.collection.questions import Question, questions
 
@@ -263,22 +265,24 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
     return _write(answer, user, version, "save", reason, now, confirmed=True, **fields)
 
 
-S: Any = Answer.Status  # (Django ships no types: its enums are Any to mypy)
-Role: Any = Assignment.Role
 # action → (states it starts from, state it leads to, permission)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "submit": ((S.DRAFT, S.QUERIED), S.SUBMITTED, "collection.edit_answer"),
-    "review": ((S.SUBMITTED,), S.IN_REVIEW, "collection.review_answer"),
-    "agree": ((S.SUBMITTED, S.IN_REVIEW), S.AGREED, "collection.review_answer"),
-    "query": ((S.SUBMITTED, S.IN_REVIEW), S.QUERIED, "collection.review_answer"),
+    "submit": ((Status.DRAFT, Status.QUERIED), Status.SUBMITTED, "collection.edit_answer"),
+    "review": ((Status.SUBMITTED,), Status.IN_REVIEW, "collection.review_answer"),
+    "agree": ((Status.SUBMITTED, Status.IN_REVIEW), Status.AGREED, "collection.review_answer"),
+    "query": ((Status.SUBMITTED, Status.IN_REVIEW), Status.QUERIED, "collection.review_answer"),
     "adjudicate": (
-        (S.SUBMITTED, S.IN_REVIEW, S.AGREED, S.QUERIED),
-        S.ADJUDICATED,
+        (Status.SUBMITTED, Status.IN_REVIEW, Status.AGREED, Status.QUERIED),
+        Status.ADJUDICATED,
         "collection.adjudicate",
     ),
-    "validate": ((S.AGREED, S.ADJUDICATED), S.VALIDATED, "collection.validate"),
-    "lock": ((S.VALIDATED,), S.LOCKED, "collection.validate"),
-    "reopen": ((S.AGREED, S.ADJUDICATED, S.VALIDATED), S.DRAFT, "collection.validate"),
+    "validate": ((Status.AGREED, Status.ADJUDICATED), Status.VALIDATED, "collection.validate"),
+    "lock": ((Status.VALIDATED,), Status.LOCKED, "collection.validate"),
+    "reopen": (
+        (Status.AGREED, Status.ADJUDICATED, Status.VALIDATED),
+        Status.DRAFT,
+        "collection.validate",
+    ),
 }
 
 
@@ -306,8 +310,6 @@ def act(
         fields.update(option=option, not_applicable=False, na_reason="")
     answer = _write(answer, user, version, action, comment, **fields)
     if comment.strip():
-        from polindex.web.collection.models import Comment
-
         Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=comment)
     return answer
 
@@ -347,8 +349,6 @@ def comment(answer: Answer, user: Any, text: str) -> None:
     _require(user, "collection.comment", answer)
     if not text.strip():
         raise InvalidError({"comment": "write a message"})
-    from polindex.web.collection.models import Comment
-
     Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=text)
 
 
@@ -367,8 +367,6 @@ def _role(user: Any, answer: Answer) -> str:
 @transaction.atomic
 def moderate(answer: Answer, user: Any, comment_id: int, hidden: bool) -> None:
     """Hide (or show again) a message of the answer's thread; recorded in the history."""
-    from polindex.web.collection.models import Comment
-
     _require(user, "collection.moderate", answer)
     message = Comment.objects.filter(pk=comment_id, answer=answer).first()
     if message is None:
