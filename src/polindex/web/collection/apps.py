@@ -21,12 +21,15 @@ class CollectionConfig(AppConfig):
             if created and instance.accepted_at is None:
                 transaction.on_commit(lambda: invitation(instance))
 
-        def assigned(sender: object, instance: Assignment, **kwargs: object) -> None:
+        def assigned(sender: object, instance: Assignment, raw: bool, **kwargs: object) -> None:
+            if raw:  # loaded from a fixture, rows and all
+                return
             if instance.role == Assignment.Role.EXPERT and instance.accepted_at is not None:
                 create_rows(instance.edition, [instance])  # (nothing unless the edition is open)
 
-        def saved(sender: object, instance: Edition, **kwargs: object) -> None:
-            create_rows(instance)  # opened (or its countries changed while open)
+        def saved(sender: object, instance: Edition, raw: bool, **kwargs: object) -> None:
+            if not raw:
+                create_rows(instance)  # opened (or its countries changed while open)
 
         post_save.connect(invite, sender=Assignment, weak=False, dispatch_uid="polindex-invite")
         post_save.connect(assigned, sender=Assignment, weak=False, dispatch_uid="polindex-rows")
