@@ -66,7 +66,6 @@ def seed() -> list[tuple[str, str]]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from polindex.web.collection import workflow
     from polindex.web.collection.editions import create_edition
     from polindex.web.collection.models import Assignment
 
@@ -82,7 +81,6 @@ def seed() -> list[tuple[str, str]]:
         Assignment.objects.create(
             edition=edition, user=user, role="expert", unit=unit, accepted_at=timezone.now()
         )
-        workflow.ensure_answers(edition, unit, user)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -156,6 +156,16 @@ def people(edition: Any, django_user_model: Any) -> dict[str, Any]:
     return users
 
 
+def next_edition(edition: Any, expert: Any) -> Any:
+    """The edition after ``edition`` (AT only), ``expert`` its accepted expert for AT."""
+    later = create_edition(
+        FRAMEWORK, code="demo-2026", name="Demo 2026", reference_date=dt.date(2025, 12, 31),
+        period="2025", units=["AT"], previous=edition,
+    )  # fmt: skip
+    Assignment.objects.create(edition=later, user=expert, role="expert", unit="AT", accepted_at=NOW)
+    return later
+
+
 def client_for(user: Any) -> Client:
     c = Client()
     c.force_login(user)

@@ -10,10 +10,10 @@ from django.test import Client
 
 import polindex
 from polindex.web.collection import workflow
-from polindex.web.collection.editions import create_edition, final_answers
+from polindex.web.collection.editions import final_answers
 from polindex.web.collection.models import Answer, AnswerChange, AppendOnlyError, Assignment
 
-from .conftest import FRAMEWORK, NOW, PEOPLE, client_for, complete
+from .conftest import FRAMEWORK, NOW, PEOPLE, client_for, complete, next_edition
 
 # who may open which page (200) — everyone else is refused (403), anonymous users sent to log in
 SEE = {
@@ -176,13 +176,7 @@ def test_justifications_are_sanitised(people: dict[str, Any]) -> None:
 
 def test_carry_forward_from_the_previous_edition(people: dict[str, Any], edition: Any) -> None:
     a = _answers_locked(people, edition)
-    later = create_edition(
-        FRAMEWORK, code="demo-2026", name="Demo 2026", reference_date=dt.date(2025, 12, 31),
-        period="2025", units=["AT"], previous=edition,
-    )  # fmt: skip
-    Assignment.objects.create(
-        edition=later, user=people["expert_at"], role="expert", unit="AT", accepted_at=NOW
-    )
+    later = next_edition(edition, people["expert_at"])
     expert = client_for(people["expert_at"])
     page = expert.get("/work/demo-2026/AT/").content.decode()
     assert "carried forward: confirm" in page
@@ -210,7 +204,6 @@ def test_carry_forward_from_the_previous_edition(people: dict[str, Any], edition
 
 
 def _answers_locked(people: dict[str, Any], edition: Any) -> Answer:
-    workflow.ensure_answers(edition, "AT", people["expert_at"])
     a = _answer("AT", "LMM1", people["expert_at"])
     a = workflow.save(a, people["expert_at"], workflow.Content(option="a", justification="x",
                       sources=[{"instrument": "Aliens Act"}]), a.version)  # fmt: skip
@@ -309,7 +302,6 @@ def test_agreement_of_two_experts_for_the_central_team(
         edition=edition, user=second, role="expert", unit="AT", primary=False, accepted_at=NOW
     )
     for user, options in ((people["expert_at"], "aab"), (second, "abb")):
-        workflow.ensure_answers(edition, "AT", user)
         for code, option in zip(("LMM1", "LMM2", "LMM3"), options, strict=True):
             a = Answer.objects.get(edition=edition, unit="AT", indicator=code, expert=user)
             workflow.save(a, user, workflow.Content(option=option), a.version)
@@ -383,7 +375,6 @@ def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: li
 
     people["expert_at"].email = "expert_at@example.org"
     people["expert_at"].save()
-    workflow.ensure_answers(edition, "AT", people["expert_at"])
     edition.submit_by = dt.date(2025, 3, 8)
     edition.save()
     assert reminders(dt.date(2025, 3, 1)) == 1  # 7 days before

@@ -104,7 +104,10 @@ def test_area_experts_and_coordinators_see_their_area(
     people: dict[str, Any], edition: Any, django_user_model: Any
 ) -> None:
     edu = django_user_model.objects.create_user("edu", password="pw-edu-1")
-    Assignment.objects.filter(user=people["expert_at"]).update(area="LMM")
+    Answer.objects.filter(expert=people["expert_at"]).delete()  # assigned the LMM area only:
+    lmm = Assignment.objects.get(user=people["expert_at"])
+    lmm.area = "LMM"
+    lmm.save()  # the rows are made for that area
     Assignment.objects.create(
         edition=edition, user=edu, role="expert", unit="AT", area="EDU", accepted_at=NOW
     )
@@ -260,7 +263,6 @@ def test_two_primary_experts_for_one_question_stop_the_scoring(
         edition=edition, user=second, role="expert", unit="AT", accepted_at=NOW
     )
     for expert in (people["expert_at"], second):
-        workflow.ensure_answers(edition, "AT", expert)
         Answer.objects.filter(expert=expert, indicator="LMM1").update(
             option="a", status="validated"
         )
@@ -338,7 +340,7 @@ def test_the_central_team_downloads_every_answer_as_csv(
     response = client_for(people["central"]).get("/work/demo-2025/answers.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == progress.questions(edition).total()  # AT's 61; BE not opened yet
+    assert len(rows) == 2 * progress.questions(edition).total()  # AT's and BE's experts' 61
     first = next(r for r in rows if r["indicator"] == "LMM1")
     assert {k: first[k] for k in ("unit", "area", "expert", "primary", "option", "score")} == {
         "unit": "AT", "area": "LMM", "expert": "expert_at", "primary": "True", "option": "a",
@@ -366,3 +368,20 @@ def test_experts_text_never_runs_as_a_spreadsheet_formula(
     table = client_for(people["central"]).get("/work/demo-2025/answers.csv").content.decode()
     row = next(r for r in csv.DictReader(io.StringIO(table)) if r["indicator"] == "LMM1")
     assert row["justification"] == "'" + formula
+
+
+def test_the_reviewer_who_starts_a_review_stays_anonymous(people: dict[str, Any]) -> None:
+    """Regression: the history named the reviewer of a "review" step (only "agree" and
+    "query" were taken for a reviewer's)."""
+    _fill(people, ["LMM1"])
+    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    reviewer = client_for(people["reviewer_at"])
+    assert "Start review" in reviewer.get(f"{AT}LMM1/").content.decode()
+    reviewer.post(AT, {"action": "review"})
+    assert 'value="review"' not in reviewer.get(f"{AT}LMM1/").content.decode()  # started
+    page = client_for(people["expert_at"]).get(f"{AT}LMM1/").content.decode()
+    assert "<strong>review</strong> by reviewer," in page
+    assert "reviewer_at" not in page
+    assert "<strong>review</strong> by reviewer_at," in (
+        client_for(people["central"]).get(f"{AT}LMM1/").content.decode()
+    )

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from typing import Any
 
-import yaml
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -14,8 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import polindex
-from polindex.framework.problems import FrameworkError
+from polindex.errors import PolindexError
+from polindex.framework.definition import load_index
 from polindex.web.collection.editions import release_draft
 from polindex.web.collection.models import Assignment, Edition
 from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
@@ -62,10 +61,18 @@ class EditionForm(forms.ModelForm):
         if upload.size > MAX_FRAMEWORK_BYTES:
             self.add_error("framework_file", _("the framework file is too large"))
             return cleaned
-        text = upload.read().decode("utf-8", "replace")
         try:
-            fw = polindex.load_framework(yaml.safe_load(text))
-        except (FrameworkError, yaml.YAMLError, ValueError, TypeError) as exc:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.add_error(
+                "framework_file",
+                _("%(name)s is not UTF-8 text (byte %(byte)d); save it as UTF-8")
+                % {"name": upload.name, "byte": exc.start},
+            )
+            return cleaned
+        try:
+            fw = load_index(text=text, name=upload.name).framework
+        except PolindexError as exc:
             self.add_error("framework_file", str(exc))
             return cleaned
         self.instance.framework = json.loads(fw.model_dump_json())
@@ -99,7 +106,7 @@ class EditionAdmin(admin.ModelAdmin):
                 release = release_draft(
                     edition, version=version, publish_at=timezone.now() + EMBARGO
                 )
-            except ValueError as exc:
+            except PolindexError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
             self.message_user(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from polindex.web.collection import workflow
+from polindex.web.collection.answer_rows import create_rows
 from polindex.web.collection.editions import create_edition
 from polindex.web.collection.models import Assignment, Edition
 
@@ -73,6 +74,7 @@ def seed(framework: Path) -> list[tuple[str, str, str]]:
                 defaults={"accepted_at": timezone.now()},
             )  # fmt: skip
         accounts.append((name, role, unit or area or "all"))
+    create_rows(edition)  # (made as the accounts were; this also mends an older demo database)
     _prefill(edition, users.objects.get(username="expert-be"))
     return accounts
 
@@ -81,7 +83,6 @@ def _prefill(edition: Edition, expert: Any) -> None:
     """Synthetic answers for BE, submitted: the reviewer has something to review."""
     if edition.answers.filter(unit="BE").exclude(option="").exists():
         return
-    workflow.ensure_answers(edition, "BE", expert)
     pick = random.Random(2025)
     for answer in edition.answers.filter(unit="BE", expert=expert):
         content = workflow.Content(

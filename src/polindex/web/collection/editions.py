@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-import polindex
+from polindex.api import score
+from polindex.errors import PolindexError, plural
+from polindex.framework.definition import load_index
 from polindex.framework.models import Framework
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Assignment, Edition
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition
+
+
+class EditionError(PolindexError):
+    """An edition that cannot be opened or scored as asked; nothing was stored."""
+
+    def headline(self) -> str:
+        return f"{plural(len(self.problems), 'problem')} with the edition; nothing was done:"
 
 
 @transaction.atomic
@@ -32,9 +42,9 @@ def create_edition(
     With ``previous``, experts' pages start from that edition's answers (carried forward).
     """
     path = Path(framework)
-    fw = polindex.load_framework(path)
+    fw = load_index(path).framework
     if previous is not None and previous.framework["code"] != fw.code:
-        raise ValueError(f"{code}: {previous.code} is an edition of another framework")
+        raise EditionError([f"{code}: {previous.code} is an edition of another framework"])
     return Edition.objects.create(
         code=code,
         name=name,
@@ -49,29 +59,39 @@ def create_edition(
     )
 
 
-def final_answers(edition: Edition) -> list[tuple[str, str, str, str]]:
-    """The scored answers of an edition as (unit, period, indicator, value) rows: each
-    country's primary expert's answers that are validated or locked (N/A as ``n/a``)."""
-    primary = {
-        (a.unit, a.user_id)
-        for a in Assignment.objects.filter(edition=edition, role="expert", primary=True)
-    }
-    rows = []
-    seen: set[tuple[str, str]] = set()
-    for a in Answer.objects.filter(
-        edition=edition, deleted_at=None, status__in=["validated", "locked"]
-    ).order_by("unit", "indicator"):
-        if (a.unit, a.expert_id) in primary or ("", a.expert_id) in primary:
-            if (a.unit, a.indicator) in seen:
-                raise ValueError(
+def scored_answers(edition: Edition) -> list[Answer]:
+    """The answers of ``edition`` that are scored: the answers that count
+    (:meth:`~.models.AnswerQuerySet.that_count`) once validated or locked, by country and
+    indicator, with their live sources; two for one question stop with a clear error."""
+    done = (Answer.Status.VALIDATED, Answer.Status.LOCKED)
+    answers = list(
+        Answer.objects.that_count()
+        .filter(edition=edition, status__in=done)
+        .order_by("unit", "indicator")
+        .prefetch_related(LIVE_SOURCES)
+    )
+    for a in answers:
+        a.edition = edition  # loaded once, not once per answer
+    for a, b in itertools.pairwise(answers):
+        if (a.unit, a.indicator) == (b.unit, b.indicator):
+            raise EditionError(
+                [
                     f"{edition.code}: {a.unit} {a.indicator} has validated answers from two "
                     "primary experts; make one of them a coder (not primary)"
-                )
-            seen.add((a.unit, a.indicator))
-            rows.append(
-                (a.unit, edition.period, a.indicator, "na" if a.not_applicable else a.option)
+                ]
             )
-    return rows
+    return answers
+
+
+def final_answers(edition: Edition) -> list[tuple[str, str, str, str]]:
+    """The scored answers of an edition (:func:`scored_answers`) as (unit, period, indicator,
+    value) rows (N/A as ``n/a``)."""
+    return [_row(a) for a in scored_answers(edition)]
+
+
+def _row(answer: Answer) -> tuple[str, str, str, str]:
+    value = "na" if answer.not_applicable else answer.option
+    return (answer.unit, answer.edition.period, answer.indicator, value)
 
 
 def release_draft(
@@ -81,25 +101,22 @@ def release_draft(
     (embargoed, until ``publish_at``) release, each answer's justification and sources with it."""
     from polindex.web.releases.publish import publish_release
 
-    rows = final_answers(edition)
-    if not rows:
-        raise ValueError(f"{edition.code}: no validated answer to score yet")
+    answers = scored_answers(edition)
+    if not answers:
+        raise EditionError([f"{edition.code}: no validated answer to score yet"])
+    rows = [_row(a) for a in answers]
     fw = Framework.model_validate(edition.framework)  # as validated when the edition opened
-    results = polindex.score(fw, rows)
-    notes = []
-    chosen = {(u, i) for u, _, i, _ in rows}
-    for a in Answer.objects.filter(edition=edition, deleted_at=None).prefetch_related(LIVE_SOURCES):
-        if (a.unit, a.indicator) in chosen and _primary(edition, a):
-            notes.append(
-                {
-                    "unit": a.unit,
-                    "period": edition.period,
-                    "indicator": a.indicator,
-                    "justification": a.justification,
-                    "sources": [s.snapshot() for s in a.live_sources()],
-                }
-            )
-    notes.sort(key=lambda n: (n["unit"], n["indicator"]))
+    results = score(fw, rows)
+    notes = [
+        {
+            "unit": a.unit,
+            "period": edition.period,
+            "indicator": a.indicator,
+            "justification": a.justification,
+            "sources": [s.snapshot() for s in a.live_sources()],
+        }
+        for a in answers
+    ]
     return publish_release(
         results,
         version=version,
@@ -108,10 +125,3 @@ def release_draft(
         synthetic=edition.synthetic,
         notes=notes,
     )
-
-
-def _primary(edition: Edition, answer: Answer) -> bool:
-    return Assignment.objects.filter(
-        edition=edition, role="expert", primary=True, user=answer.expert_id,
-        unit__in=[answer.unit, ""],
-    ).exists()  # fmt: skip

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +101,45 @@ class Assignment(models.Model):
         return f"{self.user} {self.role} {self.edition} {self.unit or '*'}"
 
 
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def that_count(self) -> AnswerQuerySet:
+        """The answers that count: for each country and area, its primary expert's.
+
+        An answer counts when it is live (not deleted) and its expert holds, in the answer's
+        edition, an expert assignment that is *primary*, *accepted* and covers the answer's
+        country (or every country) and area (or every area). A coder's answers (not primary),
+        those of someone who has not accepted the invitation, and an area expert's answers
+        outside their area never count.
+
+        These are the answers progress and the dashboards count, reviewers, coordinators,
+        government contacts and the central team see on a country's pages, the scoring takes
+        (validated or locked), the next edition carries forward, and the central CSV marks
+        ``primary``. Two assignments covering one question is a set-up mistake: both experts'
+        answers count, pages show the older answer and the scoring stops with an error.
+        """
+        return self.filter(deleted_at=None).filter(_counting_expert())
+
+    def marking_those_that_count(self) -> AnswerQuerySet:
+        """Every answer, each with ``counts``: whether it is among :meth:`that_count`'s (for
+        listings of all experts' answers, such as the central CSV)."""
+        return self.annotate(counts=Q(deleted_at=None) & _counting_expert())
+
+
+def _counting_expert() -> Exists:
+    """An accepted, primary expert assignment of the answer's edition, country and area."""
+    return Exists(
+        Assignment.objects.filter(
+            Q(unit=OuterRef("unit")) | Q(unit=""),
+            Q(area=OuterRef("area")) | Q(area=""),
+            edition=OuterRef("edition"),
+            user=OuterRef("expert"),
+            role=Assignment.Role.EXPERT,
+            primary=True,
+            accepted_at__isnull=False,
+        )
+    )
+
+
 class Answer(models.Model):
     """One expert's answer to one indicator for one country in an edition."""
 
@@ -121,6 +161,9 @@ class Answer(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="answers")
     unit = models.CharField(max_length=64)
     indicator = models.CharField(max_length=64)
+    area = models.CharField(
+        max_length=64, blank=True, editable=False, help_text=_("The indicator's top-level area.")
+    )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
     )
@@ -141,6 +184,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -251,3 +296,10 @@ class Comment(models.Model):
 LIVE_SOURCES = models.Prefetch(
     "sources", queryset=Source.objects.filter(deleted_at=None), to_attr="live"
 )  # for pages listing many answers: one query for all their sources
+THREAD = models.Prefetch(
+    "comments", queryset=Comment.objects.select_related("author")
+)  # an answer's messages with their authors: one query, for one answer or a page of them
+
+# the enums, typed for mypy (Django ships no types: its enum members look like tuples to it)
+Role: Any = Assignment.Role
+Status: Any = Answer.Status

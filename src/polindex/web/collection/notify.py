@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polindex.web.collection import progress
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import Answer, Assignment, Edition, Role
 
 
 def base_url() -> str:
@@ -58,7 +58,7 @@ def _answer_link(answer: Answer) -> str:
 
 def _people(answer: Answer, role: str) -> list[Any]:
     """Who holds ``role`` on the answer's country and area (invitation accepted)."""
-    from polindex.web.collection.permissions import area_of
+    from polindex.web.collection.questions import area_of
 
     rows = Assignment.objects.filter(
         edition=answer.edition,
@@ -84,7 +84,7 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
         return _send(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
     if action == "reply":
         sent = 0
-        for reviewer in _people(answer, "reviewer"):
+        for reviewer in _people(answer, Role.REVIEWER):
             if reviewer.pk != actor.pk:
                 sent += _send(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
         return sent
@@ -99,8 +99,8 @@ def reminders(today: dt.date | None = None, days: tuple[int, ...] = (7, 1)) -> i
     today = today or timezone.localdate()
     sent = 0
     for edition in Edition.objects.filter(state=Edition.State.OPEN):
-        sent += _remind(edition, edition.submit_by, today, days, "expert")
-        sent += _remind(edition, edition.review_by, today, days, "reviewer")
+        sent += _remind(edition, edition.submit_by, today, days, Role.EXPERT)
+        sent += _remind(edition, edition.review_by, today, days, Role.REVIEWER)
     return sent
 
 

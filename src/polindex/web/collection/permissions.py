@@ -16,6 +16,7 @@ import rules
 from django.utils import timezone
 
 from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.questions import area_of
 
 MANAGE = "collection.manage_edition"
 EDITABLE_BY_EXPERT = (Answer.Status.DRAFT, Answer.Status.QUERIED)
@@ -36,35 +37,6 @@ def _target(obj: Any) -> tuple[Edition, str, str]:
     if isinstance(obj, Country):
         return obj.edition, obj.unit, ""
     raise TypeError(f"no collection permission applies to {obj!r}")
-
-
-def area_of(edition: Edition, indicator: str) -> str:
-    """The top-level area (child of the root) an indicator belongs to."""
-    areas = _areas(edition)
-    return areas.get(indicator, "")
-
-
-_AREAS: dict[tuple[int, str], dict[str, str]] = {}
-
-
-def _areas(edition: Edition) -> dict[str, str]:
-    """Each code's top-level area; an edition's framework never changes once it is open, so
-    this is read once per process (a draft edition's, whose framework may still be replaced,
-    every time)."""
-    key = (edition.pk, edition.code)
-    if key in _AREAS:
-        return _AREAS[key]
-    framework = Edition.objects.values_list("framework", flat=True).get(pk=edition.pk)
-    found: dict[str, str] = {}
-    for area in framework["root"].get("children", []):
-        stack = [area]
-        while stack:
-            item = stack.pop()
-            found[item["code"]] = area["code"]
-            stack.extend(item.get("children", []))
-    if edition.state != Edition.State.DRAFT:
-        _AREAS[key] = found
-    return found
 
 
 def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:

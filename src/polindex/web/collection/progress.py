@@ -5,44 +5,41 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from polindex.web.collection.models import Answer, Assignment, Edition
-from polindex.web.collection.permissions import area_of
+from django.db.models import Count
 
+from polindex.web.collection.models import Answer, Edition, Role, Status
+from polindex.web.collection.questions import area_of
+
+NOT_STARTED = "not_started"  # a question no answer row exists for yet (not a status of Answer)
 # whose turn an answer at each status is: the expert's, the reviewer's, the central team's
-WAITING_ON = {
-    "not_started": "expert",  # a question with no answer yet
-    "draft": "expert",
-    "queried": "expert",
-    "submitted": "reviewer",
-    "in_review": "reviewer",
-    "agreed": "central",
-    "adjudicated": "central",
-    "validated": "done",
-    "locked": "done",
+WAITING_ON: dict[str, str] = {
+    NOT_STARTED: "expert",
+    Status.DRAFT: "expert",
+    Status.QUERIED: "expert",
+    Status.SUBMITTED: "reviewer",
+    Status.IN_REVIEW: "reviewer",
+    Status.AGREED: "central",
+    Status.ADJUDICATED: "central",
+    Status.VALIDATED: "done",
+    Status.LOCKED: "done",
 }
 PARTIES = ("expert", "reviewer", "central", "done")
 # the role an assignment acts as, for "waiting on you" (a coordinator adjudicates)
-TURN_OF = {"expert": "expert", "reviewer": "reviewer", "coordinator": "central"}
+TURN_OF = {Role.EXPERT: "expert", Role.REVIEWER: "reviewer", Role.COORDINATOR: "central"}
 
 
 def counts(edition: Edition, units: set[str] | None = None) -> dict[tuple[str, str], Counter[str]]:
-    """The scored (primary) experts' live answers of ``edition`` (of ``units`` only, when
-    given) per (country, area) and status — one query for the answers, one for the assignments
+    """The answers that count (:meth:`~.models.AnswerQuerySet.that_count`) of ``edition`` (of
+    ``units`` only, when given) per (country, area) and status, in one query
     (``found[("AT", "LMM")]`` is a ``Counter`` such as ``{"draft": 8, "submitted": 2}``)."""
-    primary = set(
-        Assignment.objects.filter(edition=edition, role="expert", primary=True).values_list(
-            "unit", "user_id"
-        )
-    )
     found: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    answers = Answer.objects.filter(edition=edition, deleted_at=None)
+    answers = Answer.objects.that_count().filter(edition=edition)
     if units is not None:
         answers = answers.filter(unit__in=units)
-    for unit, expert, indicator, status in answers.values_list(
-        "unit", "expert_id", "indicator", "status"
+    for unit, area, status, n in (
+        answers.values_list("unit", "area", "status").annotate(n=Count("pk")).order_by()
     ):
-        if (unit, expert) in primary or ("", expert) in primary:
-            found[(unit, area_of(edition, indicator))][status] += 1
+        found[(unit, area)][status] += n
     return found
 
 
@@ -57,7 +54,7 @@ def total(
             out.update(c)
     expected = sum(n for a, n in questions(edition).items() if area in ("", a))
     if expected > out.total():
-        out["not_started"] = expected - out.total()
+        out[NOT_STARTED] = expected - out.total()
     return out
 
 

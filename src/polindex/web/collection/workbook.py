@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from polindex.web.collection.models import Answer, Edition
+from polindex.web.collection.questions import questions
 from polindex.web.collection.workflow import Content, changed_parts, indicators
 
 SHEET = "Questionnaire"
@@ -34,7 +35,7 @@ FILLED = [
 ]  # fmt: skip
 HIDDEN = ["version"]
 COLUMNS = FIXED + FILLED + HIDDEN
-CONFIDENCE = ("high", "medium", "low")
+CONFIDENCE = tuple(Answer.Confidence.values)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
     if not rows or [str(h or "").strip() for h in rows[0][: len(COLUMNS)]] != COLUMNS:
         return [], [f"{SHEET}!1: the header row is not that of a downloaded questionnaire"]
     by_code = {a.indicator: a for a in answers}
-    items = {i["code"]: i for i in indicators(edition)}
+    asked = questions(edition)
     seen: set[str] = set()
     changes = []
     for number, values in enumerate(rows[1:], start=2):
@@ -139,11 +140,9 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
             continue
         seen.add(code)
         answer = by_code[code]
-        codes = [str(o["code"]) for o in items[code].get("options", [])]
         chosen = cells["answer"]
-        if chosen and chosen.lower() != "n/a" and codes and chosen not in codes:
-            allowed = ", ".join([*codes, "n/a"])
-            problems.append(f"{where} (answer): {chosen!r} is not an option of {code}: {allowed}")
+        if chosen and chosen.lower() != "n/a" and (wrong := asked[code].problem(chosen)):
+            problems.append(f"{where} (answer): {wrong}{', n/a' if asked[code].options else ''}")
         if cells["confidence"] and cells["confidence"] not in CONFIDENCE:
             problems.append(
                 f"{where} (confidence): {cells['confidence']!r}: use high, medium or low"

@@ -7,6 +7,7 @@ version than the one the user started from.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,13 +17,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from polindex.web.collection.models import (
-    LIVE_SOURCES,
     Answer,
     AnswerChange,
-    Assignment,
+    Comment,
     Edition,
+    Role,
     Source,
+    Status,
 )
+from polindex.web.collection.questions import Question, questions
 
 
 class ConflictError(Exception):
@@ -113,25 +116,58 @@ def indicators(edition: Edition) -> list[dict[str, Any]]:
     return out
 
 
-def _indicator(edition: Edition, code: str) -> dict[str, Any]:
-    for item in indicators(edition):
-        if item["code"] == code:
-            return item
-    raise KeyError(code)
+def _question(answer: Answer) -> Question:
+    return questions(answer.edition)[answer.indicator]
+
+
+SOURCE_LENGTHS = {"instrument": 300, "article": 100, "url": 500}  # the columns' sizes
+OPTION_LENGTH = 64
+
+
+def invalid(answer: Answer, content: Content) -> dict[str, str]:
+    """What in ``content`` cannot be stored as ``answer``'s, whatever its stage (empty when it
+    all can): an option that is not the question's, a confidence that is not one of
+    :class:`~.models.Answer.Confidence`, a source's URL that is not a web address, a date in
+    force that is not a date, a text longer than its column. The answer form and every save
+    check the same."""
+    found: dict[str, str] = {}
+    chosen = "" if content.not_applicable else content.option
+    if len(chosen) > OPTION_LENGTH:
+        found["option"] = f"longer than {OPTION_LENGTH} characters"
+    elif chosen and (wrong := _question(answer).problem(chosen)):
+        found["option"] = wrong
+    if content.confidence not in ("", *Answer.Confidence.values):
+        found["confidence"] = f"{content.confidence!r}: choose high, medium or low"
+    for k, source in enumerate(content.sources, start=1):
+        faults = [
+            f"{name} is longer than {most} characters"
+            for name, most in SOURCE_LENGTHS.items()
+            if len(str(source.get(name) or "")) > most
+        ]
+        url = str(source.get("url") or "").strip()
+        if url and not url.lower().startswith(("https://", "http://")):
+            faults.append("the URL must start with https://")
+        if day := str(source.get("in_force") or ""):
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                faults.append(f"in force {day!r} is not a date (YYYY-MM-DD)")
+        if faults:
+            found[f"source {k}"] = "; ".join(faults)
+    return found
 
 
 def problems(answer: Answer, content: Content | None = None) -> dict[str, str]:
     """What keeps an answer from being submitted (empty when it is complete)."""
     c = content or Content.of(answer)
     found: dict[str, str] = {}
-    codes = [o["code"] for o in _indicator(answer.edition, answer.indicator).get("options", [])]
     if c.not_applicable:
         if not c.na_reason.strip():
             found["na_reason"] = "say why the question does not apply"
     elif not c.option:
         found["option"] = "choose an answer (or mark it not applicable)"
-    elif codes and c.option not in codes:
-        found["option"] = f"{c.option!r} is not an option of {answer.indicator}"
+    elif wrong := _question(answer).problem(c.option):
+        found["option"] = wrong
     changed = answer.previous_option and (c.option != answer.previous_option or c.not_applicable)
     if changed or not answer.previous_option:
         if not c.justification.strip():
@@ -221,10 +257,8 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
             if s.get("instrument", "").strip()
         ],
     }
-    for k, source in enumerate(fields["sources"], start=1):
-        url = source["url"].strip()
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise InvalidError({"sources": f"source {k}: the URL must start with https://"})
+    if found := invalid(answer, content):
+        raise InvalidError(found)
     now = answer.snapshot()
     if answer.confirmed and all(now.get(k) == v for k, v in fields.items()):
         return answer  # nothing changed: no new version, no history entry
@@ -233,18 +267,22 @@ def save(answer: Answer, user: Any, content: Content, version: int, reason: str 
 
 # action → (states it starts from, state it leads to, permission)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "submit": (("draft", "queried"), "submitted", "collection.edit_answer"),
-    "review": (("submitted",), "in_review", "collection.review_answer"),
-    "agree": (("submitted", "in_review"), "agreed", "collection.review_answer"),
-    "query": (("submitted", "in_review"), "queried", "collection.review_answer"),
+    "submit": ((Status.DRAFT, Status.QUERIED), Status.SUBMITTED, "collection.edit_answer"),
+    "review": ((Status.SUBMITTED,), Status.IN_REVIEW, "collection.review_answer"),
+    "agree": ((Status.SUBMITTED, Status.IN_REVIEW), Status.AGREED, "collection.review_answer"),
+    "query": ((Status.SUBMITTED, Status.IN_REVIEW), Status.QUERIED, "collection.review_answer"),
     "adjudicate": (
-        ("submitted", "in_review", "agreed", "queried"),
-        "adjudicated",
+        (Status.SUBMITTED, Status.IN_REVIEW, Status.AGREED, Status.QUERIED),
+        Status.ADJUDICATED,
         "collection.adjudicate",
     ),
-    "validate": (("agreed", "adjudicated"), "validated", "collection.validate"),
-    "lock": (("validated",), "locked", "collection.validate"),
-    "reopen": (("agreed", "adjudicated", "validated"), "draft", "collection.validate"),
+    "validate": ((Status.AGREED, Status.ADJUDICATED), Status.VALIDATED, "collection.validate"),
+    "lock": ((Status.VALIDATED,), Status.LOCKED, "collection.validate"),
+    "reopen": (
+        (Status.AGREED, Status.ADJUDICATED, Status.VALIDATED),
+        Status.DRAFT,
+        "collection.validate",
+    ),
 }
 
 
@@ -267,15 +305,11 @@ def act(
         raise InvalidError({"comment": f"say why ({action})"})
     fields: dict[str, Any] = {"status": goal}
     if action == "adjudicate" and option:
-        if option not in [
-            o["code"] for o in _indicator(answer.edition, answer.indicator)["options"]
-        ]:
-            raise InvalidError({"option": f"{option!r} is not an option of {answer.indicator}"})
+        if wrong := _question(answer).problem(option):
+            raise InvalidError({"option": wrong})
         fields.update(option=option, not_applicable=False, na_reason="")
     answer = _write(answer, user, version, action, comment, **fields)
     if comment.strip():
-        from polindex.web.collection.models import Comment
-
         Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=comment)
     return answer
 
@@ -315,80 +349,24 @@ def comment(answer: Answer, user: Any, text: str) -> None:
     _require(user, "collection.comment", answer)
     if not text.strip():
         raise InvalidError({"comment": "write a message"})
-    from polindex.web.collection.models import Comment
-
     Comment.objects.create(answer=answer, author=user, role=_role(user, answer), text=text)
 
 
 def _role(user: Any, answer: Answer) -> str:
-    from polindex.web.collection.permissions import area_of, is_central, roles
+    from polindex.web.collection.permissions import is_central, roles
 
     if is_central(user):
         return "central"
-    held = roles(user, answer.edition, answer.unit, area_of(answer.edition, answer.indicator))
-    for role in ("reviewer", "coordinator", "expert", "government"):
+    held = roles(user, answer.edition, answer.unit, answer.area)
+    for role in (Role.REVIEWER, Role.COORDINATOR, Role.EXPERT, Role.GOVERNMENT):
         if role in held:
             return role
     return ""
 
 
 @transaction.atomic
-def ensure_answers(
-    edition: Edition, unit: str, expert: Any, areas: frozenset[str] | None = None
-) -> int:
-    """Create the expert's answer rows for every indicator of ``unit`` (of ``areas`` only,
-    when given), carrying forward the previous edition's scored answers to be confirmed or
-    changed; returns how many were created."""
-    from polindex.web.collection.permissions import area_of
-
-    have = set(
-        Answer.objects.filter(edition=edition, unit=unit, expert=expert).values_list(
-            "indicator", flat=True
-        )
-    )
-    earlier: dict[str, Answer] = {}
-    if edition.previous is not None:
-        primary = Assignment.objects.filter(
-            edition=edition.previous, unit=unit, role="expert", primary=True
-        ).values_list("user", flat=True)
-        for a in Answer.objects.filter(
-            edition=edition.previous, unit=unit, expert__in=list(primary), deleted_at=None
-        ).prefetch_related(LIVE_SOURCES):
-            earlier[a.indicator] = a
-    made = 0
-    for item in indicators(edition):
-        code = item["code"]
-        if code in have or (areas is not None and area_of(edition, code) not in areas):
-            continue
-        old = earlier.get(code)
-        answer = Answer.objects.create(
-            edition=edition,
-            unit=unit,
-            indicator=code,
-            expert=expert,
-            option=old.option if old else "",
-            not_applicable=old.not_applicable if old else False,
-            na_reason=old.na_reason if old else "",
-            justification=old.justification if old else "",
-            confidence=old.confidence if old else "",
-            previous_option=old.option if old else "",
-            previous_justification=old.justification if old else "",
-            confirmed=old is None,
-            updated_by=expert,
-        )
-        if old is not None:
-            Source.objects.bulk_create(
-                Source(answer=answer, **s.snapshot_fields()) for s in old.live_sources()
-            )
-        made += 1
-    return made
-
-
-@transaction.atomic
 def moderate(answer: Answer, user: Any, comment_id: int, hidden: bool) -> None:
     """Hide (or show again) a message of the answer's thread; recorded in the history."""
-    from polindex.web.collection.models import Comment
-
     _require(user, "collection.moderate", answer)
     message = Comment.objects.filter(pk=comment_id, answer=answer).first()
     if message is None:

@@ -1,0 +1,14 @@
+"""The workspace: plain function views, one module per page or group of pages; each asks
+:mod:`..permissions` before anything (through :func:`.access.country_of`)."""
+
+from polindex.web.collection.views.answer import answer
+from polindex.web.collection.views.central import agreement, answers_csv
+from polindex.web.collection.views.country import country, read
+from polindex.web.collection.views.dashboard import dashboard
+from polindex.web.collection.views.invitation import invitation
+from polindex.web.collection.views.offline import download, upload
+
+__all__ = [
+    "agreement", "answer", "answers_csv", "country", "dashboard", "download", "invitation",
+    "read", "upload",
+]  # fmt: skip

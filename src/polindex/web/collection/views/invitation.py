@@ -1,0 +1,53 @@
+"""Accepting an invitation (with the conflict of interest declaration)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from polindex.web.collection.models import Assignment
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: the invited person declares any conflict of interest (and, for a
+    new account, chooses a password); only then does the role give access."""
+    from django.contrib.auth import login
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext
+
+    a = get_object_or_404(Assignment.objects.select_related("edition", "user"), token=token)
+    user = request.user
+    new_account = not a.user.has_usable_password()
+    if not new_account and not user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    if user.is_authenticated and user.pk != a.user_id:
+        raise PermissionDenied("this invitation is for someone else")
+    errors: list[str] = []
+    if request.method == "POST" and a.accepted_at is None:
+        declaration = request.POST.get("conflict_of_interest", "").strip()
+        if not declaration and request.POST.get("no_conflict") != "on":
+            errors.append(gettext("Declare your interests, or confirm that you have none."))
+        password = request.POST.get("password", "")
+        if new_account:
+            try:
+                validate_password(password, a.user)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if not errors:
+            with transaction.atomic():
+                if new_account:
+                    a.user.set_password(password)
+                    a.user.save()
+                a.accepted_at = timezone.now()
+                a.conflict_of_interest = declaration or "none declared"
+                a.save(update_fields=["accepted_at", "conflict_of_interest"])  # makes the rows
+            if not user.is_authenticated:
+                login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("collection:dashboard")
+    context = {"assignment": a, "edition": a.edition, "new_account": new_account, "errors": errors}
+    return render(request, "collection/invitation.html", context)

@@ -1,0 +1,71 @@
+"""A workspace page costs a fixed number of queries, whatever the number of answers, sources,
+messages and history entries it shows (an expert opening a carried-forward country made 136;
+a reviewer's answer page one more per message)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from polindex.web.collection import workflow
+from polindex.web.collection.models import Answer
+
+from .conftest import client_for, next_edition
+
+AT = "/work/demo-2025/AT/"
+# (who, page): queries — the user, the edition, the user's roles (and permissions, for those
+# not answering), the answers, their sources, the framework (read once per page), and on an
+# answer's page its messages with their authors and its history
+PAGES = {
+    ("expert_at", "/work/"): 6,
+    ("central", "/work/"): 6,
+    ("expert_at", AT): 6,
+    ("reviewer_at", AT): 8,
+    ("central", AT): 8,
+    ("expert_at", f"{AT}LMM1/"): 10,
+    ("reviewer_at", f"{AT}LMM1/"): 10,
+    ("central", f"{AT}LMM1/"): 10,
+    ("gov_at", f"{AT}read/"): 9,
+}
+
+
+def _everything_answered(people: dict[str, Any]) -> None:
+    """All 61 of AT's answers with two sources, submitted; five queried, with a reply and a
+    message from the central team."""
+    expert, reviewer, central = (people[n] for n in ("expert_at", "reviewer_at", "central"))
+    answers = Answer.objects.filter(unit="AT", expert=expert).order_by("pk")
+    for k, a in enumerate(answers):
+        sources = [{"instrument": "Aliens Act"}, {"instrument": "Labour Code", "article": "3"}]
+        content = workflow.Content(option="a", justification="Art. 5.", sources=sources)
+        a = workflow.save(a, expert, content, a.version)
+        a = workflow.act(a, expert, "submit", a.version)
+        if a.indicator == "LMM1" or k < 5:
+            a = workflow.act(a, reviewer, "query", a.version, comment="Which article?")
+            workflow.comment(a, expert, "Art. 5.")
+            workflow.comment(a, central, "Thank you.")
+
+
+def _queries(people: dict[str, Any], django_assert_num_queries: Any) -> None:
+    for (who, path), expected in PAGES.items():
+        client = client_for(people[who])
+        assert client.get(path).status_code == 200  # once to warm the per-process caches
+        with django_assert_num_queries(expected, info=f"{who} {path}"):
+            assert client.get(path).status_code == 200
+
+
+def test_the_workspace_pages_cost_the_same_queries_with_no_answer_or_all(
+    people: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    _queries(people, django_assert_num_queries)  # nothing answered yet
+    _everything_answered(people)
+    _queries(people, django_assert_num_queries)
+
+
+def test_a_carried_forward_country_costs_what_any_other_does(
+    people: dict[str, Any], edition: Any, django_assert_num_queries: Any
+) -> None:
+    _everything_answered(people)
+    next_edition(edition, people["expert_at"])  # 61 answers carried forward, with sources
+    client = client_for(people["expert_at"])
+    with django_assert_num_queries(PAGES[("expert_at", AT)]):  # the first visit included
+        page = client.get("/work/demo-2026/AT/").content.decode()
+    assert page.count("carried forward: confirm") == 61
