@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.test import Client
 
 from polindex.web.releases.models import Release
@@ -53,3 +55,56 @@ def test_the_catalogue_holds_every_string_of_the_templates_and_code() -> None:
         used |= set(re.findall(r'\b_\(\s*"([^"]+)"', module.read_text(encoding="utf-8")))
     assert len(used) > 80
     assert sorted(used - known) == []
+
+
+BILINGUAL = """\
+code: BI
+name: {en: Bilingual, fr: Bilingue}
+languages: [en, fr]
+children:
+  - code: ACC
+    label: {en: Access, fr: Accès}
+    indicators:
+      - code: q1
+        type: categorical
+        question: {en: Can migrants work?, fr: Les migrants peuvent-ils travailler ?}
+        options:
+          - {code: a, score: 100, label: {en: "Yes", fr: Oui}}
+          - {code: b, score: 0, label: {en: "No"}}
+"""
+
+
+def test_the_workspace_speaks_the_request_s_language(tmp_path: Path, db: None) -> None:
+    # regression: the workspace walked the framework JSON by hand and showed English only
+    import datetime as dt
+    import io
+
+    from django.contrib.auth import get_user_model
+    from openpyxl import load_workbook
+
+    from polindex.web.collection.editions import create_edition
+    from polindex.web.collection.models import Assignment
+
+    (tmp_path / "bi.yaml").write_text(BILINGUAL, encoding="utf-8")
+    edition = create_edition(
+        tmp_path / "bi.yaml", code="bi-1", name="Bi", reference_date=dt.date(2025, 1, 1),
+        period="2025", units=["AT"],
+    )  # fmt: skip
+    expert = get_user_model().objects.create_user("expert-bi", password="pw-expert-bi-1")
+    Assignment.objects.create(
+        edition=edition, user=expert, role="expert", unit="AT", accepted_at=dt.datetime.now(dt.UTC)
+    )
+    client = Client()
+    client.force_login(expert)
+    french = client.get("/work/bi-1/AT/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Accès" in french
+    assert "Les migrants peuvent-ils travailler ?" in french
+    answer = client.get("/work/bi-1/AT/q1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<strong>Les migrants peuvent-ils travailler ?</strong>" in answer
+    assert "— Oui</label>" in answer
+    assert "— No</label>" in answer  # no French label: the index's first language
+    english = client.get("/work/bi-1/AT/q1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Can migrants work?</strong>" in english
+    book = client.get("/work/bi-1/AT/questionnaire.xlsx", HTTP_ACCEPT_LANGUAGE="fr")
+    options = load_workbook(io.BytesIO(book.content))["Options"]
+    assert [c.value for c in options[2]] == ["q1", "a", 100, "Oui"]

@@ -43,7 +43,7 @@ def create_edition(
     """
     path = Path(framework)
     fw = load_index(path).framework
-    if previous is not None and previous.framework["code"] != fw.code:
+    if previous is not None and previous.definition.code != fw.code:
         raise EditionError([f"{code}: {previous.code} is an edition of another framework"])
     return Edition.objects.create(
         code=code,

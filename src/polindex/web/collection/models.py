@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from polindex.framework.definition import IndexDefinition
+from polindex.web.definitions import definition_of
+
 
 class AppendOnlyError(Exception):
     """A history record was about to be changed or deleted."""
@@ -60,6 +63,13 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def definition(self) -> IndexDefinition:
+        """The edition's framework as a typed definition: built once per process for an open
+        edition (its framework never changes), every time for a draft (it may be replaced)."""
+        key = None if self.state == Edition.State.DRAFT else ("edition", self.pk, self.code)
+        return definition_of(key, self.framework, source=f"edition {self.code}")
 
 
 class Assignment(models.Model):

@@ -62,7 +62,7 @@ def questions(edition: Edition) -> Counter[str]:
     """How many questions each area of ``edition`` asks."""
     from polindex.web.collection.workflow import indicators
 
-    return Counter(area_of(edition, item["code"]) for item in indicators(edition))
+    return Counter(area_of(edition, item.code) for item in indicators(edition))
 
 
 def waiting(by_status: Counter[str]) -> dict[str, int]:

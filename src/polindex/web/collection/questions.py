@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
+from polindex.framework.models import Indicator, Node
 from polindex.web.collection.models import Edition
 
 BOOLEAN = ("yes", "no")  # a yes/no question's answers
@@ -57,16 +60,13 @@ def questions(edition: Edition) -> dict[str, Question]:
     key = (edition.pk, edition.code)
     if key in _KEPT:
         return _KEPT[key]
-    framework = Edition.objects.values_list("framework", flat=True).get(pk=edition.pk)
     found: dict[str, Question] = {}
-    for area in framework["root"].get("children", []):
-        stack = [area]
-        while stack:
-            item = stack.pop()
-            if "type" in item:
-                codes = tuple(str(o["code"]) for o in item.get("options", []))
-                found[item["code"]] = Question(item["code"], area["code"], item["type"], codes)
-            stack.extend(reversed(item.get("children", [])))
+    root = edition.definition.framework.root
+    for area in root.children:
+        for item, _, _ in area.walk() if isinstance(area, Node) else [(area, None, 0)]:
+            if isinstance(item, Indicator):
+                codes = tuple(o.code for o in item.options)
+                found[item.code] = Question(item.code, area.code, item.type, codes)
     if edition.state != Edition.State.DRAFT:
         _KEPT[key] = found
     return found
@@ -79,12 +79,18 @@ def area_of(edition: Edition, indicator: str) -> str:
 
 
 def label(edition: Edition, code: str) -> str:
-    """The English label of the framework's node ``code`` (an area, say) — else its code."""
-    stack = [edition.framework["root"]]
-    while stack:
-        item = stack.pop()
-        if item["code"] == code:
-            label = item.get("label") or {}
-            return str(label.get("en") or next(iter(label.values()), code))
-        stack.extend(item.get("children", []))
-    return code
+    """The label of the framework's node ``code`` (an area, say) in the request's language
+    (the framework's one fallback rule) — else its code."""
+    return edition.definition.framework.labels(get_language()).get(code, code)
+
+
+def text(edition: Edition, item: Indicator) -> str:
+    """An indicator's question (else its label) in the request's language."""
+    fw = edition.definition.framework
+    return fw.text(item.question, get_language()) or fw.label(item, get_language())
+
+
+def option_labels(edition: Edition, item: Indicator) -> dict[str, str]:
+    """Each option code of ``item`` → its label in the request's language."""
+    fw = edition.definition.framework
+    return {o.code: fw.label(o, get_language()) for o in item.options}

@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from polindex.web.collection.models import Answer, Edition
-from polindex.web.collection.questions import questions
+from polindex.web.collection.questions import option_labels, questions
+from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.workflow import Content, changed_parts, indicators
 
 SHEET = "Questionnaire"
@@ -47,16 +48,11 @@ class Change:
     version: int
 
 
-def _text(item: dict[str, Any]) -> str:
-    question = item.get("question") or item.get("label") or {}
-    return str(question.get("en") or next(iter(question.values()), item["code"]))
-
-
 def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     """The questionnaire of ``unit`` with the current answers, as XLSX bytes: one row per
     answer given (an area expert's workbook holds that area's questions only)."""
     by_code = {a.indicator: a for a in answers}
-    asked = [item for item in indicators(edition) if item["code"] in by_code]
+    asked = [item for item in indicators(edition) if item.code in by_code]
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -67,20 +63,19 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     options.append(["indicator", "option", "score", "meaning"])
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, item in enumerate(asked, start=2):
-        a = by_code[item["code"]]
+        a = by_code[item.code]
         c = Content.of(a)
-        codes = [str(o["code"]) for o in item.get("options", [])]
-        for o in item.get("options", []):
-            options.append(
-                [item["code"], o["code"], o.get("score"), (o.get("label") or {}).get("en", "")]
-            )
+        codes = [o.code for o in item.options]
+        labels = option_labels(edition, item)
+        for o in item.options:
+            options.append([item.code, o.code, o.score, labels[o.code]])
         sources = [
             [s.get(k, "") for k in ("instrument", "article", "url", "in_force")] for s in c.sources
         ]
         sources = (sources + [["", "", "", ""]] * SOURCES)[:SOURCES]
         answer = "n/a" if c.not_applicable else c.option
         sheet.append(
-            [item["code"], _text(item), a.previous_option, a.previous_justification,
+            [item.code, question_text(edition, item), a.previous_option, a.previous_justification,
              answer, c.na_reason, c.justification, *[v for s in sources for v in s],
              c.confidence, a.version]
         )  # fmt: skip
@@ -89,7 +84,7 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
                 cell.data_type = "s"
         if codes:
             choice = DataValidation(type="list", formula1='"' + ",".join([*codes, "n/a"]) + '"')
-            choice.error = f"{item['code']}: choose one of {', '.join(codes)} or n/a"
+            choice.error = f"{item.code}: choose one of {', '.join(codes)} or n/a"
             sheet.add_data_validation(choice)
             choice.add(f"E{row}")
         for col in range(len(FIXED) + 1, len(FIXED) + len(FILLED) + 1):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from polindex.framework.models import Indicator
 from polindex.web.collection.models import (
     Answer,
     AnswerChange,
@@ -104,16 +105,9 @@ def changed_parts(old: Content, new: Content) -> list[str]:
     return [part for part in PARTS if before[part] != after[part]]
 
 
-def indicators(edition: Edition) -> list[dict[str, Any]]:
+def indicators(edition: Edition) -> list[Indicator]:
     """The edition's indicators in questionnaire order."""
-    out = []
-    stack = [edition.framework["root"]]
-    while stack:
-        item = stack.pop()
-        if "type" in item:
-            out.append(item)
-        stack.extend(reversed(item.get("children", [])))
-    return out
+    return edition.definition.framework.indicators
 
 
 def _question(answer: Answer) -> Question:

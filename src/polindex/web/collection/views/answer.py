@@ -14,8 +14,10 @@ from polindex.web.collection import notify, workflow
 from polindex.web.collection.answer_forms import FORMS, SaveForm
 from polindex.web.collection.models import THREAD
 from polindex.web.collection.permissions import allowed
+from polindex.web.collection.questions import option_labels
+from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.views.access import answer_shown, country_of
-from polindex.web.collection.views.thread import history, option_labels, thread
+from polindex.web.collection.views.thread import history, thread
 from polindex.web.text import render as markdown
 from polindex.web.text import word_diff
 
@@ -75,14 +77,14 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
                     url = reverse("collection:read", args=[code, unit])
                     return redirect(f"{url}?saved=comment#{indicator}")
                 return redirect(request.path + "?saved=" + action)
-    item = next(i for i in workflow.indicators(c.edition) if i["code"] == indicator)
-    options = item.get("options", [])
+    item = next(i for i in workflow.indicators(c.edition) if i.code == indicator)
+    labels = option_labels(c.edition, item)
+    options = [{"code": o.code, "score": o.score, "label": labels[o.code]} for o in item.options]
     user = request.user
     prefetch_related_objects([a], THREAD)
     comments = thread(a, user)
     sources = a.live_sources()
-    labels = option_labels(item)
-    codes = [i["code"] for i in workflow.indicators(c.edition)]
+    codes = [i.code for i in workflow.indicators(c.edition)]
     position = codes.index(indicator)
     context = {
         "country": c,
@@ -90,6 +92,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "unit": unit,
         "answer": a,
         "item": item,
+        "question": question_text(c.edition, item),
         "options": options,
         "option_labels": labels,
         "sources": sources,

@@ -24,9 +24,9 @@ def agreement(request: HttpRequest, code: str) -> HttpResponse:
     if not is_central(request.user):
         raise PermissionDenied("the central team only")
     scores = {
-        (item["code"], str(o["code"])): float(o["score"])
+        (item.code, o.code): float(o.score)
         for item in workflow.indicators(edition)
-        for o in item.get("options", [])
+        for o in item.options
     }
     codings = [
         (a.unit, a.indicator, str(a.expert_id), scores[(a.indicator, a.option)])
@@ -60,10 +60,9 @@ def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
     if not is_central(request.user):
         raise PermissionDenied("the central team only")
     scores = {
-        (item["code"], str(o["code"])): f"{o['score']:g}"
+        (item.code, o.code): f"{o.score:g}"
         for item in workflow.indicators(edition)
-        for o in item.get("options", [])
-        if o.get("score") is not None
+        for o in item.options
     }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-answers.csv"'

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from polindex.web.collection import notify, progress, workflow
 from polindex.web.collection.models import THREAD, Answer, Role
 from polindex.web.collection.permissions import Country, allowed, scope
-from polindex.web.collection.questions import area_of, label
+from polindex.web.collection.questions import area_of, label, option_labels
+from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.views.access import answers_shown, country_of
-from polindex.web.collection.views.thread import option_labels, thread
+from polindex.web.collection.views.thread import thread
 from polindex.web.text import render as markdown
 
 
@@ -65,12 +66,18 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
     visible = scope(user, c.edition, c.unit, Role.EXPERT if can_answer else "")
     areas: list[dict[str, Any]] = []
     for item in workflow.indicators(c.edition):
-        area = area_of(c.edition, item["code"])
+        area = area_of(c.edition, item.code)
         if visible is not None and area not in visible:
             continue
         if not areas or areas[-1]["code"] != area:
             areas.append({"code": area, "label": label(c.edition, area), "items": []})
-        areas[-1]["items"].append({"item": item, "answer": answers.get(item["code"])})
+        areas[-1]["items"].append(
+            {
+                "item": item,
+                "question": question_text(c.edition, item),
+                "answer": answers.get(item.code),
+            }
+        )
     today = timezone.localdate()
     by_status: Counter[str] = Counter()
     for group in areas:
@@ -112,14 +119,15 @@ def read(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     prefetch_related_objects(list(answers.values()), THREAD)
     rows = []
     for item in workflow.indicators(c.edition):
-        a = answers.get(item["code"])
+        a = answers.get(item.code)
         if a is None:
             continue
         rows.append(
             {
                 "item": item,
+                "question": question_text(c.edition, item),
                 "answer": a,
-                "label": option_labels(item).get(a.option, ""),
+                "label": option_labels(c.edition, item).get(a.option, ""),
                 "justification_html": markdown(a.justification),
                 "sources": a.live_sources(),
                 "comments": thread(a, user),

@@ -10,10 +10,6 @@ from polindex.web.collection.models import Answer, Role
 from polindex.web.collection.permissions import allowed
 
 
-def option_labels(item: dict[str, Any]) -> dict[str, str]:
-    return {o["code"]: (o.get("label") or {}).get("en", o["code"]) for o in item.get("options", [])}
-
-
 def thread(answer: Answer, user: Any) -> list[dict[str, Any]]:
     """The answer's discussion as ``user`` may see it: hidden messages only for moderators,
     reviewers named only to those who may know them (``answer`` has its :data:`THREAD`)."""
