@@ -80,4 +80,18 @@ class PolindexError(ValueError):
         return "\n".join(lines)
 
 
-__all__ = ["MAX_SHOWN", "PolindexError", "plural"]
+class OutputError(PolindexError):
+    """A file that cannot be written as asked (an unknown format, say); nothing was written.
+
+    Examples
+    --------
+    >>> print(OutputError(["cannot write 'out.pdf': unknown format '.pdf'"]))
+    cannot write the output:
+      cannot write 'out.pdf': unknown format '.pdf'
+    """
+
+    def headline(self) -> str:
+        return "cannot write the output:"
+
+
+__all__ = ["MAX_SHOWN", "OutputError", "PolindexError", "plural"]

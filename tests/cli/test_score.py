@@ -69,7 +69,11 @@ def test_score_with_an_unknown_output_format(tiny_yaml: Path, data: Path, tmp_pa
     target = tmp_path / "out.txt"
     result = runner.invoke(app, ["score", str(tiny_yaml), str(data), "-o", str(target)])
     assert result.exit_code == 1
-    assert f"cannot write {target}: cannot write 'out.txt': unknown format '.txt'" in result.stderr
+    assert result.stderr == (
+        "cannot write the output:\n"
+        "  cannot write 'out.txt': unknown format '.txt'; use .csv, .xlsx, .json\n"
+    )
+    assert not target.exists()
 
 
 def test_score_bad_data_lists_every_row(tiny_yaml: Path, tmp_path: Path) -> None:

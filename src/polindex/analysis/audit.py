@@ -22,7 +22,7 @@ from polindex.engine.aggregate import aggregate
 from polindex.engine.rank import rank_scores
 from polindex.engine.results import Results
 from polindex.engine.structure import FloatArray, Structure
-from polindex.errors import PolindexError, plural
+from polindex.errors import OutputError, PolindexError, plural
 
 
 class AuditError(PolindexError):
@@ -78,7 +78,7 @@ class Audit:
             return self.write_xlsx(path)
         if suffix in (".html", ".htm"):
             return self.write_html(path, title=title)
-        raise ValueError(f"cannot write {Path(path).name!r}: give a .html or .xlsx file")
+        raise OutputError([f"cannot write {Path(path).name!r}: give a .html or .xlsx file"])
 
     def write_xlsx(self, path: str | Path) -> Path:
         """One sheet per table; written beside the destination, then moved into place."""

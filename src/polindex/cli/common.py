@@ -160,10 +160,14 @@ def progress(enabled: bool) -> Progress:
 
 def write_or_fail(write: Any, output: Path) -> None:
     """Call ``write()``; a file that cannot be written ends the command with a message."""
+    from polindex.errors import OutputError
+
     try:
         write()
-    except (ValueError, OSError) as exc:
-        fail(f"cannot write {output}: {exc}")
+    except OutputError as exc:
+        fail_with(exc)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def esc(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from polindex.engine.results import Results
+from polindex.errors import OutputError
 from polindex.version import __version__
 
 
@@ -82,9 +83,8 @@ def write_results(results: Results, path: str | Path) -> Path:
     p = Path(path)
     writer = WRITERS.get(p.suffix.lower())
     if writer is None:
-        raise ValueError(
-            f"cannot write {p.name!r}: unknown format {p.suffix!r}; use one of {', '.join(WRITERS)}"
-        )
+        formats = ", ".join(WRITERS)
+        raise OutputError([f"cannot write {p.name!r}: unknown format {p.suffix!r}; use {formats}"])
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(f".{p.name}.tmp{p.suffix}")
     try:
@@ -180,7 +180,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
             tmp.unlink(missing_ok=True)
         return p
     if p.suffix:
-        raise ValueError(f"cannot write {p.name!r}: give an .xlsx file or a folder for CSV files")
+        raise OutputError(
+            [f"cannot write {p.name!r}: give an .xlsx file or a folder for CSV files"]
+        )
     p.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         target = p / f"{name}.csv"
