@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from polindex.engine.structure import FloatArray, IntArray
 
@@ -21,6 +20,8 @@ class Correlation:
 
 
 def _ranks(v: FloatArray) -> FloatArray:
+    from scipy import stats as sps  # imported on use: scipy.stats takes a second to load
+
     out: FloatArray = sps.rankdata(v)  # average ranks for ties, as R's cor(method="spearman")
     return out
 
@@ -28,6 +29,8 @@ def _ranks(v: FloatArray) -> FloatArray:
 def _nan_ranks(v: FloatArray) -> FloatArray:
     out = np.full(v.shape, np.nan)
     present = ~np.isnan(v)
+    from scipy import stats as sps
+
     out[present] = sps.rankdata(v[present])
     return out
 
@@ -100,6 +103,8 @@ def correlate(x: FloatArray, y: FloatArray | None = None, method: str = "pearson
     with np.errstate(all="ignore"):
         df = n - 2
         t = r * np.sqrt(df / np.maximum(1 - r * r, 0))
+        from scipy import stats as sps
+
         p = 2 * sps.t.sf(np.abs(t), df)
     p = np.where(np.abs(r) >= 1 - 1e-15, 0.0, p)
     p = np.where((n < 3) | np.isnan(r), np.nan, p)

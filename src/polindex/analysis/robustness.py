@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from polindex.analysis.audit import Audit
-from polindex.analysis.sensitivity import Sensitivity
-from polindex.analysis.uncertainty import Evaluation
 from polindex.engine.results import Results
+
+if TYPE_CHECKING:  # held, not used: importing them loads scipy.stats (a second or two)
+    from polindex.analysis.audit import Audit
+    from polindex.analysis.sensitivity import Sensitivity
+    from polindex.analysis.uncertainty import Evaluation
 
 
 @dataclass(frozen=True)
