@@ -153,3 +153,38 @@ def test_syntax_error_has_its_line() -> None:
         "invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"
     )
     assert info.value.line == 4
+
+
+def _laughs(levels: int) -> str:
+    """A "billion laughs" document: each level repeats the previous one nine times."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for k in range(1, levels):
+        lines.append(f"l{k}: &l{k} [" + ", ".join([f"*l{k - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_before_it_is_built() -> None:
+    # regression: a 511-byte document ran the admin upload for minutes and gigabytes
+    text = _laughs(9)  # 9^9 ≈ 387 million values
+    assert len(text) < 600
+    with pytest.raises(YamlSyntaxError) as info:
+        parse_yaml(text)
+    assert str(info.value) == (
+        "the document expands to more than 500,000 values (aliases repeated within aliases, "
+        "or an alias inside itself?); an index definition is far smaller"
+    )
+    assert info.value.line == 1
+
+
+def test_a_small_expansion_and_ordinary_anchors_still_load() -> None:
+    assert len(parse_yaml(_laughs(5)).data["l4"]) == 9  # 9^5 = 59,049 values
+    doc = parse_yaml("x-opts: &o {a: 1}\nq: *o\nr: *o\n")
+    assert doc.data["q"] == doc.data["r"] == {"a": 1}
+
+
+def test_an_alias_inside_itself_and_deep_nesting_are_refused() -> None:
+    with pytest.raises(YamlSyntaxError, match="an alias inside itself"):
+        parse_yaml("a: &a [1, *a]\n")
+    deep = "a:\n" + "".join("  " * i + "-\n" for i in range(1, 120))
+    with pytest.raises(YamlSyntaxError, match=r"^the document nests deeper than 100 levels"):
+        parse_yaml(deep)

@@ -65,6 +65,43 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     return YamlSyntaxError(f"invalid YAML: {msg}", mark.line + 1 if mark else None)
 
 
+MAX_VALUES = 500_000
+"""Values a document may expand to once its aliases are followed (a framework of 10,000
+questions has about 100,000): beyond, it is refused before anything is built ("billion
+laughs")."""
+MAX_DEPTH = 100
+"""Nesting a document may have (a deep framework has about 15 levels)."""
+
+
+def _expanded(root: yaml.Node) -> tuple[int, int]:
+    """How many values ``root`` expands to with its aliases followed, and how deep it nests,
+    computed once per distinct node (milliseconds, whatever the expansion)."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are still being measured
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        kids: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            kids = list(node.value)
+        if not done:
+            if id(node) in open_:  # an alias to one of its own ancestors: endless
+                return MAX_VALUES + 1, 0
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in size)
+            continue
+        open_.discard(id(node))
+        size[id(node)] = min(1 + sum(size.get(id(k), 0) for k in kids), MAX_VALUES + 1)
+        depth[id(node)] = 1 + max((depth.get(id(k), 0) for k in kids), default=0)
+    return size[id(root)], depth[id(root)]
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse YAML text into plain data and a map from location to line.
 
@@ -75,6 +112,9 @@ def parse_yaml(text: str) -> YamlDocument:
     >>> doc = parse_yaml("name: x\\nitems:\\n  - a\\n  - b\\n")
     >>> doc.data, doc.lines[("items", 1)]
     ({'name': 'x', 'items': ['a', 'b']}, 4)
+
+    A document that aliases would blow up, or that nests too deep, is refused before it is
+    built (:data:`MAX_VALUES`, :data:`MAX_DEPTH`).
     """
     try:
         root = yaml.compose(text, Loader=_COMPOSER)
@@ -83,6 +123,14 @@ def parse_yaml(text: str) -> YamlDocument:
     doc = YamlDocument(data=None)
     if root is None:
         return doc
+    size, depth = _expanded(root)
+    if size > MAX_VALUES or depth > MAX_DEPTH:
+        what = (
+            f"expands to more than {MAX_VALUES:,} values (aliases repeated within aliases, or an alias inside itself?)"
+            if size > MAX_VALUES
+            else f"nests deeper than {MAX_DEPTH} levels"
+        )
+        raise YamlSyntaxError(f"the document {what}; an index definition is far smaller", 1)
     constructor = yaml.SafeLoader("")  # its cache of constructed nodes lives for this parse
 
     def construct(node: yaml.Node) -> Any:
