@@ -538,3 +538,13 @@ def test_a_mapping_with_problems_has_no_lines() -> None:
         Problem("indicators[0].type", "required"),
     ]
     assert info.value.source == "<framework>"
+
+
+def test_a_control_character_in_a_label_is_reported() -> None:
+    # regression: labels with control characters reached the chart renderer, which aborts
+    assert problems(
+        'code: T\nname: "Toy\\x01"\nindicators:\n  - {code: q1, type: boolean, label: "Q\\x00"}\n'
+    ) == [
+        (2, "name.en", "holds a control character (U+0001) at position 3"),
+        (4, "indicators[0].label.en", "holds a control character (U+0000) at position 1"),
+    ]

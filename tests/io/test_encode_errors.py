@@ -203,3 +203,28 @@ def test_empty_data(tiny_fw: Framework) -> None:
     with pytest.raises(DataError) as info:
         encode(tiny_fw, long_from_records([]), "<records>")
     assert [str(p) for p in info.value.problems] == ["<records>: the data have no values"]
+
+
+def test_unit_and_period_names_that_would_break_pages_or_charts_are_refused() -> None:
+    # regression: a control character in a unit name made the chart renderer abort the server
+    # process; a '/' broke the unit page; a long name overflowed the database column
+    from polindex.framework import load_framework
+
+    fw = load_framework(
+        {"code": "T", "name": "T", "indicators": [{"code": "q", "type": "boolean"}]}
+    )
+    rows = [
+        ("A\x01B", 2024, "q", "yes"),
+        ("C/D", 2024, "q", "yes"),
+        ("E" * 65, 2024, "q", "yes"),
+        ("F", "20\x0024", "q", "yes"),
+        ("G", 2024, "q", "yes"),
+    ]
+    with pytest.raises(DataError) as info:
+        encode(fw, long_from_records(rows))
+    assert [str(p) for p in info.value.problems] == [
+        "<data> row 1, column 'unit': 'A\\x01B': the unit holds a control character",
+        "<data> row 2, column 'unit': 'C/D': a unit is at most 64 characters, without '/'",
+        f"<data> row 3, column 'unit': '{'E' * 65}': a unit is at most 64 characters, without '/'",
+        "<data> row 4, column 'period': '20\\x0024': the period holds a control character",
+    ]

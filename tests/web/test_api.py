@@ -19,7 +19,7 @@ def test_release_detail_framework_and_units(client: Client, published: Release) 
     assert [c["code"] for c in framework["root"]["children"]] == ["q1", "q2"]
     units = client.get("/api/v1/releases/TOY/2024.1/units").json()
     assert units == [
-        {"unit": "<b>CC</b>", "periods": ["2024"]},
+        {"unit": "<b>CC", "periods": ["2024"]},
         {"unit": "AA", "periods": ["2024"]},
         {"unit": "BB", "periods": ["2024"]},
     ]

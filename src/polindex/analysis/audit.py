@@ -23,6 +23,7 @@ from polindex.engine.rank import rank_scores
 from polindex.engine.results import Results
 from polindex.engine.structure import FloatArray, Structure
 from polindex.errors import OutputError, PolindexError, plural
+from polindex.io.sheets import write_sheets
 
 
 class AuditError(PolindexError):
@@ -86,9 +87,7 @@ class Audit:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp.xlsx")
         try:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                for name, frame in self.tables().items():
-                    frame.to_excel(xl, sheet_name=name, index=False)
+            write_sheets(tmp, self.tables())
             tmp.replace(p)
         finally:
             tmp.unlink(missing_ok=True)

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import vl_convert
 
+from polindex.framework.models import NOT_XML
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 """The schema URL is an identifier only; nothing is downloaded."""
 
@@ -165,6 +167,31 @@ def correlation_heatmap(pairs: pd.DataFrame, title: str = "Correlations") -> dic
     }
 
 
+def renderable(value: Any) -> Any:
+    """``value`` (a chart spec or any part of it) with every character that XML cannot hold
+    replaced by U+FFFD: vl-convert aborts the whole process on one (a control character in a
+    unit name, say) instead of raising an error.
+
+    Examples
+    --------
+    >>> renderable({"data": {"values": [{"unit": "A\\x01B"}]}, "title": "ok"})
+    {'data': {'values': [{'unit': 'A�B'}]}, 'title': 'ok'}
+    """
+    if isinstance(value, str):
+        return NOT_XML.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {renderable(k): renderable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [renderable(v) for v in value]
+    return value
+
+
+def _prepared(spec: dict[str, Any]) -> dict[str, Any]:
+    fixed = {**spec, "width": 600} if spec.get("width") == "container" else spec
+    out: dict[str, Any] = renderable(fixed)
+    return out
+
+
 def render_svg(spec: dict[str, Any]) -> str:
     """The chart as an SVG document (rendered locally by vl-convert).
 
@@ -174,13 +201,11 @@ def render_svg(spec: dict[str, Any]) -> str:
     ...            ).startswith("<svg")
     True
     """
-    fixed = {**spec, "width": 600} if spec.get("width") == "container" else spec
-    out: str = vl_convert.vegalite_to_svg(fixed)
+    out: str = vl_convert.vegalite_to_svg(_prepared(spec))
     return out
 
 
 def render_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     """The chart as PNG bytes."""
-    fixed = {**spec, "width": 600} if spec.get("width") == "container" else spec
-    out: bytes = vl_convert.vegalite_to_png(fixed, scale=scale)
+    out: bytes = vl_convert.vegalite_to_png(_prepared(spec), scale=scale)
     return out

@@ -8,14 +8,34 @@ indicators as leaves. Every object here is a frozen pydantic model; build one wi
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
-Label = dict[str, str]
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters (line breaks and tabs apart): never part of a text meant to be read."""
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters an XML document (an SVG chart, an XLSX workbook) cannot hold."""
+
+
+def _readable(text: str) -> str:
+    found = CONTROL.search(text)
+    if found:
+        raise ValueError(
+            f"holds a control character (U+{ord(found.group()):04X}) at position {found.start()}"
+        )
+    return text
+
+
+Text = Annotated[str, AfterValidator(_readable)]
+"""Text for readers (labels, names, questions): no control characters."""
+Label = dict[str, Text]
 """Text per language code, e.g. ``{"en": "Education", "fr": "Éducation"}``."""
 
 

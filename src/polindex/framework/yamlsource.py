@@ -126,7 +126,8 @@ def parse_yaml(text: str) -> YamlDocument:
     size, depth = _expanded(root)
     if size > MAX_VALUES or depth > MAX_DEPTH:
         what = (
-            f"expands to more than {MAX_VALUES:,} values (aliases repeated within aliases, or an alias inside itself?)"
+            f"expands to more than {MAX_VALUES:,} values (aliases repeated within aliases, "
+            "or an alias inside itself?)"
             if size > MAX_VALUES
             else f"nests deeper than {MAX_DEPTH} levels"
         )

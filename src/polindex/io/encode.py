@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from polindex.engine.dataset import Dataset, sort_periods
-from polindex.framework.models import Framework, Indicator
+from polindex.framework.models import CONTROL, Framework, Indicator
 from polindex.framework.vocabulary import MISSING_TOKENS, NOT_APPLICABLE_TOKENS
 from polindex.io.problems import DataError, DataProblem
 
@@ -27,6 +27,11 @@ Texts = npt.NDArray[np.object_]
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+MAX_NAME = {"unit": 64, "period": 32}
+"""How long a unit's and a period's names may be (they are part of web addresses and stored
+in columns of that size)."""
 
 
 def _texts(column: pd.Series) -> Texts:
@@ -114,6 +119,18 @@ def encode(
 
     for name, col in (("unit", unit), ("period", period)):
         report.add(np.flatnonzero(col == ""), f"empty {name}", column=name, values=col)
+        unreadable = pd.Series(col).str.contains(CONTROL, regex=True).to_numpy(dtype=bool)
+        report.add(
+            np.flatnonzero(unreadable),
+            f"the {name} holds a control character",
+            column=name,
+            values=col,
+        )
+        limit = MAX_NAME[name]
+        bad = np.flatnonzero([len(v) > limit or "/" in v for v in col])
+        report.add(
+            bad, f"a {name} is at most {limit} characters, without '/'", column=name, values=col
+        )
     ind_pos = pd.Index(list(i_index)).get_indexer(pd.Index(code))
     unknown = ind_pos < 0
     if unknown.any():

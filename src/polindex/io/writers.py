@@ -12,6 +12,7 @@ import pandas as pd
 
 from polindex.engine.results import Results
 from polindex.errors import OutputError
+from polindex.io.sheets import write_sheets
 from polindex.version import __version__
 
 
@@ -40,15 +41,18 @@ def write_csv(results: Results, path: Path) -> None:
 def write_xlsx(results: Results, path: Path) -> None:
     """An XLSX workbook: the tidy table, the index score wide by period, and metadata."""
     fw = results.framework
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        results.table().to_excel(xl, sheet_name="scores", index=False)
-        results.wide(node=fw.root.code).to_excel(xl, sheet_name=f"{fw.root.code[:20]} by period")
-        meta = _metadata(results)
-        rows = [
-            (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
-            for k, v in meta.items()
-        ]
-        pd.DataFrame(rows, columns=["key", "value"]).to_excel(xl, sheet_name="about", index=False)
+    meta = _metadata(results)
+    rows = [
+        (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+        for k, v in meta.items()
+    ]
+    wide = f"{fw.root.code[:20]} by period"
+    sheets = {
+        "scores": results.table(),
+        wide: results.wide(node=fw.root.code),
+        "about": pd.DataFrame(rows, columns=["key", "value"]),
+    }
+    write_sheets(path, sheets, with_index=frozenset({wide}))
 
 
 def _clean(value: Any) -> Any:
@@ -172,9 +176,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp.xlsx")
         try:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                for name, frame in tables.items():
-                    frame.to_excel(xl, sheet_name=name[:31], index=False)
+            write_sheets(tmp, tables)
             tmp.replace(p)
         finally:
             tmp.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from polindex.engine.provenance import MethodUsed
 from polindex.framework.models import Indicator
+from polindex.io.sheets import csv_text, write_sheets
 from polindex.web.releases.models import Release
 
 FORMATS = {
@@ -105,22 +106,19 @@ def render(release: Release, fmt: str) -> tuple[bytes, str, str]:
     """The file for ``fmt`` (see :data:`FORMATS`): its bytes, media type and file name."""
     stem = _stem(release)
     if fmt == "long.csv":
-        return long_table(release).to_csv(index=False).encode(), FORMATS[fmt], f"{stem}-long.csv"
+        return csv_text(long_table(release)).encode(), FORMATS[fmt], f"{stem}-long.csv"
     if fmt == "wide.csv":
-        return wide_table(release).to_csv(index=False).encode(), FORMATS[fmt], f"{stem}-wide.csv"
+        return csv_text(wide_table(release)).encode(), FORMATS[fmt], f"{stem}-wide.csv"
     if fmt == "xlsx":
         buffer = io.BytesIO()
         long = long_table(release)
-        with pd.ExcelWriter(buffer, engine="openpyxl") as xl:
-            pd.DataFrame(list(_about(release).items()), columns=["key", "value"]).to_excel(
-                xl, sheet_name="about", index=False
-            )
-            for level, part in long.groupby("level", sort=False):
-                wide = part.pivot_table(
-                    index=["unit", "period"], columns="node", values="score", dropna=False
-                ).reset_index()
-                wide.to_excel(xl, sheet_name=str(level)[:31], index=False)
-            codebook(release).to_excel(xl, sheet_name="codebook", index=False)
+        sheets = {"about": pd.DataFrame(list(_about(release).items()), columns=["key", "value"])}
+        for level, part in long.groupby("level", sort=False):
+            sheets[str(level)] = part.pivot_table(
+                index=["unit", "period"], columns="node", values="score", dropna=False
+            ).reset_index()
+        sheets["codebook"] = codebook(release)
+        write_sheets(buffer, sheets)
         return buffer.getvalue(), FORMATS[fmt], f"{stem}.xlsx"
     if fmt == "json":
         long = long_table(release).astype(object).where(long_table(release).notna(), None)
@@ -205,8 +203,8 @@ def _datapackage(release: Release) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("datapackage.json", json.dumps(datapackage_descriptor(release), indent=1))
-        z.writestr("scores.csv", long_table(release).to_csv(index=False))
-        z.writestr("codebook.csv", codebook(release).to_csv(index=False))
+        z.writestr("scores.csv", csv_text(long_table(release)))
+        z.writestr("codebook.csv", csv_text(codebook(release)))
     return buffer.getvalue()
 
 

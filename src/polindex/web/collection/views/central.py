@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from polindex.io.sheets import inert
 from polindex.web.collection import workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition
 from polindex.web.collection.permissions import is_central
@@ -94,16 +95,11 @@ def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
                 a.unit, a.area, a.indicator, a.expert.get_username(),
                 a.counts,
                 a.option, scores.get((a.indicator, a.option), ""), a.not_applicable,
-                _inert(a.na_reason), a.status, a.confidence, _inert(a.justification),
-                _inert(sources), a.version, a.updated_at.isoformat(),
+                inert(a.na_reason), a.status, a.confidence, inert(a.justification),
+                inert(sources), a.version, a.updated_at.isoformat(),
             ]
         )  # fmt: skip
     return response
-
-
-def _inert(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (a leading ``'`` before = + - @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _records(table: Any, key: str) -> list[dict[str, Any]]:
