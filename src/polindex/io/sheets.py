@@ -38,8 +38,10 @@ def inert(value: Any) -> Any:
 
     Examples
     --------
-    >>> inert('=HYPERLINK("http://x")'), inert("-AT"), inert("AT"), inert(-1.5)
-    ('\'=HYPERLINK("http://x")', "'-AT", 'AT', -1.5)
+    >>> print(inert('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
+    >>> inert("-AT"), inert("AT"), inert(-1.5)
+    ("'-AT", 'AT', -1.5)
     """
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
