@@ -34,6 +34,21 @@ MAX_NAME = {"unit": 64, "period": 32}
 in columns of that size)."""
 
 
+def _name_problem(kind: str, value: str) -> str:
+    """Why ``value`` cannot name a unit or period (``""`` when it can).
+
+    Examples
+    --------
+    >>> _name_problem("unit", "AT"), _name_problem("unit", "A/T")
+    ('', "a unit is at most 64 characters, without '/'")
+    """
+    if CONTROL.search(value):
+        return f"the {kind} holds a control character"
+    if len(value) > MAX_NAME[kind] or "/" in value:
+        return f"a {kind} is at most {MAX_NAME[kind]} characters, without '/'"
+    return ""
+
+
 def _texts(column: pd.Series) -> Texts:
     return column.astype(str).str.strip().to_numpy(dtype=object)
 
@@ -119,18 +134,14 @@ def encode(
 
     for name, col in (("unit", unit), ("period", period)):
         report.add(np.flatnonzero(col == ""), f"empty {name}", column=name, values=col)
-        unreadable = pd.Series(col).str.contains(CONTROL, regex=True).to_numpy(dtype=bool)
-        report.add(
-            np.flatnonzero(unreadable),
-            f"the {name} holds a control character",
-            column=name,
-            values=col,
-        )
-        limit = MAX_NAME[name]
-        bad = np.flatnonzero([len(v) > limit or "/" in v for v in col])
-        report.add(
-            bad, f"a {name} is at most {limit} characters, without '/'", column=name, values=col
-        )
+        # each distinct name is checked once (a panel repeats every unit in every row)
+        names = pd.Series(col)
+        why = {v: _name_problem(name, v) for v in names.unique()}
+        for reason in sorted({r for r in why.values() if r}):
+            wrong = [v for v, r in why.items() if r == reason]
+            report.add(
+                np.flatnonzero(names.isin(wrong).to_numpy()), reason, column=name, values=col
+            )
     ind_pos = pd.Index(list(i_index)).get_indexer(pd.Index(code))
     unknown = ind_pos < 0
     if unknown.any():
