@@ -122,3 +122,26 @@ def test_overwriting_replaces_the_whole_file(tmp_path: Path, results: Results) -
     target.write_text("x" * 100_000, encoding="utf-8")
     write_results(results, target)
     assert json.loads(target.read_text(encoding="utf-8"))["metadata"]["index"] == "TINY"
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    import csv
+
+    import numpy as np
+    from openpyxl import load_workbook
+
+    from polindex.engine import Dataset, compute
+    from polindex.framework import load_framework
+
+    fw = load_framework(
+        {"code": "T", "name": "T", "indicators": [{"code": "q", "type": "numeric"}]}
+    )
+    res = compute(
+        fw, Dataset.from_arrays(["=1+1", "B"], [2024], ["q"], np.array([[[9.0]], [[1.0]]]))
+    )
+    write_results(res, tmp_path / "r.csv")
+    write_results(res, tmp_path / "r.xlsx")
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert {r["unit"] for r in rows} == {"'=1+1", "B"}
+    sheet = load_workbook(tmp_path / "r.xlsx")["scores"]
+    assert [(c.value, c.data_type) for c in sheet["A"][1:3]] == [("=1+1", "s"), ("=1+1", "s")]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from polindex.engine.results import Results
 from polindex.errors import OutputError
-from polindex.io.sheets import write_sheets
+from polindex.io.sheets import csv_text, write_sheets
 from polindex.version import __version__
 
 
@@ -35,7 +35,7 @@ def _metadata(results: Results) -> dict[str, Any]:
 
 def write_csv(results: Results, path: Path) -> None:
     """The tidy table as CSV (UTF-8, full float precision)."""
-    results.table().to_csv(path, index=False, float_format="%.17g")
+    path.write_text(csv_text(results.table(), float_format="%.17g"), encoding="utf-8")
 
 
 def write_xlsx(results: Results, path: Path) -> None:
@@ -190,7 +190,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
         target = p / f"{name}.csv"
         tmp = target.with_name(f".{target.name}.tmp")
         try:
-            frame.to_csv(tmp, index=False, float_format="%.17g")
+            tmp.write_text(csv_text(frame, float_format="%.17g"), encoding="utf-8")
             tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
