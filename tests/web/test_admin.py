@@ -156,3 +156,23 @@ def test_with_a_worker_the_robustness_runs_outside_the_request(
     taken = client.post(ADD, _robust_form(robust_files))
     assert "already has a release 2024.1; releases are immutable" in taken.content.decode()
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code: T\nname: March\xe9 du travail\n".encode("latin-1"), "is not UTF-8 text (byte 19)"),
+        (b"code: T\x00\nname: T\n", "holds a NUL character"),
+        ("code: T\nname: T\n".encode("utf-16"), "is not UTF-8 text (byte 0)"),
+    ],
+    ids=["latin-1", "nul", "utf-16"],
+)
+def test_a_framework_that_is_not_utf8_text_is_a_form_error(
+    admin_client: Client, content: bytes, message: str
+) -> None:
+    # regression: a Latin-1 framework was decoded with replacement characters and frozen
+    # into an immutable release ("March� du travail")
+    response = admin_client.post(ADD, form(framework=SimpleUploadedFile("bad.yaml", content)))
+    assert response.status_code == 200
+    assert f"bad.yaml {message}" in response.content.decode()
+    assert not Release.objects.exists()
