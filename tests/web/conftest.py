@@ -6,7 +6,6 @@ there (``.ci/run`` does both)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +66,8 @@ def outsider(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("outsider", password="pw-outsider-1")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty page cache (the database is rolled back between tests,
-    so release ids, and with them cache keys, repeat)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+# Each test starts with an empty cache without a fixture: the shared cache (sign-in counters,
+# public pages) is a table of the test database, emptied by each test's rollback or flush.
 
 
 TWO_FW = {
