@@ -13,8 +13,9 @@ Compiled node order: q1, q2, q3, q4, A, B, TINY.
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -78,6 +79,14 @@ TINY: dict[str, Any] = {
         },
     ],
 }
+
+
+def missing(why: str) -> NoReturn:
+    """Skip with one line saying what is missing — or fail under POLINDEX_REQUIRE_ALL=1 (CI),
+    for tests that need something a bare machine may lack (data, PostgreSQL, Redis, Chromium)."""
+    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
+        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
+    pytest.skip(why)
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,20 +14,16 @@ from typing import Any
 
 import pytest
 
+from ..conftest import missing
+
 CHROMIUM = Path("/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside the ORM
-
-
-def _missing(why: str) -> None:
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not CHROMIUM.exists():
-        _missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+        missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),

@@ -81,7 +81,8 @@ def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     assert "http://c2pa" not in body
     assert '<rect width="16" height="16" fill="#aa0000"/></svg> low (from 0)</li>' in body  # key
     assert 'stroke="#6b6b6b" stroke-width="0.6"' in body  # outlines contrast with the page
-    assert "<style" not in body and " style=" not in body
+    assert "<style" not in body
+    assert " style=" not in body
 
 
 def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> None:
