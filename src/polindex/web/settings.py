@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -147,6 +148,7 @@ PASSWORD_HASHERS = [
 # across workers and a cached page must be the same whichever worker serves it. "pages" is apart
 # so that rendered pages, however many, never push a sign-in counter out of the cache.
 REDIS_URL = os.environ.get("POLINDEX_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         alias: {
