@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -96,3 +97,14 @@ def test_a_long_framework_name_and_licence_are_stored_whole(db: None) -> None:
     release.refresh_from_db()
     assert release.licence == licence
     assert release.index.name == name
+
+
+def test_charts_are_rendered_in_a_child_process(client: Client, hostile: str) -> None:
+    # a crash of vl-convert fails one request, never the server (issue 13)
+    from polindex.web.explorer.views import _renderer
+
+    assert client.get("/H/1/chart/ranking/H/2024.svg").status_code == 200
+    child = _renderer()._child
+    assert child is not None
+    assert child.is_alive()
+    assert child.pid != os.getpid()
