@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import progress
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
-from polindex.web.collection.permissions import Country, allowed, is_central
+from polindex.web.collection.permissions import Country, allowed
 from polindex.web.collection.questions import label
 from polindex.web.collection.views.access import guard, page
 
@@ -26,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     waiting on whom, and who is overdue."""
     guard(request, None)  # (anyone signed in: their own countries)
     today = timezone.localdate()
-    central = is_central(request.user)
+    central = allowed(request.user, "collection.manage", None)  # every edition's overview
     assignments = list(
         Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
         .select_related("edition")
