@@ -32,7 +32,7 @@ def backup(
     say(
         f"Backed up {manifest.rows():,} rows of {len(manifest.tables)} tables "
         f"({len(manifest.releases)} releases) into {written} "
-        f"({written.stat().st_size / 1e6:,.1f} MB)"
+        f"({written.stat().st_size:,} bytes)"
     )
 
 

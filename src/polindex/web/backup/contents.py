@@ -51,7 +51,7 @@ def refers_by_natural_key(model: Any) -> bool:
     """Whether ``model`` has a relation to a model restored by natural key (it then writes
     every relation that has a natural key as one)."""
     return any(
-        f.is_relation and f.concrete and label(f.related_model) in BY_NATURAL_KEY
+        f.is_relation and f.related_model is not None and label(f.related_model) in BY_NATURAL_KEY
         for f in [*model._meta.fields, *model._meta.many_to_many]
     )
 
@@ -59,12 +59,12 @@ def refers_by_natural_key(model: Any) -> bool:
 def rows_of(model: Any, using: str) -> Any:
     """All rows of ``model``, in a stable order, with what their serialisation reads."""
     qs = model._base_manager.using(using).order_by(*BY_NATURAL_KEY.get(label(model), ("pk",)))
-    if refers_by_natural_key(model):
-        natural = [
-            f.name
-            for f in model._meta.fields
-            if f.is_relation and hasattr(f.related_model, "natural_key")
-        ]
+    natural = [
+        f.name
+        for f in model._meta.fields
+        if f.is_relation and hasattr(f.related_model, "natural_key")
+    ]
+    if natural and refers_by_natural_key(model):  # written by natural key: read with the row
         qs = qs.select_related(*natural)
     many = [f.name for f in model._meta.many_to_many]
     return qs.prefetch_related(*many) if many else qs
