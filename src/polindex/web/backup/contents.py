@@ -80,7 +80,8 @@ def occupied(using: str) -> dict[str, int]:
         if model._meta.db_table in existing:
             count = model._base_manager.using(using).count()
             if count:
-                found[str(model._meta.verbose_name_plural)] = count
+                name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+                found[str(name)] = count
     return found
 
 

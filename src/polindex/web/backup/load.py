@@ -158,7 +158,8 @@ def load_table(archive: zipfile.ZipFile, table: Table, using: str) -> Any:
             for obj in deferred:
                 obj.save_deferred_fields(using=using)
     except (DeserializationError, ValidationError, ObjectDoesNotExist) as exc:
-        raise RestoreError([f"{table.member}, row {line + 1}: {exc}"]) from None
+        why = str(exc) or str(exc.__cause__) or type(exc).__name__
+        raise RestoreError([f"{table.member}, row {line + 1}: {why}"]) from None
     except DatabaseError as exc:
         where = f"rows up to {line}" if together else f"row {line}"
         raise RestoreError([f"{table.member}, {where}: the database refused it: {exc}"]) from None
