@@ -90,6 +90,9 @@ def restore(path: Path, *, force: bool = False, using: str = "default") -> Resto
                 )
         with transaction.atomic(using=using):
             if force:
+                # checks still deferred in this transaction (PostgreSQL cannot TRUNCATE a
+                # table they concern) run now
+                connection.check_constraints()
                 with connection.cursor() as cursor:
                     for sql in connection.ops.sql_flush(
                         no_style(), replaced_tables(), reset_sequences=True
