@@ -166,6 +166,11 @@ def newer_format(manifest: dict[str, Any], _: dict[str, bytes]) -> None:
     manifest["format_version"] = 2
 
 
+def drop_a_table(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
+    manifest["tables"] = [t for t in manifest["tables"] if t["model"] != "collection.answer"]
+    del members["data/collection.answer.jsonl"]
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -175,8 +180,9 @@ def newer_format(manifest: dict[str, Any], _: dict[str, bytes]) -> None:
          "releases.0005_used: restore it with Polindex 0.1.0, then upgrade"),
         (newer_format, "was written by a newer Polindex (0.1.0, backup format 2; this one "
          "reads format 1)"),
+        (drop_a_table, "lacks tables of this schema: collection.answer"),
     ],
-    ids=["newer-migrations", "older-migrations", "newer-format"],
+    ids=["newer-migrations", "older-migrations", "newer-format", "missing-table"],
 )  # fmt: skip
 def test_a_backup_of_another_schema_is_refused(
     saved: Path, tmp_path: Path, edit: Any, message: str

@@ -21,6 +21,8 @@ from polindex.web.backup.manifest import MANIFEST, Manifest, parse_manifest
 
 CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_MANIFEST = 16_000_000
+"""Bytes a manifest may hold (one of 10 releases and 14 tables holds 6 kB)."""
 
 
 class _Hashing(io.RawIOBase):
@@ -99,6 +101,8 @@ def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
         raise RestoreError([f"{source} {why}"]) from None
     with archive:
         try:
+            if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST:
+                raise RestoreError([f"{source} is not a Polindex backup (its {MANIFEST} is huge)"])
             raw = archive.read(MANIFEST)
         except KeyError:
             raise RestoreError([f"{source} is not a Polindex backup (no {MANIFEST})"]) from None

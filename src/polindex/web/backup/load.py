@@ -22,7 +22,13 @@ from django.core.serializers.base import DeserializationError, DeserializedObjec
 from django.db import DatabaseError, connections, transaction
 
 from polindex.web.backup.archive import open_backup, read_member
-from polindex.web.backup.contents import BY_NATURAL_KEY, label, occupied, replaced_tables
+from polindex.web.backup.contents import (
+    BY_NATURAL_KEY,
+    backed_up_models,
+    label,
+    occupied,
+    replaced_tables,
+)
 from polindex.web.backup.errors import RestoreError
 from polindex.web.backup.manifest import Manifest, Table
 from polindex.web.backup.schema import difference, expected_state, listed, recorded_state
@@ -70,6 +76,10 @@ def check_schema(manifest: Manifest, source: str) -> None:
                 "use)"
             ]
         )
+    listed_models = {t.model for t in manifest.tables}
+    lacking = sorted({label(m) for m in backed_up_models()} - listed_models)
+    if lacking:
+        raise RestoreError([f"{source} lacks tables of this schema: {listed(lacking)}"])
 
 
 def restore(path: Path, *, force: bool = False, using: str = "default") -> Restored:
