@@ -48,13 +48,14 @@ def missing(why: str) -> NoReturn:
     pytest.skip(why)
 
 
-def populate(tmp_path: Path) -> dict[str, str]:
+def populate(tmp_path: Path, robust: tuple[Path, Path]) -> dict[str, str]:
     """A site like a real one, committed (for a ``transaction=True`` test): the demo's synthetic
     release and workspace (answers submitted, with their history and sources), releases under
     embargo, corrected, with robustness results and with notes, a group with permissions, a
     review thread (one message hidden), a pending invitation and an entry in the admin's log.
     Returns user name → password of accounts that must sign in after a restore.
 
+    ``robust``: the framework and data of tests/conftest.py's robustness toy index.
     Unset POLINDEX_DATA_DIR first (the demo then publishes only its synthetic index)."""
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--publish"])
     assert result.exit_code == 0, result.output
@@ -69,15 +70,7 @@ def populate(tmp_path: Path) -> dict[str, str]:
                 "sources": [{"instrument": "Aliens Act", "article": "5"}]}],
     )  # fmt: skip
     publish_release(results(), version="2030.1", publish_at=NOW + dt.timedelta(days=300))
-    (tmp_path / "fw.yaml").write_text(ROBUST, encoding="utf-8")
-    rows = ["unit,period,a1,a2", *(f"U{i},2024,{i * 7 % 11},{i * 0.3:.1f}" for i in range(8))]
-    (tmp_path / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    publish_release(
-        polindex.load_index(tmp_path / "fw.yaml"),
-        tmp_path / "data.csv",
-        version="r1",
-        robustness=True,
-    )
+    publish_release(polindex.load_index(robust[0]), robust[1], version="r1", robustness=True)
     users = get_user_model()
     editor = users.objects.create_user("editor", "editor@example.org", "pw-editor-1")
     group = Group.objects.create(name="editors")
@@ -104,28 +97,6 @@ def populate(tmp_path: Path) -> dict[str, str]:
         change_message="[]",
     )
     return {"central": PASSWORD, "expert-be": PASSWORD, "editor": "pw-editor-1"}
-
-
-ROBUST = """\
-code: R
-name: Robust toy
-levels: [area]
-areas:
-  - code: A
-    indicators: [{code: a1, type: numeric}, {code: a2, type: numeric, direction: -1}]
-pipeline:
-  steps:
-    - {step: normalise, method: minmax, params: {low: 1, high: 100}}
-    - {step: aggregate, method: arithmetic}
-uncertainty:
-  runs: 16
-  seed: 7
-  bootstrap: 20
-  inputs:
-    - name: aggregation
-      step: aggregate
-      alternatives: [{method: arithmetic}, {method: geometric}]
-"""
 
 
 def database_url() -> str:

@@ -48,9 +48,11 @@ def _fast_password_hashing() -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, robust_files: tuple[Path, Path]
+) -> dict[str, str]:
     monkeypatch.delenv("POLINDEX_DATA_DIR", raising=False)
-    return populate(tmp_path)
+    return populate(tmp_path, robust_files)
 
 
 def backed_up(url: str, path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
