@@ -147,7 +147,7 @@ def publish_release(
             publish_at=when,
             corrects=corrects,
             changelog=changelog,
-            licence=licence,
+            licence=licence or definition.framework.licence or "",  # the one stored
         )
 
     check()
