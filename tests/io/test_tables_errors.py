@@ -9,6 +9,8 @@ import pytest
 from polindex.framework.models import Framework
 from polindex.io import DataError, DataProblem, ReadOptions, read_table
 
+from ..corpus.make import empty_rows_bomb, rows, xlsx
+
 
 def problems_of(path: Path, fw: Framework, options: ReadOptions | None = None) -> list[str]:
     with pytest.raises(DataError) as info:
@@ -97,6 +99,24 @@ def test_an_unreadable_spreadsheet(tmp_path: Path, tiny_fw: Framework) -> None:
     found = problems_of(path, tiny_fw)
     assert len(found) == 1
     assert found[0].startswith(f"{path}: cannot read the file: ")
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_read(tmp_path: Path, tiny_fw: Framework) -> None:
+    # regression: pandas read every one of two million empty rows (96 s, 300 MB in issue 13)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(empty_rows_bomb())
+    assert problems_of(path, tiny_fw) == [
+        f"{path}: cannot read the file: its part xl/worksheets/sheet1.xml is compressed 670 to "
+        "1 (at most 100 to 1): refused as a ZIP bomb would be"
+    ]
+
+
+def test_a_sheet_that_is_not_there(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = tmp_path / "d.xlsx"
+    path.write_bytes(xlsx({"data": rows([["unit", "period", "q1"]])}))
+    assert problems_of(path, tiny_fw, ReadOptions(sheet="values")) == [
+        f"{path}: cannot read the file: no sheet named 'values' (sheets: data)"
+    ]
 
 
 def test_data_error_message_counts_and_lists_problems() -> None:

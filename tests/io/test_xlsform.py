@@ -14,6 +14,8 @@ import polindex
 from polindex.cli import app
 from polindex.io.xlsform import XLSFormError, from_xlsform, to_xlsform
 
+from ..corpus.make import empty_rows_bomb
+
 MIPEX = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
 
 
@@ -98,3 +100,13 @@ def test_the_cli_exports_and_imports(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 1
     assert "not an XLSX workbook" in bad.output
+
+
+def test_a_workbook_bomb_is_not_read() -> None:
+    # regression: every one of two million empty rows was read (issue 13)
+    with pytest.raises(XLSFormError) as caught:
+        from_xlsform(empty_rows_bomb())
+    assert str(caught.value) == (
+        "not an XLSForm Polindex can read:\n  its part xl/worksheets/sheet1.xml is compressed "
+        "670 to 1 (at most 100 to 1): refused as a ZIP bomb would be"
+    )

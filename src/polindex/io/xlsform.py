@@ -15,10 +15,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator, Node
+from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 
@@ -112,14 +113,15 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
     except OSError as exc:
         raise XLSFormError(f"cannot read {source!s}: {exc.strerror}") from exc
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX
-        raise XLSFormError(f"not an XLSX workbook ({type(exc).__name__})") from exc
-    for sheet in ("survey", "choices"):
-        if sheet not in book.sheetnames:
-            raise XLSFormError(f"no {sheet!r} sheet")
-    survey = _rows(book["survey"])
-    choice_rows = _rows(book["choices"])
+        book = open_workbook(data, FORM)
+        for sheet in ("survey", "choices"):
+            if sheet not in book.names:
+                raise XLSFormError(f"no {sheet!r} sheet")
+        survey = _rows(book.rows("survey"))
+        choice_rows = _rows(book.rows("choices"))
+        settings = _rows(book.rows("settings")) if "settings" in book.names else []
+    except WorkbookError as exc:
+        raise XLSFormError("; ".join(exc.problems)) from exc
     label_columns = [c for c in (survey[0] if survey else {}) if c.startswith("label")]
     langs = [_lang(c) for c in label_columns] or ["en"]
     lists: dict[str, list[dict[str, Any]]] = {}
@@ -136,7 +138,6 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
                 "label": _labels(row, label_columns, langs),
             }
         )
-    settings = _rows(book["settings"]) if "settings" in book.sheetnames else []
     meta = settings[0] if settings else {}
     code = str(meta.get("form_id") or "form")
     root: dict[str, Any] = {"children": []}
@@ -197,12 +198,12 @@ def _tree(children: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _rows(sheet: Any) -> list[dict[str, Any]]:
-    rows = list(sheet.iter_rows(values_only=True))
+def _rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     if not rows:
         return []
     header = [str(h or "").strip() for h in rows[0]]
-    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+    blank = (None,) * len(header)  # rows end at their last value: pad them to the header
+    return [dict(zip(header, r + blank, strict=False)) for r in rows[1:] if r]
 
 
 def _lang(column: str) -> str:
