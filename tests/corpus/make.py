@@ -1,16 +1,18 @@
-"""Write the binary files of the malformed-input corpus: ``python tests/corpus/make.py``.
+"""The files of the malformed-input corpus that are not plain text, made when the corpus is
+replayed (``tests/corpus/test_corpus.py``) or by hand: ``python tests/corpus/make.py FOLDER``
+writes the whole corpus to FOLDER.
 
-Every file is made here, byte for byte the same on every run (the ZIP entries carry a fixed
-date), so ``tests/corpus/test_corpus.py`` checks that the committed files are what this script
-writes. The XLSX files are assembled from their XML parts directly: a sheet can then hold what
-no spreadsheet program would write (two million empty rows, a lying dimension, a value in
-column XFD). The text files of the corpus (YAML, CSV) are written by hand beside this script.
+The text files (YAML, CSV) are kept beside this script; what cannot be typed is made here,
+byte for byte the same on every run: text in other encodings, NUL bytes, noise, and XLSX
+workbooks assembled from their XML parts, so that a sheet can hold what no spreadsheet program
+writes (two million empty rows, a lying dimension, a value in column XFD, an entity bomb).
 """
 
 from __future__ import annotations
 
 import io
 import random
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -162,10 +164,13 @@ def binaries() -> dict[str, bytes]:
         "frameworks/latin1.yaml": "code: T\nname: Marché du travail\n".encode("latin-1"),
         "frameworks/nul.yaml": b"code: T\x00\nname: T\n",
         "frameworks/random.yaml": noise,
+        "frameworks/deep-nesting.yaml": f"code: D\nindicators: {'[' * 150}{']' * 150}\n".encode(),
         # data files
         "data/latin1.csv": "unit,period,q1,q2\nMarché,2024,yes,no\n".encode("latin-1"),
         "data/utf16.csv": "unit,period,q1,q2\nAA,2024,yes,no\n".encode("utf-16"),
         "data/random.csv": noise,
+        "data/nul.csv": b"unit,period,q1,q2\nAT\x00,2024,yes,no\n",
+        "data/control-character-unit.csv": b"unit,period,q1,q2\nEvil\x01Land,2024,yes,no\n",
         "data/random.xlsx": noise,
         "data/bomb.xlsx": xlsx({"data": tiny + "<row/>" * 2_000_000}),
         "data/empty-rows.xlsx": xlsx(
@@ -206,12 +211,24 @@ def binaries() -> dict[str, bytes]:
     }
 
 
-def main() -> None:
+def write(folder: Path) -> Path:
+    """The whole corpus in ``folder``: the files kept beside this script and those it makes."""
+    for path in HERE.rglob("*"):
+        if path.is_file() and path.suffix in (".yaml", ".csv", ".toml"):
+            target = folder / path.relative_to(HERE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
     for name, content in binaries().items():
-        path = HERE / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        print(f"{name}: {len(content):,} bytes")
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return folder
+
+
+def main() -> None:
+    """``python tests/corpus/make.py FOLDER`` writes the corpus there, to replay by hand."""
+    folder = write(Path(sys.argv[1] if len(sys.argv) > 1 else "corpus"))
+    print(f"{sum(1 for p in folder.rglob('*') if p.is_file())} files in {folder}")
 
 
 if __name__ == "__main__":

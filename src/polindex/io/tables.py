@@ -72,11 +72,22 @@ def cell_text(value: Any) -> str:
 
 
 def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
-    """First row → column names, kept exactly (pandas would rename a repeated name ``q1.1``)."""
+    """First row → column names, kept exactly (pandas would rename a repeated name ``q1.1``);
+    columns without a name or a value (a trailing comma, a spreadsheet's padding) are dropped.
+
+    Examples
+    --------
+    >>> _with_header(pd.DataFrame([["unit", "q1", ""], ["AT", "a", ""]])).to_dict("list")
+    {'unit': ['AT'], 'q1': ['a']}
+    """
     if cells.empty:
         return pd.DataFrame()
     frame = cells.iloc[1:].reset_index(drop=True)
-    frame.columns = pd.Index([str(c) for c in cells.iloc[0]], dtype=object)
+    names = [str(c) for c in cells.iloc[0]]
+    frame.columns = pd.RangeIndex(len(names))
+    used = [k for k, name in enumerate(names) if name or (frame[k].astype(str) != "").any()]
+    frame = frame[used]
+    frame.columns = pd.Index([names[k] for k in used], dtype=object)
     return frame
 
 
@@ -130,6 +141,9 @@ def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
         problems = [DataProblem(name, None, None, None, f"cannot read the file: {p}")
                     for p in exc.problems]  # fmt: skip
         raise DataError(problems) from exc
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8"
+        raise DataError([DataProblem(name, None, None, None, reason)]) from exc
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         reason = f"cannot read the file: {exc}"
         raise DataError([DataProblem(name, None, None, None, reason)]) from exc
@@ -224,7 +238,9 @@ def long_from_frame(
             keep.append(col)
         elif opts.extra_columns == "error":
             reason = (
-                f"{col!r} is a group of the framework (scores are computed, not read)"
+                "a column without a name holds values"
+                if not col
+                else f"{col!r} is a group of the framework (scores are computed, not read)"
                 if col in group_codes
                 else f"{col!r} is not an indicator of framework {framework.code!r}"
             )
