@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import random
 import sys
+import tomllib
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -209,6 +210,23 @@ def binaries() -> dict[str, bytes]:
         "workbooks/unknown-question.xlsx": questionnaire(answer_row("ZZZ9", "a")),
         "workbooks/broken-xml.xlsx": questionnaire(answer_row("LMM1", "a\x01b")),
     }
+
+
+def cases(kind: str) -> list[dict[str, str]]:
+    """The cases of ``kind`` (frameworks, data, workbooks, versions) in ``expected.toml``."""
+    with (HERE / "expected.toml").open("rb") as manifest:
+        found: list[dict[str, str]] = tomllib.load(manifest)[kind]
+    return found
+
+
+def expected(case: dict[str, str], reader: str) -> str:
+    """What ``reader`` (cli, release, edition, upload) must say of ``case``."""
+    return case.get(reader, case["message"])
+
+
+def case_id(case: dict[str, str]) -> str:
+    """A test id: the file's name, or the version."""
+    return case["file"].rsplit("/", 1)[-1] if "file" in case else repr(case["version"])
 
 
 def write(folder: Path) -> Path:
