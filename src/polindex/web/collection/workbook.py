@@ -97,7 +97,8 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     confidence = DataValidation(type="list", formula1='"' + ",".join(CONFIDENCE) + '"')
     sheet.add_data_validation(confidence)
     column = get_column_letter(COLUMNS.index("confidence") + 1)
-    confidence.add(f"{column}2:{column}{max(sheet.max_row, 2)}")  # a range of one row at least
+    if sheet.max_row > 1:  # (a workbook without answers has no row to check)
+        confidence.add(f"{column}2:{column}{sheet.max_row}")
     sheet.column_dimensions[get_column_letter(COLUMNS.index("version") + 1)].hidden = True
     for letter, width in (("B", 60), ("D", 40), ("G", 50)):
         sheet.column_dimensions[letter].width = width

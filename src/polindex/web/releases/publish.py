@@ -26,7 +26,7 @@ from polindex.web.releases.models import Release
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 """A release version: letters, digits, '.', '-' and '_' (it is part of every page's address)."""
 
-MAX_LICENCE = 200
+MAX_LICENCE = 1000
 
 
 class ReleaseError(PolindexError):
