@@ -76,10 +76,13 @@ def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
                         "sources": len(change.content.sources),
                     }
                 )
-            request.session[key] = [
-                {"answer": ch.answer.pk, "version": ch.version, "content": ch.content.__dict__}
-                for ch in found
-            ]
+            if found:
+                request.session[key] = [
+                    {"answer": ch.answer.pk, "version": ch.version, "content": ch.content.__dict__}
+                    for ch in found
+                ]
+            else:  # nothing to confirm: the session (a database row) is left as it was
+                request.session.pop(key, None)
     context = {"edition": c.edition, "unit": unit, "problems": problems, "changes": changes,
                "posted": request.method == "POST"}  # fmt: skip
     return render(request, "collection/upload.html", context)
