@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -87,6 +87,14 @@ TINY: dict[str, Any] = {
 hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+def missing(why: str) -> NoReturn:
+    """Skip with one line saying what is missing — or fail under POLINDEX_REQUIRE_ALL=1 (CI),
+    for tests that need something a bare machine may lack (data, PostgreSQL, Redis, Chromium)."""
+    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
+        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
+    pytest.skip(why)
 
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,20 +14,16 @@ from typing import Any
 
 import pytest
 
+from ..conftest import missing
+
 CHROMIUM = Path("/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside the ORM
-
-
-def _missing(why: str) -> None:
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not CHROMIUM.exists():
-        _missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+        missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
@@ -72,12 +68,5 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty page cache (the database is rolled back between tests,
-    so release ids, and with them cache keys, repeat)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+# Each test starts with an empty cache without a fixture: the shared cache (sign-in counters,
+# public pages) is a table of the test database, emptied by each test's rollback or flush.

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
-
-def missing(why: str) -> NoReturn:
-    """Skip with one line saying what is missing — or fail under POLINDEX_REQUIRE_ALL=1 (CI)."""
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
+from ..conftest import missing
 
 
 def third_party_file(relative: str) -> Path:
@@ -23,7 +17,7 @@ def third_party_file(relative: str) -> Path:
     if path is not None and path.is_file():
         return path
     where = "POLINDEX_DATA_DIR is unset" if not base else f"not found in {base}"
-    missing(f"needs the third-party file {relative} ({where})")
+    return missing(f"needs the third-party file {relative} ({where})")
 
 
 @pytest.fixture(scope="session")
@@ -47,4 +41,4 @@ def coinr_reference() -> Path:
     for path in candidates:
         if (path / "P1_impgrp_minmax_amean_aggregated.csv").is_file():
             return path
-    missing("needs COINr's reference results (set POLINDEX_COINR_REFERENCE)")
+    return missing("needs COINr's reference results (set POLINDEX_COINR_REFERENCE)")

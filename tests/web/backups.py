@@ -14,10 +14,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -33,19 +32,13 @@ from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import publish_release
 
+from ..conftest import missing
 from .conftest import NOW, results
 
 POLINDEX = Path(sys.executable).with_name("polindex")
 PG_SERVER = os.environ.get("POLINDEX_CI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 TRICKY = "Line one\r\nline two\u2028 — «ünïcode» ✓ 0.1 + 0.2"
 """Text that JSON Lines and two databases must carry unchanged."""
-
-
-def missing(why: str) -> NoReturn:
-    """Skip with one line saying what is missing — or fail under POLINDEX_REQUIRE_ALL=1 (CI)."""
-    if os.environ.get("POLINDEX_REQUIRE_ALL") == "1":
-        pytest.fail(f"POLINDEX_REQUIRE_ALL=1 but this test {why}", pytrace=False)
-    pytest.skip(why)
 
 
 def populate(tmp_path: Path, robust: tuple[Path, Path]) -> dict[str, str]:

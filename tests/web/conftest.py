@@ -6,7 +6,10 @@ there (``.ci/run`` does both)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ from polindex.web.collection.editions import create_edition
 from polindex.web.collection.models import Assignment
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import publish_release
+
+from ..conftest import missing
 
 FW = {
     "code": "TOY",
@@ -67,15 +72,53 @@ def outsider(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("outsider", password="pw-outsider-1")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty page cache (the database is rolled back between tests,
-    so release ids, and with them cache keys, repeat)."""
-    from django.core.cache import cache
+# Each test starts with an empty cache without a fixture: the shared cache (sign-in counters,
+# public pages) is a table of the test database, emptied by each test's rollback or flush.
 
-    cache.clear()
-    yield
-    cache.clear()
+REDIS_URL = os.environ.get("POLINDEX_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@dataclass
+class SharedCache:
+    """The shared cache a test runs on (``kind``), and how to empty it (its window passed)."""
+
+    kind: str
+    clear: Callable[[], None]
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request: pytest.FixtureRequest, settings: Any) -> Iterator[SharedCache]:
+    """Each shared cache Polindex runs on: its database tables (the default), and Redis (as with
+    POLINDEX_REDIS_URL) under a key prefix of this test's own, removed afterwards."""
+    from django.core.cache import caches
+
+    if request.param == "database":
+        yield SharedCache("database", lambda: [caches[a].clear() for a in ("default", "pages")])
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        missing(f"needs Redis at {REDIS_URL} (POLINDEX_TEST_REDIS_URL): {exc}")
+    prefix = f"polindex-test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{prefix}-{alias}",
+        }
+        for alias in ("default", "pages")
+    }
+
+    def clear() -> None:  # only this test's keys (cache.clear() would empty the whole database)
+        for key in client.scan_iter(match=f"{prefix}-*"):
+            client.delete(key)
+
+    yield SharedCache("redis", clear)
+    clear()
+    client.close()
 
 
 TWO_FW = {

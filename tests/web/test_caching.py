@@ -12,7 +12,7 @@ from polindex.web import caching
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import publish_release
 
-from .conftest import NOW, results
+from .conftest import NOW, SharedCache, results
 
 
 @pytest.mark.parametrize("path", ["/", "/api/v1/releases", "/search/?q=AA"])
@@ -34,7 +34,24 @@ def test_cached_pages_change_when_the_set_of_public_releases_changes(
     assert [r["version"] for r in first] == ["2024.1"]
     assert client.get("/api/v1/releases").json() == first  # from the cache
     publish_release(results(), version="2024.2", publish_at=NOW - dt.timedelta(minutes=1))
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.delete("polindex:public-releases")  # as after STAMP_TIMEOUT
+    caches["pages"].delete("polindex:public-releases")  # as after STAMP_TIMEOUT
     assert {r["version"] for r in client.get("/api/v1/releases").json()} == {"2024.1", "2024.2"}
+
+
+def test_each_host_and_scheme_gets_its_own_cached_page(
+    shared_cache: SharedCache, published: Release
+) -> None:
+    """The sitemap's addresses are absolute: a page cached for one host is never served to
+    another (nor an http page over https)."""
+    client = Client()
+    for _ in range(2):  # rendered, then from the cache
+        here = client.get("/sitemap.xml", HTTP_HOST="localhost").content.decode()
+        there = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1").content.decode()
+        secure = client.get("/sitemap.xml", HTTP_HOST="localhost", secure=True).content.decode()
+        assert "<loc>http://localhost/TOY/2024.1/</loc>" in here
+        assert "<loc>http://127.0.0.1/TOY/2024.1/</loc>" in there
+        assert "<loc>https://localhost/TOY/2024.1/</loc>" in secure
+        assert "127.0.0.1" not in here
+        assert "https://" not in here

@@ -71,15 +71,18 @@ def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     results = polindex.score(
         fw, [("AUT", 2024, "q1", "yes"), ("de", 2024, "q1", "no"), ("Atlantis", 2024, "q1", "yes")]
     )
-    r = publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+    publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
     body = client.get("/MAP/1/").content.decode()
-    assert f".map-{r.pk} .at{{fill:#0000aa}}" in body  # AUT (alpha-3) → at, band high
-    assert f".map-{r.pk} .de{{fill:#aa0000}}" in body
-    assert 'class="at country map-element"' in body  # the inline map
+    # colours are SVG attributes of the inline map, not inline CSS (the CSP allows none)
+    assert '<g class="at country map-element" fill="#0000aa">' in body  # AUT (alpha-3) → at
+    assert '<g class="de country map-element" fill="#aa0000">' in body
+    assert '<g class="fr country map-element">' in body  # not in the index: the grey base
     assert "Atlantis" in body  # not on the map, still in the table
     assert "http://c2pa" not in body
-    assert 'background:#aa0000"></span> low (from 0)</li>' in body  # the key
-    assert f".map-{r.pk} .country{{stroke:#6b6b6b" in body  # outlines contrast with the page
+    assert '<rect width="16" height="16" fill="#aa0000"/></svg> low (from 0)</li>' in body  # key
+    assert 'stroke="#6b6b6b" stroke-width="0.6"' in body  # outlines contrast with the page
+    assert "<style" not in body
+    assert " style=" not in body
 
 
 def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> None:
@@ -87,11 +90,11 @@ def test_choropleth_without_bands_colours_by_rank(client: Client, db: None) -> N
         {"code": "NB", "name": "No bands", "indicators": [{"code": "q1", "type": "numeric"}]}
     )
     data = [(u, 2024, "q1", v) for u, v in (("FRA", 90), ("ESP", 50), ("PRT", 10))]
-    r = publish_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
+    publish_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
     body = client.get("/NB/1/").content.decode()
-    assert f".map-{r.pk} .fr{{fill:#2166ac}}" in body  # rank 1: the darkest blue
-    assert f".map-{r.pk} .es{{fill:#d1e5f0}}" in body  # rank 2 of 3: round(2.5) → 2 steps
-    assert f".map-{r.pk} .pt{{fill:#b2182b}}" in body  # the last: the darkest red
+    assert '<g class="fr country map-element" fill="#2166ac">' in body  # rank 1: darkest blue
+    assert '<g class="es country map-element" fill="#d1e5f0">' in body  # rank 2 of 3: 2 steps
+    assert '<g class="pt country map-element" fill="#b2182b">' in body  # last: darkest red
 
 
 def test_home_period_selector(client: Client, two: Release) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from tests.conftest import ROBUST_ROWS
 from typer.testing import CliRunner
@@ -64,7 +64,7 @@ def test_release_with_robustness(tmp_path: Path, robust_files: tuple[Path, Path]
     Release.objects.filter(pk=release.pk).update(
         publish_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     )
-    cache.clear()
+    caches["pages"].clear()
     assert client.get("/T/1/robustness/").status_code == 404
     assert client.get("/T/1/chart/robustness.csv").status_code == 404
 

@@ -1,10 +1,14 @@
 """A shared cache of public responses (pages and API), safe under embargo.
 
 Only anonymous GET requests are cached (a signed-in user may see embargoed releases or their
-own workspace), and the key holds the
-set of releases public at that moment (re-read every few seconds): when an embargo ends, every
-key changes and nothing stale or privileged is ever served. Admin, language switching and
-anything but GET pass through.
+own workspace), and the key holds the scheme and host asked for (a page may hold absolute
+links: the sitemap does), the language, the full path, and the set of releases public at that
+moment (re-read every few seconds): when an embargo ends, every key changes and nothing stale or
+privileged is ever served. Admin, language switching and anything but GET pass through.
+
+The responses live in the ``pages`` cache, shared by every worker (database tables, or Redis
+with ``POLINDEX_REDIS_URL``), with the headers they were made with — a chart meant to be
+embedded elsewhere keeps its framing and Content-Security-Policy headers on a cache hit.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -30,10 +34,12 @@ SKIPPED = (
     "/work/",
     "/accounts/",
 )
+UNCACHED = {"content-type", "content-length", "set-cookie", "vary"}  # set again on a hit
 
 
 def visibility_stamp() -> str:
     """A short digest of the releases public now (cached for a few seconds)."""
+    cache = caches["pages"]
     stamp = cache.get("polindex:public-releases")
     if stamp is None:
         ids = Release.objects.filter(publish_at__lte=timezone.now()).order_by("id")
@@ -55,8 +61,10 @@ def public_cache(
         ):
             return get_response(request)
         language = getattr(request, "LANGUAGE_CODE", "")
-        raw = f"{language}|{request.get_full_path()}|{visibility_stamp()}"
+        where = f"{request.scheme}://{request.get_host()}"
+        raw = f"{where}|{language}|{request.get_full_path()}|{visibility_stamp()}"
         key = "polindex:page:" + hashlib.sha1(raw.encode()).hexdigest()
+        cache = caches["pages"]
         hit = cache.get(key)
         if hit is not None:
             response = HttpResponse(hit["content"], content_type=hit["type"], status=200)
@@ -65,9 +73,7 @@ def public_cache(
             return response
         response = get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = {
-                h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response
-            }
+            headers = {h: v for h, v in response.items() if h.lower() not in UNCACHED}
             cache.set(
                 key,
                 {"content": response.content, "type": response["Content-Type"], "headers": headers},

@@ -5,14 +5,21 @@
 * ``DATABASE_URL`` — e.g. ``postgres://user@host:5432/db``; default SQLite under ``var/``.
 * ``POLINDEX_DEBUG`` (``1`` to turn on), ``POLINDEX_ALLOWED_HOSTS`` (comma-separated),
   ``POLINDEX_VAR_DIR`` (where the SQLite file and collected static files live).
+* ``POLINDEX_REDIS_URL`` — e.g. ``redis://127.0.0.1:6379/0``: the shared cache (sign-in
+  counters, public pages, sessions) in Redis; default: tables in the database.
+* ``POLINDEX_LOCAL_HTTP`` (``1``: plain HTTP on this machine — no secure cookies, no HSTS),
+  ``POLINDEX_HSTS_SECONDS`` (default one year), ``POLINDEX_PROXY_SSL_HEADER`` (``1`` behind a
+  proxy that terminates TLS and sets ``X-Forwarded-Proto``).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 
 VAR_DIR = Path(os.environ.get("POLINDEX_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -36,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ninja",  # its API docs page then uses the bundled Swagger UI, not a CDN
     "django_tasks_db",  # the queue of background tasks when POLINDEX_TASKS=database
+    "polindex.web.sharedcache",  # the database cache's tables
     "polindex.web.releases",
     "polindex.web.collection",
     "polindex.web.explorer",
@@ -73,6 +81,7 @@ TASKS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [
+    "polindex.web.headers.head_as_get",  # HEAD answers as GET does, on every route
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
     "django.middleware.gzip.GZipMiddleware",
@@ -84,9 +93,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "polindex.web.headers.private_when_signed_in",
     "polindex.web.api.headers.api_headers",
     "polindex.web.caching.public_cache",
+    # inside the page cache: a cached page keeps the framing and CSP headers it was made with
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 ROOT_URLCONF = "polindex.web.urls"
 TEMPLATES = [
@@ -132,7 +144,33 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every worker (never a per-process one): sign-in counters must add up
+# across workers and a cached page must be the same whichever worker serves it. "pages" is apart
+# so that rendered pages, however many, never push a sign-in counter out of the cache.
+REDIS_URL = os.environ.get("POLINDEX_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+        for alias, prefix in (("default", "polindex"), ("pages", "polindex-pages"))
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "polindex.web.sharedcache.backends.DatabaseCache",  # an atomic incr
+            "LOCATION": "polindex_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "pages": {
+            "BACKEND": "polindex.web.sharedcache.backends.DatabaseCache",
+            "LOCATION": "polindex_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2_000},
+        },
+    }
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -149,7 +187,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from the cache, kept in the DB
+# sessions live in the database; with Redis they are read through it (a database cache in front
+# of the database would only add queries)
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # cookies only over HTTPS when not debugging — unless serving plain HTTP on this machine, as
@@ -159,4 +199,24 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG and not LOCAL_HTTP
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_AGE = 8 * 3600
+# HTTPS only, remembered by browsers, whenever not debugging and not on local plain HTTP
+# (SecurityMiddleware sends it on HTTPS responses; behind a TLS proxy set POLINDEX_PROXY_SSL_HEADER)
+SECURE_HSTS_SECONDS = (
+    0 if DEBUG or LOCAL_HTTP else int(os.environ.get("POLINDEX_HSTS_SECONDS", str(365 * 86400)))
+)
+if os.environ.get("POLINDEX_PROXY_SSL_HEADER", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Content-Security-Policy on every response: scripts, styles, images and connections from this
+# site only — no inline script or style (charts draw with Vega's interpreter, no eval) and no
+# framing by other sites, except the embeddable chart pages (explorer.views.EMBED_CSP).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],  # Swagger UI's icons are data: URLs
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}

