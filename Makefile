@@ -49,10 +49,11 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy
 unit: $(STAMP)  ## The test suite only
 	$(BIN)/pytest -q
 
-bench: $(STAMP)  ## Median timings of the engine (printed, never asserted)
+bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed, never asserted; POLINDEX_SOAK_SECONDS shortens it)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/collection.py
+	$(BIN)/python benchmarks/soak.py
 
 clean:  ## Remove the virtual environment and generated files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -241,6 +241,8 @@ def test_the_workspace_fits_a_tablet_and_a_laptop(
     expect(anna.locator("#saved")).to_be_visible()
     answer = Answer.objects.get(edition=edition, indicator="LMM1")
     assert (answer.option, answer.live_sources()[0].instrument) == ("a", "Aliens Employment Act")
+    tap("button:has-text('Submit for review')")  # (government contacts read submitted answers)
+    expect(anna.locator("#saved")).to_be_visible()
     rudi = sign_in("rudi", **device)  # the government contact's read-through, on the device
     rudi.goto(live_server.url + "/work/tablet/AT/read/")
     assert rudi.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

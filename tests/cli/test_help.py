@@ -18,6 +18,8 @@ runner = CliRunner()
         ("show", ["framework", "--lang", "--depth"]),
         ("score", ["framework", "data", "--output", "--scored", "--unit-column", "--top"]),
         ("demo", ["--out", "synthetic"]),
+        ("backup", ["file", "--overwrite", "snapshot", "hashes", "Sessions"]),
+        ("restore", ["file", "--force", "--check", "empty", "checksum"]),
     ],
 )
 def test_command_help(command: str, mentions: list[str]) -> None:

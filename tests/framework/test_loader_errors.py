@@ -548,3 +548,10 @@ def test_a_control_character_in_a_label_is_reported() -> None:
         (2, "name.en", "holds a control character (U+0001) at position 3"),
         (4, "indicators[0].label.en", "holds a control character (U+0000) at position 1"),
     ]
+
+
+def test_an_index_has_at_least_one_language() -> None:
+    # regression: `languages: []` was an IndexError (found by fuzzing)
+    assert problems(
+        "code: T\nname: Toy\nlanguages: []\nindicators: [{code: q, type: boolean}]\n"
+    ) == [(3, "languages", "takes at least 1 item (got [])")]

@@ -188,3 +188,35 @@ def test_an_alias_inside_itself_and_deep_nesting_are_refused() -> None:
     deep = "a:\n" + "".join("  " * i + "-\n" for i in range(1, 120))
     with pytest.raises(YamlSyntaxError, match=r"^the document nests deeper than 100 levels"):
         parse_yaml(deep)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "name: x\nfrom: 2024-02-30\n",
+            2,
+            "invalid YAML: '2024-02-30' is not a valid timestamp (day is out of range for "
+            "month); quote it to keep it as text",
+        ),
+        (
+            "a: !!float x\n",
+            1,
+            "invalid YAML: 'x' is not a valid float (could not convert string to float: 'x'); "
+            "quote it to keep it as text",
+        ),
+        ("name: x\n? !!set {a}\n: 1\n", 2, "invalid YAML: a key must be a single value"),
+        (
+            "name: x\nlabel: a\x01b\n",
+            2,
+            "invalid YAML: character U+0001 (control characters are not allowed)",
+        ),
+        ("\x00", 1, "invalid YAML: character U+0000 (control characters are not allowed)"),
+    ],
+    ids=["impossible-date", "bad-float", "set-as-key", "control-character", "nul"],
+)
+def test_values_yaml_cannot_build_are_syntax_errors(text: str, line: int, message: str) -> None:
+    # regression: these raised ValueError, TypeError or yaml's ReaderError (found by fuzzing)
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml(text)
+    assert (str(caught.value), caught.value.line) == (message, line)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from polindex.framework.models import Framework
-from polindex.io import DataError, DataProblem, ReadOptions, read_table
+from polindex.io import DataError, DataProblem, ReadOptions, encode, read_table
+
+from ..corpus.make import empty_rows_bomb, rows, xlsx
 
 
 def problems_of(path: Path, fw: Framework, options: ReadOptions | None = None) -> list[str]:
@@ -99,6 +101,24 @@ def test_an_unreadable_spreadsheet(tmp_path: Path, tiny_fw: Framework) -> None:
     assert found[0].startswith(f"{path}: cannot read the file: ")
 
 
+def test_a_workbook_bomb_is_refused_before_it_is_read(tmp_path: Path, tiny_fw: Framework) -> None:
+    # regression: pandas read every one of two million empty rows (96 s, 300 MB in issue 13)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(empty_rows_bomb())
+    assert problems_of(path, tiny_fw) == [
+        f"{path}: cannot read the file: its part xl/worksheets/sheet1.xml is compressed 670 to "
+        "1 (at most 100 to 1): refused as a ZIP bomb would be"
+    ]
+
+
+def test_a_sheet_that_is_not_there(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = tmp_path / "d.xlsx"
+    path.write_bytes(xlsx({"data": rows([["unit", "period", "q1"]])}))
+    assert problems_of(path, tiny_fw, ReadOptions(sheet="values")) == [
+        f"{path}: cannot read the file: no sheet named 'values' (sheets: data)"
+    ]
+
+
 def test_data_error_message_counts_and_lists_problems() -> None:
     err = DataError(
         [
@@ -112,3 +132,37 @@ def test_data_error_message_counts_and_lists_problems() -> None:
         "  d.csv row 4, column 'value': 'x': not a number"
     )
     assert isinstance(err, ValueError)
+
+
+def test_text_that_is_not_utf8(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes("unit,period,q1\nMarché,2024,a\n".encode("latin-1"))
+    assert problems_of(path, tiny_fw) == [
+        f"{path}: not UTF-8 text (byte 20 cannot be read); save it as UTF-8"
+    ]
+
+
+def test_columns_without_a_name(tmp_path: Path, tiny_fw: Framework) -> None:
+    # a trailing comma, or a spreadsheet's empty columns, are no column; regression: a value
+    # in column XFD gave 16,379 times "column appears twice in the header"
+    trailing = write(tmp_path, "d.csv", "unit,period,q1,\nX,2024,a,\n")
+    assert read_table(trailing, tiny_fw)["indicator"].tolist() == ["q1"]
+    stray = tmp_path / "d.xlsx"
+    stray.write_bytes(
+        xlsx({"data": rows([["unit", "period", "q1"], ["X", 2024, "a"]])
+              + '<row r="3"><c r="XFD3"><v>1</v></c></row>'})
+    )  # fmt: skip
+    assert problems_of(stray, tiny_fw) == [
+        f"{stray} row 1, column '': a column without a name holds values; to skip such "
+        "columns, read with extra columns: ignore"
+    ]
+
+
+def test_a_problem_of_a_unit_is_listed_once(tmp_path: Path, tiny_fw: Framework) -> None:
+    # the long table repeats a wide file's unit for every indicator column
+    path = write(tmp_path, "d.csv", "unit,period,q1,q2\nAT/BE,2024,a,yes\n")
+    with pytest.raises(DataError) as caught:
+        encode(tiny_fw, read_table(path, tiny_fw), str(path))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path} row 2, column 'unit': 'AT/BE': a unit is at most 64 characters, without '/'"
+    ]

@@ -179,3 +179,22 @@ def test_periods_are_sorted(
     path.write_text("unit,period,q1\n" + "".join(f"X,{p},a\n" for p in periods), encoding="utf-8")
     ds = encode(tiny_fw, read_table(path, tiny_fw))
     assert list(ds.periods) == expected
+
+
+def test_xlsx_cells_read_as_csv_cells_do(tmp_path: Path, tiny_fw: Framework) -> None:
+    # regression: pandas' reader turned the text "n/a" (not applicable) and "NA" into empty
+    # cells (missing) in workbooks, never in CSV files
+    path = tmp_path / "wide.xlsx"
+    write_xlsx(path, [["unit", "period", "q1", "q2"], ["X", 2024, "n/a", "NA"]])
+    table = read_table(path, tiny_fw)
+    assert table["value"].tolist() == ["n/a", "NA"]
+    ds = encode(tiny_fw, table)
+    assert ds.not_applicable[0, 0, 0]
+    assert np.isnan(ds.values[0, 0, 1])
+    assert not ds.not_applicable[0, 0, 1]
+
+
+def test_xlsx_formula_errors_are_empty_cells(tmp_path: Path, tiny_fw: Framework) -> None:
+    path = tmp_path / "wide.xlsx"
+    write_xlsx(path, [["unit", "period", "q3"], ["X", 2024, "#DIV/0!"], ["Y", 2024, "#N/A"]])
+    assert read_table(path, tiny_fw)["value"].tolist() == ["", ""]

@@ -14,6 +14,8 @@ import polindex
 from polindex.cli import app
 from polindex.io.xlsform import XLSFormError, from_xlsform, to_xlsform
 
+from ..corpus.make import empty_rows_bomb
+
 MIPEX = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
 
 
@@ -74,6 +76,13 @@ def form(survey: list[list[object]], choices: list[list[object]]) -> bytes:
         ),
         ([["end_group", "g"]], [], "survey!2: end_group without begin_group"),
         ([["begin_group", "g", "G"]], [], "a begin_group has no end_group"),
+        # regressions found by fuzzing (a ValueError, a KeyError, a RecursionError)
+        (
+            [["select_one x", "q1", "Q?"]],
+            [["x", "a", "A", "high"]],
+            "choices!2: score 'high' is not a number",
+        ),
+        ([["begin_group", f"g{k}", "G"] for k in range(60)], [], "groups nest deeper than 50"),
     ],
 )
 def test_a_form_that_cannot_be_scored_says_where(
@@ -98,3 +107,41 @@ def test_the_cli_exports_and_imports(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 1
     assert "not an XLSX workbook" in bad.output
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_columns_a_form_needs() -> None:
+    # regression: a sheet without a 'name' column was a KeyError, a survey without label
+    # columns a ValueError (found by fuzzing)
+    nameless = {"survey": [["type", "label"]], "choices": [["list_name", "name", "score"]]}
+    with pytest.raises(XLSFormError) as caught:
+        from_xlsform(workbook(nameless))
+    assert caught.value.problems == ["survey!1: no 'name' column"]
+    unlabelled = {
+        "survey": [["type", "name"], ["integer", "q1"]],
+        "choices": [["list_name", "name"]],
+    }
+    document = from_xlsform(workbook(unlabelled))
+    assert document["languages"] == ["en"]
+    assert document["indicators"] == [{"code": "q1", "type": "numeric", "question": {}}]
+
+
+def test_a_workbook_bomb_is_not_read() -> None:
+    # regression: every one of two million empty rows was read (issue 13)
+    with pytest.raises(XLSFormError) as caught:
+        from_xlsform(empty_rows_bomb())
+    assert str(caught.value) == (
+        "not an XLSForm Polindex can read:\n  its part xl/worksheets/sheet1.xml is compressed "
+        "670 to 1 (at most 100 to 1): refused as a ZIP bomb would be"
+    )

@@ -65,6 +65,19 @@ def test_errors_are_json(client: Client, published: Release) -> None:
     assert "detail" in bad.json()
 
 
+def test_openapi_documents_the_errors_it_answers(client: Client, db: None) -> None:
+    # regression: 404 and 422 answers were undocumented (found by schemathesis)
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    errors = {
+        path: sorted(code for code in op["get"]["responses"] if code != "200")
+        for path, op in paths.items()
+    }
+    assert errors.pop("/api/v1/releases") == []
+    assert set(map(tuple, errors.values())) == {("404", "422")}
+    problem = paths["/api/v1/scores"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert problem["schema"] == {"$ref": "#/components/schemas/ProblemOut"}
+
+
 def test_openapi_and_docs_page_without_cdn(client: Client, db: None) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")

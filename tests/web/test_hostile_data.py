@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -77,3 +78,33 @@ def test_a_unit_that_looks_like_a_formula_stays_text_in_every_download(
         rows = list(csv.reader(io.StringIO(client.get(f"/F/1/download/{fmt}").content.decode())))
         units = {row[0] for row in rows[1:]}
         assert units == {"'" + FORMULA, "'-AT"}, fmt
+
+
+def test_a_long_framework_name_and_licence_are_stored_whole(db: None) -> None:
+    # regression: `polindex demo --publish` failed on PostgreSQL ("value too long for type
+    # character varying(200)") because IMPIC's licence has 245 characters; SQLite let it pass
+    name, licence = "N" * 300, "Data: " + "terms of use, " * 40
+    fw = load_framework(
+        {
+            "code": "L",
+            "name": name,
+            "licence": licence,
+            "indicators": [{"code": "q", "type": "numeric"}],
+        }
+    )
+    ds = Dataset.from_arrays(["A", "B"], [2024], ["q"], np.array([[[80.0]], [[20.0]]]))
+    release = publish_release(compute(fw, ds), version="1", publish_at=dt.datetime.now(dt.UTC))
+    release.refresh_from_db()
+    assert release.licence == licence
+    assert release.index.name == name
+
+
+def test_charts_are_rendered_in_a_child_process(client: Client, hostile: str) -> None:
+    # a crash of vl-convert fails one request, never the server (issue 13)
+    from polindex.web.explorer.views import _renderer
+
+    assert client.get("/H/1/chart/ranking/H/2024.svg").status_code == 200
+    child = _renderer()._child
+    assert child is not None
+    assert child.is_alive()
+    assert child.pid != os.getpid()

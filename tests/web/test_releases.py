@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from polindex.web.releases.freeze import checksum, score_rows
-from polindex.web.releases.models import ImmutableError, Release
+from polindex.web.releases.freeze import SCORE_FIELDS, checksum, score_rows
+from polindex.web.releases.models import ImmutableError, Release, ReleaseScore
 from polindex.web.releases.publish import ReleaseError, publish_release
+from polindex.web.releases.verify import checksum_problems, recomputed_checksum
 
 from .conftest import DATA, NOW, results
 
@@ -17,11 +20,8 @@ def test_a_release_holds_framework_spec_inputs_and_every_score(published: Releas
     assert published.citation == "Toy team (2025). Toy index."
     assert published.scores.count() == 3 * 3  # units × nodes (q1, q2, TOY)
     assert "AA,2024,q1,yes" in published.inputs_csv
-    rows = list(
-        published.scores.order_by("id").values(
-            "unit", "period", "node", "level", "parent", "score", "rank", "band", "status"
-        )
-    )
+    rows = list(published.scores.order_by("id").values(*SCORE_FIELDS))
+    assert list(score_rows(results())[0]) == list(SCORE_FIELDS)
     used = {"weights_used": published.weights_used, "methods_used": published.methods_used}
     assert published.checksum == checksum(
         published.framework, published.spec, published.inputs_csv, rows, used=used
@@ -190,3 +190,48 @@ def test_a_release_states_the_weights_and_methods_it_used() -> None:
     assert "Weights were set by the construction step “explicit”." in page
     assert '<td class="num">75 %</td>' in page
     assert "minmax (low=0, high=100)" in page
+
+
+@pytest.mark.django_db
+def test_a_framework_licence_longer_than_a_release_holds_is_refused() -> None:
+    # regression: the rule checked only a licence given on the command line; the framework's
+    # own (IMPIC's was 229 characters) went into the 200-character column unchecked: stored
+    # whole on SQLite, a DataError (500) on PostgreSQL, and a backup that PostgreSQL refused
+    from polindex.framework import load_index
+
+    text = f"code: L\nname: L\nlicence: {'x' * 201}\nindicators: [{{code: q, type: boolean}}]\n"
+    with pytest.raises(ReleaseError, match="licence: one line of at most 200 characters"):
+        publish_release(load_index(text), [("A", 2024, "q", "yes")], version="1")
+    assert not Release.objects.exists()
+
+
+def test_a_release_checksum_is_computed_again_from_its_stored_rows(
+    published: Release, robust_files: tuple[Path, Path]
+) -> None:
+    from polindex.framework import load_index
+
+    robust = publish_release(
+        load_index(robust_files[0]), robust_files[1], version="r", robustness=True
+    )
+    noted = publish_release(
+        results(), version="n", notes=[{"unit": "AA", "period": "2024", "indicator": "q1",
+                                         "justification": "Art. 5 «ü»", "sources": []}],
+    )  # fmt: skip
+    for release in (published, robust, noted):
+        assert recomputed_checksum(release) == release.checksum
+    assert checksum_problems([published, robust, noted]) == []
+    score = published.scores.order_by("id").first()
+    assert score is not None
+    ReleaseScore.objects.filter(pk=score.pk).update(score=(score.score or 0) + 1)  # not save()
+    (problem,) = checksum_problems(Release.objects.filter(pk=published.pk))
+    assert problem.startswith("release TOY 2024.1: its data give checksum ")
+    assert problem.endswith(f", not the stored {published.checksum[:12]}…")
+
+
+def test_a_release_frozen_before_the_weights_used_were_recorded_still_checks(
+    published: Release,
+) -> None:
+    rows = list(published.scores.order_by("id").values(*SCORE_FIELDS))
+    old = checksum(published.framework, published.spec, published.inputs_csv, rows)
+    Release.objects.filter(pk=published.pk).update(weights_used={}, methods_used={}, checksum=old)
+    assert recomputed_checksum(Release.objects.get(pk=published.pk)) == old

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from polindex.web.collection.editions import create_edition
 from polindex.web.collection.models import Answer
 from polindex.web.collection.workbook import COLUMNS
 
-from .conftest import client_for, complete
+from ..corpus.make import QUESTIONNAIRE, answer_row, empty_rows_bomb, questionnaire
+from .conftest import FRAMEWORK, client_for, complete
 
 URL = "/work/demo-2025/AT/"
 
@@ -121,3 +125,63 @@ def test_an_old_download_is_a_conflict(people: dict[str, Any]) -> None:
 def test_only_the_expert_uploads(people: dict[str, Any]) -> None:
     assert client_for(people["reviewer_at"]).post(URL + "upload/", {}).status_code == 403
     assert client_for(people["expert_be"]).get(URL + "questionnaire.xlsx").status_code == 403
+
+
+def test_the_corpus_knows_the_questionnaire_columns() -> None:
+    assert QUESTIONNAIRE == COLUMNS
+
+
+def post(client: Client, data: bytes) -> str:
+    response = client.post(URL + "upload/", {"file": SimpleUploadedFile("q.xlsx", data)})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_workbook_bomb_is_refused_and_nothing_is_kept(people: dict[str, Any]) -> None:
+    # regression: two million empty rows held the upload for 96 s and 300 MB (issue 13)
+    expert = client_for(people["expert_at"])
+    page = post(expert, empty_rows_bomb())
+    assert (
+        "its part xl/worksheets/sheet1.xml is compressed 670 to 1 (at most 100 to 1): refused "
+        "as a ZIP bomb would be" in page
+    )
+    assert "upload:demo-2025:AT" not in expert.session  # nothing waits for a confirmation
+    assert not Answer.objects.filter(unit="AT").exclude(option="").exists()
+
+
+@pytest.mark.parametrize("version", ["1e400", "-3", "2.5", "abc", None])
+def test_a_version_cell_that_is_not_a_version_is_a_problem(
+    people: dict[str, Any], version: object
+) -> None:
+    # regression: 1e400 (infinite as a float) was a server error; the others silently 0
+    expert = client_for(people["expert_at"])
+    page = post(expert, questionnaire(answer_row("LMM1", "b", version=version)))
+    shown = repr(str(version) if version is not None else "").replace("'", "&#x27;")
+    assert (
+        f"Questionnaire!2 (version): {shown} is not a version of this answer; download the "
+        "questionnaire again and keep its hidden version column" in page
+    )
+    assert Answer.objects.get(unit="AT", indicator="LMM1").option == ""
+
+
+def test_a_row_that_ends_early_is_read(people: dict[str, Any]) -> None:
+    # rows are read up to their last value: the cells after it are empty, not missing
+    expert = client_for(people["expert_at"])
+    page = post(expert, questionnaire(answer_row("LMM1", "b")[:5]))
+    assert "Questionnaire!2 (version): &#x27;&#x27; is not a version of this answer" in page
+
+
+def test_a_country_nobody_answers_yet_downloads_its_questions(
+    people: dict[str, Any], edition: Any
+) -> None:
+    # regression: the questionnaire of a country without answers was a server error
+    create_edition(
+        FRAMEWORK, code="demo-2026", name="Demo 2026", reference_date=dt.date(2025, 12, 31),
+        period="2025", units=["DE"],
+    )  # fmt: skip
+    response = client_for(people["central"]).get("/work/demo-2026/DE/questionnaire.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Questionnaire"]
+    assert sheet.max_row == 1 + 61
+    lmm1 = row_of(sheet, "LMM1")
+    assert [c.value for c in sheet[lmm1]][4:] == [None] * (len(COLUMNS) - 4)

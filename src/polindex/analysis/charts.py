@@ -186,7 +186,15 @@ def renderable(value: Any) -> Any:
     return value
 
 
-def _prepared(spec: dict[str, Any]) -> dict[str, Any]:
+def prepared(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` as it is rendered: a fixed width for a container-wide chart, and
+    :func:`renderable` text.
+
+    Examples
+    --------
+    >>> prepared({"width": "container", "title": "A\x02"})
+    {'width': 600, 'title': 'A�'}
+    """
     fixed = {**spec, "width": 600} if spec.get("width") == "container" else spec
     out: dict[str, Any] = renderable(fixed)
     return out
@@ -201,11 +209,11 @@ def render_svg(spec: dict[str, Any]) -> str:
     ...            ).startswith("<svg")
     True
     """
-    out: str = vl_convert.vegalite_to_svg(_prepared(spec))
+    out: str = vl_convert.vegalite_to_svg(prepared(spec))
     return out
 
 
 def render_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     """The chart as PNG bytes."""
-    out: bytes = vl_convert.vegalite_to_png(_prepared(spec), scale=scale)
+    out: bytes = vl_convert.vegalite_to_png(prepared(spec), scale=scale)
     return out

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from polindex.cli import framework, releases, robustness, scoring, xlsform
+from polindex.cli import backup, framework, releases, robustness, scoring, xlsform
 from polindex.version import __version__
 
 app = typer.Typer(
@@ -34,7 +34,7 @@ def main(
     """Polindex: define, score and publish a comparative policy index."""
 
 
-for group in (framework, scoring, robustness, releases):
+for group in (framework, scoring, robustness, releases, backup):
     group.register(app)
 app.add_typer(xlsform.app, name="xlsform")
 app.add_typer(releases.release_app, name="release")

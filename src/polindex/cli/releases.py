@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
 
 
-def django_setup() -> None:
-    """Set up the Django project (settings from the environment) and its database."""
+def django_setup(*, migrate: bool = True) -> None:
+    """Set up the Django project (settings from the environment) and migrate its database
+    (``migrate=False``: leave the database as it is)."""
     try:
         import django
         from django.core.management import call_command
@@ -42,7 +43,8 @@ def django_setup() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polindex.web.settings")
     django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 @release_app.command("create")

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from polindex.errors import plural
 from polindex.framework.models import CODE_PATTERN
 
 PAIRS = {
@@ -131,10 +132,10 @@ def plain(err: ErrorDetails) -> str:
         "greater_than": f"must be above {_number(ctx.get('gt'))}",
         "less_than_equal": f"must be at most {_number(ctx.get('le'))}",
         "less_than": f"must be below {_number(ctx.get('lt'))}",
-        "too_long": f"takes at most {ctx.get('max_length')} items",
-        "too_short": f"takes at least {ctx.get('min_length')} items",
-        "string_too_long": f"takes at most {ctx.get('max_length')} characters",
-        "string_too_short": f"takes at least {ctx.get('min_length')} characters",
+        "too_long": f"takes at most {plural(ctx.get('max_length', 0), 'item')}",
+        "too_short": f"takes at least {plural(ctx.get('min_length', 0), 'item')}",
+        "string_too_long": f"takes at most {plural(ctx.get('max_length', 0), 'character')}",
+        "string_too_short": f"takes at least {plural(ctx.get('min_length', 0), 'character')}",
     }
     if kind in messages:
         return messages[kind] + _got(err)

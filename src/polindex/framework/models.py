@@ -228,7 +228,7 @@ class Framework(_Model):
     licence: str | None = None
     citation: str | None = None
     description: Label = Field(default_factory=dict)
-    languages: tuple[str, ...] = ("en",)
+    languages: Annotated[tuple[str, ...], Field(min_length=1)] = ("en",)
     scale: Scale = Field(default_factory=Scale)
     polarity: Polarity = "higher_is_better"
     bands: tuple[Band, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,21 @@ def _expanded(root: yaml.Node) -> tuple[int, int]:
     return size[id(root)], depth[id(root)]
 
 
+def _unconstructed(node: yaml.Node, exc: Exception) -> str:
+    """Why a value read as a date, number or other typed value could not be built.
+
+    Examples
+    --------
+    >>> node = yaml.compose("2024-02-30")
+    >>> _unconstructed(node, ValueError("day is out of range for month"))
+    "invalid YAML: '2024-02-30' is not a valid timestamp (day is out of range for month); \
+quote it to keep it as text"
+    """
+    kind = str(node.tag).rsplit(":", 1)[-1]
+    value = f"{node.value!r} " if isinstance(node, yaml.ScalarNode) else ""
+    return f"invalid YAML: {value}is not a valid {kind} ({exc}); quote it to keep it as text"
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse YAML text into plain data and a map from location to line.
 
@@ -120,6 +136,10 @@ def parse_yaml(text: str) -> YamlDocument:
         root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, U+0001…)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        what = f" U+{exc.character:04X}" if isinstance(exc.character, int) else ""
+        raise YamlSyntaxError(f"invalid YAML: character{what} ({exc.reason})", line) from exc
     doc = YamlDocument(data=None)
     if root is None:
         return doc
@@ -139,6 +159,8 @@ def parse_yaml(text: str) -> YamlDocument:
             return constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag such as `!foo`
             raise _syntax_error(exc) from exc
+        except (ValueError, TypeError, OverflowError) as exc:  # `2024-02-30`, `!!float x`
+            raise YamlSyntaxError(_unconstructed(node, exc), node.start_mark.line + 1) from exc
 
     def build(node: yaml.Node, parts: tuple[PathPart, ...]) -> Any:
         doc.lines[parts] = node.start_mark.line + 1
@@ -149,7 +171,7 @@ def parse_yaml(text: str) -> YamlDocument:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise YamlSyntaxError("YAML merge keys (<<) are not supported", line)
                 key = construct(key_node)
-                if isinstance(key, list | dict):
+                if isinstance(key, list | dict) or not isinstance(key, Hashable):
                     raise YamlSyntaxError("invalid YAML: a key must be a single value", line)
                 if key in out:
                     raise YamlSyntaxError(

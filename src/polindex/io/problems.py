@@ -45,13 +45,17 @@ class DataError(PolindexError):
     >>> print(err)
     1 problem in the input data; nothing was computed:
       d.csv row 3, column 'value': 'x': not a number
+    >>> len(DataError([DataProblem("d.csv", 3, "unit", "A/B", "has a '/'")] * 2).problems)
+    1
     """
 
     problems: list[DataProblem]
 
     def __init__(self, problems: list[DataProblem]) -> None:
-        # file-wide problems first, then by row (stable: a row's problems keep their order)
-        super().__init__(sorted(problems, key=lambda p: (p.file, p.row or 0)))
+        # each problem once (a unit's name is checked in every row of the long table), file-wide
+        # problems first, then by row (stable: a row's problems keep their order)
+        unique = dict.fromkeys(problems)
+        super().__init__(sorted(unique, key=lambda p: (p.file, p.row or 0)))
 
     def headline(self) -> str:
         return f"{plural(len(self.problems), 'problem')} in the input data; nothing was computed:"

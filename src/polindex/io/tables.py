@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 
 from polindex.framework.models import Framework
 from polindex.io.problems import DataError, DataProblem
+from polindex.io.xlsx import DATA, WorkbookError, open_workbook
 
 LONG_COLUMNS = ("unit", "period", "indicator", "value")
 TABLE_COLUMNS = [*LONG_COLUMNS, "row", "column"]
@@ -72,11 +72,22 @@ def cell_text(value: Any) -> str:
 
 
 def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
-    """First row → column names, kept exactly (pandas would rename a repeated name ``q1.1``)."""
+    """First row → column names, kept exactly (pandas would rename a repeated name ``q1.1``);
+    columns without a name or a value (a trailing comma, a spreadsheet's padding) are dropped.
+
+    Examples
+    --------
+    >>> _with_header(pd.DataFrame([["unit", "q1", ""], ["AT", "a", ""]])).to_dict("list")
+    {'unit': ['AT'], 'q1': ['a']}
+    """
     if cells.empty:
         return pd.DataFrame()
     frame = cells.iloc[1:].reset_index(drop=True)
-    frame.columns = pd.Index([str(c) for c in cells.iloc[0]], dtype=object)
+    names = [str(c) for c in cells.iloc[0]]
+    frame.columns = pd.RangeIndex(len(names))
+    used = [k for k, name in enumerate(names) if name or (frame[k].astype(str) != "").any()]
+    frame = frame[used]
+    frame.columns = pd.Index([names[k] for k in used], dtype=object)
     return frame
 
 
@@ -109,21 +120,10 @@ def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         reason = f"unknown file type {suffix!r}; use .csv or .xlsx"
         raise DataError([DataProblem(name, None, None, None, reason)])
-    unreadable: tuple[type[Exception], ...] = (
-        ValueError,
-        OSError,
-        KeyError,
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        zipfile.BadZipFile,
-        *_workbook_errors(suffix),
-    )
     try:
         if suffix in (".xlsx", ".xlsm"):
-            cells = pd.read_excel(
-                source, sheet_name=options.sheet, header=None, dtype=object, engine="openpyxl"
-            )
-            return _with_header(cells.map(cell_text))
+            data = path.content if isinstance(path, Upload) else path.read_bytes()
+            return _with_header(_sheet_frame(data, name, options.sheet))
         # cells stay text, as written (encode() strips and interprets them)
         cells = pd.read_csv(
             source,
@@ -137,19 +137,30 @@ def read_frame(path: Path | Upload, options: ReadOptions) -> pd.DataFrame:
         return _with_header(cells)
     except FileNotFoundError as exc:
         raise DataError([DataProblem(name, None, None, None, "file not found")]) from exc
-    except unreadable as exc:
+    except WorkbookError as exc:
+        problems = [DataProblem(name, None, None, None, f"cannot read the file: {p}")
+                    for p in exc.problems]  # fmt: skip
+        raise DataError(problems) from exc
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8"
+        raise DataError([DataProblem(name, None, None, None, reason)]) from exc
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
         reason = f"cannot read the file: {exc}"
         raise DataError([DataProblem(name, None, None, None, reason)]) from exc
 
 
-def _workbook_errors(suffix: str) -> tuple[type[Exception], ...]:
-    """What openpyxl raises for a file that is not a workbook (imported only for workbooks:
-    openpyxl takes a while to load)."""
-    if suffix not in (".xlsx", ".xlsm"):
-        return ()
-    from openpyxl.utils.exceptions import InvalidFileException
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"})
+"""What a formula that failed shows in a cell: read as an empty (missing) cell."""
 
-    return (InvalidFileException,)
+
+def _sheet_frame(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
+    """A sheet of XLSX ``data`` as a frame of text cells, read within the bounds of a data
+    file (:data:`polindex.io.xlsx.DATA`): a ZIP bomb or a sheet listing millions of empty
+    rows is refused before it costs time or memory."""
+    rows = open_workbook(data, DATA, name).rows(sheet)
+    width = max(map(len, rows), default=0)
+    texts = [["" if v in EXCEL_ERRORS else cell_text(v) for v in row] for row in rows]
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in texts], dtype=object)
 
 
 def is_long(columns: Iterable[str]) -> bool:
@@ -227,7 +238,9 @@ def long_from_frame(
             keep.append(col)
         elif opts.extra_columns == "error":
             reason = (
-                f"{col!r} is a group of the framework (scores are computed, not read)"
+                "a column without a name holds values"
+                if not col
+                else f"{col!r} is a group of the framework (scores are computed, not read)"
                 if col in group_codes
                 else f"{col!r} is not an indicator of framework {framework.code!r}"
             )

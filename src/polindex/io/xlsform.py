@@ -15,11 +15,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator, Node
+from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 
+MAX_GROUP_DEPTH = 50
+"""Groups within groups a form may nest (a questionnaire has a handful of levels)."""
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 
 
@@ -112,18 +115,23 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
     except OSError as exc:
         raise XLSFormError(f"cannot read {source!s}: {exc.strerror}") from exc
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX
-        raise XLSFormError(f"not an XLSX workbook ({type(exc).__name__})") from exc
-    for sheet in ("survey", "choices"):
-        if sheet not in book.sheetnames:
-            raise XLSFormError(f"no {sheet!r} sheet")
-    survey = _rows(book["survey"])
-    choice_rows = _rows(book["choices"])
-    label_columns = [c for c in (survey[0] if survey else {}) if c.startswith("label")]
-    langs = [_lang(c) for c in label_columns] or ["en"]
+        book = open_workbook(data, FORM)
+        for sheet in ("survey", "choices"):
+            if sheet not in book.names:
+                raise XLSFormError(f"no {sheet!r} sheet")
+        columns, survey = _table(book.rows("survey"))
+        choice_columns, choice_rows = _table(book.rows("choices"))
+        settings = _table(book.rows("settings"))[1] if "settings" in book.names else []
+    except WorkbookError as exc:
+        raise XLSFormError("; ".join(exc.problems)) from exc
+    for sheet, have, needed in (("survey", columns, ("type", "name")),
+                                ("choices", choice_columns, ("list_name", "name"))):  # fmt: skip
+        if missing := [c for c in needed if c not in have]:
+            raise XLSFormError(f"{sheet}!1: no {' or '.join(map(repr, missing))} column")
+    labels = [(c, _lang(c)) for c in columns if c.startswith("label")]
+    langs = list(dict.fromkeys(lang for _, lang in labels)) or ["en"]
     lists: dict[str, list[dict[str, Any]]] = {}
-    for number, row in enumerate(choice_rows, start=2):
+    for number, row in choice_rows:
         if not row.get("list_name"):
             continue
         score = row.get("score")
@@ -132,22 +140,23 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
         lists.setdefault(str(row["list_name"]), []).append(
             {
                 "code": str(row["name"]),
-                "score": float(score) if score not in (None, "") else None,
-                "label": _labels(row, label_columns, langs),
+                "score": _score(score, number) if score not in (None, "") else None,
+                "label": _labels(row, labels),
             }
         )
-    settings = _rows(book["settings"]) if "settings" in book.sheetnames else []
-    meta = settings[0] if settings else {}
+    meta = settings[0][1] if settings else {}
     code = str(meta.get("form_id") or "form")
     root: dict[str, Any] = {"children": []}
     stack = [root]
-    for number, row in enumerate(survey, start=2):
+    for number, row in survey:
         kind = str(row.get("type") or "").strip()
         name = str(row.get("name") or "").strip()
         if not kind:
             continue
-        label = _labels(row, label_columns, langs)
+        label = _labels(row, labels)
         if kind == "begin_group" or kind == "begin group":
+            if len(stack) > MAX_GROUP_DEPTH:
+                raise XLSFormError(f"survey!{number}: groups nest deeper than {MAX_GROUP_DEPTH}")
             group = {"code": name, "label": label, "children": []}
             stack[-1]["children"].append(group)
             stack.append(group)
@@ -197,12 +206,25 @@ def _tree(children: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _rows(sheet: Any) -> list[dict[str, Any]]:
-    rows = list(sheet.iter_rows(values_only=True))
+def _table(rows: list[tuple[Any, ...]]) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """A sheet's header, and each row that holds something with its number, by column."""
     if not rows:
-        return []
+        return [], []
     header = [str(h or "").strip() for h in rows[0]]
-    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+    blank = (None,) * len(header)  # rows end at their last value: pad them to the header
+    return header, [
+        (number, dict(zip(header, r + blank, strict=False)))
+        for number, r in enumerate(rows[1:], start=2)
+        if r
+    ]
+
+
+def _score(value: Any, number: int) -> float:
+    """A choice's score as a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise XLSFormError(f"choices!{number}: score {value!r} is not a number") from None
 
 
 def _lang(column: str) -> str:
@@ -210,5 +232,6 @@ def _lang(column: str) -> str:
     return match.group(1) if match else "en"
 
 
-def _labels(row: dict[str, Any], columns: list[str], langs: list[str]) -> dict[str, str]:
-    return {lang: str(row[c]) for c, lang in zip(columns, langs, strict=True) if row.get(c)}
+def _labels(row: dict[str, Any], columns: list[tuple[str, str]]) -> dict[str, str]:
+    """A row's label in each language (columns: column name → language)."""
+    return {lang: str(row[c]) for c, lang in columns if row.get(c)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -16,6 +17,16 @@ from polindex.web.releases.visibility import visible_releases, visible_scores
 
 api = NinjaAPI(title="Polindex API", version="1", urls_namespace="api")
 MAX_OFFSET = 2**31 - 1
+
+
+class ProblemOut(Schema):
+    """What went wrong: a sentence (404), or pydantic's list of invalid parameters (422)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+ERRORS: dict[int, type[Schema]] = {404: ProblemOut, 422: ProblemOut}
+"""The errors every operation that takes a release or parameters may answer, documented."""
 
 
 class Pages(LimitOffsetPagination):
@@ -83,7 +94,7 @@ def _visible_release(request: HttpRequest, index: str, version: str) -> Release:
         raise Http404("no such release") from None
 
 
-@api.get("/releases/{index}/{version}", response=ReleaseDetail)
+@api.get("/releases/{index}/{version}", response={200: ReleaseDetail, **ERRORS})
 def release_detail(request: HttpRequest, index: str, version: str) -> ReleaseDetail:
     """One release: metadata, changelog and the corrections made to it."""
     r = _visible_release(request, index, version)
@@ -96,7 +107,7 @@ def release_detail(request: HttpRequest, index: str, version: str) -> ReleaseDet
     )
 
 
-@api.get("/releases/{index}/{version}/framework")
+@api.get("/releases/{index}/{version}/framework", response={200: dict[str, Any], **ERRORS})
 def framework(request: HttpRequest, index: str, version: str) -> dict[str, object]:
     """The framework tree the release was computed with (the framework format, as JSON)."""
     return dict(_visible_release(request, index, version).framework)
@@ -116,7 +127,7 @@ class CodebookOut(Schema):
     )
 
 
-@api.get("/releases/{index}/{version}/codebook", response=list[CodebookOut])
+@api.get("/releases/{index}/{version}/codebook", response={200: list[CodebookOut], **ERRORS})
 def codebook(request: HttpRequest, index: str, version: str) -> list[CodebookOut]:
     """Every node and indicator with its label, its weight and effective weight and the method
     that computed it, as used in this release."""
@@ -133,7 +144,7 @@ def codebook(request: HttpRequest, index: str, version: str) -> list[CodebookOut
     ]
 
 
-@api.get("/releases/{index}/{version}/units", response=list[UnitOut])
+@api.get("/releases/{index}/{version}/units", response={200: list[UnitOut], **ERRORS})
 def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
     """The units (countries) of a release and the periods each has."""
     r = _visible_release(request, index, version)
@@ -145,7 +156,7 @@ def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
     return [UnitOut(unit=u, periods=p) for u, p in periods.items()]
 
 
-@api.get("/releases/{index}/{version}/scores", response=list[ScoreOut])
+@api.get("/releases/{index}/{version}/scores", response={200: list[ScoreOut], **ERRORS})
 @paginate(Pages)
 def scores(
     request: HttpRequest,
@@ -175,7 +186,7 @@ class ReleaseScoreOut(ScoreOut):
     version: str = Field(..., alias="release.version")
 
 
-@api.get("/scores", response=list[ReleaseScoreOut])
+@api.get("/scores", response={200: list[ReleaseScoreOut], **ERRORS})
 @paginate(Pages)
 def all_scores(
     request: HttpRequest,
@@ -214,7 +225,7 @@ class WideOut(Schema):
     scores: dict[str, float | None]
 
 
-@api.get("/releases/{index}/{version}/wide", response=list[WideOut])
+@api.get("/releases/{index}/{version}/wide", response={200: list[WideOut], **ERRORS})
 @paginate(Pages)
 def scores_wide(
     request: HttpRequest,
@@ -255,7 +266,7 @@ class AnswerOut(Schema):
     sources: list[SourceOut] = []
 
 
-@api.get("/releases/{index}/{version}/answers", response=list[AnswerOut])
+@api.get("/releases/{index}/{version}/answers", response={200: list[AnswerOut], **ERRORS})
 @paginate(Pages)
 def release_answers(
     request: HttpRequest,

@@ -17,6 +17,7 @@ from polindex.errors import PolindexError
 from polindex.framework.definition import load_index
 from polindex.web.collection.editions import release_draft
 from polindex.web.collection.models import Assignment, Edition
+from polindex.web.collection.permissions import is_central
 from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
 
 EMBARGO = dt.timedelta(days=30)
@@ -98,7 +99,13 @@ class EditionAdmin(admin.ModelAdmin):
     inlines = [AssignmentInline]
     actions = ["make_release"]
 
-    @admin.action(description=_("Score validated answers into an embargoed release"))
+    def has_score_permission(self, request: HttpRequest) -> bool:
+        """Scoring an edition makes a release: the central team's step, not every viewer's."""
+        return bool(is_central(request.user))
+
+    @admin.action(
+        description=_("Score validated answers into an embargoed release"), permissions=["score"]
+    )
     def make_release(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
         for edition in queryset:
             version = f"{edition.code}-{timezone.now():%Y%m%d%H%M%S}"

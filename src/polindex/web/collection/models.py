@@ -228,9 +228,9 @@ class Answer(models.Model):
     def live_sources(self) -> list[Source]:
         """The sources not deleted, in order — from :data:`LIVE_SOURCES` when prefetched."""
         prefetched: list[Source] | None = getattr(self, "live", None)
-        if prefetched is not None:
-            return prefetched
-        return list(self.sources.filter(deleted_at=None))
+        if prefetched is None:  # read once (a save drops it when it rewrites the sources)
+            prefetched = self.live = list(self.sources.filter(deleted_at=None))
+        return prefetched
 
 
 class Source(models.Model):

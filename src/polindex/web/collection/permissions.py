@@ -3,7 +3,9 @@
 Roles come from :class:`~.models.Assignment` rows (per edition, country and optionally area);
 the central team is anyone with the ``collection.manage_edition`` permission (or a superuser).
 Views ask :func:`allowed` (``rules.has_perm``, without the superuser shortcut); nothing else
-grants access.
+grants access. :data:`PAGES` says which permission each page of the workspace needs for each
+method, and :data:`ANSWER_ACTIONS` which one each action of an answer's page needs: the views
+read them (through :mod:`.views.access`), and so do the permission matrix and its test.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from django.utils import timezone
 
 from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.collection.questions import area_of
+from polindex.web.collection.workflow import ACTIONS
 
 MANAGE = "collection.manage_edition"
 EDITABLE_BY_EXPERT = (Answer.Status.DRAFT, Answer.Status.QUERIED)
 REVIEWABLE = (Answer.Status.SUBMITTED, Answer.Status.IN_REVIEW)
+# what the expert has submitted and is not changing: every status after submission except a
+# query's (a queried answer is the expert's draft again until resubmitted)
+SUBMITTED = tuple(s for s in Answer.Status.values if s not in EDITABLE_BY_EXPERT)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ def _target(obj: Any) -> tuple[Edition, str, str]:
         return obj.edition, obj.unit, area_of(obj.edition, obj.indicator)
     if isinstance(obj, Country):
         return obj.edition, obj.unit, ""
+    if isinstance(obj, Edition):
+        return obj, "", ""
     raise TypeError(f"no collection permission applies to {obj!r}")
 
 
@@ -118,6 +126,20 @@ def under_review(user: Any, answer: Answer) -> bool:
 
 
 @rules.predicate
+def submitted(user: Any, answer: Answer) -> bool:
+    return isinstance(answer, Answer) and answer.status in SUBMITTED
+
+
+@rules.predicate
+def invitee(user: Any, assignment: Assignment) -> bool:
+    """The person an invitation is for — signed in, or, for a new account (no password yet),
+    whoever holds the link."""
+    if user.is_authenticated:
+        return bool(user.pk == assignment.user_id)
+    return not assignment.user.has_usable_password()
+
+
+@rules.predicate
 def in_factcheck_window(user: Any, obj: Any) -> bool:
     edition = _target(obj)[0]
     today: dt.date = timezone.localdate()
@@ -135,24 +157,63 @@ def review_named(user: Any, obj: Any) -> bool:
 
 # roles first (one cached query), the central team's permission check last; on an answer the
 # roles count only in its area, so an area-scoped role sees its area only
-_VIEW = (
-    is_coordinator | is_expert | is_reviewer | (is_government & in_factcheck_window) | is_central
-)
-rules.add_perm("collection.view_country", _VIEW)
-rules.add_perm("collection.view_answer", _VIEW)
+_WORKS_ON = is_coordinator | is_expert | is_reviewer
+_FACT_CHECKS = is_government & in_factcheck_window
+rules.add_perm("collection.work", rules.is_authenticated)  # the dashboard: one's own countries
+rules.add_perm("collection.accept", invitee)  # an invitation
+rules.add_perm("collection.view_country", _WORKS_ON | _FACT_CHECKS | is_central)
+# a government contact reads what the expert submitted, never a draft
+rules.add_perm("collection.view_answer", _WORKS_ON | (_FACT_CHECKS & submitted) | is_central)
+rules.add_perm("collection.view_drafts", _WORKS_ON | is_central)  # drafts and their history
 rules.add_perm("collection.answer", is_expert & edition_open)  # create one's own answers
 rules.add_perm("collection.edit_answer", own_answer & is_expert & expert_may_edit & edition_open)
 rules.add_perm("collection.review_answer", is_reviewer & under_review & edition_open)
 rules.add_perm(
     "collection.comment",
     (is_central | is_coordinator | is_reviewer | (is_expert & own_answer)
-     | (is_government & in_factcheck_window)) & edition_open,
+     | (_FACT_CHECKS & submitted)) & edition_open,
 )  # fmt: skip
+# the country page's steps for all of its answers (each answer's step then asks its own)
+rules.add_perm("collection.take_steps", (is_expert | is_reviewer | is_central) & edition_open)
 rules.add_perm("collection.adjudicate", (is_central | is_coordinator) & edition_open)
 rules.add_perm("collection.validate", is_central & edition_open)
 rules.add_perm("collection.moderate", is_central)
 rules.add_perm("collection.see_reviewer", is_central | is_coordinator | is_reviewer | review_named)
 rules.add_perm("collection.manage", is_central)
+
+# every page of the workspace (its URL name), per method: the permission it needs, on the
+# object the URL names — the user (dashboard), an invitation, an edition, a country or the
+# answer shown; a method not listed is refused (405)
+PAGES: dict[str, dict[str, str]] = {
+    "collection:dashboard": {"GET": "collection.work"},
+    "collection:invitation": {"GET": "collection.accept", "POST": "collection.accept"},
+    "collection:agreement": {"GET": "collection.manage"},
+    "collection:answers_csv": {"GET": "collection.manage"},
+    "collection:country": {"GET": "collection.view_country", "POST": "collection.take_steps"},
+    "collection:download": {"GET": "collection.view_country"},
+    "collection:upload": {"GET": "collection.answer", "POST": "collection.answer"},
+    "collection:read": {"GET": "collection.view_country"},
+    # a POST then needs its action's permission too (ANSWER_ACTIONS)
+    "collection:answer": {"GET": "collection.view_answer", "POST": "collection.view_answer"},
+}
+EDIT = "collection.edit_answer"
+# each action of an answer's page: the permission it needs on the answer
+ANSWER_ACTIONS: dict[str, str] = {
+    "save": EDIT, "autosave": EDIT, "overwrite": EDIT, "merge": EDIT,
+    "comment": "collection.comment",
+    "hide": "collection.moderate", "show": "collection.moderate",
+    **{action: perm for action, (_, _, perm) in ACTIONS.items()},
+}  # fmt: skip
+
+
+def page_permission(page: str, method: str) -> str | None:
+    """The permission ``page`` (a URL name of :data:`PAGES`) needs for ``method`` (HEAD as
+    GET); ``None`` when the page takes no such method.
+
+    >>> page_permission("collection:read", "HEAD"), page_permission("collection:read", "POST")
+    ('collection.view_country', None)
+    """
+    return PAGES[page].get("GET" if method == "HEAD" else method)
 
 
 def allowed(user: Any, perm: str, obj: Any) -> bool:

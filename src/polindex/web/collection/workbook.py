@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 from polindex.web.collection.models import Answer, Edition
 from polindex.web.collection.questions import option_labels, questions
 from polindex.web.collection.questions import text as question_text
@@ -50,9 +52,11 @@ class Change:
 
 def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     """The questionnaire of ``unit`` with the current answers, as XLSX bytes: one row per
-    answer given (an area expert's workbook holds that area's questions only)."""
+    answer given (an area expert's workbook holds that area's questions only); with no answer
+    at all (nothing submitted yet, as a government contact sees it), every question with its
+    cells to fill empty."""
     by_code = {a.indicator: a for a in answers}
-    asked = [item for item in indicators(edition) if item.code in by_code]
+    asked = [item for item in indicators(edition) if item.code in by_code or not by_code]
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -63,8 +67,8 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     options.append(["indicator", "option", "score", "meaning"])
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, item in enumerate(asked, start=2):
-        a = by_code[item.code]
-        c = Content.of(a)
+        a = by_code.get(item.code)
+        c = Content.of(a) if a else Content()
         codes = [o.code for o in item.options]
         labels = option_labels(edition, item)
         for o in item.options:
@@ -74,10 +78,11 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
         ]
         sources = (sources + [["", "", "", ""]] * SOURCES)[:SOURCES]
         answer = "n/a" if c.not_applicable else c.option
+        previous = [a.previous_option, a.previous_justification] if a else ["", ""]
         sheet.append(
-            [item.code, question_text(edition, item), a.previous_option, a.previous_justification,
-             answer, c.na_reason, c.justification, *[v for s in sources for v in s],
-             c.confidence, a.version]
+            [item.code, question_text(edition, item), *previous, answer, c.na_reason,
+             c.justification, *[v for s in sources for v in s], c.confidence,
+             a.version if a else None]
         )  # fmt: skip
         for cell in sheet[row]:  # experts' text is text, never a formula
             if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -92,7 +97,8 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     confidence = DataValidation(type="list", formula1='"' + ",".join(CONFIDENCE) + '"')
     sheet.add_data_validation(confidence)
     column = get_column_letter(COLUMNS.index("confidence") + 1)
-    confidence.add(f"{column}2:{column}{sheet.max_row}")
+    if sheet.max_row > 1:  # (a workbook without answers has no row to check)
+        confidence.add(f"{column}2:{column}{sheet.max_row}")
     sheet.column_dimensions[get_column_letter(COLUMNS.index("version") + 1)].hidden = True
     for letter, width in (("B", 60), ("D", 40), ("G", 50)):
         sheet.column_dimensions[letter].width = width
@@ -109,12 +115,12 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
     """The changes an uploaded workbook makes, or every problem found (then no change)."""
     problems: list[str] = []
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a file that is not XLSX
-        return [], [f"not an XLSX workbook ({type(exc).__name__})"]
-    if SHEET not in book.sheetnames:
-        return [], [f"no sheet named {SHEET!r}"]
-    rows = list(book[SHEET].iter_rows(values_only=True))
+        book = open_workbook(data, FORM)
+        if SHEET not in book.names:
+            return [], [f"no sheet named {SHEET!r}"]
+        rows = book.rows(SHEET)
+    except WorkbookError as exc:
+        return [], exc.problems
     if not rows or [str(h or "").strip() for h in rows[0][: len(COLUMNS)]] != COLUMNS:
         return [], [f"{SHEET}!1: the header row is not that of a downloaded questionnaire"]
     by_code = {a.indicator: a for a in answers}
@@ -122,9 +128,9 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
     seen: set[str] = set()
     changes = []
     for number, values in enumerate(rows[1:], start=2):
-        cells = dict(zip(COLUMNS, [_cell(v) for v in values], strict=False))
-        code = cells.get("indicator", "")
-        if not any(cells.get(c) for c in COLUMNS):
+        cells = {column: _cell(v) for column, v in zip_longest(COLUMNS, values[: len(COLUMNS)])}
+        code = cells["indicator"]
+        if not any(cells.values()):
             continue
         where = f"{SHEET}!{number}"
         if code not in by_code:
@@ -160,10 +166,13 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
                 except ValueError:
                     problems.append(f"{where} (source {k} in force): not a date (YYYY-MM-DD)")
             sources.append(source)
-        try:
-            version = int(float(cells["version"] or 0))
-        except ValueError:
-            version = 0
+        version = _version(cells["version"])
+        if version is None:
+            problems.append(
+                f"{where} (version): {cells['version']!r} is not a version of this answer; "
+                "download the questionnaire again and keep its hidden version column"
+            )
+            continue
         content = Content(
             option="" if chosen.lower() == "n/a" else chosen,
             not_applicable=chosen.lower() == "n/a",
@@ -180,6 +189,29 @@ def read(edition: Edition, unit: str, answers: list[Answer], data: bytes
                 )
             changes.append(Change(answer, content, version))
     return ([] if problems else changes), problems
+
+
+MAX_VERSION = 2**31 - 1
+"""An answer's version is a database integer."""
+
+
+def _version(text: str) -> int | None:
+    """The hidden version cell as a whole number (a spreadsheet may have made 3 into 3.0), or
+    None when it is not one: empty, text, a fraction, a negative or huge number (``1e400`` is
+    infinite as a float).
+
+    Examples
+    --------
+    >>> [_version(t) for t in ("3", "3.0", "", "1e400", "-1", "2.5", "abc", "nan")]
+    [3, 3, None, None, None, None, None, None]
+    """
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not number.is_integer() or not 0 <= number <= MAX_VERSION:
+        return None
+    return int(number)
 
 
 def _cell(value: Any) -> str:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path, register_converter
+from django.views.decorators.http import require_safe
 
 from polindex.web.explorer import charts, views
 
@@ -19,27 +23,34 @@ register_converter(ChartFormat, "chartfmt")
 CHART = "<str:index>/<str:version>/chart/"
 
 app_name = "explorer"
+
+
+def page(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern:
+    """A public page: it only reads, so GET and HEAD (anything else is a 405)."""
+    return path(route, require_safe(view), name=name)
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("assets/vega-embed.js", views.vega_bundle, name="vega"),
-    path("<str:index>/<str:version>/", views.release, name="release"),
-    path("<str:index>/<str:version>/download/<str:fmt>", views.download, name="download"),
-    path("<str:index>/<str:version>/compare/", views.compare, name="compare"),
-    path("<str:index>/<str:version>/methodology/", views.methodology, name="methodology"),
-    path("<str:index>/<str:version>/robustness/", views.robustness, name="robustness"),
-    path("<str:index>/<str:version>/node/<str:code>/", views.node, name="node"),
-    path(CHART + "robustness.<chartfmt:fmt>", views.chart_robustness, name="chart-robustness"),
-    path(CHART + "series/<str:unit>.<chartfmt:fmt>", views.chart_series, name="chart-series"),
-    path(
+    page("", views.home, "home"),
+    page("search/", views.search, "search"),
+    page("assets/vega-embed.js", views.vega_bundle, "vega"),
+    page("<str:index>/<str:version>/", views.release, "release"),
+    page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
+    page("<str:index>/<str:version>/compare/", views.compare, "compare"),
+    page("<str:index>/<str:version>/methodology/", views.methodology, "methodology"),
+    page("<str:index>/<str:version>/robustness/", views.robustness, "robustness"),
+    page("<str:index>/<str:version>/node/<str:code>/", views.node, "node"),
+    page(CHART + "robustness.<chartfmt:fmt>", views.chart_robustness, "chart-robustness"),
+    page(CHART + "series/<str:unit>.<chartfmt:fmt>", views.chart_series, "chart-series"),
+    page(
         CHART + "ranking/<str:node>/<str:period>.<chartfmt:fmt>",
         views.chart_ranking,
-        name="chart-ranking",
+        "chart-ranking",
     ),
-    path(
+    page(
         CHART + "compare/<str:period>/<str:units>.<chartfmt:fmt>",
         views.chart_compare,
-        name="chart-compare",
+        "chart-compare",
     ),
-    path("<str:index>/<str:version>/<path:unit>/", views.unit, name="unit"),
+    page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +21,9 @@ from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases, visible_scores
 from polindex.web.text import render as markdown
+
+if TYPE_CHECKING:
+    from polindex.analysis.renderer import Renderer
 
 MAX_INDENT = 8  # tree rows are indented by depth up to this (classes indent-0 … indent-8)
 
@@ -442,10 +445,19 @@ def chart_compare(
     return _chart_response(request, r, _compare_chart(r, period, chosen), fmt)
 
 
+@functools.cache
+def _renderer() -> Renderer:
+    """This server process's chart renderer: a child process, so that a crash of the renderer
+    fails one request, never the server (see :mod:`polindex.analysis.renderer`)."""
+    from polindex.analysis.renderer import Renderer
+
+    return Renderer()
+
+
 def _chart_response(
     request: HttpRequest, r: Release, chart: charts.Chart, fmt: str
 ) -> HttpResponse:
-    from polindex.analysis.charts import render_png, render_svg
+    from polindex.analysis.charts import prepared
 
     parts = [v for k, v in chart.kwargs.items() if k not in ("index", "version")]
     name = re.sub(
@@ -457,9 +469,11 @@ def _chart_response(
     elif fmt == "json":
         response = HttpResponse(json.dumps(chart.spec), content_type="application/json")
     elif fmt == "svg":
-        response = HttpResponse(render_svg(chart.spec), content_type="image/svg+xml")
+        svg = _renderer().render(prepared(chart.spec), "svg")
+        response = HttpResponse(svg, content_type="image/svg+xml")
     elif fmt == "png":
-        response = HttpResponse(render_png(chart.spec), content_type="image/png")
+        png = _renderer().render(prepared(chart.spec), "png")
+        response = HttpResponse(png, content_type="image/png")
     else:
         return _embed(request, r, chart)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -1,4 +1,10 @@
-"""The central team's admin: indexes, and releases — read-only once made, created from files."""
+"""The central team's admin: indexes, and releases — read-only once made, created from files.
+
+The admin keeps the embargo as every other page does (:mod:`.visibility`): Django's "view
+release" permission shows published releases; an embargoed one — in the list, on its change
+and history pages, to an action, as a release to correct, as a queued build in the task list —
+needs ``releases.view_embargoed`` too.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,20 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.tasks import TaskResultStatus
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from polindex.web.releases.forms import ReleaseForm, build, build_in_background
 from polindex.web.releases.models import Index, Release
+from polindex.web.releases.visibility import can_see, can_see_embargoed, visible_releases
 
 QUEUED = gettext_lazy(
     "Release %(version)s is being built with its robustness analyses: it appears here when done."
@@ -32,12 +42,46 @@ class ReleaseAdmin(admin.ModelAdmin):
     """Releases are immutable: the change page only shows them; "Add release" builds a new one
     from a framework and a data file (the same path as ``polindex release create``)."""
 
-    list_display = ("index", "version", "publish_at", "corrects", "synthetic", "checksum")
+    list_display = ("index", "version", "publish_at", "corrected", "synthetic", "checksum")
     list_filter = ("index",)
-    readonly_fields = [f.name for f in Release._meta.fields]
+    fields = readonly_fields = [
+        f.name if f.name != "corrects" else "corrected" for f in Release._meta.fields
+    ]
     actions = ["publish_now"]
 
-    @admin.action(description=_("Publish now (end the embargo)"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
+        """The releases ``request.user`` may see: the list, the change, history and delete
+        pages and every action start from these (each with the version it corrects, when the
+        user may see that one too)."""
+        visible = visible_releases(request.user)
+        releases = visible.annotate(
+            corrected_version=Subquery(visible.filter(pk=OuterRef("corrects")).values("version"))
+        )
+        ordering = self.get_ordering(request)
+        return releases.order_by(*ordering) if ordering else releases
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Release | None:
+        """A release the user may see — else 404, as on the public pages (Django's admin
+        would redirect to its index saying the release does not exist)."""
+        release = super().get_object(request, object_id, from_field)
+        if release is None:
+            raise Http404("no such release")
+        return release
+
+    @admin.display(description=_("corrects"))
+    def corrected(self, release: Release) -> str:
+        """The release this one corrects, when the user may see it."""
+        version = getattr(release, "corrected_version", None)
+        return f"{release.index.code} {version}" if version else "-"
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """A release is never edited (its change page only shows it); the change permission
+        lets the team publish embargoed releases early (the list's action)."""
+        return obj is None and super().has_change_permission(request)
+
+    @admin.action(description=_("Publish now (end the embargo)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: Any) -> None:
         """The publish time is the one thing an embargoed release may change (it is not part
         of the checksum); a published release keeps its date."""
@@ -54,7 +98,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
-        form = ReleaseForm(request.POST or None, request.FILES or None)
+        form = ReleaseForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             job = form.job()
             try:
@@ -86,6 +130,10 @@ class ReleaseAdmin(admin.ModelAdmin):
                         "checksum": release.checksum[:12],
                     },
                 )
+                if not can_see(request.user, release):  # made under embargo, by someone who
+                    return HttpResponseRedirect(  # may not see embargoed releases
+                        reverse("admin:releases_release_changelist")
+                    )
                 return HttpResponseRedirect(
                     reverse("admin:releases_release_change", args=[release.pk])
                 )
@@ -97,3 +145,28 @@ class ReleaseAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/releases/release/create.html", context)
+
+
+BUILD_TASK = build_in_background.module_path
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The background tasks, as django-tasks-db shows them — but a queued release build holds
+    the release's framework, data and version: only those who may see embargoed releases see
+    builds."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DBTaskResult[Any, Any]]:
+        tasks: QuerySet[DBTaskResult[Any, Any]] = super().get_queryset(request)
+        return tasks if can_see_embargoed(request.user) else tasks.exclude(task_path=BUILD_TASK)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> DBTaskResult[Any, Any] | None:
+        task = super().get_object(request, object_id, from_field)
+        if task is None:
+            raise Http404("no such task")
+        return task
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

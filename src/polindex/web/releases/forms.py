@@ -17,6 +17,7 @@ from polindex.framework.definition import load_index
 from polindex.io.tables import ReadOptions, Upload
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import VERSION, check_release, publish_release
+from polindex.web.releases.visibility import visible_releases
 
 MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
 MAX_DATA_BYTES = 100 * 1024 * 1024
@@ -48,7 +49,7 @@ class ReleaseForm(forms.Form):
         help_text=_("Before this time the release is under embargo: only the team sees it."),
     )
     corrects = forms.ModelChoiceField(
-        Release.objects.select_related("index").order_by("index__code", "version"),
+        Release.objects.none(),  # the releases the user may see: set when the form is made
         required=False,
         help_text=_("If this release corrects an earlier one of the same index."),
     )
@@ -64,6 +65,11 @@ class ReleaseForm(forms.Form):
         required=False,
         help_text=_("Also publish the audit and the uncertainty and sensitivity analyses."),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["corrects"]  # only releases the user may see (visibility)
+        field.queryset = visible_releases(user).order_by("index__code", "version")
 
     def clean_framework(self) -> Any:
         upload = _checked_upload(

@@ -13,6 +13,9 @@ from polindex.analysis.robustness import ReleaseResults, clean
 from polindex.engine.results import Results
 from polindex.web.releases.models import Index, Release, ReleaseScore
 
+SCORE_FIELDS = ("unit", "period", "node", "level", "parent", "score", "rank", "band", "status")
+"""The keys of a score row, in order: what the checksum covers of each :class:`ReleaseScore`."""
+
 
 def score_rows(results: Results) -> list[dict[str, Any]]:
     """Every (unit, period, node) row of ``results`` as plain values."""

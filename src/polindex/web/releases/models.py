@@ -19,7 +19,7 @@ class Index(models.Model):
     """A published index (MIPEX, IMPIC, …), identified by its framework code."""
 
     code = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.TextField()  # a framework's name has no length limit
 
     class Meta:
         verbose_name_plural = "indexes"
@@ -40,7 +40,7 @@ class Release(models.Model):
     publish_at = models.DateTimeField(help_text=_("Embargo: invisible to the public before this."))
     created_at = models.DateTimeField(auto_now_add=True)
     citation = models.TextField(blank=True)
-    licence = models.CharField(max_length=200, blank=True)
+    licence = models.TextField(blank=True)  # a framework's licence may be a paragraph
     changelog = models.TextField(blank=True)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"

@@ -26,7 +26,7 @@ from polindex.web.releases.models import Release
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 """A release version: letters, digits, '.', '-' and '_' (it is part of every page's address)."""
 
-MAX_LICENCE = 200
+MAX_LICENCE = 1000
 
 
 class ReleaseError(PolindexError):
@@ -147,7 +147,7 @@ def publish_release(
             publish_at=when,
             corrects=corrects,
             changelog=changelog,
-            licence=licence,
+            licence=licence or definition.framework.licence or "",  # the one stored
         )
 
     check()

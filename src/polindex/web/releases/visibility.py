@@ -1,4 +1,5 @@
-"""The one place that decides what is visible: every page, API route and download uses it."""
+"""The one place that decides what is visible: every page, API route and download uses it, and
+so does the admin (Django's "view release" permission shows published releases only)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ EMBARGO_PERMISSION = "releases.view_embargoed"
 def can_see_embargoed(user: Any) -> bool:
     """Whether ``user`` may see releases before their publish time."""
     return bool(user is not None and user.is_authenticated and user.has_perm(EMBARGO_PERMISSION))
+
+
+def can_see(user: Any, release: Release) -> bool:
+    """Whether ``user`` may see ``release``: once published, everyone; before, the embargo
+    permission only.
+
+    >>> from django.contrib.auth.models import AnonymousUser
+    >>> can_see(AnonymousUser(), Release(publish_at=timezone.now()))
+    True
+    """
+    return release.publish_at <= timezone.now() or can_see_embargoed(user)
 
 
 def visible_releases(user: Any) -> QuerySet[Release]:

@@ -1,21 +1,68 @@
-"""What a person may open: a country of an edition, and the answers shown there.
+"""What a person may open: every page's door (:func:`page`, :func:`guard`), a country of an
+edition, and the answers shown there.
 
-Every view starts here: :func:`country_of` asks :mod:`..permissions` before anything."""
+Every view is wrapped in :func:`page` (sign-in and the methods it takes) and asks :func:`guard`
+about the object it opens — the permission :data:`..permissions.PAGES` names for the page and
+method — before anything else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_http_methods
 
 from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition, Role
-from polindex.web.collection.permissions import Country, allowed, scope
+from polindex.web.collection.permissions import (
+    PAGES,
+    SUBMITTED,
+    Country,
+    allowed,
+    page_permission,
+    scope,
+)
 from polindex.web.collection.questions import questions
+
+View = Callable[..., HttpResponse]
+
+
+def page(name: str, *, signed_in: bool = True) -> Callable[[View], View]:
+    """Make a view the page ``name`` of :data:`~..permissions.PAGES`: the methods listed
+    there (HEAD with GET; any other is a 405), and — unless ``signed_in`` is false — only for
+    a signed-in person (anyone else is sent to the login page)."""
+    methods = [*PAGES[name], "HEAD"] if "GET" in PAGES[name] else list(PAGES[name])
+
+    def decorate(view: View) -> View:
+        guarded = login_required(view) if signed_in else view
+        return wraps(view)(require_http_methods(methods)(guarded))
+
+    return decorate
+
+
+def guard(request: HttpRequest, obj: Any) -> None:
+    """Refuse (403) unless the rules grant the user the permission this page needs for this
+    method (:func:`~..permissions.page_permission`) on ``obj``."""
+    match = request.resolver_match
+    perm = page_permission(match.view_name if match else "", request.method or "GET")
+    if perm is None or not allowed(request.user, perm, obj):
+        raise PermissionDenied(f"{perm} on {obj}")
+
+
+def edition_of(request: HttpRequest, code: str) -> Edition:
+    """The edition ``code`` (404 if none), if the page's permission is granted on it."""
+    edition = get_object_or_404(Edition, code=code)
+    guard(request, edition)
+    return edition
 
 
 def country_of(request: HttpRequest, code: str, unit: str) -> Country:
+    """A country of an edition (404 if none) that the user may open (403 if not), and — for
+    pages about the country itself rather than one answer — the page's permission on it."""
     # the framework (tens of kB of JSON) is read only by the pages that need it, not by saves
     edition = get_object_or_404(Edition.objects.defer("framework", "framework_yaml"), code=code)
     if unit not in edition.units:
@@ -23,6 +70,9 @@ def country_of(request: HttpRequest, code: str, unit: str) -> Country:
     country = Country(edition, unit)
     if not allowed(request.user, "collection.view_country", country):
         raise PermissionDenied("no role on this country")
+    match = request.resolver_match
+    if match is None or match.view_name != "collection:answer":  # (answer_shown asks)
+        guard(request, country)
     return country
 
 
@@ -30,38 +80,48 @@ def answers_shown(country: Country, user: Any, indicator: str = "") -> list[Answ
     """The answers shown on the country page (to one question only, when ``indicator`` is
     given), in the areas ``user`` works on: the user's own as an expert, else the answers that
     count (:meth:`~.models.AnswerQuerySet.that_count`; the older one where two do) for
-    reviewers, coordinators, the central team and government contacts. Only read: the rows are
-    made when the edition opens or the expert accepts (:mod:`.answer_rows`)."""
+    reviewers, coordinators, the central team — and, submitted ones only
+    (:data:`~..permissions.SUBMITTED`), government contacts. Only read: the rows are made when
+    the edition opens or the expert accepts (:mod:`.answer_rows`)."""
     edition, unit = country.edition, country.unit
+    where: dict[str, Any] = {"edition": edition, "unit": unit}  # one filter(): one clone
     if allowed(user, "collection.answer", country):
-        answers = Answer.objects.filter(expert=user, deleted_at=None)
+        answers = Answer.objects.all()
+        where.update(expert=user, deleted_at=None)
         visible = scope(user, edition, unit, Role.EXPERT)
     else:
         answers = Answer.objects.that_count()
         visible = scope(user, edition, unit)
-    answers = answers.filter(edition=edition, unit=unit)
+        if not allowed(user, "collection.view_drafts", country):
+            where["status__in"] = SUBMITTED
     if indicator:
-        answers = answers.filter(indicator=indicator)
+        where["indicator"] = indicator
     if visible is not None:
-        answers = answers.filter(area__in=visible)
+        where["area__in"] = visible
+    answers = answers.filter(**where)
+    if not indicator:  # one query for the sources of all (one answer reads its own)
+        answers = answers.prefetch_related(LIVE_SOURCES)
     shown: dict[str, Answer] = {}
-    for a in answers.order_by("pk").prefetch_related(LIVE_SOURCES):
+    for a in answers.order_by("pk"):
         a.edition = edition  # loaded once, not once per answer
         shown.setdefault(a.indicator, a)
     return list(shown.values())
 
 
-def answer_shown(country: Country, user: Any, indicator: str) -> Answer:
-    """The answer to one question shown to ``user`` (see :func:`answers_shown`): 403 outside
-    the areas the user works on, 404 for a question nobody answers yet."""
+def answer_shown(request: HttpRequest, country: Country, indicator: str) -> Answer:
+    """The answer to one question shown to the user (see :func:`answers_shown`), if the page's
+    permission is granted on it: 403 outside the areas the user works on, 404 for a question
+    nobody answers yet (or, to a government contact, with no submitted answer)."""
+    user = request.user
     found = answers_shown(country, user, indicator)
-    if found and allowed(user, "collection.view_answer", found[0]):
+    if found:
+        guard(request, found[0])
         return found[0]
     asked = questions(country.edition).get(indicator)
     if asked is None:
         raise Http404("no such question")
     role = Role.EXPERT if allowed(user, "collection.answer", country) else ""
     visible = scope(user, country.edition, country.unit, role)
-    if found or (visible is not None and asked.area not in visible):
+    if visible is not None and asked.area not in visible:
         raise PermissionDenied("this question is outside the areas you work on")
-    raise Http404("nobody answers this question yet")
+    raise Http404("no answer to this question to show yet")

@@ -3,7 +3,7 @@ discussion and the history."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from polindex.web.collection import notify, workflow
 from polindex.web.collection.answer_forms import FORMS, SaveForm
 from polindex.web.collection.models import THREAD
-from polindex.web.collection.permissions import allowed
+from polindex.web.collection.permissions import ANSWER_ACTIONS, allowed
 from polindex.web.collection.questions import option_labels
 from polindex.web.collection.questions import text as question_text
-from polindex.web.collection.views.access import answer_shown, country_of
+from polindex.web.collection.views.access import answer_shown, country_of, page
 from polindex.web.collection.views.thread import history, thread
 from polindex.web.text import render as markdown
 from polindex.web.text import word_diff
@@ -24,17 +24,20 @@ from polindex.web.text import word_diff
 STALE = gettext_lazy("The answer was saved after you opened it: read it again, then take the step.")
 
 
-@login_required
+@page("collection:answer")
 def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpResponse:
     """One question: the answer form (or a read-only view), last edition's answer and the
-    difference, the review thread, the history; POST saves or moves it along the review."""
+    difference, the review thread, the history; POST saves or moves it along the review (each
+    action with its own permission, :data:`~..permissions.ANSWER_ACTIONS`, asked first)."""
     c = country_of(request, code, unit)
-    a = answer_shown(c, request.user, indicator)
+    a = answer_shown(request, c, indicator)
     errors: dict[str, str] = {}
     conflict = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "save")
+        if action in ANSWER_ACTIONS and not allowed(request.user, ANSWER_ACTIONS[action], a):
+            raise PermissionDenied(f"{ANSWER_ACTIONS[action]} on {a}")
         kind = FORMS.get(action)
         form = kind(request.POST, a, action) if kind else None
         if form is None or not form.is_valid():

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from polindex.io.sheets import inert
 from polindex.web.collection import workflow
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition
-from polindex.web.collection.permissions import is_central
+from polindex.web.collection.models import LIVE_SOURCES, Answer
+from polindex.web.collection.views.access import edition_of, page
 
 
-@login_required
+@page("collection:agreement")
 def agreement(request: HttpRequest, code: str) -> HttpResponse:
     """Inter-coder agreement of an edition where several experts answer the same country
     (central team only): percent agreement and Krippendorff's alpha per indicator and country."""
     from polindex.analysis.agreement import agreement as measure
 
-    edition = get_object_or_404(Edition, code=code)
-    if not is_central(request.user):
-        raise PermissionDenied("the central team only")
+    edition = edition_of(request, code)
     scores = {
         (item.code, o.code): float(o.score)
         for item in workflow.indicators(edition)
@@ -49,7 +45,7 @@ ANSWER_COLUMNS = [
 ]  # fmt: skip
 
 
-@login_required
+@page("collection:answers_csv")
 def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
     """Every live answer of an edition, all experts, as CSV (central team only): for analysis
     outside Polindex; ``primary`` says whether the answer counts
@@ -57,9 +53,7 @@ def answers_csv(request: HttpRequest, code: str) -> HttpResponse:
     ``instrument art. article <url> (date)`` separated by `` | ``."""
     import csv
 
-    edition = get_object_or_404(Edition, code=code)
-    if not is_central(request.user):
-        raise PermissionDenied("the central team only")
+    edition = edition_of(request, code)
     scores = {
         (item.code, o.code): f"{o.score:g}"
         for item in workflow.indicators(edition)

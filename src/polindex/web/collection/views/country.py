@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +16,12 @@ from polindex.web.collection.models import THREAD, Answer, Role
 from polindex.web.collection.permissions import Country, allowed, scope
 from polindex.web.collection.questions import area_of, label, option_labels
 from polindex.web.collection.questions import text as question_text
-from polindex.web.collection.views.access import answers_shown, country_of
+from polindex.web.collection.views.access import answers_shown, country_of, page
 from polindex.web.collection.views.thread import thread
 from polindex.web.text import render as markdown
 
 
-@login_required
+@page("collection:country")
 def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """A country's questionnaire in the areas the user works on: every area with its progress,
     every question with its status; POST takes one review step for all of them at once."""
@@ -108,7 +107,7 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
     }
 
 
-@login_required
+@page("collection:read")
 def read(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """The country's answers in full — option, justification, sources, discussion — on one
     page: for the fact-check by government contacts (who may comment, nothing more), reviewers

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,19 +12,21 @@ from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import progress
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
-from polindex.web.collection.permissions import Country, allowed, is_central
+from polindex.web.collection.permissions import Country, allowed
 from polindex.web.collection.questions import label
+from polindex.web.collection.views.access import guard, page
 
 STATUSES = [(progress.NOT_STARTED, gettext_lazy("not started")), *Answer.Status.choices]
 
 
-@login_required
+@page("collection:dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What the signed-in person has to do — their countries (and areas), how many answers wait
     on them, the deadline — and, for the central team, every open edition's countries: who is
     waiting on whom, and who is overdue."""
+    guard(request, None)  # (anyone signed in: their own countries)
     today = timezone.localdate()
-    central = is_central(request.user)
+    central = allowed(request.user, "collection.manage", None)  # every edition's overview
     assignments = list(
         Assignment.objects.filter(user=request.user, edition__state=Edition.State.OPEN)
         .select_related("edition")

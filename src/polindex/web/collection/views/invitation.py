@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from polindex.web.collection.models import Assignment
+from polindex.web.collection.views.access import guard, page
 
 
+@page("collection:invitation", signed_in=False)  # (a new account signs in by accepting)
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an invitation: the invited person declares any conflict of interest (and, for a
     new account, chooses a password); only then does the role give access."""
@@ -25,8 +26,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     new_account = not a.user.has_usable_password()
     if not new_account and not user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    if user.is_authenticated and user.pk != a.user_id:
-        raise PermissionDenied("this invitation is for someone else")
+    guard(request, a)  # the invited person only
     errors: list[str] = []
     if request.method == "POST" and a.accepted_at is None:
         declaration = request.POST.get("conflict_of_interest", "").strip()

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from polindex.web.collection import workflow
-from polindex.web.collection.permissions import allowed
-from polindex.web.collection.views.access import answers_shown, country_of
+from polindex.web.collection.views.access import answers_shown, country_of, page
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-@login_required
+@page("collection:download")
 def download(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """The country's questionnaire as XLSX, with the current answers, to work offline."""
     from polindex.web.collection import workbook
@@ -31,7 +29,7 @@ def download(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     return response
 
 
-@login_required
+@page("collection:upload")
 def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     """Upload a filled-in questionnaire: every cell is checked and the changes are shown; only
     "Confirm" saves them, all together or — on any conflict — none."""
@@ -39,9 +37,7 @@ def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
 
     from polindex.web.collection import workbook
 
-    c = country_of(request, code, unit)
-    if not allowed(request.user, "collection.answer", c):
-        raise PermissionDenied("only the country's expert uploads answers")
+    c = country_of(request, code, unit)  # (the country's expert only: PAGES)
     answers = answers_shown(c, request.user)
     key = f"upload:{code}:{unit}"
     problems: list[str] = []
@@ -80,10 +76,13 @@ def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
                         "sources": len(change.content.sources),
                     }
                 )
-            request.session[key] = [
-                {"answer": ch.answer.pk, "version": ch.version, "content": ch.content.__dict__}
-                for ch in found
-            ]
+            if found:
+                request.session[key] = [
+                    {"answer": ch.answer.pk, "version": ch.version, "content": ch.content.__dict__}
+                    for ch in found
+                ]
+            else:  # nothing to confirm: the session (a database row) is left as it was
+                request.session.pop(key, None)
     context = {"edition": c.edition, "unit": unit, "problems": problems, "changes": changes,
                "posted": request.method == "POST"}  # fmt: skip
     return render(request, "collection/upload.html", context)

@@ -33,14 +33,18 @@ REVIEWERS_ACTIONS = {
 
 
 def history(answer: Answer, user: Any) -> list[dict[str, Any]]:
-    """The answer's timeline; reviewers stay anonymous to those who may not see them
-    (``answer`` has its :data:`THREAD`)."""
+    """The answer's timeline; reviewers stay anonymous to those who may not see them; those
+    who may not read drafts (government contacts) see its steps (submitted, queried, agreed…),
+    not the saves of drafts between them (``answer`` has its :data:`THREAD`)."""
     see = allowed(user, "collection.see_reviewer", answer)
+    steps_only = not allowed(user, "collection.view_drafts", answer)
     hidden: set[str] = set()
     if not allowed(user, "collection.moderate", answer):  # a hidden message hides its reason
         hidden = {m.text for m in answer.comments.all() if m.hidden}
     out = []
     for h in answer.changes.select_related("who"):
+        if steps_only and h.action not in workflow.ACTIONS:
+            continue
         reviewer = h.action in REVIEWERS_ACTIONS
         out.append(
             {
