@@ -83,6 +83,15 @@ def watched(local_page: Any) -> Iterator[tuple[Any, list[str]]]:
     return local_page, complaints
 
 
+def sign_in(page: Any, url: str, name: str, button: str) -> None:
+    """Open ``url``, which asks to sign in first, sign in as ``name`` and land there."""
+    page.goto(url)
+    page.fill("#id_username", name)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(url)
+
+
 def violations(page: Any, complaints: list[str]) -> list[str]:
     return complaints + list(page.evaluate("window.__csp || []"))
 
@@ -167,11 +176,7 @@ def test_the_admin_and_the_api_docs_work_under_the_policy(
     watched: tuple[Any, list[str]], live_server: Any, site: dict[str, Any]
 ) -> None:
     page, complaints = watched
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "chief")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    sign_in(page, live_server.url + "/admin/", "chief", "Log in")
     for path in ("/admin/releases/release/", "/admin/releases/release/add/", "/admin/auth/user/"):
         page.goto(live_server.url + path)
         assert page.locator("#content").count() == 1, path
@@ -184,12 +189,7 @@ def test_the_workspace_autosaves_under_the_policy(
     watched: tuple[Any, list[str]], live_server: Any, site: dict[str, Any]
 ) -> None:
     page, complaints = watched
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", "expert-at")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/work/")
-    page.goto(live_server.url + "/work/csp-2025/AT/")
+    sign_in(page, live_server.url + "/work/csp-2025/AT/", "expert-at", "Sign in")
     page.goto(live_server.url + "/work/csp-2025/AT/LMM1/")
     page.locator("textarea").first.fill("Art. 5 of the Aliens Act.")
     page.locator("#autosave", has_text="Draft saved").wait_for(timeout=10000)  # autosave.js ran
