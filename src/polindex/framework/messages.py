@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from polindex.framework.models import CODE_PATTERN
+from polindex.framework.models import CODE_PATTERN, UNIT_CODE_PATTERN
 
 PAIRS = {
     "bounds": "bounds take two numbers, [lowest, highest]",
@@ -112,6 +112,8 @@ def plain(err: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == CODE_PATTERN:
         code = "a code starts with a letter, followed by letters, digits, '_', '.' or '-'"
         return code + _got(err)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == UNIT_CODE_PATTERN:
+        return "a unit code is at most 64 characters, without '/'" + _got(err)
     if kind == "string_pattern_mismatch" and field == "colour":
         return "a colour is written #rrggbb, e.g. #1f77b4" + _got(err)
     messages = {
@@ -125,6 +127,7 @@ def plain(err: ErrorDetails) -> str:
         "bool_type": "must be true or false",
         "string_type": "must be text",
         "dict_type": "must be a mapping (key: value pairs)",
+        "model_type": "must be a mapping (key: value pairs)",
         "tuple_type": "must be a list",
         "list_type": "must be a list",
         "greater_than_equal": f"must be at least {_number(ctx.get('ge'))}",
@@ -161,6 +164,8 @@ def explain(exc: ValidationError) -> list[tuple[tuple[int | str, ...], str, Erro
         loc = tuple(err["loc"])
         message = plain(err)
         if len(loc) > 1 and str(loc[-2]) in PAIRS and err["type"] == "missing":
+            loc = loc[:-1]
+        if loc and loc[-1] == "[key]":  # a mapping's key: the path names the key itself
             loc = loc[:-1]
         if (loc, message) not in seen:
             seen.add((loc, message))
