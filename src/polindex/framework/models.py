@@ -43,6 +43,18 @@ BAND_PALETTE = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"
 """Colours of bands that give none, from the worst band (dark red) to the best (dark blue)."""
 
 
+def span_decimals(span: float) -> int:
+    """Decimals that tell numbers on a range of this width apart: 2 up to 10, 1 up to 100, 0
+    beyond.
+
+    Examples
+    --------
+    >>> span_decimals(1), span_decimals(100), span_decimals(120)
+    (2, 1, 0)
+    """
+    return 2 if span <= 10 else 1 if span <= 100 else 0
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -170,6 +182,20 @@ class Indicator(_Model):
     @property
     def is_indicator(self) -> bool:
         return True
+
+    @property
+    def decimals(self) -> int:
+        """Decimals a raw value of this (numeric) indicator is shown with: from the width of
+        its ``bounds`` (see :func:`span_decimals`), 2 without bounds.
+
+        Examples
+        --------
+        >>> Indicator(code="q", type="numeric", bounds=(0, 1)).decimals
+        2
+        >>> Indicator(code="q", type="numeric", bounds=(0, 120), unit="months").decimals
+        0
+        """
+        return span_decimals(self.bounds[1] - self.bounds[0]) if self.bounds else 2
 
     def option(self, code: str) -> Option | None:
         """The answer option with this code, or ``None``."""
@@ -377,8 +403,7 @@ class Framework(_Model):
         """
         if self.display.decimals is not None:
             return self.display.decimals
-        span = self.scale.max - self.scale.min
-        return 2 if span <= 10 else 1 if span <= 100 else 0
+        return span_decimals(self.scale.max - self.scale.min)
 
     @property
     def higher_is_better(self) -> bool:
