@@ -65,8 +65,14 @@ def iso_codes(code: str) -> IsoCodes | None:
     return IsoCodes(alpha_2=country.alpha_2, alpha_3=country.alpha_3, numeric=country.numeric)
 
 
-def _fold(text: str) -> str:
-    """``text`` for matching: case and accents ignored (``États`` matches ``etats``)."""
+def fold(text: str) -> str:
+    """``text`` for matching and sorting: case and accents ignored.
+
+    Examples
+    --------
+    >>> fold("États-Unis")
+    'etats-unis'
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -164,13 +170,13 @@ class UnitTable:
         >>> resolve_units(["de", "fr", "us"], languages=("en", "fr")).find("etats")
         ['us']
         """
-        needle = _fold(query.strip())
+        needle = fold(query.strip())
         if not needle:
             return []
         return [
             code
             for code, unit in self.units.items()
-            if needle in _fold(code) or any(needle in _fold(n) for n in unit.names.values())
+            if needle in fold(code) or any(needle in fold(n) for n in unit.names.values())
         ]
 
     def as_json(self) -> dict[str, Any]:

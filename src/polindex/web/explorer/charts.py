@@ -146,7 +146,7 @@ def ranking(
         "width": "container",
         "height": {"step": 14},
         "data": {"values": _records(columns, rows)},
-        "mark": {"type": "bar", "color": BAR},
+        "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
         "encoding": {
             "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
             "x": {"field": "score", "type": "quantitative", "title": "Score"},

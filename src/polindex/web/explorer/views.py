@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
+from polindex.framework.units import fold
 from polindex.web.explorer import charts, worldmap
 from polindex.web.explorer.display import Reading
 from polindex.web.releases import exports
@@ -168,7 +169,12 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "release": r,
         "period": period,
         "periods": periods,
-        "units": sorted(((u, reading.name(u)) for u in all_units), key=lambda p: p[1].casefold()),
+        "units": [
+            (u, reading.name(u))  # countries by name, then the units apart (the EU level)
+            for u in sorted(
+                all_units, key=lambda u: (not reading.units[u].ranked, fold(reading.name(u)))
+            )
+        ],
         "chosen": chosen,
         "chosen_names": [(u, reading.name(u)) for u in chosen],
         "lower_is_better": not fw.higher_is_better,
@@ -226,7 +232,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     for t in table:
         if t["is_indicator"] and t["row"].node in given:
             a = given[t["row"].node]
-            t["answer"] = a["answer"] or _raw_value(t["item"], a["value"])
+            t["answer"] = a["answer"] or _raw_value(t["item"], a["value"], t["row"].score, fw)
             t["justification"] = markdown(a["justification"]) if a["justification"] else ""
             t["sources"] = a["sources"]
     group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
@@ -256,11 +262,16 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     return render(request, "explorer/unit.html", context)
 
 
-def _raw_value(item: Any, value: str) -> str:
-    """A raw numeric value with the indicator's decimals and unit (``0.33 months``)."""
+def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
+    """A raw value as a reader reads it: a number with the indicator's decimals and unit
+    (``8.7 months``; nothing when it is its own score, as IMPIC's), yes or no."""
     from django.utils.formats import number_format
 
-    if getattr(item, "type", None) != "numeric":
+    if item.type == "boolean":
+        truth = value.strip().lower()
+        yes = truth in {"true", "yes", "1"}
+        return gettext("Yes") if yes else gettext("No") if truth in {"false", "no", "0"} else value
+    if item.type != "numeric":
         return value
     try:
         number = float(value)
@@ -268,6 +279,8 @@ def _raw_value(item: Any, value: str) -> str:
         return value
     if number != number:  # NaN
         return value
+    if score is not None and abs(number - score) < 10 ** -(fw.decimals + 3):
+        return ""  # the value is used as the score: the score column says it all
     text = number_format(round(number, item.decimals), decimal_pos=item.decimals)
     return f"{text} {item.unit}" if item.unit else text
 
@@ -369,7 +382,7 @@ def search(request: HttpRequest) -> HttpResponse:
         lang = get_language()
         for r in latest.values():
             table = r.unit_table  # a name in any of its languages finds the unit
-            for u in sorted(table.find(query), key=lambda c: table.name(c, lang).casefold()):
+            for u in sorted(table.find(query), key=lambda c: fold(table.name(c, lang))):
                 name = table.name(u, lang)
                 hits.append(
                     {
