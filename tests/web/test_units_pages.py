@@ -77,6 +77,7 @@ def test_the_eu_level_is_neither_ranked_nor_on_the_map_but_shown_apart(
     assert f".{scope} .at{{fill:" in body
     assert f".{scope} .er{{" not in body
     assert f".{scope} .ed{{" not in body
+    assert '<g class="de country map-element"><title>Germany: 0.38</title>' in body
     # nor are they bars of the ranking chart, whose axis shows names
     spec = client.get("/ImmPol/2016/chart/ranking/ImmPol/2010.json").json()
     assert [v["name"] for v in spec["data"]["values"]] == ["Sweden", "Germany", "Austria"]

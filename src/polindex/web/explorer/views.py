@@ -81,12 +81,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _map(reading: Reading, lines: list[Any], scope: str) -> dict[str, Any]:
     """The choropleth of a ranking, when its units are countries (ISO codes)."""
+    from django.utils.formats import number_format
+
     fw = reading.framework
     rules = worldmap.css(scope, lines, reading.has_bands)
+    titles = {
+        line.map_code: f"{line.name}: "
+        + ("–" if line.score is None else number_format(line.score, reading.decimals))
+        for line in lines
+        if line.map_code
+    }
     return {
         "map_css": rules,
         "map_scope": scope,
-        "map_svg": worldmap.world_svg() if rules else "",
+        "map_svg": worldmap.titled(worldmap.world_svg(), titles) if rules else "",
         "map_legend": worldmap.legend(fw, reading.lang) if rules else [],
     }
 

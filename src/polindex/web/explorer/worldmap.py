@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
 from polindex.framework.models import BAND_PALETTE, Framework
@@ -46,6 +47,21 @@ def css(scope: str, lines: Iterable[Any], banded: bool) -> str:
     if rules:  # outlines contrast with the page (5.9:1), whatever the fill
         rules.insert(0, f".{scope} .country{{stroke:#6b6b6b;stroke-width:.6}}")
     return "\n".join(rules)
+
+
+def titled(svg: str, titles: Mapping[str, str]) -> str:
+    """``svg`` with a ``<title>`` (a tooltip: name and score) in each country of ``titles``
+    (alpha-2 code in lower case → text, escaped here).
+
+    Examples
+    --------
+    >>> titled('<g class="de country map-element"><path/></g>', {"de": "Germany: 0.38"})
+    '<g class="de country map-element"><title>Germany: 0.38</title><path/></g>'
+    """
+    for code, text in titles.items():
+        group = f'<g class="{code} country map-element">'
+        svg = svg.replace(group, f"{group}<title>{escape(text)}</title>", 1)
+    return svg
 
 
 def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]]:
