@@ -48,6 +48,9 @@ def test_impic_pages_name_countries_and_show_two_decimals(client: Client, impic:
     assert "<title>Germany — Immigration Policies in Comparison (IMPIC) index</title>" in body
     assert "<h1>Germany <small>" in body
     assert '<td class="num">0.38</td>' in body  # 0.3812 on a 0–1 scale: 2 decimals, not "0.4"
+    embed = client.get("/ImmPol/2016/chart/ranking/ImmPol/2010.html").content.decode()
+    assert "<td>Germany</td><td>0.38</td>" in embed  # the chart's table, not 0.3812
+    assert "<td>0.3812</td>" not in embed  # (the spec keeps the full value)
     french = client.get("/ImmPol/2016/de/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "<title>Allemagne — " in french
     assert '<td class="num">0,38</td>' in french

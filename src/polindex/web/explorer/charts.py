@@ -33,6 +33,8 @@ class Chart:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     spec: dict[str, Any] = field(repr=False)
+    decimals: int = 1
+    """Decimals of the scores in the chart's readable table (the CSV keeps them whole)."""
 
     def url(self, fmt: str) -> str:
         """The URL of this chart in ``fmt`` (one of :data:`FORMATS`)."""
@@ -41,6 +43,28 @@ class Chart:
     @property
     def links(self) -> dict[str, str]:
         return {fmt: self.url(fmt) for fmt in FORMATS}
+
+    @property
+    def shown_rows(self) -> list[tuple[str, ...]]:
+        """The rows as a reader reads them: numbers with the index's decimals in the reader's
+        notation, "–" for none.
+
+        Examples
+        --------
+        >>> Chart("s", {}, "t", "s", ("unit", "score", "rank"), [("A", 0.38123, 2)], {},
+        ...       decimals=2).shown_rows
+        [('A', '0.38', '2')]
+        """
+        from django.utils.formats import number_format
+
+        def text(value: Any) -> str:
+            if value is None:
+                return "–"
+            if isinstance(value, float):
+                return number_format(round(value, self.decimals), decimal_pos=self.decimals)
+            return str(value)
+
+        return [tuple(text(v) for v in row) for row in self.rows]
 
     def csv(self) -> str:
         """The chart's data as CSV (empty cells for missing values).
@@ -113,7 +137,7 @@ def series(
             ],
         },
     }
-    return Chart("series", {**base, "unit": unit}, title, summary, columns, rows, spec)
+    return Chart("series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)
 
 
 def ranking(
@@ -156,7 +180,7 @@ def ranking(
     }
     return Chart(
         "ranking", {**base, "node": node, "period": period}, title, summary, columns,
-        rows, spec,
+        rows, spec, d,
     )  # fmt: skip
 
 
@@ -197,7 +221,7 @@ def compare(
     }  # fmt: skip
     return Chart(
         "compare", {**base, "period": period, "units": ",".join(units)}, title, summary,
-        columns, rows, spec,
+        columns, rows, spec, d,
     )  # fmt: skip
 
 
