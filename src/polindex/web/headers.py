@@ -25,6 +25,13 @@ SHARED_FILES = ("/static/", "/assets/")
 def head_as_get(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware (first in ``MIDDLEWARE``): answer HEAD as the GET of the same URL, no body.
+
+    Example (with Django set up)::
+
+        Client().head("/api/v1/releases")  # 200, the GET's headers, b""
+    """
+
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.method != "HEAD":
             return get_response(request)
@@ -48,6 +55,14 @@ def head_as_get(
 def private_when_signed_in(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: ``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Example (with Django set up)::
+
+        client.force_login(user)
+        client.get("/")["Cache-Control"]  # 'private, no-store'
+    """
+
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         user = getattr(request, "user", None)

@@ -25,7 +25,13 @@ class DatabaseCache(DjangoDatabaseCache):
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         """Add ``delta`` to the number stored at ``key`` and return the sum; concurrent calls
         queue, so each returns a different number. Raises ``ValueError`` for a missing or
-        expired key, as every Django cache does."""
+        expired key, as every Django cache does.
+
+        Example (with Django set up)::
+
+            cache.add("attempts", 0, 900)  # a 15-minute window
+            cache.incr("attempts")  # 1, then 2, … from any worker; the window stays
+        """
         made = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
