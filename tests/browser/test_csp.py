@@ -117,8 +117,8 @@ def test_explorer_pages_draw_their_charts_and_map_under_the_policy(
     embed = page.locator(".embed-code").input_value()
     assert f'src="{live_server.url}/MAP/1/chart/series/AT.html"' in embed  # charts.js ran
     page.goto(live_server.url + "/MAP/1/compare/")
-    for unit in ("AT", "BE"):
-        page.get_by_label(unit).check()
+    for name in ("Austria", "Belgium"):  # the chooser lists countries by name
+        page.get_by_label(name).check()
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**/compare/?units=AT%2CBE&period=2024")  # compare.js ran
     page.locator("#chart-compare .vega svg").first.wait_for(timeout=15000)

@@ -56,12 +56,13 @@ def test_home_release_country_period_and_download(
     with page.expect_download() as info:
         page.get_by_role("link", name="Scores, long CSV").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "unit,period,node,level,parent,score,rank,band,status"
-    assert "AA,2024,TOY,index,,100.0,1,,ok" in text
+    header = "unit,name,period,node,level,parent,score,rank,band,band_label,status"
+    assert text.splitlines()[0] == header
+    assert "AA,AA,2024,TOY,index,,100.0,1,,,ok" in text
     page.goto(live_server.url + "/TOY/2024.1/")
-    page.get_by_role("link", name="BB").click()
+    page.get_by_role("link", name="Barbados").click()  # BB is ISO's code for Barbados
     page.wait_for_url("**/TOY/2024.1/BB/")
-    assert "BB" in page.locator("h1").inner_text()
+    assert "Barbados" in page.locator("h1").inner_text()
 
 
 def test_embargoed_release_is_invisible_everywhere(
@@ -91,12 +92,12 @@ def test_compare_three_countries(local_page: Any, live_server: Any, releases: No
     page = local_page
     page.goto(live_server.url + "/TOY/2024.1/")
     page.get_by_role("link", name="Compare countries").click()
-    for unit in ("AA", "BB", "CC"):
-        page.get_by_label(unit).check()
+    for name in ("AA", "Barbados", "Cocos (Keeling) Islands"):  # BB and CC are ISO codes
+        page.get_by_label(name).check()
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url("**/compare/?units=AA%2CBB%2CCC&period=2024")
     header = page.locator("#comparison thead th").all_inner_texts()
-    assert header == ["Area or indicator", "AA", "BB", "CC", "Spread"]
+    assert header == ["Area or indicator", "AA", "Barbados", "Cocos (Keeling) Islands", "Spread"]
     row = page.locator("#comparison tbody tr", has_text="Toy index").inner_text().split("\t")
     toy = [" ".join(cell.split()) for cell in row]
     assert toy == ["Toy index", "100.0 (best)", "50.0", "0.0", "100.0"]

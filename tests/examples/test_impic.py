@@ -83,6 +83,16 @@ def test_ranking_puts_the_most_open_country_first(
     results, published = impic
     ranking = results.ranking(period=2010)
     latest = published[published["year"] == 2010].set_index("cntry")["AvgS_ImmPol"]
-    assert ranking.iloc[0]["unit"] == latest.idxmin()
-    assert ranking.iloc[-1]["unit"] == latest.idxmax()
-    assert ranking["rank"].tolist() == sorted(ranking["rank"].tolist())
+    # the EU's regulations (er) and directives (ed) are scored but ranked among no countries:
+    # er's 0.67 is the highest score of 2010, and was ranked last "country" (Eritrea on a map)
+    assert latest.idxmax() == "er"
+    unranked = ranking[ranking["rank"].isna()]
+    assert sorted(unranked["unit"]) == ["ed", "er"]
+    assert unranked["score"].notna().all()
+    countries = latest.drop(["er", "ed"])
+    ranked = ranking[ranking["rank"].notna()]
+    assert len(ranked) == 33
+    assert ranked.iloc[0]["unit"] == countries.idxmin()
+    assert ranked.iloc[-1]["unit"] == countries.idxmax()
+    assert ranked.iloc[-1]["rank"] == 33
+    assert ranked["rank"].tolist() == sorted(ranked["rank"].tolist())

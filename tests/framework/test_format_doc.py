@@ -20,6 +20,7 @@ from polindex.framework import (
     check_framework_text,
     load_framework,
 )
+from polindex.framework.models import Display, UnitDeclaration
 
 ROOT = Path(__file__).parents[2]
 DOC = ROOT / "docs" / "framework-format.md"
@@ -137,7 +138,19 @@ def test_the_smallest_framework_in_the_doc_is_valid() -> None:
 
 
 @pytest.mark.parametrize(
-    "model", [Framework, Scale, Band, Level, Node, Indicator, Option, Applicability]
+    "model",
+    [
+        Framework,
+        Scale,
+        Band,
+        Level,
+        Node,
+        Indicator,
+        Option,
+        Applicability,
+        UnitDeclaration,
+        Display,
+    ],
 )
 def test_every_key_is_documented(model: type[BaseModel]) -> None:
     internal = {"root", "level", "children"}  # set by the loader, not written as keys

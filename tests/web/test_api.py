@@ -18,11 +18,19 @@ def test_release_detail_framework_and_units(client: Client, published: Release) 
     framework = client.get("/api/v1/releases/TOY/2024.1/framework").json()
     assert [c["code"] for c in framework["root"]["children"]] == ["q1", "q2"]
     units = client.get("/api/v1/releases/TOY/2024.1/units").json()
+    plain = {"iso": None, "groups": [], "kind": "other"}
     assert units == [
-        {"unit": "<b>CC", "periods": ["2024"]},
-        {"unit": "AA", "periods": ["2024"]},
-        {"unit": "BB", "periods": ["2024"]},
-    ]
+        {"unit": "<b>CC", "periods": ["2024"], "name": "<b>CC", **plain,
+         "names": {"en": "<b>CC", "fr": "<b>CC"}},
+        {"unit": "AA", "periods": ["2024"], "name": "AA", **plain,
+         "names": {"en": "AA", "fr": "AA"}},
+        # BB is an ISO 3166 code: Barbados, named from the ISO list in every site language
+        {"unit": "BB", "periods": ["2024"], "name": "Barbados", "kind": "country",
+         "names": {"en": "Barbados", "fr": "Barbade"}, "groups": [],
+         "iso": {"alpha_2": "BB", "alpha_3": "BRB", "numeric": "052"}},
+    ]  # fmt: skip
+    french = client.get("/api/v1/releases/TOY/2024.1/units", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french[2]["name"] == "Barbade"
 
 
 def test_scores_long_with_filters_and_wide(client: Client, published: Release) -> None:

@@ -12,7 +12,9 @@ from polindex.web.releases.models import Release
 
 def test_series_chart_in_every_format(client: Client, two: Release) -> None:
     csv = client.get("/TWO/1/chart/series/XX.csv")
-    assert csv.content.decode() == "unit,period,score,rank\r\nXX,2023,25.0,2\r\nXX,2024,50.0,2\r\n"
+    assert csv.content.decode() == (
+        "unit,name,period,score,rank\r\nXX,XX,2023,25.0,2\r\nXX,XX,2024,50.0,2\r\n"
+    )
     assert csv["Content-Disposition"] == 'attachment; filename="TWO-1-series-XX.csv"'
     spec = client.get("/TWO/1/chart/series/XX.json").json()
     assert spec["mark"]["type"] == "line"
@@ -50,7 +52,7 @@ def test_ranking_chart_on_release_and_node_pages(client: Client, two: Release) -
     node = client.get("/TWO/1/node/A/?period=2023").content.decode()
     assert 'href="/TWO/1/chart/ranking/A/2023.svg"' in node
     csv = client.get("/TWO/1/chart/ranking/A/2023.csv").content.decode().splitlines()
-    assert csv == ["rank,unit,score,band", "1,XX,100.0,", "2,YY,0.0,", "2,ZZ,0.0,"]
+    assert csv == ["rank,unit,name,score,band", "1,XX,XX,100.0,", "2,YY,YY,0.0,", "2,ZZ,ZZ,0.0,"]
     spec = client.get("/TWO/1/chart/ranking/TWO/2024.json").json()
     assert [v["unit"] for v in spec["data"]["values"]] == ["YY", "XX", "ZZ"]
 
@@ -80,9 +82,9 @@ def test_compare_chart_and_table(client: Client, two: Release) -> None:
     assert "Citizenship" in body  # rows are labelled, drilling down to indicators
     assert "<strong>100.0</strong>" in body
     csv = client.get("/TWO/1/chart/compare/2024/XX,YY.csv").content.decode().splitlines()
-    assert csv[0] == "node,label,unit,score"
-    assert "TWO,Two-area index,XX,50.0" in csv
-    assert "C,Citizenship,YY,100.0" in csv
+    assert csv[0] == "node,label,unit,name,score"
+    assert "TWO,Two-area index,XX,XX,50.0" in csv
+    assert "C,Citizenship,YY,YY,100.0" in csv
     assert len(csv) == 1 + 5 * 2  # the index and its four areas, for each country
     spec = json.loads(client.get("/TWO/1/chart/compare/2024/XX,YY.json").content)
-    assert spec["encoding"]["xOffset"]["field"] == "unit"
+    assert spec["encoding"]["xOffset"]["field"] == "name"

@@ -17,7 +17,11 @@ def test_country_profile_with_change_strengths_and_series(client: Client, two: R
     assert "Scores in 2024" in body
     assert "change since 2023" in body
     assert '<td class="num">50.0</td>' in body
-    assert '<td class="num">25.0</td><td></td></tr>' in body  # the index's change
+    # the index's change, up and better (higher is better here)
+    assert (
+        '<td class="num"><span class="better">▲ +25.0</span><span class="sr"> (better)</span>'
+        in body
+    )
     assert "Ranks best in" in body
     assert '<table id="series">' in body
     older = client.get("/TWO/1/XX/?period=2023").content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from polindex.web.releases.freeze import SCORE_FIELDS, checksum, score_rows
 from polindex.web.releases.models import ImmutableError, Release, ReleaseScore
@@ -23,15 +24,15 @@ def test_a_release_holds_framework_spec_inputs_and_every_score(published: Releas
     rows = list(published.scores.order_by("id").values(*SCORE_FIELDS))
     assert list(score_rows(results())[0]) == list(SCORE_FIELDS)
     used = {"weights_used": published.weights_used, "methods_used": published.methods_used}
-    assert published.checksum == checksum(
-        published.framework, published.spec, published.inputs_csv, rows, used=used
-    )
-    assert published.checksum == checksum(
-        published.framework, published.spec, published.inputs_csv, score_rows(results()), used=used
-    )
-    assert published.checksum != checksum(
-        published.framework, published.spec, published.inputs_csv, rows
-    )  # the weights and methods used are part of what the checksum seals
+    fw, spec, inputs, units = (
+        published.framework, published.spec, published.inputs_csv, published.units
+    )  # fmt: skip
+    assert published.checksum == checksum(fw, spec, inputs, rows, used=used, units=units)
+    again = checksum(fw, spec, inputs, score_rows(results()), used=used, units=units)
+    assert published.checksum == again
+    # the weights and methods used, and the units, are part of what the checksum seals
+    assert published.checksum != checksum(fw, spec, inputs, rows, units=units)
+    assert published.checksum != checksum(fw, spec, inputs, rows, used=used)
 
 
 def test_nothing_of_a_release_can_change(published: Release) -> None:
@@ -96,7 +97,7 @@ def test_every_broken_rule_is_listed_at_once(published: Release) -> None:
     assert info.value.problems == [
         "TOY already has a release 2024.1; releases are immutable: publish a new version",
         "the publish time needs a time zone (e.g. 2026-03-01T09:00+01:00)",
-        "licence: one line of at most 200 characters",
+        "licence: one line of at most 1000 characters",
         "TOY has no release 1999 to correct",
         "a correction says what it corrects: write a changelog",
     ]
@@ -195,12 +196,13 @@ def test_a_release_states_the_weights_and_methods_it_used() -> None:
 @pytest.mark.django_db
 def test_a_framework_licence_longer_than_a_release_holds_is_refused() -> None:
     # regression: the rule checked only a licence given on the command line; the framework's
-    # own (IMPIC's was 229 characters) went into the 200-character column unchecked: stored
-    # whole on SQLite, a DataError (500) on PostgreSQL, and a backup that PostgreSQL refused
+    # own (IMPIC's was 245 characters) went into a 200-character column unchecked: stored
+    # whole on SQLite, a DataError (500) on PostgreSQL, and a backup that PostgreSQL refused.
+    # The column is now text; the rule still bounds what a release page shows as its licence.
     from polindex.framework import load_index
 
-    text = f"code: L\nname: L\nlicence: {'x' * 201}\nindicators: [{{code: q, type: boolean}}]\n"
-    with pytest.raises(ReleaseError, match="licence: one line of at most 200 characters"):
+    text = f"code: L\nname: L\nlicence: {'x' * 1001}\nindicators: [{{code: q, type: boolean}}]\n"
+    with pytest.raises(ReleaseError, match="licence: one line of at most 1000 characters"):
         publish_release(load_index(text), [("A", 2024, "q", "yes")], version="1")
     assert not Release.objects.exists()
 
@@ -228,10 +230,59 @@ def test_a_release_checksum_is_computed_again_from_its_stored_rows(
     assert problem.endswith(f", not the stored {published.checksum[:12]}…")
 
 
-def test_a_release_frozen_before_the_weights_used_were_recorded_still_checks(
+def test_a_release_frozen_before_the_weights_used_and_units_were_recorded_still_checks(
     published: Release,
 ) -> None:
     rows = list(published.scores.order_by("id").values(*SCORE_FIELDS))
     old = checksum(published.framework, published.spec, published.inputs_csv, rows)
-    Release.objects.filter(pk=published.pk).update(weights_used={}, methods_used={}, checksum=old)
+    Release.objects.filter(pk=published.pk).update(
+        weights_used={}, methods_used={}, units={}, checksum=old
+    )
     assert recomputed_checksum(Release.objects.get(pk=published.pk)) == old
+
+
+def test_a_release_freezes_its_units_names_codes_kinds_and_groups(db: None) -> None:
+    """The unit table is stored with the release, in the index's and the site's languages,
+    and read back from there: a release never changes when pycountry or Babel update."""
+    import polindex
+    from polindex.web.releases import models
+
+    fw = polindex.load_framework(
+        {
+            "code": "EUL",
+            "name": "EU level",
+            "scale": {"min": 0, "max": 1},
+            "indicators": [{"code": "q", "type": "numeric", "bounds": [0, 1]}],
+            "units": {"er": {"name": "EU regulations", "kind": "supranational", "groups": ["EU"]}},
+            "unit_groups": {"EU": "EU level"},
+        }
+    )
+    data = [("de", 2010, "q", 0.3), ("AUT", 2010, "q", 0.5), ("er", 2010, "q", 0.1)]
+    release = publish_release(polindex.score(fw, data), version="1", publish_at=NOW)
+    units = {u["code"]: u for u in release.units["units"]}
+    assert units["de"]["names"] == {"en": "Germany", "fr": "Allemagne"}
+    assert units["de"]["iso"] == {"alpha_2": "DE", "alpha_3": "DEU", "numeric": "276"}
+    assert units["AUT"]["kind"] == "country"
+    assert units["er"] == {
+        "code": "er",
+        "names": {"en": "EU regulations", "fr": "EU regulations"},
+        "kind": "supranational",
+        "iso": None,
+        "groups": ["EU"],
+        "source": "framework",
+    }
+    assert release.units["groups"] == {"EU": {"en": "EU level", "fr": "EU level"}}
+    # the ranks were frozen among the countries only
+    ranks = dict(release.scores.filter(node="EUL").values_list("unit", "rank"))
+    assert ranks == {"AUT": 1, "de": 2, "er": None}  # er's 0.1 is no rank 3
+    # pages read the frozen table, not today's packages: a stored name is what they show
+    frozen = dict(release.units)
+    frozen["units"] = [
+        {**u, "names": {"en": "Frozen Germany", "fr": "Allemagne gelée"}}
+        if u["code"] == "de"
+        else u
+        for u in release.units["units"]
+    ]
+    Release.objects.filter(pk=release.pk).update(units=frozen)  # bypasses the immutability
+    models._unit_tables.clear()
+    assert "Frozen Germany" in Client().get("/EUL/1/").content.decode()

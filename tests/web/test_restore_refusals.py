@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 from typer.testing import CliRunner
 
@@ -73,12 +74,14 @@ def test_force_replaces_everything(saved: Path, tmp_path: Path, published: Relea
     Release.objects.filter(pk=published.pk).update(citation="changed after the backup")
     Client().force_login(Group.objects.get().user_set.get())
     assert Session.objects.count() == 1
+    cache.set("polindex:page:stale", "a page of the replaced database", 300)
     result = runner.invoke(app, ["restore", str(saved), "--force"])
     assert result.exit_code == 0, result.output
     assert "2 releases, every checksum computed again and equal" in " ".join(result.stdout.split())
     now = everything(tmp_path)
     assert now == original  # the new index gone, the citation back, every row as saved
     assert Session.objects.count() == 0  # nobody stays signed in to a replaced database
+    assert cache.get("polindex:page:stale") is None  # nor is a page of it served
     later = Index.objects.create(code="NEXT", name="After the restore")  # ids follow on
     assert later.pk > max(i["pk"] for i in original["releases.index"])
 

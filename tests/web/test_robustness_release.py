@@ -47,8 +47,9 @@ def test_release_with_robustness(tmp_path: Path, robust_files: tuple[Path, Path]
     )
     used = {"weights_used": release.weights_used, "methods_used": release.methods_used}
     assert release.checksum == checksum(
-        release.framework, release.spec, release.inputs_csv, rows, release.robustness, used=used
-    )
+        release.framework, release.spec, release.inputs_csv, rows, release.robustness,
+        used=used, units=release.units,
+    )  # fmt: skip
     client = Client()
     page = client.get("/T/1/robustness/").content.decode()
     assert '<table id="intervals">' in page
@@ -57,7 +58,7 @@ def test_release_with_robustness(tmp_path: Path, robust_files: tuple[Path, Path]
     assert 'id="rank-interval"' in profile
     assert "under other plausible construction choices between" in profile
     chart = client.get("/T/1/chart/robustness.csv").content.decode().splitlines()
-    assert chart[0] == "unit,rank_nominal,rank_median,rank_q05,rank_q95"
+    assert chart[0] == "unit,name,rank_nominal,rank_median,rank_q05,rank_q95"
     assert len(chart) == 1 + len(ROBUST_ROWS)
     assert 'href="/T/1/chart/robustness.svg"' in page
     # under embargo (the same release, its publish time moved on), both are gone

@@ -179,7 +179,9 @@ def leave_one_out(results: Results, period_index: int) -> pd.DataFrame:
     higher = results.framework.polarity == "higher_is_better"
     nominal = results.ranks[0, :, period_index, s.root]
     agg = aggregate(s, values, na, np.vstack([base, weights]))
-    ranks = rank_scores(agg.planes[s.root, :, 0, :], higher, axis=-1, ties=results.ties)[1:]
+    ranks = rank_scores(
+        agg.planes[s.root, :, 0, :], higher, axis=-1, ties=results.ties, peers=results.peers
+    )[1:]
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # leaving out a node that is its parent's only child leaves no rank: NaN, said as such
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -35,6 +35,7 @@ from polindex.errors import PolindexError, plural
 from polindex.framework.models import Framework
 from polindex.framework.pipeline import AggregateStep, Pipeline, WeightsStep
 from polindex.framework.uncertainty import UncertainInput, Uncertainty
+from polindex.framework.units import peer_groups
 
 MAX_CELLS = 4_000_000
 """Largest batch × unit × node block aggregated at once (memory bound)."""
@@ -513,7 +514,8 @@ def evaluate(
             on_progress(len(stack) + 1, len(stack) + 1)
     if failures and not keep_failures:
         raise UncertaintyError(failures)
-    ranks = rank_scores(scores, higher, axis=-1, ties=pipeline.ties)
+    peers = peer_groups(units, framework)  # supranational units are never ranked
+    ranks = rank_scores(scores, higher, axis=-1, ties=pipeline.ties, peers=peers)
     return Evaluation(
         units=tuple(units),
         target=structure.codes[target],
@@ -523,7 +525,9 @@ def evaluate(
         scores=scores,
         ranks=ranks,
         nominal_scores=nominal,
-        nominal_ranks=rank_scores(nominal[None], higher, axis=-1, ties=pipeline.ties)[0],
+        nominal_ranks=rank_scores(nominal[None], higher, axis=-1, ties=pipeline.ties, peers=peers)[
+            0
+        ],
         weights=weights,
         choices={spec.inputs[k].name: c for k, c in choice.items()},
         configurations=configurations,

@@ -2,24 +2,51 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from polindex.cli.common import FrameworkArg, Lang, consoles, esc, load, say
+from polindex.cli.common import (
+    ColumnPrefix,
+    FrameworkArg,
+    IgnoreExtra,
+    Lang,
+    PeriodColumn,
+    SinglePeriod,
+    UnitColumn,
+    consoles,
+    esc,
+    load,
+    read_options,
+    say,
+)
 
 if TYPE_CHECKING:
+    from polindex.engine.results import Results
     from polindex.framework.models import Framework, Indicator, Node
 
 
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Framework YAML file(s) to check.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Also score these data with the framework, and note its units."),
+    ] = None,
+    unit_column: UnitColumn = "unit",
+    period_column: PeriodColumn = "period",
+    column_prefix: ColumnPrefix = "",
+    ignore_extra_columns: IgnoreExtra = False,
+    single_period: SinglePeriod = None,
 ) -> None:
     """Check framework files and list [bold]every[/bold] problem with its YAML path and line.
 
+    With --data, the data are scored with the (one) framework too, and each unit named by its
+    code alone (neither declared under units: nor an ISO 3166 country code) gets a note.
     Exits with status 1 if any file has a problem.
     """
+    from polindex.cli.scoring import score_with_progress
     from polindex.framework.definition import load_index
     from polindex.framework.problems import FrameworkError
 
@@ -44,8 +71,26 @@ def validate(
             f"{path}: ok — {fw.code} {fw.version}, {len(fw.nodes)} groups, "
             f"{len(fw.indicators)} indicators{extra}"
         )
+        if data is not None:
+            options = read_options(
+                unit_column, period_column, ignore_extra_columns, single_period, column_prefix
+            )
+            note_units(score_with_progress(definition, data, options, False, shown=False), data)
     if failed:
         raise typer.Exit(1)
+
+
+def note_units(results: Results, data: Path) -> None:
+    """Say how many units the data hold, and note those named by their code alone."""
+    table = results.unit_table
+    kinds = Counter(u.kind for u in table.units.values())
+    listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    say(f"{data}: ok — {len(table)} units ({listed})")
+    for code in table.unresolved:
+        say(
+            f"note: unit {code!r} is neither declared under units: nor an ISO 3166 country "
+            "code; it is shown as its code, kind other (declare its name and kind to change it)"
+        )
 
 
 def node_text(fw: Framework, item: Node | Indicator, lang: str | None) -> str:

@@ -79,12 +79,15 @@ def print_ranking(results: Results, period: str | None, lang: str | None, top: i
     has_change = "change" in ranking.columns
     if has_change:
         table.add_column("Change", justify="right")
-    digits = 1 if fw.scale.max - fw.scale.min > 10 else 3
+    digits = fw.decimals
+    units = results.unit_table
     for rec in ranking.head(top).to_dict(orient="records"):
         rank, value = rec["rank"], float(rec["score"])
+        code = str(rec["unit"])
+        name = units.name(code, lang)
         cells = [
             "–" if rank is None or rank is pd.NA else str(rank),
-            str(rec["unit"]),
+            name if name == code else f"{name} ({code})",
             "missing" if math.isnan(value) else f"{value:.{digits}f}",
         ]
         if has_bands:

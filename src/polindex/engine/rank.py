@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ def rank_scores(
     higher_is_better: bool = True,
     axis: int = -3,
     ties: Ties = "rounded",
+    peers: Sequence[int] | None = None,
 ) -> FloatArray:
     """Rank scores across units (``axis``); ties share the best rank ("min"), rank 1 is best.
 
@@ -33,6 +35,10 @@ def rank_scores(
     on the raw doubles (two units with the same true score but different rounding noise are then
     ranked apart, in the order of the noise).
 
+    ``peers`` gives each unit's ranking group (see :func:`polindex.framework.units.peer_groups`):
+    a unit is ranked among the units of its own group only, and a unit of a negative group is
+    not ranked (NaN), as a missing score.
+
     Examples
     --------
     >>> s = np.array([[50.0], [80.0], [np.nan], [80.0], [10.0]])
@@ -43,7 +49,11 @@ def rank_scores(
     >>> noisy = np.array([0.1 + 0.2, 0.3, 0.2])          # 0.30000000000000004 and 0.3
     >>> rank_scores(noisy, axis=0).tolist(), rank_scores(noisy, axis=0, ties="exact").tolist()
     ([1.0, 1.0, 3.0], [1.0, 2.0, 3.0])
+    >>> rank_scores(np.array([0.2, 0.9, 0.5, 0.1]), axis=0, peers=[0, -1, 0, 1]).tolist()
+    [2.0, nan, 1.0, 1.0]
     """
+    if peers is not None and any(g != 0 for g in peers):
+        return _rank_among_peers(scores, higher_is_better, axis, ties, np.asarray(peers))
     if ties not in TIES:
         raise ValueError(
             f"The 'ties' parameter of rank_scores must be one of: {', '.join(TIES)}. "
@@ -64,6 +74,21 @@ def rank_scores(
         ranks = _min_ranks(*packed)
     np.copyto(ranks, np.nan, where=missing)
     return np.moveaxis(ranks, -1, axis)
+
+
+def _rank_among_peers(
+    scores: FloatArray, higher_is_better: bool, axis: int, ties: Ties, peers: npt.NDArray[Any]
+) -> FloatArray:
+    """:func:`rank_scores` within each group of ``peers`` (one pass per group: a handful)."""
+    x = np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1)
+    if peers.shape != x.shape[-1:]:
+        raise ValueError(f"peers: {len(peers)} groups for {x.shape[-1]} units")
+    out = np.full(x.shape, np.nan)
+    for group in np.unique(peers[peers >= 0]):
+        mine = peers == group
+        ranks = rank_scores(np.where(mine, x, np.nan), higher_is_better, axis=-1, ties=ties)
+        np.copyto(out, ranks, where=mine)
+    return np.moveaxis(out, -1, axis)
 
 
 def _sort_packed(

@@ -17,6 +17,7 @@ from polindex.engine.provenance import BuildLog, MethodsUsed, WeightsUsed
 from polindex.engine.rank import band_index, rank_scores
 from polindex.engine.structure import FloatArray, Structure
 from polindex.framework.models import Framework
+from polindex.framework.units import UnitTable, peer_groups, resolve_units
 from polindex.framework.vocabulary import Ties
 
 STATUS_NAMES = {OK: "ok", MISSING: "missing", NOT_APPLICABLE: "not applicable"}
@@ -105,16 +106,29 @@ class Results:
         """Rank of every score among the units, per batch, period and node (NaN: no score).
 
         Ties share the best rank ("min"); rank 1 is best given the framework's polarity;
-        :attr:`ties` says which scores are equal. Computed on first use.
+        :attr:`ties` says which scores are equal. Units rank among their :attr:`peers` only
+        (supranational units, such as IMPIC's EU level, get no rank). Computed on first use.
         """
         planes = rank_scores(
             self.aggregation.planes,
             self.framework.polarity == "higher_is_better",
             axis=-1,
             ties=self.ties,
+            peers=self.peers,
         )
         planes.setflags(write=False)
         return node_view(planes)
+
+    @cached_property
+    def peers(self) -> list[int]:
+        """Each unit's ranking group from the kinds the framework declares (see
+        :func:`~polindex.framework.units.peer_groups`)."""
+        return peer_groups(self.dataset.units, self.framework)
+
+    @cached_property
+    def unit_table(self) -> UnitTable:
+        """The units' names (in the framework's languages), ISO codes, kinds and groups."""
+        return resolve_units(self.dataset.units, self.framework)
 
     @cached_property
     def bands(self) -> npt.NDArray[np.int8]:
@@ -131,7 +145,7 @@ class Results:
             return lane
         higher = self.framework.polarity == "higher_is_better"
         lanes = self.aggregation.planes[node, batch, period]
-        return rank_scores(lanes, higher, axis=-1, ties=self.ties)
+        return rank_scores(lanes, higher, axis=-1, ties=self.ties, peers=self.peers)
 
     @property
     def scores(self) -> FloatArray:

@@ -5,18 +5,22 @@ from polindex.framework.loader import check_framework_text
 from polindex.framework.models import (
     Applicability,
     Band,
+    Display,
     Framework,
     Indicator,
     Level,
     Node,
     Option,
     Scale,
+    UnitDeclaration,
 )
 from polindex.framework.problems import FrameworkError, Problem
+from polindex.framework.units import Unit, UnitTable, resolve_units
 
 __all__ = [
     "Applicability",
     "Band",
+    "Display",
     "Framework",
     "FrameworkError",
     "IndexDefinition",
@@ -26,7 +30,11 @@ __all__ = [
     "Option",
     "Problem",
     "Scale",
+    "Unit",
+    "UnitDeclaration",
+    "UnitTable",
     "check_framework_text",
     "load_framework",
     "load_index",
+    "resolve_units",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from polindex.framework.messages import unknown
+from polindex.framework.messages import did_you_mean, unknown
 from polindex.framework.models import Framework, Indicator, Label, Node
 from polindex.framework.problems import Problem
 from polindex.framework.vocabulary import AGGREGATION_METHODS, AGGREGATION_PARAMS
@@ -61,6 +61,7 @@ class _Checker:
                 self.add(parts, f"{lv.code!r}/{lv.plural!r} is reserved; choose another")
             self.check_labels(lv.label, (*parts, "label"))
         self.check_bands()
+        self.check_units()
 
     def check_bands(self) -> None:
         fw = self.fw
@@ -79,6 +80,28 @@ class _Checker:
                 f"no band covers scores from {lo:g} up to {min(b.min for b in fw.bands):g}; "
                 f"give the lowest band min: {lo:g}",
             )
+
+    def check_units(self) -> None:
+        from polindex.framework.units import iso_codes
+
+        groups = self.fw.unit_groups
+        for code, label in groups.items():
+            self.check_labels(label, ("unit_groups", code))
+        for code, unit in self.fw.units.items():
+            self.check_labels(unit.name, ("units", code, "name"))
+            if unit.iso is not None and iso_codes(unit.iso) is None:
+                self.add(
+                    ("units", code, "iso"),
+                    f"{unit.iso!r} is not an ISO 3166-1 alpha-2 or alpha-3 country code (a "
+                    "country the list lacks is declared with its name and kind: country)",
+                )
+            for i, group in enumerate(unit.groups):
+                if group not in groups:
+                    self.add(
+                        ("units", code, "groups", i),
+                        f"no group {group!r} under unit_groups"
+                        + (did_you_mean(group, sorted(groups)) if groups else ""),
+                    )
 
     def check_codes(self) -> None:
         first: dict[str, Parts] = {}

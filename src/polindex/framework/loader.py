@@ -151,11 +151,25 @@ class _Walker:
         if root is None:
             return None
         meta = {**self.labels_to_dicts(meta), "levels": self.levels, "root": root}
+        for key in ("units", "unit_groups"):  # YAML may read a code as a number
+            if isinstance(meta.get(key), dict):
+                meta[key] = {str(k): v for k, v in meta[key].items()}
+        if isinstance(meta.get("unit_groups"), dict):  # a group's label may be plain text
+            meta["unit_groups"] = {
+                k: {self.lang: v} if isinstance(v, str) else v
+                for k, v in meta["unit_groups"].items()
+            }
         try:
             return Framework.model_validate(meta)
         except ValidationError as exc:
             self.validation_problems(exc, (), set(META_KEYS) | self.child_keys(), Framework)
-            bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            bad = set()
+            for err in exc.errors():
+                loc = err["loc"]
+                if len(loc) > 1 and loc[0] in ("units", "unit_groups"):
+                    meta[str(loc[0])].pop(str(loc[1]), None)  # that entry, not all of them
+                elif loc:
+                    bad.add(loc[0])
         # Keep checking the rest: drop the faulty metadata (defaults or placeholders take over).
         meta = {k: v for k, v in meta.items() if k not in bad}
         meta.setdefault("code", PLACEHOLDER_CODE)
@@ -283,6 +297,8 @@ def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
         if isinstance(part, int) or current is None:
             continue
         field = current.model_fields.get(str(part))
+        if field is None and part not in {f.alias for f in current.model_fields.values()}:
+            continue  # a key of a mapping (a unit's code): the same model goes on
         current = _model_in(field.annotation) if field is not None else None
     if current is None:
         return set()

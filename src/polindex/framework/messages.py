@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from polindex.errors import plural
-from polindex.framework.models import CODE_PATTERN
+from polindex.framework.models import CODE_PATTERN, UNIT_CODE_PATTERN
 
 PAIRS = {
     "bounds": "bounds take two numbers, [lowest, highest]",
@@ -113,6 +113,8 @@ def plain(err: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == CODE_PATTERN:
         code = "a code starts with a letter, followed by letters, digits, '_', '.' or '-'"
         return code + _got(err)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == UNIT_CODE_PATTERN:
+        return "a unit code is at most 64 characters, without '/'" + _got(err)
     if kind == "string_pattern_mismatch" and field == "colour":
         return "a colour is written #rrggbb, e.g. #1f77b4" + _got(err)
     messages = {
@@ -126,6 +128,7 @@ def plain(err: ErrorDetails) -> str:
         "bool_type": "must be true or false",
         "string_type": "must be text",
         "dict_type": "must be a mapping (key: value pairs)",
+        "model_type": "must be a mapping (key: value pairs)",
         "tuple_type": "must be a list",
         "list_type": "must be a list",
         "greater_than_equal": f"must be at least {_number(ctx.get('ge'))}",
@@ -162,6 +165,8 @@ def explain(exc: ValidationError) -> list[tuple[tuple[int | str, ...], str, Erro
         loc = tuple(err["loc"])
         message = plain(err)
         if len(loc) > 1 and str(loc[-2]) in PAIRS and err["type"] == "missing":
+            loc = loc[:-1]
+        if loc and loc[-1] == "[key]":  # a mapping's key: the path names the key itself
             loc = loc[:-1]
         if (loc, message) not in seen:
             seen.add((loc, message))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,6 +37,22 @@ Text = Annotated[str, AfterValidator(_readable)]
 """Text for readers (labels, names, questions): no control characters."""
 Label = dict[str, Text]
 """Text per language code, e.g. ``{"en": "Education", "fr": "Éducation"}``."""
+
+
+BAND_PALETTE = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
+"""Colours of bands that give none, from the worst band (dark red) to the best (dark blue)."""
+
+
+def span_decimals(span: float) -> int:
+    """Decimals that tell numbers on a range of this width apart: 2 up to 10, 1 up to 100, 0
+    beyond.
+
+    Examples
+    --------
+    >>> span_decimals(1), span_decimals(100), span_decimals(120)
+    (2, 1, 0)
+    """
+    return 2 if span <= 10 else 1 if span <= 100 else 0
 
 
 class _Model(BaseModel):
@@ -167,6 +183,20 @@ class Indicator(_Model):
     def is_indicator(self) -> bool:
         return True
 
+    @property
+    def decimals(self) -> int:
+        """Decimals a raw value of this (numeric) indicator is shown with: from the width of
+        its ``bounds`` (see :func:`span_decimals`), 2 without bounds.
+
+        Examples
+        --------
+        >>> Indicator(code="q", type="numeric", bounds=(0, 1)).decimals
+        2
+        >>> Indicator(code="q", type="numeric", bounds=(0, 120), unit="months").decimals
+        0
+        """
+        return span_decimals(self.bounds[1] - self.bounds[0]) if self.bounds else 2
+
     def option(self, code: str) -> Option | None:
         """The answer option with this code, or ``None``."""
         return next((o for o in self.options if o.code == code), None)
@@ -203,6 +233,50 @@ class Node(_Model):
 
 Polarity = Literal["higher_is_better", "lower_is_better"]
 
+UnitKind = Literal["country", "region", "supranational", "other"]
+"""What a unit is: a ``country``; a ``region`` within a country (subnational); a
+``supranational`` unit or aggregate (EU level, a world average); or ``other``."""
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+
+UNIT_CODE_PATTERN = r"^[^/]{1,64}$"
+UnitCode = Annotated[str, Field(pattern=UNIT_CODE_PATTERN), AfterValidator(_readable)]
+"""A unit's code as data name it (``de``, ``AUT``, ``Synthetic-A``): at most 64 characters,
+without '/'."""
+
+
+class IsoCodes(_Model):
+    """A country's ISO 3166-1 codes."""
+
+    alpha_2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    alpha_3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    numeric: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+
+
+class UnitDeclaration(_Model):
+    """A unit as the framework declares it (``units:``): its names, ISO code, kind and groups.
+
+    ``iso`` is the ISO 3166-1 code (alpha-2 or alpha-3) of the country the unit stands for,
+    whose names and codes are then used (``UK: {iso: GB}``, ``EL: {iso: GR}``); what is
+    declared here wins over what the ISO list says.
+
+    Examples
+    --------
+    >>> UnitDeclaration(name={"en": "EU regulations"}, kind="supranational").kind
+    'supranational'
+    """
+
+    name: Label = Field(default_factory=dict)
+    kind: UnitKind | None = None
+    iso: str | None = None
+    groups: tuple[Code, ...] = ()
+
+
+class Display(_Model):
+    """How scores are shown: ``decimals`` (default: from the scale, see
+    :meth:`Framework.decimals`)."""
+
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = None
+
 
 class Framework(_Model):
     """A whole index definition: metadata and the tree rooted at the index.
@@ -233,6 +307,9 @@ class Framework(_Model):
     polarity: Polarity = "higher_is_better"
     bands: tuple[Band, ...] = ()
     levels: tuple[Level, ...] = ()
+    display: Display = Field(default_factory=Display)
+    units: dict[UnitCode, UnitDeclaration] = Field(default_factory=dict)
+    unit_groups: dict[Code, Label] = Field(default_factory=dict)
     root: Node
 
     @property
@@ -309,6 +386,76 @@ class Framework(_Model):
     def groups(self) -> list[Node]:
         """The groups below the root (areas, dimensions, …), in document order."""
         return [n for n in self.nodes if n is not self.root]
+
+    @property
+    def decimals(self) -> int:
+        """How many decimals scores are shown with: ``display: {decimals: N}``, else from the
+        scale's span — 2 up to a span of 10 (0–1, 1–5, 0–10), 1 up to 100 (0–100), 0 beyond.
+
+        Examples
+        --------
+        >>> def fw(**kw: Any) -> Framework:
+        ...     return Framework(code="T", name={"en": "T"}, root=Node(code="T"), **kw)
+        >>> fw(scale=Scale(min=0, max=1)).decimals, fw().decimals
+        (2, 1)
+        >>> fw(display=Display(decimals=0)).decimals
+        0
+        """
+        if self.display.decimals is not None:
+            return self.display.decimals
+        return span_decimals(self.scale.max - self.scale.min)
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Whether a higher score is better (the index's ``polarity``)."""
+        return self.polarity == "higher_is_better"
+
+    def best(self, scores: Iterable[float | None]) -> float | None:
+        """The best of ``scores`` given the polarity (``None``: none given).
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"),
+        ...                polarity="lower_is_better")
+        >>> fw.best([0.4, None, 0.2, 0.7])
+        0.2
+        """
+        known = [s for s in scores if s is not None and not math.isnan(s)]
+        if not known:
+            return None
+        return max(known) if self.higher_is_better else min(known)
+
+    def better(self, change: float) -> bool | None:
+        """Whether a change of score is an improvement (``None``: no change).
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"),
+        ...                polarity="lower_is_better")
+        >>> fw.better(-0.05), fw.better(0.1), fw.better(0.0)
+        (True, False, None)
+        """
+        if change == 0 or math.isnan(change):
+            return None
+        return (change > 0) == self.higher_is_better
+
+    def band_colour(self, band: Band) -> str:
+        """The colour of ``band``: its own, else one of a red-to-blue palette by its place
+        from the worst band to the best (the polarity says which end is best).
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"), bands=(
+        ...     Band(code="lo", min=0), Band(code="hi", min=50, colour="#00ff00")))
+        >>> fw.band_colour(fw.bands[0]), fw.band_colour(fw.bands[1])
+        ('#b2182b', '#00ff00')
+        """
+        if band.colour:
+            return band.colour
+        ordered = sorted(self.bands, key=lambda b: b.min if self.higher_is_better else -b.min)
+        place = next(k for k, b in enumerate(ordered) if b.code == band.code)
+        top = len(BAND_PALETTE) - 1
+        return BAND_PALETTE[round(place * top / max(len(ordered) - 1, 1))]
 
     def band(self, code: str) -> Band | None:
         """The band with this code, or ``None``."""

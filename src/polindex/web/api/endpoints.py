@@ -82,9 +82,23 @@ class ReleaseDetail(ReleaseOut):
     corrected_by: list[str]
 
 
+class IsoOut(Schema):
+    alpha_2: str | None
+    alpha_3: str | None
+    numeric: str | None
+
+
 class UnitOut(Schema):
     unit: str
     periods: list[str]
+    name: str = Field(description="The unit's name in the request's language")
+    names: dict[str, str] = Field(description="The unit's name in each language, as published")
+    kind: str = Field(
+        description="country, region (within a country), supranational (the EU level, "
+        "aggregates: never ranked) or other"
+    )
+    iso: IsoOut | None = Field(description="ISO 3166-1 codes, for a country")
+    groups: list[str] = Field(description="Codes of the groups the unit belongs to")
 
 
 def _visible_release(request: HttpRequest, index: str, version: str) -> Release:
@@ -146,14 +160,32 @@ def codebook(request: HttpRequest, index: str, version: str) -> list[CodebookOut
 
 @api.get("/releases/{index}/{version}/units", response={200: list[UnitOut], **ERRORS})
 def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
-    """The units (countries) of a release and the periods each has."""
+    """The units (countries, the EU level, …) of a release: the periods each has, its name
+    (in the request's language and in every language published), kind, ISO codes and
+    groups, as frozen with the release."""
     r = _visible_release(request, index, version)
     periods: dict[str, list[str]] = {}
     for unit, period in (
         r.scores.values_list("unit", "period").distinct().order_by("unit", "period")
     ):
         periods.setdefault(unit, []).append(period)
-    return [UnitOut(unit=u, periods=p) for u, p in periods.items()]
+    table, lang = r.unit_table, get_language()
+    out = []
+    for code, p in periods.items():
+        u = table[code]
+        iso = IsoOut(**u.iso.model_dump()) if u.iso else None
+        out.append(
+            UnitOut(
+                unit=code,
+                periods=p,
+                name=u.name(lang),
+                names=dict(u.names),
+                kind=u.kind,
+                iso=iso,
+                groups=list(u.groups),
+            )
+        )
+    return out
 
 
 @api.get("/releases/{index}/{version}/scores", response={200: list[ScoreOut], **ERRORS})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core import serializers
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -121,6 +122,8 @@ def restore(path: Path, *, force: bool = False, using: str = "default") -> Resto
             problems = count_problems(manifest, using) + release_problems(manifest, using)
             if problems:
                 raise RestoreError(problems)
+    # the shared cache (pages, sessions, sign-in counters) described the database replaced
+    caches["default"].clear()
     return Restored(manifest, len(manifest.releases))
 
 

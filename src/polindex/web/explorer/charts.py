@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from polindex.web.explorer.display import Line, Reading
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 FORMATS = ("png", "svg", "csv", "json", "html")
@@ -30,6 +33,8 @@ class Chart:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     spec: dict[str, Any] = field(repr=False)
+    decimals: int = 1
+    """Decimals of the scores in the chart's readable table (the CSV keeps them whole)."""
 
     def url(self, fmt: str) -> str:
         """The URL of this chart in ``fmt`` (one of :data:`FORMATS`)."""
@@ -38,6 +43,28 @@ class Chart:
     @property
     def links(self) -> dict[str, str]:
         return {fmt: self.url(fmt) for fmt in FORMATS}
+
+    @property
+    def shown_rows(self) -> list[tuple[str, ...]]:
+        """The rows as a reader reads them: numbers with the index's decimals in the reader's
+        notation, "–" for none.
+
+        Examples
+        --------
+        >>> Chart("s", {}, "t", "s", ("unit", "score", "rank"), [("A", 0.38123, 2)], {},
+        ...       decimals=2).shown_rows
+        [('A', '0.38', '2')]
+        """
+        from django.utils.formats import number_format
+
+        def text(value: Any) -> str:
+            if value is None:
+                return "–"
+            if isinstance(value, float):
+                return number_format(round(value, self.decimals), decimal_pos=self.decimals)
+            return str(value)
+
+        return [tuple(text(v) for v in row) for row in self.rows]
 
     def csv(self) -> str:
         """The chart's data as CSV (empty cells for missing values).
@@ -58,18 +85,41 @@ def _records(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[dict
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def series(base: dict[str, str], unit: str, label: str, scores: list[Any]) -> Chart:
+def _format(decimals: int) -> str:
+    """The d3 number format of a score with ``decimals`` decimals."""
+    return f".{decimals}f"
+
+
+def _band_colours(reading: Reading) -> dict[str, Any]:
+    """A colour encoding by band label with the framework's colours (empty without bands)."""
+    if not reading.has_bands:
+        return {}
+    labels = [label for label, _ in reading.bands.values()]
+    colours = [colour for _, colour in reading.bands.values()]
+    return {
+        "color": {
+            "field": "band", "type": "nominal", "title": None,
+            "scale": {"domain": labels, "range": colours},
+            "legend": {"orient": "bottom", "direction": "horizontal"},
+        }
+    }  # fmt: skip
+
+
+def series(
+    base: dict[str, str], unit: str, label: str, scores: list[Any], reading: Reading
+) -> Chart:
     """A unit's score over the periods (a line chart)."""
-    columns = ("unit", "period", "score", "rank")
-    rows = [(unit, s.period, s.score, s.rank) for s in scores]
+    name, d = reading.name(unit), reading.decimals
+    columns = ("unit", "name", "period", "score", "rank")
+    rows = [(unit, name, s.period, s.score, s.rank) for s in scores]
     present = [s for s in scores if s.score is not None]
     summary = (
-        f"{label} of {unit} from {present[0].period} ({present[0].score:.1f}) "
-        f"to {present[-1].period} ({present[-1].score:.1f})."
+        f"{label} of {name} from {present[0].period} ({present[0].score:.{d}f}) "
+        f"to {present[-1].period} ({present[-1].score:.{d}f})."
         if present
-        else f"No score of {unit}."
+        else f"No score of {name}."
     )
-    title = f"{unit}: {label}"
+    title = f"{name}: {label}"
     spec = {
         "$schema": SCHEMA,
         "title": title,
@@ -82,25 +132,37 @@ def series(base: dict[str, str], unit: str, label: str, scores: list[Any]) -> Ch
             "y": {"field": "score", "type": "quantitative", "title": "Score"},
             "tooltip": [
                 {"field": "period"},
-                {"field": "score", "format": ".1f"},
+                {"field": "score", "format": _format(d)},
                 {"field": "rank"},
             ],
         },
     }
-    return Chart("series", {**base, "unit": unit}, title, summary, columns, rows, spec)
+    return Chart("series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)
 
 
-def ranking(base: dict[str, str], node: str, label: str, period: str, scores: list[Any]) -> Chart:
-    """Every unit's score on a node in a period, best first (a bar chart)."""
-    columns = ("rank", "unit", "score", "band")
-    rows = [(s.rank, s.unit, s.score, s.band) for s in scores]
-    present = [s for s in scores if s.score is not None]
+def ranking(
+    base: dict[str, str], node: str, label: str, period: str, lines: list[Line],
+    reading: Reading,
+) -> Chart:  # fmt: skip
+    """Every ranked unit's score on a node in a period, best first (a bar chart), coloured by
+    band when the index has bands."""
+    d = reading.decimals
+    columns = ("rank", "unit", "name", "score", "band")
+    rows = [(s.rank, s.unit, s.name, s.score, s.band) for s in lines]
+    present = [s for s in lines if s.score is not None]
     summary = (
-        f"{label}, {period}: {len(present)} countries from {present[0].unit} "
-        f"({present[0].score:.1f}) to {present[-1].unit} ({present[-1].score:.1f})."
+        f"{label}, {period}: {len(present)} countries from {present[0].name} "
+        f"({present[0].score:.{d}f}) to {present[-1].name} ({present[-1].score:.{d}f})."
         if present
         else f"{label}, {period}: no scores."
     )
+    tooltip = [
+        {"field": "name", "title": "Country"},
+        {"field": "score", "format": _format(d)},
+        {"field": "rank"},
+    ]
+    if reading.has_bands:
+        tooltip.append({"field": "band"})
     title = f"{label} — {period}"
     spec = {
         "$schema": SCHEMA,
@@ -108,28 +170,35 @@ def ranking(base: dict[str, str], node: str, label: str, period: str, scores: li
         "width": "container",
         "height": {"step": 14},
         "data": {"values": _records(columns, rows)},
-        "mark": {"type": "bar", "color": BAR},
+        "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
         "encoding": {
-            "y": {"field": "unit", "type": "nominal", "sort": {"field": "rank"}, "title": None},
+            "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
             "x": {"field": "score", "type": "quantitative", "title": "Score"},
-            "tooltip": [{"field": "unit"}, {"field": "score", "format": ".1f"}, {"field": "rank"}],
+            "tooltip": tooltip,
+            **_band_colours(reading),
         },
     }
     return Chart(
         "ranking", {**base, "node": node, "period": period}, title, summary, columns,
-        rows, spec,
+        rows, spec, d,
     )  # fmt: skip
 
 
 def compare(
     base: dict[str, str], period: str, units: list[str], nodes: list[tuple[str, str]],
-    scores: dict[tuple[str, str], float | None],
+    scores: dict[tuple[str, str], float | None], reading: Reading,
 ) -> Chart:  # fmt: skip
     """Several units side by side on the given nodes (code, label) in a period (grouped bars)."""
-    columns = ("node", "label", "unit", "score")
-    rows = [(code, label, u, scores.get((code, u))) for code, label in nodes for u in units]
-    summary = f"Scores of {', '.join(units)} in {period} on {len(nodes)} areas."
-    title = f"{', '.join(units)} — {period}"
+    names = [reading.name(u) for u in units]
+    columns = ("node", "label", "unit", "name", "score")
+    rows = [
+        (code, label, u, n, scores.get((code, u)))
+        for code, label in nodes
+        for u, n in zip(units, names, strict=True)
+    ]
+    summary = f"Scores of {', '.join(names)} in {period} on {len(nodes)} areas."
+    title = f"{', '.join(names)} — {period}"
+    d = reading.decimals
     spec = {
         "$schema": SCHEMA,
         "title": title,
@@ -139,36 +208,44 @@ def compare(
         "mark": {"type": "bar"},
         "encoding": {
             "x": {"field": "label", "type": "nominal", "title": None, "sort": None},
-            "xOffset": {"field": "unit", "sort": units},
+            "xOffset": {"field": "name", "sort": names},
             "y": {"field": "score", "type": "quantitative", "title": "Score"},
             "color": {
-                "field": "unit", "type": "nominal", "sort": units, "title": None,
+                "field": "name", "type": "nominal", "sort": names, "title": None,
                 "scale": {"scheme": "dark2"},
             },
-            "tooltip": [{"field": "label"}, {"field": "unit"}, {"field": "score", "format": ".1f"}],
+            "tooltip": [
+                {"field": "label"}, {"field": "name"}, {"field": "score", "format": _format(d)}
+            ],
         },
     }  # fmt: skip
     return Chart(
         "compare", {**base, "period": period, "units": ",".join(units)}, title, summary,
-        columns, rows, spec,
+        columns, rows, spec, d,
     )  # fmt: skip
 
 
-def rank_intervals(base: dict[str, str], target: str, period: str, summary: list[dict[str, Any]]
-                   ) -> Chart:  # fmt: skip
+def rank_intervals(base: dict[str, str], target: str, period: str, summary: list[dict[str, Any]],
+                   reading: Reading) -> Chart:  # fmt: skip
     """Each unit's nominal rank and its 5–95 % interval under the release's uncertainty
     analysis (rows of ``Evaluation.summary()`` as stored with the release)."""
     import pandas as pd
 
     from polindex.analysis.charts import rank_uncertainty
 
-    columns = ("unit", "rank_nominal", "rank_median", "rank_q05", "rank_q95")
+    summary = [
+        {**s, "name": reading.name(s["unit"])}
+        for s in summary
+        if s.get("rank_nominal") is not None  # supranational units have no rank
+    ]
+    columns = ("unit", "name", "rank_nominal", "rank_median", "rank_q05", "rank_q95")
     rows = [tuple(s.get(c) for c in columns) for s in summary]
     title = f"Rank uncertainty of {target}, {period}"
-    spec = rank_uncertainty(pd.DataFrame(summary), title)
+    named = pd.DataFrame(summary).drop(columns="unit", errors="ignore")
+    spec = rank_uncertainty(named.rename(columns={"name": "unit"}), title)  # names on the axis
     widest = max(summary, key=lambda s: s["rank_q95"] - s["rank_q05"], default=None)
     summary_text = (
-        f"Rank intervals of {len(summary)} countries; the widest is {widest['unit']}'s, "
+        f"Rank intervals of {len(summary)} countries; the widest is {widest['name']}'s, "
         f"{widest['rank_q05']:.0f} to {widest['rank_q95']:.0f}."
         if widest
         else "No rank intervals."

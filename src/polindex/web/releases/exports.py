@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from polindex.engine.provenance import MethodUsed
-from polindex.framework.models import Indicator
+from polindex.framework.models import UNIT_KINDS, Indicator
 from polindex.io.sheets import csv_text, write_sheets
 from polindex.web.releases.models import Release
 
@@ -30,17 +30,57 @@ COLUMNS = ["unit", "period", "node", "level", "parent", "score", "rank", "band",
 
 
 def long_table(release: Release) -> pd.DataFrame:
-    """One row per unit, period and node."""
+    """One row per unit, period and node, with the unit's name and the band's label (in the
+    index's first language) beside their codes."""
     rows = release.scores.order_by("period", "unit", "id").values_list(*COLUMNS)
-    return pd.DataFrame(list(rows), columns=COLUMNS).astype({"rank": "Int64"})
+    long = pd.DataFrame(list(rows), columns=COLUMNS).astype({"rank": "Int64"})
+    fw, units = release.definition.framework, release.unit_table
+    long.insert(1, "name", long["unit"].map(units.names(fw.default_language)))
+    bands = {b.code: fw.label(b) for b in fw.bands}
+    long.insert(COLUMNS.index("band") + 2, "band_label", long["band"].map(bands))
+    return long
 
 
 def wide_table(release: Release) -> pd.DataFrame:
     """One row per unit and period, one score column per node (framework order)."""
     long = long_table(release)
     order = list(dict.fromkeys(long["node"]))
-    wide = long.pivot_table(index=["unit", "period"], columns="node", values="score", dropna=False)
-    return wide.reindex(columns=order).reset_index()
+    return _named(long, _pivot(long).reindex(columns=order))
+
+
+def _pivot(long: pd.DataFrame) -> pd.DataFrame:
+    """Scores with a row per unit and period, a column per node (every node, even empty)."""
+    return long.pivot_table(index=["unit", "period"], columns="node", values="score", dropna=False)
+
+
+def _named(long: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
+    """``wide`` (indexed by unit and period) with the unit's name beside its code."""
+    out = wide.reset_index()
+    names = dict(zip(long["unit"], long["name"], strict=False))
+    out.insert(1, "name", out["unit"].map(names))
+    return out
+
+
+def units_table(release: Release) -> pd.DataFrame:
+    """One row per unit: its name in each language, kind, ISO codes and groups, as frozen."""
+    table = release.unit_table
+    rows = []
+    for unit in table.units.values():
+        iso = unit.iso
+        rows.append(
+            {
+                "unit": unit.code,
+                **{f"name_{lang}": unit.name(lang) for lang in table.languages},
+                "kind": unit.kind,
+                "iso_alpha_2": iso.alpha_2 if iso else None,
+                "iso_alpha_3": iso.alpha_3 if iso else None,
+                "iso_numeric": iso.numeric if iso else None,
+                "groups": ";".join(unit.groups),
+            }
+        )
+    columns = ["unit", *(f"name_{lang}" for lang in table.languages)]
+    columns += ["kind", "iso_alpha_2", "iso_alpha_3", "iso_numeric", "groups"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _stem(release: Release) -> str:
@@ -114,15 +154,20 @@ def render(release: Release, fmt: str) -> tuple[bytes, str, str]:
         long = long_table(release)
         sheets = {"about": pd.DataFrame(list(_about(release).items()), columns=["key", "value"])}
         for level, part in long.groupby("level", sort=False):
-            sheets[str(level)] = part.pivot_table(
-                index=["unit", "period"], columns="node", values="score", dropna=False
-            ).reset_index()
+            sheets[str(level)] = _named(long, _pivot(part))
         sheets["codebook"] = codebook(release)
+        sheets["units"] = units_table(release)
         write_sheets(buffer, sheets)
         return buffer.getvalue(), FORMATS[fmt], f"{stem}.xlsx"
     if fmt == "json":
         long = long_table(release).astype(object).where(long_table(release).notna(), None)
-        doc = {"release": _about(release), "scores": long.to_dict(orient="records")}
+        units = release.unit_table.as_json()
+        doc = {
+            "release": _about(release),
+            "units": units["units"],
+            "unit_groups": units["groups"],
+            "scores": long.to_dict(orient="records"),
+        }
         return json.dumps(doc, ensure_ascii=False).encode(), FORMATS[fmt], f"{stem}.json"
     if fmt == "datapackage.zip":
         return _datapackage(release), FORMATS[fmt], f"{stem}-datapackage.zip"
@@ -132,9 +177,11 @@ def render(release: Release, fmt: str) -> tuple[bytes, str, str]:
 
 
 def datapackage_descriptor(release: Release) -> dict[str, Any]:
-    """``datapackage.json``: the scores (long) and the codebook, with table schemas."""
+    """``datapackage.json``: the scores (long), the codebook and the units, with table
+    schemas."""
     score_fields = [
         {"name": "unit", "type": "string"},
+        {"name": "name", "type": "string", "description": "The unit's name"},
         {"name": "period", "type": "string"},
         {"name": "node", "type": "string"},
         {"name": "level", "type": "string"},
@@ -142,7 +189,24 @@ def datapackage_descriptor(release: Release) -> dict[str, Any]:
         {"name": "score", "type": "number"},
         {"name": "rank", "type": "integer"},
         {"name": "band", "type": "string"},
+        {"name": "band_label", "type": "string"},
         {"name": "status", "type": "string"},
+    ]
+    languages = release.unit_table.languages
+    unit_fields = [
+        {"name": "unit", "type": "string"},
+        *({"name": f"name_{lang}", "type": "string"} for lang in languages),
+        {
+            "name": "kind",
+            "type": "string",
+            "constraints": {"enum": list(UNIT_KINDS)},
+            "description": "country, region (within a country), supranational (EU level, "
+            "aggregates: never ranked) or other",
+        },
+        {"name": "iso_alpha_2", "type": "string"},
+        {"name": "iso_alpha_3", "type": "string"},
+        {"name": "iso_numeric", "type": "string"},
+        {"name": "groups", "type": "string", "description": "Group codes, separated by ';'"},
     ]
     return {
         "name": f"{release.index.code}-{release.version}".lower().replace("_", "-"),
@@ -195,6 +259,13 @@ def datapackage_descriptor(release: Release) -> dict[str, Any]:
                     "primaryKey": ["code"],
                 },
             },
+            {
+                "name": "units",
+                "path": "units.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "schema": {"fields": unit_fields, "primaryKey": ["unit"]},
+            },
         ],
     }
 
@@ -205,6 +276,7 @@ def _datapackage(release: Release) -> bytes:
         z.writestr("datapackage.json", json.dumps(datapackage_descriptor(release), indent=1))
         z.writestr("scores.csv", csv_text(long_table(release)))
         z.writestr("codebook.csv", csv_text(codebook(release)))
+        z.writestr("units.csv", csv_text(units_table(release)))
     return buffer.getvalue()
 
 
@@ -227,8 +299,9 @@ def _everything(release: Release) -> bytes:
             "How to cite:",
             release.citation or "(no citation given)",
             "",
-            "Files: scores in long and wide CSV, an XLSX workbook (a sheet per level and a "
-            "codebook), JSON, and a Frictionless data package.",
+            "Files: scores in long and wide CSV, an XLSX workbook (a sheet per level, a "
+            "codebook and the units), JSON, and a Frictionless data package (scores, codebook "
+            "and units: each unit's names, kind, ISO codes and groups).",
         ]
     )
     buffer = io.BytesIO()

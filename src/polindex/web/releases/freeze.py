@@ -11,7 +11,8 @@ from django.db import transaction
 
 from polindex.analysis.robustness import ReleaseResults, clean
 from polindex.engine.results import Results
-from polindex.web.releases.models import Index, Release, ReleaseScore
+from polindex.framework.units import resolve_units
+from polindex.web.releases.models import Index, Release, ReleaseScore, site_languages
 
 SCORE_FIELDS = ("unit", "period", "node", "level", "parent", "score", "rank", "band", "status")
 """The keys of a score row, in order: what the checksum covers of each :class:`ReleaseScore`."""
@@ -46,10 +47,13 @@ def checksum(
     robustness: dict[str, Any] | None = None,
     notes: list[dict[str, Any]] | None = None,
     used: dict[str, Any] | None = None,
+    units: dict[str, Any] | None = None,
 ) -> str:
     """SHA-256 over the canonical JSON of everything a release holds (``used``: the weights
-    and methods used, by name)."""
+    and methods used, by name; ``units``: the unit table as frozen)."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
+    if units:
+        doc["units"] = units
     if robustness:
         doc["robustness"] = robustness
     if notes:
@@ -96,6 +100,8 @@ def freeze(
         "weights_used": results.weights_used.as_json(),
         "methods_used": results.methods_used.as_json(),
     }
+    # names in the index's languages and the site's, frozen: a package update changes nothing
+    units = resolve_units(results.dataset.units, fw, site_languages()).as_json()
     release = Release(
         index=index,
         version=version,
@@ -108,10 +114,11 @@ def freeze(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
-        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes, used),
+        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes, used, units),
         synthetic=synthetic,
         robustness=robustness,
         notes=notes or [],
+        units=units,
         **used,
     )
     release.save()

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from polindex.framework.definition import IndexDefinition
+from polindex.framework.units import UnitTable
 from polindex.web.definitions import definition_of
 
 
@@ -72,6 +73,11 @@ class Release(models.Model):
         blank=True,
         help_text=_("Normalisation, aggregation and the other methods as used."),
     )
+    units = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Each unit's names, ISO codes, kind and groups, as published."),
+    )
 
     class Meta:
         constraints = [
@@ -93,6 +99,12 @@ class Release(models.Model):
             (self.spec or {}).get("pipeline"),
             source=f"{self.index.code} {self.version}",
         )
+
+    @property
+    def unit_table(self) -> UnitTable:
+        """The units as published: names per language, ISO codes, kinds and groups (built once
+        per process). A release made before units were frozen resolves its units now."""
+        return unit_table_of(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
@@ -128,3 +140,31 @@ class ReleaseScore(models.Model):
         if self.pk is not None:
             raise ImmutableError("scores of a release are frozen")
         super().save(*args, **kwargs)
+
+
+_unit_tables: dict[tuple[int, str], UnitTable] = {}
+
+
+def site_languages() -> list[str]:
+    """The languages the site is shown in (units are named in each, besides the index's)."""
+    from django.conf import settings
+
+    return [code for code, _ in settings.LANGUAGES]
+
+
+def unit_table_of(release: Release) -> UnitTable:
+    """The unit table of ``release``, kept per process (a release never changes)."""
+    key = (release.pk, release.checksum)
+    found = _unit_tables.get(key)
+    if found is None:
+        if release.units:
+            found = UnitTable.from_json(release.units)
+        else:
+            from polindex.framework.units import resolve_units
+
+            codes = release.scores.order_by("unit").values_list("unit", flat=True).distinct()
+            found = resolve_units(codes, release.definition.framework, site_languages())
+        if len(_unit_tables) > 64:
+            _unit_tables.clear()
+        _unit_tables[key] = found
+    return found

@@ -23,7 +23,7 @@ def recomputed_checksum(release: Release) -> str:
     ]
     used = {"weights_used": release.weights_used, "methods_used": release.methods_used}
     # releases frozen before the weights and methods used were recorded have neither (and their
-    # checksum does not cover them); every later release has both
+    # checksum does not cover them); every later release has both; the same for the units
     return checksum(
         release.framework,
         release.spec,
@@ -32,6 +32,7 @@ def recomputed_checksum(release: Release) -> str:
         release.robustness,
         release.notes,
         used if any(used.values()) else None,
+        release.units or None,  # (releases frozen before units were first-class have none)
     )
 
 
