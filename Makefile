@@ -46,8 +46,12 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-unit: $(STAMP)  ## The test suite only
-	$(BIN)/pytest -q
+# One test process per core (pytest-xdist); each test file stays on one worker, so its module
+# fixtures are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
+
+unit: $(STAMP)  ## The test suite only (PYTEST_WORKERS=0: in one process)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed, never asserted; POLINDEX_SOAK_SECONDS shortens it)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
