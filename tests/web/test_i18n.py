@@ -14,6 +14,7 @@ def test_french_pages(client: Client, published: Release) -> None:
     assert '<html lang="fr">' in body
     for text in ("Classement", "Rang", "Pays", "Télécharger", "Comment citer", "Comparer des pays"):
         assert text in body, text
+    assert '<button type="submit">Changer</button>' in body  # the language, not a score's change
     english = client.get("/TOY/2024.1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ranking" in english
     assert "Classement" not in english

@@ -82,6 +82,8 @@ TASKS = {
 DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [
     "polindex.web.headers.head_as_get",  # HEAD answers as GET does, on every route
+    # an address with a control character (a NUL…) is refused before anything reads it
+    "polindex.web.addresses.refuse_control_characters",
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
     "django.middleware.gzip.GZipMiddleware",
