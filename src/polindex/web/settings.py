@@ -106,7 +106,8 @@ ROOT_URLCONF = "polindex.web.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # the site's own: error pages, and the admin's and django-ninja's pages in the site's look
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -11,7 +11,10 @@ from django.views.i18n import set_language
 
 from polindex.web.api.endpoints import api
 from polindex.web.collection.login import ThrottledLoginView
+from polindex.web.explorer.robots import robots_txt
 from polindex.web.explorer.sitemaps import Pages
+
+admin.site.site_header = admin.site.site_title = "Polindex — central team"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +22,7 @@ urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("work/", include("polindex.web.collection.urls")),
+    path("robots.txt", require_safe(robots_txt), name="robots"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": {"pages": Pages}}, name="sitemap"),
     # switching language only sets a cookie; without a CSRF token in the form, pages stay
     # identical for every visitor and can be cached

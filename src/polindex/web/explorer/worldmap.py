@@ -20,14 +20,23 @@ COUNTRIES = '<g id="countries" fill="#cccccc" stroke-linejoin="round">'
 
 @functools.cache
 def world_svg() -> str:
-    """The map's SVG (metadata removed), ready to inline."""
+    """The map's SVG (metadata removed, sized by its viewBox alone), ready to inline.
+
+    Examples
+    --------
+    >>> root = world_svg().split(">", 1)[0]
+    >>> 'viewBox="-30 61 2754 1398"' in root, "width=" in root
+    (True, False)
+    """
     text = (importlib.resources.files("pygal_maps_world") / "worldmap.svg").read_text("utf-8")
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r"<\?xml[^>]*>", "", text)
     text = re.sub(r'\s+xmlns:c2pa="[^"]*"', "", text)
     text = re.sub(r"(\d+\.\d)\d+", r"\1", text)  # a tenth of a unit is plenty on screen
     text = re.sub(r'<g id="countries"[^>]*>', COUNTRIES, text, count=1)  # attributes, no style
-    return text.replace("<svg ", '<svg role="img" aria-hidden="true" ', 1)
+    # no fixed size: the viewBox scales the map to its container's width (site.css)
+    text = re.sub(r'(<svg [^>]*?)\s+width="[^"]*"\s+height="[^"]*"', r"\1", text, count=1)
+    return text.replace("<svg ", '<svg class="worldmap" role="img" aria-hidden="true" ', 1)
 
 
 def painted(fills: Mapping[str, str]) -> str:
