@@ -46,7 +46,7 @@ def test_a_page_address_with_a_control_character_is_a_400_saying_why(published: 
     )
     french = client.get(PAGES[0], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<html lang="fr">' in french
-    assert "<h1>Requête incorrecte</h1>" in french
+    assert "<h1>Requête invalide</h1>" in french
 
 
 def test_tab_line_feed_and_carriage_return_are_not_refused(published: Release) -> None:
