@@ -135,6 +135,8 @@ def test_old_addresses_still_work(client: Client, published: Release) -> None:
     english = client.get("/en/TOY/2024.1/?period=2024")
     assert (english.status_code, english["Location"]) == (301, "/TOY/2024.1/?period=2024")
     assert client.get("/fr")["Location"] == "/fr/"
+    assert client.get("/en//example.org/")["Location"] == "/example.org/"  # never another host
+    assert client.get("/en-us/TOY/2024.1/").status_code == 404  # a prefix is a language exactly
 
 
 def test_the_api_and_the_workspace_keep_the_visitor_s_language(

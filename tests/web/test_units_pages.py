@@ -54,6 +54,9 @@ def test_impic_pages_name_countries_and_show_two_decimals(client: Client, impic:
     french = client.get("/fr/ImmPol/2016/de/").content.decode()
     assert "<title>Allemagne — " in french
     assert '<td class="num">0,38</td>' in french
+    # IMPIC's own texts are English only: French pages say so, English ones need not
+    assert "publie ses propres textes (noms de ses domaines et indicateurs) en anglais" in french
+    assert 'class="language-note"' not in body
     release = client.get("/ImmPol/2016/").content.decode()
     ranking = _table(release, 'id="ranking"')
     assert '>Sweden</a></td><td class="num">0.36</td>' in ranking

@@ -57,10 +57,10 @@ def address_language(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        language = translation.get_language_from_path(path)
+        language = _supported(path.split("/", 2)[1])  # the first segment, exactly: fr, not fr-ca
         by_preference = False
-        if language == default:  # /en/… is the unprefixed address
-            rest = path[len(default) + 1 :] or "/"
+        if language == default:  # /en/… is the unprefixed address (never //host: one slash)
+            rest = "/" + path[len(default) + 1 :].lstrip("/")
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(rest + (f"?{query}" if query else ""))
         if language is None:
@@ -142,6 +142,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     every visitor and can be cached.
     """
     next_url = request.POST.get("next", request.GET.get("next")) or ""
-    own = translation.get_language_from_path(urlsplit(next_url).path)
-    with translation.override(_supported(own) or settings.LANGUAGE_CODE):
+    own = _supported((urlsplit(next_url).path + "/").split("/", 2)[1])
+    with translation.override(own or settings.LANGUAGE_CODE):
         return django_set_language(request)
