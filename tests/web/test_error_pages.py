@@ -39,7 +39,7 @@ def test_404_is_a_page_of_the_site(client: Client, published: Release) -> None:
     assert "<h1>Page not found</h1>" in body
     assert 'action="/search/"' in body
     assert 'role="search"' in body
-    french = client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE="fr")
+    french = client.get("/fr/no/such/page/")
     assert french.status_code == 404
     assert "<h1>Page introuvable</h1>" in french.content.decode()
 

@@ -82,13 +82,15 @@ TASKS = {
 DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [
     "polindex.web.headers.head_as_get",  # HEAD answers as GET does, on every route
+    # an address with a control character (a NUL…) is refused before anything reads it
+    "polindex.web.addresses.refuse_control_characters",
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "polindex.web.languages.address_language",  # /fr/… is French (decision 024)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

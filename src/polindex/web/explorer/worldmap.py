@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
+from django.template.defaultfilters import floatformat
+
 from polindex.framework.models import BAND_PALETTE, Framework
 
 COUNTRY = re.compile(r'<g class="([a-z]{2}) country map-element">')
@@ -122,7 +124,7 @@ def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]
         {
             "colour": framework.band_colour(band),
             "label": framework.label(band, lang),
-            "min": f"{band.min:g}",
+            "min": floatformat(band.min, -4),  # 0.5, or 0,5 in French: as the page writes it
         }
         for band in sorted(framework.bands, key=lambda b: b.min)
     ]
