@@ -47,6 +47,11 @@ def api_paths(release: Release, page_size: int = 1000) -> list[str]:
     return paths
 
 
+# what only a running server can do (sign in, the workspace, the admin, the language form):
+# never written into a static copy, though every page's header links to it
+SERVER_ONLY = ("/admin/", "/i18n/", "/accounts/", "/work/")
+
+
 def bake(release: Release, out: Path, base_url: str = "http://localhost") -> list[str]:
     """Write the static site for ``release`` into ``out``, as served from ``base_url``; returns
     the paths written.
@@ -72,7 +77,7 @@ def _bake(release: Release, out: Path, client: Client, secure: bool) -> list[str
     written: list[str] = []
     while queue:
         path = queue.popleft()
-        if path in seen or path.startswith("/admin/") or path.startswith("/i18n/"):
+        if path in seen or path.startswith(SERVER_ONLY):
             continue
         seen.add(path)
         response = client.get(path, secure=secure)
