@@ -72,14 +72,15 @@ class ReleaseResults:
 
 
 def clean(value: Any) -> Any:
-    """A JSON-ready scalar: NaN → None, numpy numbers → int/str.
+    """A JSON-ready scalar: NaN and infinities → None (JSON has neither: a Cronbach's alpha
+    of a group whose parts cancel out exactly is −∞), numpy numbers → int/str.
 
     Examples
     --------
-    >>> clean(float("nan")), clean(3), clean("x")
-    (None, 3, 'x')
+    >>> clean(float("nan")), clean(float("-inf")), clean(3), clean("x")
+    (None, None, 3, 'x')
     """
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, str | int | float | bool):
         return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from functools import cached_property
@@ -293,18 +294,7 @@ class Export:
         return datapackage_descriptor(self.release, list(self.robustness_tables()))
 
 
-# -- the tables, for callers that want one --------------------------------------------------
-
-
-def long_table(release: Release, lang: str | None = None) -> pd.DataFrame:
-    """One row per unit, period and node, with the unit's name and the band's label (in
-    ``lang``, default the index's first language) beside their codes."""
-    return Export(release, lang).long
-
-
-def wide_table(release: Release, lang: str | None = None) -> pd.DataFrame:
-    """One row per unit and period, one score column per node (framework order)."""
-    return Export(release, lang).wide
+# -- tables and texts ------------------------------------------------------------------------
 
 
 def _pivot(long: pd.DataFrame) -> pd.DataFrame:
@@ -425,12 +415,6 @@ def _method_text(method: dict[str, Any] | None) -> str:
     return str(MethodUsed(method["method"], method.get("params") or {}))
 
 
-def render(release: Release, fmt: str, lang: str | None = None) -> tuple[bytes, str, str]:
-    """The file for ``fmt`` (see :data:`FORMATS`), made now: its bytes, media type and file
-    name (the explorer serves the kept copy: :func:`.stored.download`)."""
-    return Export(release, lang).file(fmt)
-
-
 # -- archives that are the same bytes every time ---------------------------------------------
 
 
@@ -454,10 +438,22 @@ def _zip(members: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _same_every_time(archive: bytes, when: dt.datetime) -> bytes:
-    """``archive`` (a workbook) written again with every member dated ``when``."""
+    """``archive`` (a workbook) written again with every member dated ``when``, and the time
+    the workbook says it was changed (openpyxl writes the clock's) set to ``when`` too."""
+    stamp = _stamp(when)
+    written = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp).encode()
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         members = [(info.filename, z.read(info)) for info in z.infolist()]
+    members = [
+        (name, MODIFIED.sub(rb"\g<1>" + written + rb"\g<2>", data))
+        if name == "docProps/core.xml"
+        else (name, data)
+        for name, data in members
+    ]
     return _zip(members, when)
 
 
