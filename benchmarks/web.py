@@ -190,7 +190,7 @@ def downloads(port: int, path: str) -> None:
     status, size, first = fetch(port, path)
     if status != 200:
         raise RuntimeError(f"{path}: HTTP {status}")
-    later = [fetch(port, path)[2] for _ in range(5)]
+    later = sorted(fetch(port, path)[2] for _ in range(10))
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", path)
     etag = conn.getresponse().getheader("ETag") or ""
@@ -200,7 +200,7 @@ def downloads(port: int, path: str) -> None:
     print(f"    first request (made and kept)   {first:9.0f} ms")
     print(
         f"    later requests (kept file)      {statistics.median(later):9.1f} ms median, "
-        f"{max(later):.1f} ms slowest of 5 (target < 200 ms)"
+        f"{later[-2]:.1f} ms 9th of 10, {later[-1]:.1f} ms slowest (target < 200 ms)"
     )
     print(f"    If-None-Match ({status_304})             {revalidated:9.1f} ms")
 

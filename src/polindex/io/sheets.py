@@ -64,8 +64,10 @@ def csv_text(frame: pd.DataFrame, **options: Any) -> str:
     for col in out.columns:
         if _texts(out[col]):
             changed = {v: inert(v) for v in out[col].dropna().unique() if inert(v) is not v}
-            if changed:
-                out[col] = out[col].replace(changed)
+            if changed:  # (map, not replace: a categorical column gets new categories)
+                out[col] = out[col].map(
+                    lambda v, c=changed: c.get(v, v) if isinstance(v, str) else v
+                )
     return str(out.to_csv(index=False, **options))
 
 

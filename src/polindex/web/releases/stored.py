@@ -66,14 +66,14 @@ def code_version() -> str:
     """A digest of the code that makes the files: Polindex's version, the source of the
     modules in :data:`MADE_FROM`, the translation catalogues and the versions of pandas and
     openpyxl. A change to any of them makes every download again."""
-    import openpyxl
-    import pandas as pd
+    from importlib.metadata import version  # not an import of openpyxl: that takes a while
 
     import polindex
     from polindex.version import __version__
 
     root = Path(polindex.__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{__version__}|{pd.__version__}|{openpyxl.__version__}".encode())
+    libraries = "|".join(version(name) for name in ("pandas", "openpyxl"))
+    digest = hashlib.sha256(f"{__version__}|{libraries}".encode())
     for name in MADE_FROM:
         digest.update((root / name).read_bytes())
     for folder in settings.LOCALE_PATHS:
