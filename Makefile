@@ -18,7 +18,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$p" || echo "$$p"; } && break; \
 	done)
 
-.PHONY: help demo test lint typecheck unit bench clean
+.PHONY: help demo test lint typecheck unit bench screenshots clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -42,18 +42,25 @@ demo: $(STAMP)  ## Score, publish and serve the demonstration indexes (another p
 test: lint unit  ## Lint, type-check and run the whole test suite
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
-unit: $(STAMP)  ## The test suite only
-	$(BIN)/pytest -q
+# One test process per core (pytest-xdist); each test file stays on one worker, so its module
+# fixtures are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
+
+unit: $(STAMP)  ## The test suite only (PYTEST_WORKERS=0: in one process)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed, never asserted; POLINDEX_SOAK_SECONDS shortens it)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/collection.py
 	$(BIN)/python benchmarks/soak.py
+
+screenshots: $(STAMP)  ## Every page kind at 390 and 1366 px, English and French, into var/screenshots/ (needs /usr/bin/chromium)
+	$(BIN)/python scripts/screenshots.py
 
 clean:  ## Remove the virtual environment and generated files
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -18,17 +18,14 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-from web import wait_for  # benchmarks/web.py, beside this script
+from web import gunicorn  # benchmarks/web.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 URL = os.environ.get(
     "POLINDEX_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polindex_bench"
 )
@@ -187,14 +184,8 @@ def main() -> None:
     experts = seed()
     pages(*experts[0])
     workers = str(os.cpu_count() or 2)
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "polindex.web.wsgi", "-k", "gthread", "-w", workers,
-         "--threads", "8", "-b", f"127.0.0.1:{PORT}", "--keep-alive", "60",
-         "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
+    server = gunicorn(PORT, int(workers), env, threads=8)
     try:
-        wait_for(PORT)
         print(f"Collection ({EXPERTS} experts, PostgreSQL, gunicorn {workers} workers x 8 threads)")
         run(experts[:10], 2.0, 0.0)  # warm up
         runs = (

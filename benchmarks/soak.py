@@ -41,7 +41,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import collection  # benchmarks/collection.py, beside this script
-from web import wait_for
+from web import gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -184,14 +184,8 @@ def main() -> None:
             env=env, check=True, capture_output=True,
         )  # fmt: skip
     experts = collection.seed()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "polindex.web.wsgi", "-k", "gthread", "-w", str(WORKERS),
-         "--threads", str(THREADS), "-b", f"127.0.0.1:{PORT}", "--keep-alive", "60",
-         "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
+    server = gunicorn(PORT, WORKERS, env, threads=THREADS)
     try:
-        wait_for(PORT)
         pages, api = public_paths()
         tally = Tally()
         started = time.perf_counter()

@@ -100,6 +100,21 @@ def publish(var_dir: Path) -> tuple[str, str]:
     return "/SIZE/1/U07/", "/api/v1/releases/SIZE/1/scores?unit=U07"
 
 
+def gunicorn(
+    port: int, workers: int, env: dict[str, str], threads: int = 1
+) -> subprocess.Popen[bytes]:
+    """Start gunicorn serving Polindex on ``port`` (gthread workers when ``threads`` > 1) and
+    return once it answers; the caller terminates it."""
+    worker_class = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "polindex.web.wsgi", *worker_class, "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--keep-alive", "60", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    wait_for(port)
+    return server
+
+
 def wait_for(port: int) -> None:
     """Return once a server answers on ``port`` (10 s at most)."""
     for _ in range(100):
@@ -217,23 +232,8 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
             "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
         }
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "polindex.web.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
+        server = gunicorn(port, 2, env)
         try:
-            wait_for(port)
             compiled = shutil.which("wrk") is not None
             client = "wrk, 1 thread" if compiled else "a Python client, 8 threads (install wrk)"
             print(f"Web (gunicorn, 2 workers; 8 keep-alive connections from {client})")

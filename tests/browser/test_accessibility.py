@@ -35,6 +35,7 @@ PAGES = [
     "/SYNTH/demo/",
     "/SYNTH/demo/node/WORK/",
     "/search/?q=fam",
+    "/fr/T/1/AT/",  # French: the language links, the note on the index's English-only texts
 ]
 
 

@@ -37,10 +37,12 @@ def test_score_prints_the_ranking(tiny_yaml: Path, data: Path) -> None:
 
 
 def test_score_writes_csv(tiny_yaml: Path, data: Path, tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4)  # the message longer than 80 columns
+    folder.mkdir()
+    target = folder / "out.csv"
     result = runner.invoke(app, ["score", str(tiny_yaml), str(data), "-o", str(target)])
     assert result.exit_code == 0
-    assert f"Wrote {ROWS} scores to {target}" in result.stdout
+    assert f"Wrote {ROWS} scores to {target}\n" in result.stdout  # one line: the path whole
     table = pd.read_csv(target)
     assert len(table) == ROWS
     index = table[table.node == "TINY"].set_index("unit")["score"]

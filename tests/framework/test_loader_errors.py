@@ -2,10 +2,12 @@
 
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 import pytest
 
 from polindex.framework import FrameworkError, Problem, check_framework_text, load_framework
+from polindex.framework.pipeline import load_pipeline
 
 Found = list[tuple[int | None, str, str]]
 
@@ -555,3 +557,22 @@ def test_an_index_has_at_least_one_language() -> None:
     assert problems(
         "code: T\nname: Toy\nlanguages: []\nindicators: [{code: q, type: boolean}]\n"
     ) == [(3, "languages", "takes at least 1 item (got [])")]
+
+
+def test_a_mapping_too_deep_or_inside_itself_is_refused() -> None:
+    # regression: a mapping nested hundreds deep (YAML text is bounded at 100 levels, a mapping
+    # was not) or holding itself was a RecursionError
+    deep: dict[str, Any] = {"code": "q1", "type": "boolean"}
+    for k in range(300):
+        deep = {"code": f"g{k}", "children" if k else "indicators": [deep]}
+    with pytest.raises(FrameworkError) as info:
+        load_framework({"code": "T", "name": "Toy", "children": [deep]})
+    assert info.value.problems == [
+        Problem("", "the document nests deeper than 100 levels; an index definition is far smaller")
+    ]
+    looped: dict[str, Any] = {"code": "T", "name": "Toy", "children": []}
+    looped["children"].append(looped)
+    with pytest.raises(FrameworkError, match="an alias inside itself"):
+        load_framework(looped)
+    with pytest.raises(FrameworkError, match="nests deeper than 100 levels"):
+        load_pipeline([deep])

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import polindex
 from polindex.cli import app
-from polindex.io.xlsform import XLSFormError, from_xlsform, to_xlsform
+from polindex.io.xlsform import MAX_GROUP_DEPTH, XLSFormError, from_xlsform, to_xlsform
 
 from ..corpus.make import empty_rows_bomb
 
@@ -82,7 +82,7 @@ def form(survey: list[list[object]], choices: list[list[object]]) -> bytes:
             [["x", "a", "A", "high"]],
             "choices!2: score 'high' is not a number",
         ),
-        ([["begin_group", f"g{k}", "G"] for k in range(60)], [], "groups nest deeper than 50"),
+        ([["begin_group", f"g{k}", "G"] for k in range(60)], [], "groups nest deeper than 40"),
     ],
 )
 def test_a_form_that_cannot_be_scored_says_where(
@@ -90,6 +90,17 @@ def test_a_form_that_cannot_be_scored_says_where(
 ) -> None:
     with pytest.raises(XLSFormError, match=message.replace("(", r"\(").replace(")", r"\)")):
         from_xlsform(form(survey, choices))
+
+
+def test_a_form_as_deep_as_allowed_loads() -> None:
+    # regression: a form 49 groups deep was read, then refused by the framework loader with a
+    # message that did not name the form's groups (a framework nests at most 100 levels)
+    deepest = [["begin_group", f"g{k}", "G"] for k in range(MAX_GROUP_DEPTH)]
+    survey = [*deepest, ["select_one x", "q1", "Q?"], *[["end_group"]] * MAX_GROUP_DEPTH]
+    fw = polindex.load_framework(from_xlsform(form(survey, [["x", "a", "A", 100]])))
+    assert [i.code for i in fw.indicators] == ["q1"]
+    with pytest.raises(XLSFormError, match=f"survey!{MAX_GROUP_DEPTH + 2}: groups nest deeper"):
+        from_xlsform(form([["begin_group", "g", "G"], *deepest], []))
 
 
 def test_the_cli_exports_and_imports(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ LINK = re.compile(r"""(?:href|src)=["']([^"'#]+)["']""")
 @pytest.fixture
 def site(published: Release, embargoed: Release, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     out = tmp_path / "site"
-    bake(published, out)
+    bake(published, out, "https://data.example.org")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -36,7 +36,7 @@ def site(published: Release, embargoed: Release, tmp_path: Path) -> Iterator[tup
 
 
 def test_every_link_of_the_baked_site_resolves(site: tuple[str, Path]) -> None:
-    base, _ = site
+    base, out = site
     seen: set[str] = set()
     queue = ["/"]
     while queue:
@@ -57,6 +57,15 @@ def test_every_link_of_the_baked_site_resolves(site: tuple[str, Path]) -> None:
                     queue.append(url.path)
     assert {"/", "/TOY/2024.1/", "/TOY/2024.1/download/long.csv", "/TOY/2024.1/AA/"} <= seen
     assert len(seen) > 10
+    # every page in French too, reached from the English ones by their language links
+    assert {"/fr/", "/fr/TOY/2024.1/", "/fr/TOY/2024.1/AA/", "/fr/TOY/2024.1/methodology/"} <= seen
+    french = {p for p in seen if p.startswith("/fr/")}
+    assert {"/fr" + p for p in seen if p.endswith("/") and not p.startswith("/fr/")} <= french
+    # their absolute links (hreflang) name the address the bake is served from
+    page = (out / "fr" / "TOY" / "2024.1" / "AA" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page
+    assert 'hreflang="en" href="https://data.example.org/TOY/2024.1/AA/"' in page
+    assert 'hreflang="fr" href="https://data.example.org/fr/TOY/2024.1/AA/"' in page
 
 
 def test_the_bake_holds_no_embargoed_release_and_mirrors_the_api(site: tuple[str, Path]) -> None:

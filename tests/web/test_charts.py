@@ -43,7 +43,7 @@ def test_profile_links_every_format_of_its_chart(client: Client, two: Release) -
     body = client.get("/TWO/1/XX/").content.decode()
     for fmt in ("png", "svg", "csv", "json", "html"):
         assert f'href="/TWO/1/chart/series/XX.{fmt}"' in body
-    assert "Two-area index of XX from 2023 (25.0) to 2024 (50.0)." in body  # text alternative
+    assert "XX: Two-area index went from 25.0 in 2023 to 50.0 in 2024." in body  # text alternative
 
 
 def test_ranking_chart_on_release_and_node_pages(client: Client, two: Release) -> None:

@@ -356,6 +356,22 @@ def test_an_invitation_is_accepted_with_a_declaration(
     assert someone.get(link).status_code == 403
 
 
+def test_a_declaration_with_a_null_character_is_a_form_error(
+    edition: Any, django_user_model: Any
+) -> None:
+    # regression (issue 13): the declaration was stored as posted, a server error on PostgreSQL
+    newcomer = django_user_model.objects.create_user("nina", "nina@example.org")
+    a = Assignment.objects.create(edition=edition, user=newcomer, role="expert", unit="BE")
+    response = Client().post(
+        f"/work/invitation/{a.token}/",
+        {"conflict_of_interest": "Adviser\x00", "password": "a-long-pass-phrase-1"},
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    a.refresh_from_db()
+    assert (a.accepted_at, a.conflict_of_interest) == (None, "")
+
+
 def test_queries_and_replies_are_emailed(people: dict[str, Any], mailoutbox: list[Any]) -> None:
     for name in ("expert_at", "reviewer_at"):
         people[name].email = f"{name}@example.org"

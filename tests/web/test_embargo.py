@@ -41,6 +41,7 @@ NOT_RELEASE_DATA = {
     "accounts/",  # sign in and out
     "accounts/login/",  # (throttled)
     "i18n/setlang/",
+    "robots.txt",  # rules for crawlers, no data (test_site_files)
     "assets/vega-embed.js",
     "api/v1/",  # the API's root (404)
     "api/v1/openapi.json",

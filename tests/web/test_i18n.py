@@ -10,11 +10,13 @@ from polindex.web.releases.models import Release
 
 
 def test_french_pages(client: Client, published: Release) -> None:
-    body = client.get("/TOY/2024.1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    body = client.get("/fr/TOY/2024.1/").content.decode()
     assert '<html lang="fr">' in body
     for text in ("Classement", "Rang", "Pays", "Télécharger", "Comment citer", "Comparer des pays"):
         assert text in body, text
-    english = client.get("/TOY/2024.1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # the address says the language: a French browser on the English address reads English
+    english = client.get("/TOY/2024.1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="en">' in english
     assert "Ranking" in english
     assert "Classement" not in english
 

@@ -51,9 +51,12 @@ def test_impic_pages_name_countries_and_show_two_decimals(client: Client, impic:
     embed = client.get("/ImmPol/2016/chart/ranking/ImmPol/2010.html").content.decode()
     assert "<td>Germany</td><td>0.38</td>" in embed  # the chart's table, not 0.3812
     assert "<td>0.3812</td>" not in embed  # (the spec keeps the full value)
-    french = client.get("/ImmPol/2016/de/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    french = client.get("/fr/ImmPol/2016/de/").content.decode()
     assert "<title>Allemagne — " in french
     assert '<td class="num">0,38</td>' in french
+    # IMPIC's own texts are English only: French pages say so, English ones need not
+    assert "publie ses propres textes (noms de ses domaines et indicateurs) en anglais" in french
+    assert 'class="language-note"' not in body
     release = client.get("/ImmPol/2016/").content.decode()
     ranking = _table(release, 'id="ranking"')
     assert '>Sweden</a></td><td class="num">0.36</td>' in ranking
@@ -94,14 +97,11 @@ def test_the_eu_level_is_neither_ranked_nor_on_the_map_but_shown_apart(
 
 
 def test_search_finds_a_country_by_its_name_in_any_language(client: Client, impic: Release) -> None:
-    for lang in ("en", "fr"):
-        body = client.get("/search/?q=Allemagne", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
-        assert 'href="/ImmPol/2016/de/"' in body, lang
+    for prefix in ("", "/fr"):  # English, French: each links to its language's pages
+        body = client.get(f"{prefix}/search/?q=Allemagne").content.decode()
+        assert f'href="{prefix}/ImmPol/2016/de/"' in body, prefix
     assert "Germany (de)" in client.get("/search/?q=germ").content.decode()
-    assert (
-        "Allemagne (de)"
-        in client.get("/search/?q=germ", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    )
+    assert "Allemagne (de)" in client.get("/fr/search/?q=germ").content.decode()
     assert 'href="/ImmPol/2016/er/"' in client.get("/search/?q=regulations").content.decode()
 
 
@@ -133,7 +133,7 @@ def test_band_labels_and_colours_in_french_and_no_empty_band_column(
     data = synthetic_data()
     results = polindex.score(polindex.load_index(SYNTH), data)
     publish_release(results, version="demo", publish_at=dt.datetime.now(dt.UTC), synthetic=True)
-    body = client.get("/SYNTH/demo/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    body = client.get("/fr/SYNTH/demo/").content.decode()
     ranking = _table(body, 'id="ranking"')
     assert '<th scope="col">Catégorie</th>' in ranking
     assert "Légèrement favorable" in ranking
@@ -141,11 +141,11 @@ def test_band_labels_and_colours_in_french_and_no_empty_band_column(
     swatch = '<rect width="16" height="16" fill="#d1e5f0"/></svg> Légèrement favorable'
     assert swatch in body
     assert ">Synthétique A</a>" in ranking  # the demo's own names for its invented countries
-    spec = client.get("/SYNTH/demo/chart/ranking/SYNTH/2024.json", HTTP_ACCEPT_LANGUAGE="fr").json()
+    spec = client.get("/fr/SYNTH/demo/chart/ranking/SYNTH/2024.json").json()
     colour = spec["encoding"]["color"]["scale"]
     assert "Légèrement favorable" in colour["domain"]
     assert colour["range"][colour["domain"].index("Légèrement favorable")] == "#d1e5f0"
-    profile = client.get("/SYNTH/demo/Synthetic-A/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    profile = client.get("/fr/SYNTH/demo/Synthetic-A/").content.decode()
     assert "slightly_favourable" not in profile
     # IMPIC has no bands: no band column on its ranking nor its profile
     impic_body = client.get("/ImmPol/2016/").content.decode()
@@ -172,7 +172,7 @@ def test_raw_values_read_with_their_unit_and_precision(client: Client, db: None)
     assert "<td>8.7 months</td>" in body  # bounds 0–48: one decimal, not 8.66666666667
     assert "8.666" not in body
     assert "<td>Yes</td>" in body
-    assert "<td>Oui</td>" in client.get("/RAW/1/FR/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<td>Oui</td>" in client.get("/fr/RAW/1/FR/").content.decode()
 
 
 def test_api_units_give_names_kinds_iso_codes_and_groups(client: Client, impic: Release) -> None:

@@ -31,9 +31,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def rank_uncertainty(summary: pd.DataFrame, title: str = "Rank uncertainty") -> dict[str, Any]:
+def rank_uncertainty(
+    summary: pd.DataFrame, title: str = "Rank uncertainty", rank_title: str = "Rank"
+) -> dict[str, Any]:
     """Units ordered by nominal rank, a bar from the 5th to the 95th percentile of their rank,
-    the median and the nominal rank (``summary`` from ``Evaluation.summary()``).
+    the median and the nominal rank (``summary`` from ``Evaluation.summary()``); ``title`` and
+    ``rank_title`` (the axis) in the reader's language.
 
     Examples
     --------
@@ -45,7 +48,7 @@ def rank_uncertainty(summary: pd.DataFrame, title: str = "Rank uncertainty") -> 
     """
     cols = ["unit", "rank_nominal", "rank_median", "rank_q05", "rank_q95"]
     x = {"field": "unit", "type": "nominal", "sort": {"field": "rank_nominal"}, "title": None}
-    rank_axis = {"type": "quantitative", "scale": {"reverse": True}, "title": "Rank"}
+    rank_axis = {"type": "quantitative", "scale": {"reverse": True}, "title": rank_title}
     return {
         "$schema": SCHEMA,
         "title": title,

@@ -82,8 +82,9 @@ consoles = Consoles()
 
 
 def say(text: str) -> None:
-    """Print plain text (no markup, no highlighting) to stdout."""
-    consoles.out.print(text, markup=False, highlight=False)
+    """Print plain text (no markup, no highlighting, never wrapped: a path stays whole) to
+    stdout."""
+    consoles.out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> NoReturn:

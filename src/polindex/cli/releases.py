@@ -119,9 +119,16 @@ def create(
 def bake(
     release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static site.")],
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            help="The address the site will be served from (its pages' hreflang links name it).",
+        ),
+    ] = "http://localhost",
 ) -> None:
-    """Write the public explorer of a published release and a JSON mirror of its API as static
-    files (for any static host or CDN)."""
+    """Write the public explorer of a published release — every page in every language
+    (/ and /fr/) — and a JSON mirror of its API as static files (for any static host or CDN)."""
     django_setup()
     from polindex.web.releases.bake import bake as bake_release
     from polindex.web.releases.models import Release
@@ -129,7 +136,7 @@ def bake(
     index, _, version = release.partition("/")
     try:
         found = Release.objects.get(index__code=index, version=version)
-        written = bake_release(found, output)
+        written = bake_release(found, output, base_url)
     except Release.DoesNotExist:
         fail(f"no release {release!r} (give INDEX/VERSION)")
     except LookupError as exc:

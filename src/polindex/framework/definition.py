@@ -20,7 +20,7 @@ from polindex.framework.models import Framework
 from polindex.framework.pipeline import Pipeline
 from polindex.framework.problems import FrameworkError, Problem
 from polindex.framework.uncertainty import Uncertainty
-from polindex.framework.yamlsource import YamlDocument, YamlSyntaxError, parse_yaml
+from polindex.framework.yamlsource import YamlSyntaxError, from_data, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,11 @@ def load_index(
     if isinstance(source, Framework):
         return IndexDefinition(source, source=name or "<framework>")
     if isinstance(source, Mapping):
-        doc, label = YamlDocument(data=dict(source)), name or "<framework>"
+        label = name or "<framework>"
+        try:
+            doc = from_data(dict(source))
+        except YamlSyntaxError as exc:
+            raise FrameworkError([Problem("", str(exc), exc.line)], label) from exc
     else:
         if isinstance(source, str) and "\n" in source:
             text, label = source, name or "<text>"

@@ -169,7 +169,9 @@ class Indicator(_Model):
     question: Label = Field(default_factory=dict)
     weight: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
     options: tuple[Option, ...] = ()
-    unit: str | None = None
+    unit: Label | str | None = None
+    """The unit of a numeric value: plain text, or a label per language (``{en: months,
+    fr: mois}``); see :meth:`Framework.unit`."""
     direction: Literal[1, -1] = 1
     bounds: tuple[float, float] | None = None
     goalposts: tuple[float, float] | None = None
@@ -364,6 +366,22 @@ class Framework(_Model):
         if item is self.root and not item.label:
             return self.text(self.name, lang, item.code)
         return self.text(item.label, lang, item.code)
+
+    def unit(self, item: Indicator, lang: str | None = None) -> str:
+        """The unit of ``item``'s values in ``lang`` ("" without one): plain text as written,
+        or its label in ``lang`` (see :meth:`text`).
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, languages=("en", "fr"), root=Node(
+        ...     code="T", children=(Indicator(code="q", type="numeric",
+        ...                                   unit={"en": "months", "fr": "mois"}),)))
+        >>> fw.unit(fw.find("q"), "fr"), fw.unit(fw.find("q"), "de")
+        ('mois', 'months')
+        """
+        if item.unit is None:
+            return ""
+        return item.unit if isinstance(item.unit, str) else self.text(item.unit, lang)
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Every node's and indicator's label in ``lang`` (see :meth:`label`), by code.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,22 +74,36 @@ MAX_DEPTH = 100
 """Nesting a document may have (a deep framework has about 15 levels)."""
 
 
-def _expanded(root: yaml.Node) -> tuple[int, int]:
+def _yaml_children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _data_children(value: Any) -> list[Any]:
+    if isinstance(value, Mapping):
+        return [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return []
+
+
+def _expanded(root: Any, children: Callable[[Any], list[Any]] = _yaml_children) -> tuple[int, int]:
     """How many values ``root`` expands to with its aliases followed, and how deep it nests,
-    computed once per distinct node (milliseconds, whatever the expansion)."""
+    computed once per distinct node (milliseconds, whatever the expansion). ``root`` is a YAML
+    node, or plain data with ``children=_data_children`` (a list shared by two keys is an
+    alias too)."""
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     open_: set[int] = set()  # nodes whose children are still being measured
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if id(node) in size:
             continue
-        kids: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            kids = [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            kids = list(node.value)
+        kids = children(node)
         if not done:
             if id(node) in open_:  # an alias to one of its own ancestors: endless
                 return MAX_VALUES + 1, 0
@@ -101,6 +115,40 @@ def _expanded(root: yaml.Node) -> tuple[int, int]:
         size[id(node)] = min(1 + sum(size.get(id(k), 0) for k in kids), MAX_VALUES + 1)
         depth[id(node)] = 1 + max((depth.get(id(k), 0) for k in kids), default=0)
     return size[id(root)], depth[id(root)]
+
+
+def _check_size(size: int, depth: int, line: int | None) -> None:
+    """Refuse a document that expands to too many values or nests too deep."""
+    if size > MAX_VALUES or depth > MAX_DEPTH:
+        what = (
+            f"expands to more than {MAX_VALUES:,} values (aliases repeated within aliases, "
+            "or an alias inside itself?)"
+            if size > MAX_VALUES
+            else f"nests deeper than {MAX_DEPTH} levels"
+        )
+        raise YamlSyntaxError(f"the document {what}; an index definition is far smaller", line)
+
+
+def from_data(data: Any) -> YamlDocument:
+    """A document from already parsed data (a mapping or a list), refused as YAML text would
+    be when it nests deeper than :data:`MAX_DEPTH` or expands to more than :data:`MAX_VALUES`
+    values (a value inside itself included), so that nothing below recurses without end.
+
+    Examples
+    --------
+    >>> from_data({"code": "T", "indicators": [{"code": "q1"}]}).data["code"]
+    'T'
+    >>> deep: dict[str, Any] = {}
+    >>> deep["children"] = [deep]
+    >>> from_data(deep)
+    Traceback (most recent call last):
+    ...
+    polindex.framework.yamlsource.YamlSyntaxError: the document expands to more than 500,000 \
+values (aliases repeated within aliases, or an alias inside itself?); an index definition is \
+far smaller
+    """
+    _check_size(*_expanded(data, _data_children), line=None)
+    return YamlDocument(data=data)
 
 
 def _unconstructed(node: yaml.Node, exc: Exception) -> str:
@@ -143,15 +191,7 @@ def parse_yaml(text: str) -> YamlDocument:
     doc = YamlDocument(data=None)
     if root is None:
         return doc
-    size, depth = _expanded(root)
-    if size > MAX_VALUES or depth > MAX_DEPTH:
-        what = (
-            f"expands to more than {MAX_VALUES:,} values (aliases repeated within aliases, "
-            "or an alias inside itself?)"
-            if size > MAX_VALUES
-            else f"nests deeper than {MAX_DEPTH} levels"
-        )
-        raise YamlSyntaxError(f"the document {what}; an index definition is far smaller", 1)
+    _check_size(*_expanded(root), line=1)
     constructor = yaml.SafeLoader("")  # its cache of constructed nodes lives for this parse
 
     def construct(node: yaml.Node) -> Any:
@@ -209,7 +249,10 @@ def read_section(
     if isinstance(source, YamlDocument):
         doc = source
     elif isinstance(source, dict | list):
-        doc = YamlDocument(data=source)
+        try:
+            doc = from_data(source)
+        except YamlSyntaxError as exc:
+            raise FrameworkError([Problem("", str(exc), exc.line)], name) from exc
     else:
         path = Path(source)
         name = str(path)

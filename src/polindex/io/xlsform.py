@@ -21,8 +21,10 @@ from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 
-MAX_GROUP_DEPTH = 50
-"""Groups within groups a form may nest (a questionnaire has a handful of levels)."""
+MAX_GROUP_DEPTH = 40
+"""Groups within groups a form may nest (a questionnaire has a handful of levels): the
+framework document it becomes then nests less deep than a framework may (two levels a group,
+seven more for a question's options and their labels, within 100)."""
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 
 

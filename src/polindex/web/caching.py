@@ -2,7 +2,8 @@
 
 Only anonymous GET requests are cached (a signed-in user may see embargoed releases or their
 own workspace), and the key holds the scheme and host asked for (a page may hold absolute
-links: the sitemap does), the language, the full path, and the set of releases public at that
+links: the sitemap and ``hreflang`` do), the language — the address's on public pages (``/fr/…``,
+decision 024), the visitor's on the API —, the full path, and the set of releases public at that
 moment (re-read every few seconds): when an embargo ends, every key changes and nothing stale or
 privileged is ever served. Admin, language switching and anything but GET pass through.
 

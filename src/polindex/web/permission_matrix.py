@@ -191,6 +191,7 @@ PUBLIC = {  # public routes about no one release: everyone, GET only
     "": "/",
     "search/": "/search/?q=AT",
     "sitemap.xml": "/sitemap.xml",
+    "robots.txt": "/robots.txt",
     "assets/vega-embed.js": "/assets/vega-embed.js",
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",

@@ -84,13 +84,15 @@ TASKS = {
 DEFAULT_FROM_EMAIL = os.environ.get("POLINDEX_FROM_EMAIL", "polindex@localhost")
 MIDDLEWARE = [
     "polindex.web.headers.head_as_get",  # HEAD answers as GET does, on every route
+    # an address with a control character (a NUL…) is refused before anything reads it
+    "polindex.web.addresses.refuse_control_characters",
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
     "polindex.web.headers.Compression",  # gzip, but not for archives (ZIP, XLSX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "polindex.web.languages.address_language",  # /fr/… is French (decision 024)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -106,7 +108,8 @@ ROOT_URLCONF = "polindex.web.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # the site's own: error pages, and the admin's and django-ninja's pages in the site's look
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,17 +1,22 @@
-"""URL map: the explorer at the root, the API under ``/api/v1/``, the admin for the central team."""
+"""URL map: the explorer at the root in English and under ``/fr/`` in French (decision 024), the
+API under ``/api/v1/``, the workspace under ``/work/``, the admin for the central team."""
 
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from django.views.i18n import set_language
 
+from polindex.web import languages
 from polindex.web.api.endpoints import api
 from polindex.web.collection.login import ThrottledLoginView
+from polindex.web.explorer import views
+from polindex.web.explorer.robots import robots_txt
 from polindex.web.explorer.sitemaps import Pages
+
+admin.site.site_header = admin.site.site_title = "Polindex — central team"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,9 +24,11 @@ urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("work/", include("polindex.web.collection.urls")),
+    path("robots.txt", require_safe(robots_txt), name="robots"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": {"pages": Pages}}, name="sitemap"),
-    # switching language only sets a cookie; without a CSRF token in the form, pages stay
-    # identical for every visitor and can be cached
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("", include("polindex.web.explorer.urls")),
+    # the workspace's language form (the explorer's language choice is a link to another address)
+    path("i18n/setlang/", languages.set_language, name="set_language"),
+    # one script for every language
+    path("assets/vega-embed.js", require_safe(views.vega_bundle), name="vega-embed"),
+    *i18n_patterns(path("", include("polindex.web.explorer.urls")), prefix_default_language=False),
 ]

@@ -8,26 +8,45 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params import functions as params
 
+from polindex.web.addresses import NO_CONTROL
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.robustness import ReleaseRobustness
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
-api = NinjaAPI(title="Polindex API", version="1", urls_namespace="api")
+# the docs page (templates/ninja/swagger.html) without deep links: they nest a link inside each
+# route's button, which screen readers cannot use (axe: nested-interactive)
+api = NinjaAPI(
+    title="Polindex API",
+    version="1",
+    urls_namespace="api",
+    docs=Swagger(settings={"deepLinking": False}),
+)
 MAX_OFFSET = 2**31 - 1
 
 
 class ProblemOut(Schema):
-    """What went wrong: a sentence (404), or pydantic's list of invalid parameters (422)."""
+    """What went wrong: a sentence (404), or a list of the invalid parameters (422), each
+    with its ``loc`` and ``msg`` — pydantic's, or :mod:`polindex.web.addresses`' for a query
+    parameter holding a control character."""
 
     detail: str | list[dict[str, Any]]
 
 
 ERRORS: dict[int, type[Schema]] = {404: ProblemOut, 422: ProblemOut}
 """The errors every operation that takes a release or parameters may answer, documented."""
+QUERY_ERRORS: dict[int, type[Schema]] = {422: ProblemOut}
+"""What an operation without a release answers to a query parameter with a control character."""
+
+
+def _text() -> Any:
+    """A text query parameter, optional: no control character (a NUL…) in it, as the schema
+    says (:mod:`polindex.web.addresses` refuses one before any view, with a 422)."""
+    return params.Query(None, pattern=NO_CONTROL)
 
 
 class Pages(LimitOffsetPagination):
@@ -71,7 +90,7 @@ def _release_out(r: Release) -> ReleaseOut:
     )
 
 
-@api.get("/releases", response=list[ReleaseOut])
+@api.get("/releases", response={200: list[ReleaseOut], **QUERY_ERRORS})
 def releases(request: HttpRequest) -> list[ReleaseOut]:
     """Every release the caller may see (published ones; embargoed ones need the role)."""
     return [_release_out(r) for r in visible_releases(request.user)]
@@ -349,10 +368,10 @@ def scores(
     request: HttpRequest,
     index: str,
     version: str,
-    unit: str | None = None,
-    node: str | None = None,
-    level: str | None = None,
-    period: str | None = None,
+    unit: str | None = _text(),
+    node: str | None = _text(),
+    level: str | None = _text(),
+    period: str | None = _text(),
 ) -> QuerySet[ReleaseScore]:
     """Scores of one release, filtered by unit, node, level and period (long layout)."""
     if not visible_releases(request.user).filter(index__code=index, version=version).exists():
@@ -377,12 +396,12 @@ class ReleaseScoreOut(ScoreOut):
 @paginate(Pages)
 def all_scores(
     request: HttpRequest,
-    release: str | None = None,
-    index: str | None = None,
-    unit: str | None = None,
-    node: str | None = None,
-    level: str | None = None,
-    period: str | None = None,
+    release: str | None = _text(),
+    index: str | None = _text(),
+    unit: str | None = _text(),
+    node: str | None = _text(),
+    level: str | None = _text(),
+    period: str | None = _text(),
 ) -> QuerySet[ReleaseScore]:
     """Scores across releases: of ``release`` (``INDEX/VERSION``), else of the latest release of
     ``index``, else of the latest release of every index; filtered like a release's scores.
@@ -418,9 +437,9 @@ def scores_wide(
     request: HttpRequest,
     index: str,
     version: str,
-    unit: str | None = None,
-    level: str | None = None,
-    period: str | None = None,
+    unit: str | None = _text(),
+    level: str | None = _text(),
+    period: str | None = _text(),
 ) -> list[WideOut]:
     """Scores in the wide layout: one row per unit and period, a score per node."""
     r = _visible_release(request, index, version)
@@ -459,8 +478,8 @@ def release_answers(
     request: HttpRequest,
     index: str,
     version: str,
-    unit: str | None = None,
-    period: str | None = None,
+    unit: str | None = _text(),
+    period: str | None = _text(),
 ) -> list[dict[str, str]]:
     """The indicator values and answers the release was computed from (with each chosen
     option's text)."""

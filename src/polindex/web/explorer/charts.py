@@ -3,6 +3,12 @@
 A chart is addressed by a path (``series/<unit>``, ``ranking/<node>/<period>``,
 ``compare/<period>/<A,B,C>``) so that every format of it — the page's drawing, PNG, SVG, CSV,
 the spec as JSON and an embeddable page — has a stable URL that a static bake can follow.
+
+Every word of a chart is in the reader's language (``reading.lang``): its title, its text
+summary, axis and tooltip titles, its table's headers, and its numbers, written as the page
+writes them (Django's formats: ``0,31`` in French) — in the summary, the table and the drawing
+(Vega's number locale). Only the CSV keeps codes as its column names and a decimal point: it is
+data for programs.
 """
 
 from __future__ import annotations
@@ -13,6 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import get_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 if TYPE_CHECKING:
     from polindex.web.explorer.display import Line, Reading
@@ -20,6 +30,21 @@ if TYPE_CHECKING:
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 FORMATS = ("png", "svg", "csv", "json", "html")
 BAR = "#0b5394"  # 7.6:1 on white
+HEADERS = {
+    "unit": gettext_lazy("Code"),
+    "name": gettext_lazy("Country"),
+    "period": gettext_lazy("Period"),
+    "score": gettext_lazy("Score"),
+    "rank": gettext_lazy("Rank"),
+    "band": gettext_lazy("Band"),
+    "node": gettext_lazy("Code"),
+    "label": gettext_lazy("Area or indicator"),
+    "rank_nominal": gettext_lazy("Rank"),
+    "rank_median": gettext_lazy("Median"),
+    "rank_q05": "5 %",
+    "rank_q95": "95 %",
+}
+"""A chart table's column headers as a reader reads them (the CSV keeps the codes)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +60,19 @@ class Chart:
     spec: dict[str, Any] = field(repr=False)
     decimals: int = 1
     """Decimals of the scores in the chart's readable table (the CSV keeps them whole)."""
+
+    @property
+    def headers(self) -> list[str]:
+        """The columns' headers in the reader's language.
+
+        Examples
+        --------
+        >>> from django.utils import translation
+        >>> with translation.override("fr"):
+        ...     Chart("s", {}, "t", "s", ("name", "score", "rank"), [], {}).headers
+        ['Pays', 'Score', 'Rang']
+        """
+        return [str(HEADERS.get(c, c)) for c in self.columns]
 
     def url(self, fmt: str) -> str:
         """The URL of this chart in ``fmt`` (one of :data:`FORMATS`)."""
@@ -90,6 +128,39 @@ def _format(decimals: int) -> str:
     return f".{decimals}f"
 
 
+def _number(value: float | None, decimals: int) -> str:
+    """A number as the page writes it in the active language (``0,31`` in French)."""
+    if value is None:
+        return "–"
+    return number_format(round(value, decimals), decimal_pos=decimals)
+
+
+def _config() -> dict[str, Any]:
+    """The spec's ``config``: Vega writes numbers with the active language's decimal and
+    thousands separators, as the page and the summary do.
+
+    Examples
+    --------
+    >>> from django.utils import translation
+    >>> with translation.override("fr"):
+    ...     _config()["locale"]["number"]["decimal"]
+    ','
+    """
+    thousands = str(get_format("THOUSAND_SEPARATOR"))
+    number = {
+        "decimal": str(get_format("DECIMAL_SEPARATOR")),
+        "thousands": thousands,
+        "grouping": [int(get_format("NUMBER_GROUPING")) or 3],
+        "currency": ["", ""],
+    }
+    return {"locale": {"number": number}}
+
+
+def _tip(field: str, **more: Any) -> dict[str, Any]:
+    """A tooltip entry titled in the reader's language."""
+    return {"field": field, "title": str(HEADERS.get(field, field)), **more}
+
+
 def _band_colours(reading: Reading) -> dict[str, Any]:
     """A colour encoding by band label with the framework's colours (empty without bands)."""
     if not reading.has_bands:
@@ -108,35 +179,37 @@ def _band_colours(reading: Reading) -> dict[str, Any]:
 def series(
     base: dict[str, str], unit: str, label: str, scores: list[Any], reading: Reading
 ) -> Chart:
-    """A unit's score over the periods (a line chart)."""
-    name, d = reading.name(unit), reading.decimals
-    columns = ("unit", "name", "period", "score", "rank")
-    rows = [(unit, name, s.period, s.score, s.rank) for s in scores]
-    present = [s for s in scores if s.score is not None]
-    summary = (
-        f"{label} of {name} from {present[0].period} ({present[0].score:.{d}f}) "
-        f"to {present[-1].period} ({present[-1].score:.{d}f})."
-        if present
-        else f"No score of {name}."
-    )
-    title = f"{name}: {label}"
-    spec = {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": 220,
-        "data": {"values": _records(columns, rows)},
-        "mark": {"type": "line", "point": True, "color": BAR},
-        "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None},
-            "y": {"field": "score", "type": "quantitative", "title": "Score"},
-            "tooltip": [
-                {"field": "period"},
-                {"field": "score", "format": _format(d)},
-                {"field": "rank"},
-            ],
-        },
-    }
+    """A unit's score over the periods (a line chart), in the reader's language."""
+    with translation.override(reading.lang):
+        name, d = reading.name(unit), reading.decimals
+        columns = ("unit", "name", "period", "score", "rank")
+        rows = [(unit, name, s.period, s.score, s.rank) for s in scores]
+        present = [s for s in scores if s.score is not None]
+        if present:
+            first, last = present[0], present[-1]
+            summary = _(
+                "%(name)s: %(label)s went from %(first)s in %(start)s to %(last)s in %(end)s."
+            ) % {
+                "name": name, "label": label, "start": first.period, "end": last.period,
+                "first": _number(first.score, d), "last": _number(last.score, d),
+            }  # fmt: skip
+        else:
+            summary = _("%(name)s: no score.") % {"name": name}
+        title = _("%(name)s: %(label)s") % {"name": name, "label": label}
+        spec = {
+            "$schema": SCHEMA,
+            "title": title,
+            "width": "container",
+            "height": 220,
+            "data": {"values": _records(columns, rows)},
+            "mark": {"type": "line", "point": True, "color": BAR},
+            "encoding": {
+                "x": {"field": "period", "type": "ordinal", "title": None},
+                "y": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "tooltip": [_tip("period"), _tip("score", format=_format(d)), _tip("rank")],
+            },
+            "config": _config(),
+        }
     return Chart("series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)
 
 
@@ -145,39 +218,45 @@ def ranking(
     reading: Reading,
 ) -> Chart:  # fmt: skip
     """Every ranked unit's score on a node in a period, best first (a bar chart), coloured by
-    band when the index has bands."""
-    d = reading.decimals
-    columns = ("rank", "unit", "name", "score", "band")
-    rows = [(s.rank, s.unit, s.name, s.score, s.band) for s in lines]
-    present = [s for s in lines if s.score is not None]
-    summary = (
-        f"{label}, {period}: {len(present)} countries from {present[0].name} "
-        f"({present[0].score:.{d}f}) to {present[-1].name} ({present[-1].score:.{d}f})."
-        if present
-        else f"{label}, {period}: no scores."
-    )
-    tooltip = [
-        {"field": "name", "title": "Country"},
-        {"field": "score", "format": _format(d)},
-        {"field": "rank"},
-    ]
-    if reading.has_bands:
-        tooltip.append({"field": "band"})
-    title = f"{label} — {period}"
-    spec = {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": {"step": 14},
-        "data": {"values": _records(columns, rows)},
-        "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
-        "encoding": {
-            "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
-            "x": {"field": "score", "type": "quantitative", "title": "Score"},
-            "tooltip": tooltip,
-            **_band_colours(reading),
-        },
-    }
+    band when the index has bands; in the reader's language."""
+    with translation.override(reading.lang):
+        d = reading.decimals
+        columns = ("rank", "unit", "name", "score", "band")
+        rows = [(s.rank, s.unit, s.name, s.score, s.band) for s in lines]
+        present = [s for s in lines if s.score is not None]
+        if present:
+            first, last = present[0], present[-1]
+            summary = ngettext(
+                "%(label)s, %(period)s: %(n)s country, %(first)s (%(first_score)s).",
+                "%(label)s, %(period)s: %(n)s countries; first %(first)s (%(first_score)s), "
+                "last %(last)s (%(last_score)s).",
+                len(present),
+            ) % {
+                "label": label, "period": period, "n": len(present),
+                "first": first.name, "first_score": _number(first.score, d),
+                "last": last.name, "last_score": _number(last.score, d),
+            }  # fmt: skip
+        else:
+            summary = _("%(label)s, %(period)s: no scores.") % {"label": label, "period": period}
+        tooltip = [_tip("name"), _tip("score", format=_format(d)), _tip("rank")]
+        if reading.has_bands:
+            tooltip.append(_tip("band"))
+        title = f"{label} — {period}"
+        spec = {
+            "$schema": SCHEMA,
+            "title": title,
+            "width": "container",
+            "height": {"step": 14},
+            "data": {"values": _records(columns, rows)},
+            "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
+            "encoding": {
+                "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
+                "x": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "tooltip": tooltip,
+                **_band_colours(reading),
+            },
+            "config": _config(),
+        }
     return Chart(
         "ranking", {**base, "node": node, "period": period}, title, summary, columns,
         rows, spec, d,
@@ -188,37 +267,43 @@ def compare(
     base: dict[str, str], period: str, units: list[str], nodes: list[tuple[str, str]],
     scores: dict[tuple[str, str], float | None], reading: Reading,
 ) -> Chart:  # fmt: skip
-    """Several units side by side on the given nodes (code, label) in a period (grouped bars)."""
-    names = [reading.name(u) for u in units]
-    columns = ("node", "label", "unit", "name", "score")
-    rows = [
-        (code, label, u, n, scores.get((code, u)))
-        for code, label in nodes
-        for u, n in zip(units, names, strict=True)
-    ]
-    summary = f"Scores of {', '.join(names)} in {period} on {len(nodes)} areas."
-    title = f"{', '.join(names)} — {period}"
-    d = reading.decimals
-    spec = {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": 260,
-        "data": {"values": _records(columns, rows)},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "x": {"field": "label", "type": "nominal", "title": None, "sort": None},
-            "xOffset": {"field": "name", "sort": names},
-            "y": {"field": "score", "type": "quantitative", "title": "Score"},
-            "color": {
-                "field": "name", "type": "nominal", "sort": names, "title": None,
-                "scale": {"scheme": "dark2"},
+    """Several units side by side on the given nodes (code, label) in a period (grouped bars),
+    in the reader's language."""
+    with translation.override(reading.lang):
+        names = [reading.name(u) for u in units]
+        columns = ("node", "label", "unit", "name", "score")
+        rows = [
+            (code, label, u, n, scores.get((code, u)))
+            for code, label in nodes
+            for u, n in zip(units, names, strict=True)
+        ]
+        parts = len(nodes) - 1  # the index and its first level
+        summary = ngettext(
+            "Scores in %(period)s on the index and its %(n)s part: %(names)s.",
+            "Scores in %(period)s on the index and its %(n)s parts: %(names)s.",
+            parts,
+        ) % {"period": period, "n": parts, "names": ", ".join(names)}
+        title = f"{', '.join(names)} — {period}"
+        d = reading.decimals
+        spec = {
+            "$schema": SCHEMA,
+            "title": title,
+            "width": "container",
+            "height": 260,
+            "data": {"values": _records(columns, rows)},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": {"field": "label", "type": "nominal", "title": None, "sort": None},
+                "xOffset": {"field": "name", "sort": names},
+                "y": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "color": {
+                    "field": "name", "type": "nominal", "sort": names, "title": None,
+                    "scale": {"scheme": "dark2"},
+                },
+                "tooltip": [_tip("label"), _tip("name"), _tip("score", format=_format(d))],
             },
-            "tooltip": [
-                {"field": "label"}, {"field": "name"}, {"field": "score", "format": _format(d)}
-            ],
-        },
-    }  # fmt: skip
+            "config": _config(),
+        }  # fmt: skip
     return Chart(
         "compare", {**base, "period": period, "units": ",".join(units)}, title, summary,
         columns, rows, spec, d,
@@ -228,26 +313,35 @@ def compare(
 def rank_intervals(base: dict[str, str], target: str, period: str, summary: list[dict[str, Any]],
                    reading: Reading) -> Chart:  # fmt: skip
     """Each unit's nominal rank and its 5–95 % interval under the release's uncertainty
-    analysis (rows of ``Evaluation.summary()`` as stored with the release)."""
+    analysis (rows of ``Evaluation.summary()`` as stored with the release), in the reader's
+    language (``target``: the label of the node analysed)."""
     import pandas as pd
 
     from polindex.analysis.charts import rank_uncertainty
 
-    summary = [
-        {**s, "name": reading.name(s["unit"])}
-        for s in summary
-        if s.get("rank_nominal") is not None  # supranational units have no rank
-    ]
-    columns = ("unit", "name", "rank_nominal", "rank_median", "rank_q05", "rank_q95")
-    rows = [tuple(s.get(c) for c in columns) for s in summary]
-    title = f"Rank uncertainty of {target}, {period}"
-    named = pd.DataFrame(summary).drop(columns="unit", errors="ignore")
-    spec = rank_uncertainty(named.rename(columns={"name": "unit"}), title)  # names on the axis
-    widest = max(summary, key=lambda s: s["rank_q95"] - s["rank_q05"], default=None)
-    summary_text = (
-        f"Rank intervals of {len(summary)} countries; the widest is {widest['name']}'s, "
-        f"{widest['rank_q05']:.0f} to {widest['rank_q95']:.0f}."
-        if widest
-        else "No rank intervals."
-    )
+    with translation.override(reading.lang):
+        summary = [
+            {**s, "name": reading.name(s["unit"])}
+            for s in summary
+            if s.get("rank_nominal") is not None  # supranational units have no rank
+        ]
+        columns = ("unit", "name", "rank_nominal", "rank_median", "rank_q05", "rank_q95")
+        rows = [tuple(s.get(c) for c in columns) for s in summary]
+        title = _("Rank uncertainty: %(label)s, %(period)s") % {"label": target, "period": period}
+        named = pd.DataFrame(summary).drop(columns="unit", errors="ignore")
+        spec = rank_uncertainty(named.rename(columns={"name": "unit"}), title, _("Rank"))
+        spec["config"] = _config()
+        widest = max(summary, key=lambda s: s["rank_q95"] - s["rank_q05"], default=None)
+        if widest:
+            summary_text = ngettext(
+                "Rank interval of %(n)s country: %(name)s, from rank %(low)s to %(high)s.",
+                "Rank intervals of %(n)s countries; the widest: %(name)s, from rank %(low)s "
+                "to %(high)s.",
+                len(summary),
+            ) % {
+                "n": len(summary), "name": widest["name"],
+                "low": _number(widest["rank_q05"], 0), "high": _number(widest["rank_q95"], 0),
+            }  # fmt: skip
+        else:
+            summary_text = _("No rank intervals.")
     return Chart("robustness", dict(base), title, summary_text, columns, rows, spec)

@@ -1,3 +1,5 @@
+"""The public explorer's pages, each at one address per language (under ``i18n_patterns``)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,7 +35,6 @@ def page(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern
 urlpatterns = [
     page("", views.home, "home"),
     page("search/", views.search, "search"),
-    page("assets/vega-embed.js", views.vega_bundle, "vega"),
     page("<str:index>/<str:version>/", views.release, "release"),
     page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
     page("<str:index>/<str:version>/compare/", views.compare, "compare"),

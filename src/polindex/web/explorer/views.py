@@ -95,8 +95,11 @@ def _map(reading: Reading, lines: list[Any]) -> dict[str, Any]:
     fw = reading.framework
     fills = worldmap.fills(lines, reading.has_bands)
     titles = {
-        line.map_code: f"{line.name}: "
-        + ("–" if line.score is None else number_format(line.score, reading.decimals))
+        line.map_code: gettext("%(name)s: %(score)s")
+        % {
+            "name": line.name,
+            "score": "–" if line.score is None else number_format(line.score, reading.decimals),
+        }
         for line in lines
         if line.map_code
     }
@@ -277,8 +280,9 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
 
 
 def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
-    """A raw value as a reader reads it: a number with the indicator's decimals and unit
-    (``8.7 months``; nothing when it is its own score, as IMPIC's), yes or no."""
+    """A raw value as a reader reads it: a number with the indicator's decimals and unit in the
+    reader's language (``8.7 months``, ``8,7 mois``; nothing when it is its own score, as
+    IMPIC's), yes or no."""
     from django.utils.formats import number_format
 
     if item.type == "boolean":
@@ -296,7 +300,8 @@ def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
     if score is not None and abs(number - score) < 10 ** -(fw.decimals + 3):
         return ""  # the value is used as the score: the score column says it all
     text = number_format(round(number, item.decimals), decimal_pos=item.decimals)
-    return f"{text} {item.unit}" if item.unit else text
+    unit = fw.unit(item, get_language())
+    return f"{text} {unit}" if unit else text
 
 
 def node(request: HttpRequest, index: str, version: str, code: str) -> HttpResponse:
@@ -483,7 +488,7 @@ def _robustness_chart(r: Release) -> charts.Chart | None:
     uncertainty = (r.robustness or {}).get("uncertainty")
     if not uncertainty:
         return None
-    target = _names(r).get(uncertainty["target"], uncertainty["target"])  # a label, not a code
+    target = _names(r).get(uncertainty["target"], uncertainty["target"])
     return charts.rank_intervals(
         _base(r), target, uncertainty.get("period") or "", uncertainty["summary"], _reading(r)
     )

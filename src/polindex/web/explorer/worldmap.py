@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
+from django.template.defaultfilters import floatformat
+
 from polindex.framework.models import BAND_PALETTE, Framework
 from polindex.web.explorer import geometry
 
@@ -28,13 +30,13 @@ only islands keep the dot the map marks them with, or get one)."""
 @functools.cache
 def world_svg() -> str:
     """The map's SVG, ready to inline: metadata removed, outlines simplified to whole units
-    (about 26 kB gzipped instead of 223 kB), sized by its box (no fixed width: it fills its
-    container).
+    (about 30 kB gzipped instead of 223 kB), sized by its viewBox alone (it fills its
+    container's width: site.css).
 
     Examples
     --------
-    >>> svg = world_svg()
-    >>> svg.startswith('<svg role="img" aria-hidden="true" '), ' width="' in svg[:300]
+    >>> root = world_svg().split(">", 1)[0]
+    >>> 'viewBox="-30 61 2754 1398"' in root, "width=" in root
     (True, False)
     """
     text = (importlib.resources.files("pygal_maps_world") / "worldmap.svg").read_text("utf-8")
@@ -45,8 +47,9 @@ def world_svg() -> str:
     text = GROUP.sub(_lighter_group, text)
     text = re.sub(r"(\d+\.\d)\d+", r"\1", text)  # the dots: a tenth of a unit is plenty
     text = re.sub(r">\s+<", "><", text)  # the indentation
-    text = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", text, count=1)
-    return text.replace("<svg ", '<svg role="img" aria-hidden="true" ', 1)
+    # no fixed size: the viewBox scales the map to its container's width (site.css)
+    text = re.sub(r'(<svg [^>]*?)\s+width="[^"]*"\s+height="[^"]*"', r"\1", text, count=1)
+    return text.replace("<svg ", '<svg class="worldmap" role="img" aria-hidden="true" ', 1)
 
 
 GROUP = re.compile(r'(<g class="[a-z]{2} country map-element">)(.*?)(</g>)', re.S)
@@ -155,7 +158,7 @@ def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]
         {
             "colour": framework.band_colour(band),
             "label": framework.label(band, lang),
-            "min": f"{band.min:g}",
+            "min": floatformat(band.min, -4),  # 0.5, or 0,5 in French: as the page writes it
         }
         for band in sorted(framework.bands, key=lambda b: b.min)
     ]

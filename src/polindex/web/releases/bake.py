@@ -1,9 +1,11 @@
 """The static bake: the public explorer and a JSON mirror of the API as plain files.
 
 Pages are fetched as an anonymous visitor (so nothing under embargo can leak into a bake),
-starting from the home page and the release's pages and following every same-site link; each
-page is written as ``<path>/index.html`` and every other file (downloads, API JSON) under its
-own path, so any static host serves the tree as it is.
+starting from the home page and the release's page in every language of the site (``/``,
+``/fr/``: decision 024) and following every same-site link; each page is written as
+``<path>/index.html`` and every other file (downloads, API JSON) under its own path, so any
+static host serves the tree as it is. ``base_url`` is the address the bake will be served from:
+the pages' absolute links (``hreflang``) name it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from django.conf import settings
 from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import translation
 
 from polindex.web.releases.models import Release
 
@@ -43,24 +49,35 @@ def api_paths(release: Release, page_size: int = 1000) -> list[str]:
     return paths
 
 
-def bake(release: Release, out: Path) -> list[str]:
-    """Write the static site for ``release`` into ``out``; returns the paths written.
+def bake(release: Release, out: Path, base_url: str = "http://localhost") -> list[str]:
+    """Write the static site for ``release`` into ``out``, as served from ``base_url``; returns
+    the paths written.
 
     Raises ``LookupError`` when the release is not public yet (a bake is for everyone).
     """
-    client = Client()
-    start = f"/{release.index.code}/{release.version}/"
-    if client.get(start).status_code != 200:
+    where = urlsplit(base_url)
+    host = where.netloc or "localhost"
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host.split(":")[0]]):
+        return _bake(release, out, Client(HTTP_HOST=host), secure=where.scheme == "https")
+
+
+def _bake(release: Release, out: Path, client: Client, secure: bool) -> list[str]:
+    args = [release.index.code, release.version]
+    starts = []
+    for lang, _ in settings.LANGUAGES:
+        with translation.override(lang):
+            starts += [reverse("explorer:home"), reverse("explorer:release", args=args)]
+    if client.get(starts[1], secure=secure).status_code != 200:
         raise LookupError(f"{release} is not public (embargoed until {release.publish_at})")
     seen: set[str] = set()
-    queue = deque(["/", start])
+    queue = deque(starts)
     written: list[str] = []
     while queue:
         path = queue.popleft()
         if path in seen or path.startswith("/admin/") or path.startswith("/i18n/"):
             continue
         seen.add(path)
-        response = client.get(path)
+        response = client.get(path, secure=secure)
         if response.status_code != 200:
             continue
         content_type = response.get("Content-Type", "")
@@ -77,7 +94,7 @@ def bake(release: Release, out: Path) -> list[str]:
                 queue.append(url.path)
     mirror = {}
     for path in api_paths(release):
-        response = client.get(path)
+        response = client.get(path, secure=secure)
         if response.status_code != 200:
             continue
         name = path.replace("?", "_").replace("&", "_").replace("=", "-")

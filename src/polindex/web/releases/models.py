@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from polindex.framework.definition import IndexDefinition
@@ -88,6 +89,13 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index.code} {self.version}"
+
+    @property
+    def name(self) -> str:
+        """The index's name as this release's framework gives it, in the active language
+        (``Index.name`` holds the first language's only)."""
+        fw = self.definition.framework
+        return fw.text(fw.name, get_language(), self.index.name)
 
     @property
     def definition(self) -> IndexDefinition:

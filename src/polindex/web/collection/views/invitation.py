@@ -18,6 +18,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from django.contrib.auth import login
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.core.validators import ProhibitNullCharactersValidator
     from django.db import transaction
     from django.utils.translation import gettext
 
@@ -32,6 +33,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         declaration = request.POST.get("conflict_of_interest", "").strip()
         if not declaration and request.POST.get("no_conflict") != "on":
             errors.append(gettext("Declare your interests, or confirm that you have none."))
+        try:  # as a form's text field: PostgreSQL stores no NUL
+            ProhibitNullCharactersValidator()(declaration)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
         password = request.POST.get("password", "")
         if new_account:
             try:

@@ -1,0 +1,184 @@
+"""``make screenshots``: every page kind of the demo site at 390 and 1366 px, in English and
+French, written to ``var/screenshots/`` (PNG, full page) for a person to look at.
+
+It builds the demo (``polindex demo --publish``) into a fresh SQLite database under
+``var/screenshots/``, serves it with ``polindex serve`` on a free port and drives Debian's
+Chromium (``/usr/bin/chromium``) with Playwright. Public pages are shot as a visitor; the
+workspace pages as the demo's expert, reviewer and central team. Pages that scroll sideways are
+listed at the end (they are a bug). Nothing is asserted: the browser tests do that.
+
+    make screenshots            # or: .venv/bin/python scripts/screenshots.py [--only unit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "screenshots"
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = (390, 1366)
+LANGUAGES = ("en", "fr")
+PASSWORD = "polindex-demo"
+
+# (name, path) of every public page kind, on the demo's releases
+PUBLIC = [
+    ("home", "/"),
+    ("release-impic", "/ImmPol/2016/"),
+    ("release-asem", "/Index/2018/"),
+    ("release-synthetic", "/SYNTH/demo/"),
+    ("compare", "/ImmPol/2016/compare/?u=de&u=fr&u=se"),
+    ("methodology", "/ImmPol/2016/methodology/"),
+    ("robustness", "/ImmPol/2016/robustness/"),
+    ("node-asem", "/Index/2018/node/Conn/"),
+    ("node-area", "/ImmPol/2016/node/Reg_A/"),
+    ("node-indicator", "/ImmPol/2016/node/a01/"),
+    ("unit-country", "/ImmPol/2016/de/"),
+    ("unit-eu-level", "/ImmPol/2016/er/"),
+    ("unit-asem", "/Index/2018/DEU/"),
+    ("search", "/search/?q=Allemagne"),
+    ("embed", "/ImmPol/2016/chart/ranking/ImmPol/2010.html"),
+    ("not-found", "/no-such-page/"),
+    ("api-docs", "/api/v1/docs"),
+    ("sign-in", "/accounts/login/"),
+]
+# (account, name, path) of the workspace pages, each as the person who uses it
+WORKSPACE = [
+    ("expert-at", "work-dashboard", "/work/"),
+    ("expert-at", "work-country", "/work/mipex-style-demo/AT/"),
+    ("expert-at", "work-answer", None),  # the first question of AT, found on the country page
+    ("reviewer-be", "work-review", "/work/mipex-style-demo/BE/read/"),
+    ("central", "work-central", "/work/"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def demo_server() -> Iterator[str]:
+    """The demo site, built afresh under var/screenshots, served until the block ends."""
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{OUT / 'demo.sqlite3'}",
+        "POLINDEX_LOCAL_HTTP": "1",
+        "POLINDEX_VAR_DIR": str(OUT / "var"),
+    }
+    print("Building the demo site (polindex demo --publish) ...", flush=True)
+    subprocess.run(
+        [str(BIN / "polindex"), "demo", "--out", str(OUT / "demo"), "--publish"],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "polindex"), "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def localised(base: str, path: str, language: str, page: Page) -> str:
+    """The address of ``path`` in ``language``: the /fr/ prefix where the site has one."""
+    if language == "en":
+        return base + path
+    probe = page.request.get(f"{base}/{language}/", max_redirects=0)
+    if probe.status == 200 and not path.startswith(("/api/", "/work/", "/accounts/")):
+        return f"{base}/{language}{path}"
+    return base + path
+
+
+def shoot(page: Page, url: str, name: str, width: int, language: str, wide: list[str]) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(url)
+    status = response.status if response else 0
+    path = OUT / f"{name}-{language}-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        wide.append(f"{path.name}: {overflow} px sideways")
+    print(f"  {path.name:<40} {status}  {url}", flush=True)
+
+
+def sign_in(page: Page, base: str, account: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", account)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="only page names containing this text")
+    parser.add_argument("--base", help="a demo site already running (e.g. http://127.0.0.1:8000)")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    wide: list[str] = []
+    server: AbstractContextManager[str] = (
+        nullcontext(args.base.rstrip("/")) if args.base else demo_server()
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    with server as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for language in LANGUAGES:
+            context = browser.new_context(locale=language, extra_http_headers={
+                "Accept-Language": language})  # fmt: skip
+            page = context.new_page()
+            for name, path in PUBLIC:
+                if args.only and args.only not in name:
+                    continue
+                url = localised(base, path, language, page)
+                for width in WIDTHS:
+                    shoot(page, url, name, width, language, wide)
+            context.close()
+            for account, name, where in WORKSPACE:
+                if args.only and args.only not in name:
+                    continue
+                context = browser.new_context(locale=language, extra_http_headers={
+                    "Accept-Language": language})  # fmt: skip
+                page = context.new_page()
+                sign_in(page, base, account)
+                if where is None:  # the first question on the expert's country page
+                    page.goto(base + "/work/mipex-style-demo/AT/")
+                    link = page.locator("main a[href*='/work/mipex-style-demo/AT/']").nth(1)
+                    where = (link.get_attribute("href") or "/work/").replace(base, "")
+                for width in WIDTHS:
+                    shoot(page, base + where, name, width, language, wide)
+                context.close()
+        browser.close()
+    print(f"\nScreenshots in {OUT}")
+    if wide:
+        print("Pages that scroll sideways:\n  " + "\n  ".join(wide))
+
+
+if __name__ == "__main__":
+    main()
