@@ -143,3 +143,26 @@ def test_scored_values(tiny_fw: Framework) -> None:
 def test_bad_data_raise_data_error(tiny_fw: Framework) -> None:
     with pytest.raises(polindex.DataError, match=r"<records> row 1, column 'value': 'z'"):
         polindex.score(tiny_fw, [("X", 2024, "q1", "z")])
+
+
+def test_scores_the_aggregation_cannot_take_are_a_score_error() -> None:
+    # regression: an AggregationError (not a PolindexError) escaped score and release_results
+    fw = polindex.load_framework(
+        {
+            "code": "G",
+            "name": "Geometric",
+            "children": [
+                {"code": "A", "aggregation": "geometric", "indicators": [
+                    {"code": "p", "type": "numeric"}, {"code": "q", "type": "numeric"}]},
+            ],
+        }
+    )  # fmt: skip
+    rows = [("AT", 2024, "p", 0), ("AT", 2024, "q", 50), ("BE", 2024, "p", 9), ("BE", 2024, "q", 1)]
+    for run in (polindex.score, polindex.release_results):
+        with pytest.raises(polindex.ScoreError) as caught:
+            run(fw, rows)
+        assert caught.value.problems == [
+            "A (geometric) of AT, 2024: needs positive values; children p=0, q=50",
+            "Fix (geometric): normalise onto a strictly positive range (e.g. minmax 1–100) or "
+            "use arithmetic.",
+        ]

@@ -21,6 +21,7 @@ from polindex.version import __version__
 if TYPE_CHECKING:
     from polindex.api import Inputs, build, read_inputs, release_results, score
     from polindex.engine import Dataset, Results
+    from polindex.engine.compute import ScoreError
     from polindex.engine.pipeline import BuildError
     from polindex.errors import PolindexError
     from polindex.framework import (
@@ -44,6 +45,7 @@ _WHERE = {
     "Pipeline": "polindex.framework.pipeline",
     "PolindexError": "polindex.errors",
     "Results": "polindex.engine",
+    "ScoreError": "polindex.engine.compute",
     "build": "polindex.api",
     "load_framework": "polindex.framework",
     "load_index": "polindex.framework",
@@ -78,6 +80,7 @@ __all__ = [
     "Pipeline",
     "PolindexError",
     "Results",
+    "ScoreError",
     "__version__",
     "build",
     "load_framework",

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from polindex.engine.compute import compute
+from polindex.engine.aggregate import AggregationError
+from polindex.engine.compute import ScoreError, compute
 from polindex.engine.dataset import Dataset, Variables
 from polindex.engine.pipeline import run_pipeline
 from polindex.engine.results import Results
@@ -195,7 +196,16 @@ def score(
     )
     step("Scoring")
     fw = definition.framework
-    return compute(fw, inputs.dataset, spec=_spec(fw, inputs, opts), inputs=inputs.table)
+    return _compute(fw, inputs, _spec(fw, inputs, opts))
+
+
+def _compute(fw: Framework, inputs: Inputs, spec: dict[str, Any]) -> Results:
+    """:func:`compute` on data read: scores an aggregation cannot take are a :class:`ScoreError`
+    (a ``polindex score`` of a geometric mean over a zero was a traceback)."""
+    try:
+        return compute(fw, inputs.dataset, spec=spec, inputs=inputs.table)
+    except AggregationError as exc:
+        raise ScoreError.of(exc, inputs.dataset) from exc
 
 
 def build(
@@ -404,7 +414,7 @@ def release_results(
             fw, inputs.dataset, pipe, inputs.variables, spec=spec, inputs=inputs.table
         )
     else:
-        results = compute(fw, inputs.dataset, spec=spec, inputs=inputs.table)
+        results = _compute(fw, inputs, spec)
     if not robustness:
         return ReleaseResults(results)
     plan = definition.uncertainty

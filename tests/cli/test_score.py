@@ -148,3 +148,20 @@ def test_single_period_for_a_file_without_period_column(tiny_yaml: Path, tmp_pat
     assert result.exit_code == 0
     assert "Tiny index — 2030" in result.stdout
     assert set(pd.read_csv(target)["period"]) == {2030}
+
+
+def test_scores_the_aggregation_cannot_take_are_reported(tmp_path: Path) -> None:
+    # regression: a harmonic mean over a zero score was an AggregationError traceback, and a
+    # 500 where a release was published from such data (found by fuzzing odd frameworks)
+    fw = tmp_path / "fw.yaml"
+    fw.write_text(
+        "code: H\nname: Harmonic\naggregation: harmonic\nindicators:\n"
+        "  - {code: p, type: numeric}\n  - {code: q, type: numeric}\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("unit,period,p,q\nAT,2024,0,50\nBE,2024,20,40\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(fw), str(data)])
+    assert result.exit_code == 1
+    assert "2 problems scoring the index; nothing was computed:" in result.output
+    assert "H (harmonic) of AT, 2024: needs non-zero values; children p=0, q=50" in result.output

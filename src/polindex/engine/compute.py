@@ -9,13 +9,42 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from polindex.engine.aggregate import aggregate
+from polindex.engine.aggregate import AggregationError, aggregate
 from polindex.engine.dataset import Dataset
 from polindex.engine.provenance import BuildLog, MethodsUsed, MethodUsed, WeightsUsed
 from polindex.engine.results import Results, Stage
 from polindex.engine.structure import FloatArray, Structure
+from polindex.errors import PolindexError, plural
 from polindex.framework.models import Framework
 from polindex.framework.vocabulary import Ties
+
+
+class ScoreError(PolindexError):
+    """Indicator scores that the framework's aggregation methods cannot take (a harmonic or
+    geometric mean of a zero, …): every offence, by unit and period, and how to avoid it.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "aggregation": "geometric",
+    ...     "indicators": [{"code": "p", "type": "numeric"}, {"code": "q", "type": "numeric"}]})
+    >>> polindex.score(fw, [("AT", 2024, "p", 0), ("AT", 2024, "q", 50)])
+    Traceback (most recent call last):
+    ...
+    polindex.engine.compute.ScoreError: 2 problems scoring the index; nothing was computed:
+      T (geometric) of AT, 2024: needs positive values; children p=0, q=50
+      Fix (geometric): normalise onto a strictly positive range (e.g. minmax 1–100) or use \
+arithmetic.
+    """
+
+    def headline(self) -> str:
+        return f"{plural(len(self.problems), 'problem')} scoring the index; nothing was computed:"
+
+    @classmethod
+    def of(cls, error: AggregationError, dataset: Dataset) -> ScoreError:
+        """The aggregation's offences with the data set's unit and period names."""
+        lines = error.describe(dataset.units, dataset.periods).splitlines()
+        return cls([line.strip() for line in lines[1:]])
 
 
 def compute(
