@@ -108,6 +108,13 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _downloads_apart(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test keeps the downloads it makes in a folder of its own (they are kept on disk,
+    outside the database that each test rolls back)."""
+    settings.DOWNLOADS_DIR = tmp_path_factory.mktemp("downloads")
+
+
 @pytest.fixture
 def tiny_spec() -> dict[str, Any]:
     """The TINY framework as a mapping (a fresh copy, safe to modify)."""

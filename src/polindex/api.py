@@ -438,5 +438,6 @@ def release_results(
             audit=audit(results),
             uncertainty=uncertainty_analysis(*args),
             sensitivity=sensitivity_analysis(*args) if len(plan.inputs) > 1 else None,
+            design=plan,
         ),
     )

@@ -58,7 +58,9 @@ def test_every_response_matches_the_schema(
             case.call_and_validate(headers=PLAIN, cookies=cookies)
     if {"index", "version"} <= set(case.path_parameters or {}):
         for index, version in releases:
-            case.path_parameters = {"index": index, "version": version}
+            case.path_parameters = {**case.path_parameters, "index": index, "version": version}
             response = case.call_and_validate(headers=PLAIN, cookies=cookies)
+            # TOY has no robustness results: those routes say 404 (test_robustness_channels)
+            found = (404, 422) if case.path.endswith("/robustness") else (200, 422)
             if case.method == "GET":  # (the coverage phase also sends other methods: 405)
-                assert response.status_code in (200, 422), (index, version)  # the release
+                assert response.status_code in found, (index, version)  # the release

@@ -34,7 +34,7 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
         body = client.get(page).content.decode()
         assert "Synthetic data" in body, page
         assert "not real scores" in body, page
-    archive = client.get("/SYNTH/demo/download/zip").content
+    archive = client.get("/SYNTH/demo/download/zip").getvalue()
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         assert z.read("README.txt").decode().startswith("SYNTHETIC DATA")
     again = runner.invoke(app, ["demo", "--out", str(tmp_path), "--publish"])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import threading
+import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -13,7 +17,11 @@ import pytest
 from django.test import Client
 from frictionless import Package
 
+from polindex.web.releases import stored
+from polindex.web.releases.exports import Export
 from polindex.web.releases.models import Release
+
+from .conftest import client_for
 
 BASE = "/TOY/2024.1/download/"
 
@@ -22,7 +30,7 @@ def get(client: Client, fmt: str) -> bytes:
     response = client.get(BASE + fmt)
     assert response.status_code == 200, fmt
     assert "attachment; filename=" in response["Content-Disposition"]
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return bytes(response.getvalue())
 
 
 def test_csv_long_and_wide(client: Client, published: Release) -> None:
@@ -95,3 +103,126 @@ def test_embargoed_downloads_are_404(client: Client, embargoed: Release, fmt: st
 
 def test_unknown_format_is_404(client: Client, published: Release) -> None:
     assert client.get(BASE + "pdf").status_code == 404
+
+
+# -- made once and kept (polindex.web.releases.stored) ----------------------------------------
+
+
+def test_a_download_is_made_once_then_served_from_the_kept_file(
+    client: Client, published: Release, settings: Any
+) -> None:
+    first = get(client, "long.csv")
+    (kept,) = Path(settings.DOWNLOADS_DIR).rglob("long.csv")
+    assert kept.read_bytes() == first
+    assert gzip.decompress(kept.with_name("long.csv.gz").read_bytes()) == first
+    kept.write_bytes(first.replace(b"Barbados", b"Barbade!"))  # what is kept is what is served
+    assert b"Barbade!" in get(client, "long.csv")
+    assert not [p for p in kept.parent.iterdir() if p.name.startswith(".")]  # no part left
+
+
+def test_a_download_has_a_strong_etag_a_year_long_lifetime_and_answers_304(
+    client: Client, published: Release
+) -> None:
+    response = client.get(BASE + "zip")
+    etag = response["ETag"]
+    assert etag.startswith('"')
+    assert etag.endswith('-zip-en"')
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    again = client.get(BASE + "zip", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.getvalue() == b""
+    assert (again["ETag"], again["Cache-Control"]) == (etag, response["Cache-Control"])
+    assert client.get(BASE + "zip", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    french = client.get("/fr" + BASE + "zip")
+    assert french["ETag"].endswith('-zip-fr"')  # names in French: other bytes, another tag
+    assert french["ETag"] != etag
+
+
+def test_text_downloads_are_kept_gzipped_and_archives_are_not_gzipped_again(
+    client: Client, published: Release
+) -> None:
+    plain = get(client, "long.csv")
+    packed = client.get(BASE + "long.csv", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.getvalue()) == plain
+    assert packed["ETag"].endswith('-gz"')
+    assert not packed["ETag"].startswith("W/")
+    assert "Accept-Encoding" in packed["Vary"]
+    archive = client.get(BASE + "zip", HTTP_ACCEPT_ENCODING="gzip")
+    assert not archive.has_header("Content-Encoding")
+    assert not archive["ETag"].startswith("W/")
+    with zipfile.ZipFile(io.BytesIO(archive.getvalue())) as z:
+        assert z.testzip() is None
+
+
+def test_an_embargoed_release_s_download_is_never_kept_by_a_shared_cache(
+    embargoed: Release, insider: Any
+) -> None:
+    response = client_for(insider).get("/TOY/2025.1/download/long.csv")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("fmt", ["zip", "xlsx", "datapackage.zip", "json"])
+def test_a_download_is_the_same_bytes_each_time_it_is_made(published: Release, fmt: str) -> None:
+    first = Export(published, "en").content(fmt)
+    assert Export(published, "en").content(fmt) == first  # no clock in an archive
+
+
+def test_a_second_first_request_waits_for_the_first_instead_of_writing_too(
+    tmp_path: Path,
+) -> None:
+    lock = tmp_path / "long.csv.lock"
+    order: list[str] = []
+    holding = threading.Event()
+
+    def first() -> None:
+        with stored._exclusive(lock):
+            holding.set()
+            time.sleep(0.2)
+            order.append("first done")
+
+    def second() -> None:
+        holding.wait()
+        with stored._exclusive(lock):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert order == ["first done", "second in"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_first_requests_give_one_whole_file(settings: Any) -> None:
+    from django.db import connection
+
+    from polindex.web.releases.publish import publish_release
+
+    from .conftest import NOW, results
+
+    release = publish_release(results(), version="2024.1", publish_at=NOW)
+    got: list[bytes] = []
+
+    def download() -> None:
+        try:
+            got.append(stored.kept(release, "zip", "en").read_bytes())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=download) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 2
+    assert got[0] == got[1]
+    with zipfile.ZipFile(io.BytesIO(got[0])) as z:
+        assert z.testzip() is None
+    folder = stored.folder(release, "en")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock")) == [
+        "datapackage.zip", "json", "json.gz", "long.csv", "long.csv.gz", "wide.csv",
+        "wide.csv.gz", "xlsx", "zip",
+    ]  # fmt: skip

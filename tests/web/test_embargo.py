@@ -48,6 +48,8 @@ NOT_RELEASE_DATA = {
     "api/v1/docs",
     "<str:index>/<str:version>/robustness/",  # test_robustness_release
     "<str:index>/<str:version>/chart/robustness.<chartfmt:fmt>",  # test_robustness_release
+    "api/v1/releases/<index>/<version>/robustness",  # test_robustness_channels
+    "api/v1/releases/<index>/<version>/units/<unit>/robustness",  # test_robustness_channels
     # the collection workspace: signed-in team only, no release data (test_collection)
     "work/",
     "work/<slug:code>/<str:unit>/",
@@ -65,8 +67,8 @@ ROUTE_EXAMPLES = list(ROUTES.values())
 def fetch(client: Client, route: str, version: str) -> tuple[int, str]:
     response = client.get(route.format(version=version))
     if response.get("Content-Type", "").startswith("application/zip"):
-        return response.status_code, response.content.decode("latin-1")
-    return response.status_code, response.content.decode()
+        return response.status_code, response.getvalue().decode("latin-1")
+    return response.status_code, response.getvalue().decode()
 
 
 @pytest.mark.parametrize("route", ROUTE_EXAMPLES)

@@ -45,11 +45,13 @@ def test_charts_render_without_killing_the_process(client: Client, hostile: str)
 def test_downloads_are_written(client: Client, hostile: str) -> None:
     xlsx = client.get("/H/1/download/xlsx")
     assert xlsx.status_code == 200
-    units = [row[0].value for row in load_workbook(io.BytesIO(xlsx.content))["index"].iter_rows()]
+    units = [
+        row[0].value for row in load_workbook(io.BytesIO(xlsx.getvalue()))["index"].iter_rows()
+    ]
     assert "Evil\ufffdLand" in units
     archive = client.get("/H/1/download/zip")
     assert archive.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(archive.content)) as z:
+    with zipfile.ZipFile(io.BytesIO(archive.getvalue())) as z:
         assert any(name.endswith(".xlsx") for name in z.namelist())
 
 
@@ -70,12 +72,12 @@ def test_a_unit_that_looks_like_a_formula_stays_text_in_every_download(
     client: Client, formula: str
 ) -> None:
     # regression: unit names starting with = + - @ became live formulas in the release XLSX
-    book = load_workbook(io.BytesIO(client.get("/F/1/download/xlsx").content))
+    book = load_workbook(io.BytesIO(client.get("/F/1/download/xlsx").getvalue()))
     cells = {c.value: c.data_type for row in book["index"].iter_rows() for c in row}
     assert cells[FORMULA] == "s"
     assert cells["-AT"] == "s"
     for fmt in ("long.csv", "wide.csv"):
-        rows = list(csv.reader(io.StringIO(client.get(f"/F/1/download/{fmt}").content.decode())))
+        rows = list(csv.reader(io.StringIO(client.get(f"/F/1/download/{fmt}").getvalue().decode())))
         units = {row[0] for row in rows[1:]}
         assert units == {"'" + FORMULA, "'-AT"}, fmt
 

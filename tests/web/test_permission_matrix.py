@@ -131,7 +131,7 @@ def _outcome(response: HttpResponse) -> str:
 
 def _text(response: HttpResponse) -> str:
     """The response's text; of an XLSX or a ZIP, that of every file inside."""
-    body = response.content
+    body = response.getvalue()
     if body.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(body)) as z:
             return " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())

@@ -188,5 +188,5 @@ def test_api_units_give_names_kinds_iso_codes_and_groups(client: Client, impic: 
         "iso": None,
         "groups": ["EU-level"],
     }
-    doc = json.loads(client.get("/ImmPol/2016/download/json").content)
+    doc = json.loads(client.get("/ImmPol/2016/download/json").getvalue())
     assert doc["unit_groups"] == {"EU-level": {"en": "EU level", "fr": "EU level"}}

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # held, not used: importing them loads scipy.stats (a second 
     from polindex.analysis.audit import Audit
     from polindex.analysis.sensitivity import Sensitivity
     from polindex.analysis.uncertainty import Evaluation
+    from polindex.framework.uncertainty import UncertainInput, Uncertainty
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,13 @@ class Robustness:
     audit: Audit | None = None
     uncertainty: Evaluation | None = None
     sensitivity: Sensitivity | None = None
+    design: Uncertainty | None = None
+    """The uncertainty design the analyses ran (what each input varied)."""
 
     def as_json(self) -> dict[str, Any]:
-        """Plain JSON (what a release freezes): the uncertainty summary, the sensitivity table
-        and the audit's reliability, flags and statistics."""
+        """Plain JSON (what a release freezes): the uncertainty summary and what each input
+        varied, the sensitivity table (for the mean rank shift, and for each unit's rank) and
+        the audit's reliability, flags and statistics."""
         out: dict[str, Any] = {}
         if self.uncertainty is not None:
             ev = self.uncertainty
@@ -43,8 +47,13 @@ class Robustness:
                 "replications": len(ev.scores),
                 "summary": _records(ev.summary()),
             }
+            if self.design is not None:
+                out["uncertainty"]["inputs"] = [_input(i) for i in self.design.inputs]
         if self.sensitivity is not None:
-            out["sensitivity"] = {"table": _records(self.sensitivity.table())}
+            out["sensitivity"] = {
+                "table": _records(self.sensitivity.table()),
+                "units": _records(self.sensitivity.unit_table()),
+            }
         if self.audit is not None:
             out["audit"] = {
                 "reliability": _records(self.audit.reliability),
@@ -63,14 +72,15 @@ class ReleaseResults:
 
 
 def clean(value: Any) -> Any:
-    """A JSON-ready scalar: NaN → None, numpy numbers → int/str.
+    """A JSON-ready scalar: NaN and infinities → None (JSON has neither: a Cronbach's alpha
+    of a group whose parts cancel out exactly is −∞), numpy numbers → int/str.
 
     Examples
     --------
-    >>> clean(float("nan")), clean(3), clean("x")
-    (None, 3, 'x')
+    >>> clean(float("nan")), clean(float("-inf")), clean(3), clean("x")
+    (None, None, 3, 'x')
     """
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, str | int | float | bool):
         return value
@@ -78,6 +88,24 @@ def clean(value: Any) -> Any:
         return int(value)
     except (TypeError, ValueError):
         return None if str(value) in ("<NA>", "nan") else str(value)
+
+
+def _input(spec: UncertainInput) -> dict[str, Any]:
+    """What an uncertain input varies, in a few plain values (its kind, the step, the weight
+    and its range, the levels and their noise, how many alternatives): enough to describe it
+    in words, without the weight sets themselves."""
+    out: dict[str, Any] = {"name": spec.name, "kind": spec.kind}
+    if spec.step is not None:
+        out["step"] = spec.step
+    if spec.weight is not None:
+        out["weight"] = spec.weight
+        out["range"] = list(spec.range) if spec.range else None
+    if spec.weight_noise is not None:
+        out["noise"] = dict(spec.weight_noise)
+    if spec.exclude:
+        out["exclude"] = [list(codes) for codes in spec.exclude]
+    out["alternatives"] = spec.n_alternatives
+    return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

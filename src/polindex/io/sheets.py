@@ -8,6 +8,7 @@ text, never as a formula that a spreadsheet would run, and characters a workbook
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,11 +48,26 @@ def inert(value: Any) -> Any:
 
 
 def csv_text(frame: pd.DataFrame, **options: Any) -> str:
-    """``frame`` as CSV text with every text cell made :func:`inert`."""
+    """``frame`` as CSV text with every text cell made :func:`inert` (each distinct text
+    looked at once: a long table repeats its codes on every row).
+
+    Examples
+    --------
+    >>> print(csv_text(pd.DataFrame({"unit": ["-AT", "BE", "-AT"], "score": [1.5, -2, 3]})))
+    unit,score
+    '-AT,1.5
+    BE,-2.0
+    '-AT,3.0
+    <BLANKLINE>
+    """
     out = frame.copy()
     for col in out.columns:
         if _texts(out[col]):
-            out[col] = out[col].map(inert)
+            changed = {v: inert(v) for v in out[col].dropna().unique() if inert(v) is not v}
+            if changed:  # (map, not replace: a categorical column gets new categories)
+                out[col] = out[col].map(
+                    lambda v, c=changed: c.get(v, v) if isinstance(v, str) else v
+                )
     return str(out.to_csv(index=False, **options))
 
 
@@ -75,9 +91,11 @@ def write_sheets(
     sheets: Mapping[str, pd.DataFrame],
     *,
     with_index: frozenset[str] = frozenset(),
+    created: dt.datetime | None = None,
 ) -> None:
     """Write ``sheets`` (name → frame; names cut to Excel's 31 characters) as one XLSX
-    workbook; frames named in ``with_index`` keep their index as columns.
+    workbook; frames named in ``with_index`` keep their index as columns. ``created`` is the
+    time the workbook says it was made and changed (default: now).
 
     Examples
     --------
@@ -92,6 +110,8 @@ def write_sheets(
     with pd.ExcelWriter(target, engine="openpyxl") as xl:
         for name, frame in sheets.items():
             _safe(frame).to_excel(xl, sheet_name=name[:31], index=name in with_index)
+        if created is not None:
+            xl.book.properties.created = xl.book.properties.modified = created
         for sheet in xl.book.worksheets:  # text that looks like a formula stays text
             for row in sheet.iter_rows():
                 for cell in row:

@@ -1,5 +1,5 @@
-"""Two response rules that hold for every route: HEAD answers as GET does, and what a signed-in
-user is shown is never kept by a shared cache.
+"""Three response rules that hold for every route: HEAD answers as GET does, what a signed-in
+user is shown is never kept by a shared cache, and archives are not gzipped again.
 
 * ``head_as_get``: a HEAD request is handled as the GET of the same URL (RFC 9110: the same
   status and headers, no body), on every route — the API's django-ninja operations, which
@@ -10,6 +10,9 @@ user is shown is never kept by a shared cache.
   downloads, charts) or their workspace; deciding per response whether its content came from an
   embargoed release would be one more place that could forget, so the rule goes by who asks.
   Files whose content never depends on the user (``/static/``, ``/assets/``) keep their own.
+* ``Compression``: Django's gzip middleware, except for responses that are compressed archives
+  already (ZIP, XLSX, PNG): gzip would gain nothing there, cost a core for every download,
+  and turn their strong ETag into a weak one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 PRIVATE = "private, no-store"
 SHARED_FILES = ("/static/", "/assets/")
@@ -40,9 +44,8 @@ def head_as_get(
             response = get_response(request)
         finally:
             request.method = "HEAD"
-        if response.streaming:
-            response.close()  # a file is not read for nothing
-            response.streaming_content = []
+        if response.streaming:  # a file is not read for nothing; it is closed with the
+            response.streaming_content = []  # response, when the server is done with it
         else:
             if not response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
@@ -71,3 +74,31 @@ def private_when_signed_in(
         return response
 
     return middleware
+
+
+ARCHIVES = frozenset(
+    {
+        "application/zip",
+        "application/gzip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "image/png",
+    }
+)
+"""Media types that are compressed already."""
+
+
+class Compression(GZipMiddleware):
+    """Middleware: gzip as Django does, but leave compressed archives (:data:`ARCHIVES`) as
+    they are.
+
+    Example (with Django set up)::
+
+        Client().get("/IMPIC/2016/download/zip", HTTP_ACCEPT_ENCODING="gzip")  # no gzip
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        media_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if media_type in ARCHIVES:
+            return response
+        out: HttpResponse = super().process_response(request, response)
+        return out

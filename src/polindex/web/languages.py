@@ -77,7 +77,10 @@ def address_language(
         if by_preference:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
-        if not response.streaming:  # (a streamed body is still to be written in this language)
+        if response.streaming:  # a streamed body is still to be written in this language:
+            # its language goes when the server closes it (a kept download is a stream too)
+            response._resource_closers.append(lambda: translation.activate(before))
+        else:
             translation.activate(before)  # nothing after the response runs in its language
         return response
 

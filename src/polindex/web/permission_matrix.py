@@ -182,6 +182,10 @@ RELEASE_ROUTES = {
     "api/v1/releases/<index>/<version>/scores": "api/v1/releases/{v}/scores",
     "api/v1/releases/<index>/<version>/wide": "api/v1/releases/{v}/wide",
     "api/v1/releases/<index>/<version>/answers": "api/v1/releases/{v}/answers",
+    "api/v1/releases/<index>/<version>/robustness": "api/v1/releases/{v}/robustness",
+    "api/v1/releases/<index>/<version>/units/<unit>/robustness": (
+        "api/v1/releases/{v}/units/AT/robustness"
+    ),
 }
 PUBLIC = {  # public routes about no one release: everyone, GET only
     "": "/",

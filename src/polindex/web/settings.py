@@ -4,7 +4,9 @@
   a fixed, clearly labelled development key.
 * ``DATABASE_URL`` — e.g. ``postgres://user@host:5432/db``; default SQLite under ``var/``.
 * ``POLINDEX_DEBUG`` (``1`` to turn on), ``POLINDEX_ALLOWED_HOSTS`` (comma-separated),
-  ``POLINDEX_VAR_DIR`` (where the SQLite file and collected static files live).
+  ``POLINDEX_VAR_DIR`` (where the SQLite file and collected static files live),
+  ``POLINDEX_DOWNLOADS_DIR`` (where a release's downloads are kept once made; default
+  ``var/downloads``: on a host of its own, or shared by the hosts that serve the site).
 * ``POLINDEX_REDIS_URL`` — e.g. ``redis://127.0.0.1:6379/0``: the shared cache (sign-in
   counters, public pages, sessions) in Redis; default: tables in the database.
 * ``POLINDEX_LOCAL_HTTP`` (``1``: plain HTTP on this machine — no secure cookies, no HSTS),
@@ -86,7 +88,7 @@ MIDDLEWARE = [
     "polindex.web.addresses.refuse_control_characters",
     "django.middleware.security.SecurityMiddleware",
     # pages carry no secret (no CSRF token on public pages), so compressing them is safe
-    "django.middleware.gzip.GZipMiddleware",
+    "polindex.web.headers.Compression",  # gzip, but not for archives (ZIP, XLSX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +183,9 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+
+# a release's downloads, made once and kept (derived data: not in backups, made again on demand)
+DOWNLOADS_DIR = Path(os.environ.get("POLINDEX_DOWNLOADS_DIR", VAR_DIR / "downloads")).resolve()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

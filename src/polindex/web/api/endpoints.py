@@ -15,6 +15,7 @@ from ninja.params import functions as params
 from polindex.web.addresses import NO_CONTROL
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
+from polindex.web.releases.robustness import ReleaseRobustness
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
 # the docs page (templates/ninja/swagger.html) without deep links: they nest a link inside each
@@ -205,6 +206,160 @@ def units(request: HttpRequest, index: str, version: str) -> list[UnitOut]:
             )
         )
     return out
+
+
+class IntervalOut(Schema):
+    """A unit's rank and score over the rebuilds of the uncertainty analysis."""
+
+    unit: str
+    name: str = Field(description="The unit's name in the request's language")
+    rank_nominal: float | None = Field(description="The rank as published")
+    rank_median: float | None = Field(description="Median rank over the rebuilds")
+    rank_q05: float | None = Field(description="5th percentile of the rank (the best end)")
+    rank_q95: float | None = Field(description="95th percentile of the rank (the worst end)")
+    rank_mean: float | None = Field(description="Mean rank over the rebuilds")
+    score_nominal: float | None = Field(description="The score as published")
+    score_median: float | None
+    score_q05: float | None
+    score_q95: float | None
+    score_mean: float | None
+
+
+class InputOut(Schema):
+    """One uncertain construction choice of the analysis."""
+
+    name: str = Field(description="The choice's name in the uncertainty design")
+    label: str = Field(description="What the choice varied, in the request's language")
+    kind: str | None = Field(
+        description="step (alternatives for a construction step), weight, weight_noise, "
+        "weight_sets or exclude (unknown for releases made before the design was frozen)"
+    )
+    alternatives: int | None = Field(description="How many alternatives it had")
+
+
+class SensitivityOut(Schema):
+    """How much one uncertain choice moves the ranking (variance-based indices of the mean
+    absolute rank shift, with 5–95 % bootstrap intervals)."""
+
+    input: str = Field(description="The choice's name in the uncertainty design")
+    label: str = Field(description="What the choice varied, in the request's language")
+    first_order: float | None = Field(
+        description="Share of the variance the choice explains alone (first-order effect)"
+    )
+    first_order_q05: float | None
+    first_order_q95: float | None
+    total: float | None = Field(
+        description="Share it explains with its interactions with the other choices "
+        "(total effect; at least the first-order one, up to estimation noise)"
+    )
+    total_q05: float | None
+    total_q95: float | None
+
+
+class UnitSensitivityOut(Schema):
+    """How much one uncertain choice moves one unit's rank."""
+
+    input: str
+    label: str
+    first_order: float | None = Field(description="First-order effect on the unit's rank")
+    total: float | None = Field(description="Total effect on the unit's rank")
+
+
+class ReliabilityOut(Schema):
+    """The statistical audit's reliability of one group."""
+
+    node: str
+    label: str = Field(description="The group's label in the request's language")
+    level: str | None
+    n_children: int | None
+    cronbach_alpha: float | None = Field(
+        description="Cronbach's alpha of the group's children (negative: they tend to move "
+        "against each other)"
+    )
+
+
+class RobustnessOut(Schema):
+    """A release's robustness results, as published with it."""
+
+    target: str | None = Field(description="The node whose ranks were studied (the index)")
+    target_label: str | None
+    period: str | None = Field(description="The period studied")
+    replications: int | None = Field(description="Rebuilds of the uncertainty analysis")
+    inputs: list[InputOut]
+    intervals: list[IntervalOut] = Field(description="Each unit's rank interval")
+    sensitivity: list[SensitivityOut]
+    reliability: list[ReliabilityOut]
+
+
+class UnitRobustnessOut(Schema):
+    """One unit's rank interval and the sensitivity of its rank to each choice."""
+
+    unit: str
+    name: str
+    target: str | None
+    target_label: str | None
+    period: str | None
+    replications: int | None
+    interval: IntervalOut | None = Field(description="None: the unit was not studied")
+    sensitivity: list[UnitSensitivityOut] = Field(
+        description="Empty for releases made before these were published"
+    )
+
+
+def _robustness(request: HttpRequest, index: str, version: str) -> ReleaseRobustness:
+    r = _visible_release(request, index, version)
+    rb = ReleaseRobustness(r, get_language())
+    if not rb:
+        raise Http404("this release has no robustness results")
+    return rb
+
+
+@api.get("/releases/{index}/{version}/robustness", response={200: RobustnessOut, **ERRORS})
+def robustness(request: HttpRequest, index: str, version: str) -> RobustnessOut:
+    """The robustness results published with a release: each unit's rank interval (5–95 %,
+    median) over the rebuilds of the uncertainty analysis, the sensitivity indices of each
+    uncertain choice (first-order and total effects) and the reliability of each group
+    (Cronbach's alpha) — 404 for a release published without them."""
+    rb = _robustness(request, index, version)
+    return RobustnessOut(
+        target=rb.target,
+        target_label=rb.target_label,
+        period=rb.period,
+        replications=rb.replications,
+        inputs=[InputOut(**i) for i in rb.inputs()],
+        intervals=[IntervalOut(**u) for u in rb.intervals()],
+        sensitivity=[SensitivityOut(**s) for s in rb.sensitivity()],
+        reliability=[ReliabilityOut(**a) for a in rb.reliability()],
+    )
+
+
+@api.get(
+    "/releases/{index}/{version}/units/{unit}/robustness",
+    response={200: UnitRobustnessOut, **ERRORS},
+)
+def unit_robustness(request: HttpRequest, index: str, version: str, unit: str) -> UnitRobustnessOut:
+    """One unit's rank interval and how much each uncertain choice moves its rank (first-order
+    and total effects) — 404 for a unit not in the release, or a release without robustness
+    results."""
+    rb = _robustness(request, index, version)
+    if not rb.release.scores.filter(unit=unit).exists():
+        raise Http404("no such unit in this release")
+    interval = next(iter(rb.intervals(unit)), None)
+    return UnitRobustnessOut(
+        unit=unit,
+        name=rb.release.unit_table.name(unit, get_language()),
+        target=rb.target,
+        target_label=rb.target_label,
+        period=rb.period,
+        replications=rb.replications,
+        interval=IntervalOut(**interval) if interval else None,
+        sensitivity=[
+            UnitSensitivityOut(
+                input=s["input"], label=s["label"], first_order=s["first_order"], total=s["total"]
+            )
+            for s in rb.unit_sensitivity(unit)
+        ],
+    )
 
 
 @api.get("/releases/{index}/{version}/scores", response={200: list[ScoreOut], **ERRORS})

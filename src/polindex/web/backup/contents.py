@@ -3,9 +3,11 @@ groups, permissions, the admin's log), in an order that loads, each serialised s
 restores into any database.
 
 Left out, deliberately: sessions (a restored session would sign someone in again) and the queue
-of background tasks (a restored task would run twice). Content types and permissions are made
-by ``migrate`` with ids of each database's own, so they and every reference to them travel by
-natural key; every other row keeps its id.
+of background tasks (a restored task would run twice). A release's downloads, kept as files under
+``DOWNLOADS_DIR`` (:mod:`polindex.web.releases.stored`), are not in the database and not in a
+backup either: they are made again on their first request after a restore. Content types and
+permissions are made by ``migrate`` with ids of each database's own, so they and every reference
+to them travel by natural key; every other row keeps its id.
 """
 
 from __future__ import annotations

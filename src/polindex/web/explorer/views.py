@@ -18,9 +18,10 @@ from django.views.decorators.csp import csp_override
 from polindex.framework.units import fold
 from polindex.web.explorer import charts, worldmap
 from polindex.web.explorer.display import Reading
-from polindex.web.releases import exports
+from polindex.web.releases import exports, stored
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
+from polindex.web.releases.robustness import ReleaseRobustness
 from polindex.web.releases.visibility import visible_releases, visible_scores
 from polindex.web.text import render as markdown
 
@@ -132,14 +133,13 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
 
 
 def download(request: HttpRequest, index: str, version: str, fmt: str) -> HttpResponse:
-    """A release's data as CSV (long, wide), XLSX, JSON, a data package or a ZIP of all."""
+    """A release's data as CSV (long, wide; rank intervals and sensitivity indices when it has
+    them), XLSX, JSON, a data package or a ZIP of all, in the request's language: made once,
+    then served from the kept file (see :mod:`polindex.web.releases.stored`)."""
     r = _release_or_404(request, index, version)
-    if fmt not in exports.FORMATS:
+    if fmt not in exports.formats(r):
         raise Http404("no such format")
-    content, media_type, name = exports.render(r, fmt)
-    response = HttpResponse(content, content_type=media_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return stored.response(request, r, fmt, get_language() or settings.LANGUAGE_CODE)
 
 
 MAX_COMPARED = 6
@@ -370,20 +370,26 @@ def _percent(share: float | None) -> float | None:
 
 
 def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
-    """Rank intervals, sensitivity indices and the audit published with the release."""
+    """Rank intervals, sensitivity indices and the audit published with the release, each
+    explained in plain words, with names and labels (never codes)."""
     r = _release_or_404(request, index, version)
-    data = r.robustness or {}
-    if not data:
+    rb = ReleaseRobustness(r, get_language())
+    if not rb:
         raise Http404("this release has no robustness results")
-    chart = _robustness_chart(r)
-    reading = _reading(r)
-    summary = ((data.get("uncertainty") or {}).get("summary")) or []
-    intervals = [{**u, "name": reading.name(u["unit"])} for u in summary]
+    reliability = [
+        {**a, "opposed": rb.opposed(a["node"]) if (a["cronbach_alpha"] or 0) < 0 else []}
+        for a in rb.reliability()
+    ]
     context = {
         "release": r,
-        "data": data,
-        "intervals": intervals,
-        "chart": chart,
+        "rb": rb,
+        "intervals": rb.intervals(),
+        "sensitivity": rb.sensitivity(),
+        "reliability": reliability,
+        "negative_alpha": any((a["cronbach_alpha"] or 0) < 0 for a in reliability),
+        "opposed": [a for a in reliability if a["opposed"]],
+        "formats": exports.formats(r),
+        "chart": _robustness_chart(r),
         "synthetic": r.synthetic,
     }
     return render(request, "explorer/robustness.html", context)

@@ -41,6 +41,8 @@ def api_paths(release: Release, page_size: int = 1000) -> list[str]:
     """The API URLs the mirror holds for ``release`` (scores in pages of ``page_size``)."""
     base = f"/api/v1/releases/{release.index.code}/{release.version}"
     paths = ["/api/v1/releases", base, f"{base}/framework", f"{base}/units", "/api/v1/openapi.json"]
+    if release.robustness:
+        paths.append(f"{base}/robustness")
     total = release.scores.count()
     for offset in range(0, max(total, 1), page_size):
         paths.append(f"{base}/scores?limit={page_size}&offset={offset}")
