@@ -90,6 +90,11 @@ def _format(decimals: int) -> str:
     return f".{decimals}f"
 
 
+def _score_title(reading: Reading) -> str:
+    """The score axis's title, saying which end is better when lower is."""
+    return "Score" if reading.framework.higher_is_better else "Score (lower is better)"
+
+
 def _band_colours(reading: Reading) -> dict[str, Any]:
     """A colour encoding by band label with the framework's colours (empty without bands)."""
     if not reading.has_bands:
@@ -251,3 +256,177 @@ def rank_intervals(base: dict[str, str], target: str, period: str, summary: list
         else "No rank intervals."
     )
     return Chart("robustness", dict(base), title, summary_text, columns, rows, spec)
+
+
+def _changes(names: dict[str, str], rows: list[Any], d: int) -> str:
+    """ "A from x (p) to y (q)" for each unit of ``rows`` (ordered by period), or "A: x (p)"."""
+    parts = []
+    for unit, name in names.items():
+        present = [s for s in rows if s.unit == unit and s.score is not None]
+        if not present:
+            continue
+        first, last = present[0], present[-1]
+        parts.append(
+            f"{name} {first.score:.{d}f} ({first.period})"
+            if first is last
+            else f"{name} from {first.score:.{d}f} ({first.period}) "
+            f"to {last.score:.{d}f} ({last.period})"
+        )
+    return "; ".join(parts)
+
+
+def trend(
+    base: dict[str, str], node: str, label: str, units: list[str], scores: list[Any],
+    reading: Reading,
+) -> Chart:  # fmt: skip
+    """Several units' scores on a node over every period (a line per unit, as Our World in
+    Data's line charts). ``scores`` are the rows of those units on ``node``, any order."""
+    d = reading.decimals
+    names = {u: reading.name(u) for u in units}
+    order = {u: k for k, u in enumerate(units)}
+    rows_sorted = sorted(scores, key=lambda s: (order.get(s.unit, 0), s.period))
+    columns = ("unit", "name", "period", "score", "rank")
+    rows = [(s.unit, names[s.unit], s.period, s.score, s.rank) for s in rows_sorted]
+    told = _changes(names, rows_sorted, d)
+    summary = f"{label} over time: {told}." if told else f"{label}: no scores."
+    title = f"{label}: {', '.join(names.values())}"
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": _records(columns, rows)},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None},
+            "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
+                  "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
+            "color": {
+                "field": "name", "type": "nominal", "title": None, "sort": list(names.values()),
+                "scale": {"scheme": "dark2"},
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 4},
+            },
+            "tooltip": [
+                {"field": "name", "title": "Country"}, {"field": "period"},
+                {"field": "score", "format": _format(d)}, {"field": "rank"},
+            ],
+        },
+    }  # fmt: skip
+    return Chart(
+        "trend", {**base, "node": node, "units": ",".join(units)}, title, summary, columns,
+        rows, spec, d,
+    )  # fmt: skip
+
+
+def areas(
+    base: dict[str, str], unit: str, period: str, nodes: list[tuple[str, str]],
+    scores: dict[str, Any], means: dict[str, float | None], reading: Reading,
+) -> Chart:  # fmt: skip
+    """A unit's score on each area (``nodes``: code, label) in a period, as bars coloured by
+    band, each with a tick at the mean of the ranked countries."""
+    d = reading.decimals
+    name = reading.name(unit)
+    columns = ("node", "label", "score", "rank", "band", "mean")
+    rows = []
+    for code, label in nodes:
+        s = scores.get(code)
+        rows.append(
+            (code, label, s.score if s else None, s.rank if s else None,
+             reading.band(s.band) if s else "", means.get(code))
+        )  # fmt: skip
+    known = [r for r in rows if r[2] is not None]
+    summary = (
+        f"{name}, {period}: "
+        + "; ".join(f"{r[1]} {r[2]:.{d}f}" + (f" (rank {r[3]})" if r[3] else "") for r in known)
+        + "."
+        if known
+        else f"{name}, {period}: no scores."
+    )
+    title = f"{name}: areas, {period}"
+    scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
+    bars: dict[str, Any] = {
+        "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
+        "encoding": {
+            "x": {
+                "field": "score",
+                "type": "quantitative",
+                "title": _score_title(reading),
+                "scale": scale,
+            },
+            "tooltip": [
+                {"field": "label", "title": "Area"},
+                {"field": "score", "format": _format(d)},
+                {"field": "rank"},
+                {"field": "mean", "title": "Mean of countries", "format": _format(d)},
+            ],
+            **_band_colours(reading),
+        },
+    }
+    ticks = {
+        "mark": {"type": "tick", "color": "#1a1a1a", "thickness": 2},
+        "encoding": {"x": {"field": "mean", "type": "quantitative"}},
+    }
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": {"step": 28},
+        "data": {"values": _records(columns, rows)},
+        "encoding": {"y": {"field": "label", "type": "nominal", "title": None, "sort": None}},
+        "layer": [bars, ticks],
+    }
+    return Chart(
+        "areas", {**base, "unit": unit, "period": period}, title, summary, columns, rows,
+        spec, d,
+    )  # fmt: skip
+
+
+def area_series(
+    base: dict[str, str], unit: str, nodes: list[tuple[str, str]], scores: list[Any],
+    reading: Reading,
+) -> Chart:  # fmt: skip
+    """A unit's score on the index and each area (``nodes``: code, label, the index first)
+    over every period: a line per node."""
+    d = reading.decimals
+    name = reading.name(unit)
+    labels = dict(nodes)
+    order = {code: k for k, (code, _) in enumerate(nodes)}
+    picked = sorted(
+        (s for s in scores if s.node in labels), key=lambda s: (order[s.node], s.period)
+    )
+    columns = ("node", "label", "period", "score", "rank")
+    rows = [(s.node, labels[s.node], s.period, s.score, s.rank) for s in picked]
+    parts = []
+    for code, label in nodes:
+        present = [s for s in picked if s.node == code and s.score is not None]
+        if len(present) > 1:
+            parts.append(
+                f"{label} from {present[0].score:.{d}f} ({present[0].period}) "
+                f"to {present[-1].score:.{d}f} ({present[-1].period})"
+            )
+    summary = f"{name} over time: {'; '.join(parts)}." if parts else f"{name}: one period only."
+    title = f"{name}: areas over time"
+    spec = {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": _records(columns, rows)},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None},
+            "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
+                  "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
+            "color": {
+                "field": "label", "type": "nominal", "title": None,
+                "sort": [label for _, label in nodes], "scale": {"scheme": "dark2"},
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2,
+                           "labelLimit": 320},
+            },
+            "tooltip": [
+                {"field": "label", "title": "Area"}, {"field": "period"},
+                {"field": "score", "format": _format(d)}, {"field": "rank"},
+            ],
+        },
+    }  # fmt: skip
+    return Chart("area-series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)

@@ -34,6 +34,7 @@ urlpatterns = [
     page("", views.home, "home"),
     page("search/", views.search, "search"),
     page("assets/vega-embed.js", views.vega_bundle, "vega"),
+    page("<str:index>/", views.latest, "latest"),
     page("<str:index>/<str:version>/", views.release, "release"),
     page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
     page("<str:index>/<str:version>/compare/", views.compare, "compare"),
@@ -51,6 +52,13 @@ urlpatterns = [
         CHART + "compare/<str:period>/<str:units>.<chartfmt:fmt>",
         views.chart_compare,
         "chart-compare",
+    ),
+    page(CHART + "trend/<str:node>/<str:units>.<chartfmt:fmt>", views.chart_trend, "chart-trend"),
+    page(CHART + "areas/<str:unit>/<str:period>.<chartfmt:fmt>", views.chart_areas, "chart-areas"),
+    page(
+        CHART + "area-series/<str:unit>.<chartfmt:fmt>",
+        views.chart_area_series,
+        "chart-area-series",
     ),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]
