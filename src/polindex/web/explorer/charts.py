@@ -326,18 +326,18 @@ def areas(
     band, each with a tick at the mean of the ranked countries."""
     d = reading.decimals
     name = reading.name(unit)
-    columns = ("node", "label", "score", "rank", "band", "mean")
+    columns = ("unit", "name", "node", "label", "score", "rank", "band", "mean")
     rows = []
     for code, label in nodes:
         s = scores.get(code)
         rows.append(
-            (code, label, s.score if s else None, s.rank if s else None,
+            (unit, name, code, label, s.score if s else None, s.rank if s else None,
              reading.band(s.band) if s else "", means.get(code))
         )  # fmt: skip
-    known = [r for r in rows if r[2] is not None]
+    known = [r for r in rows if r[4] is not None]
     summary = (
         f"{name}, {period}: "
-        + "; ".join(f"{r[1]} {r[2]:.{d}f}" + (f" (rank {r[3]})" if r[3] else "") for r in known)
+        + "; ".join(f"{r[3]} {r[4]:.{d}f}" + (f" (rank {r[5]})" if r[5] else "") for r in known)
         + "."
         if known
         else f"{name}, {period}: no scores."

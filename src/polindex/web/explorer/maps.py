@@ -119,11 +119,8 @@ def choropleth(
     svg = worldmap.titled(worldmap.linked(worldmap.painted(fills), links), titles)
     if reading.has_bands:
         legend = _band_keys(reading, lines)
-        caption = _("Each country is coloured by its band; the table gives every value.")
+        caption = _("Each country is coloured by its band.")
     else:
         legend = _rank_keys(reading, lines, fills)
-        caption = _(
-            "Each country is coloured by its rank, from dark blue (best) to dark red (worst); "
-            "the table gives every value."
-        )
+        caption = _("Each country is coloured by its rank: dark blue is best, dark red worst.")
     return Map(svg, legend, caption)

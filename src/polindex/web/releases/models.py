@@ -81,10 +81,7 @@ class Release(models.Model):
     )
     key_findings = models.TextField(
         blank=True,
-        help_text=_(
-            "What the release shows, in Markdown (shown on its page; HTML is removed). "
-            "Editable until the release is published; not part of its checksum."
-        ),
+        help_text=_("Markdown shown on the release's page; editable until it is published."),
     )
 
     class Meta:

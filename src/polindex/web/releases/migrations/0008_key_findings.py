@@ -14,10 +14,7 @@ class Migration(migrations.Migration):
             name="key_findings",
             field=models.TextField(
                 blank=True,
-                help_text=(
-                    "What the release shows, in Markdown (shown on its page; HTML is removed). "
-                    "Editable until the release is published; not part of its checksum."
-                ),
+                help_text="Markdown shown on the release's page; editable until it is published.",
             ),
         ),
     ]
