@@ -289,7 +289,7 @@ def trend(
     rows = [(s.unit, names[s.unit], s.period, s.score, s.rank) for s in rows_sorted]
     told = _changes(names, rows_sorted, d)
     summary = f"{label} over time: {told}." if told else f"{label}: no scores."
-    title = f"{label}: {', '.join(names.values())}"
+    title = label  # (the countries are in the legend: a long title would squeeze the plot)
     spec = {
         "$schema": SCHEMA,
         "title": title,
@@ -298,13 +298,15 @@ def trend(
         "data": {"values": _records(columns, rows)},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None},
+            "x": {"field": "period", "type": "ordinal", "title": None,
+                  "axis": {"labelOverlap": "greedy"}},
             "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
                   "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
             "color": {
                 "field": "name", "type": "nominal", "title": None, "sort": list(names.values()),
                 "scale": {"scheme": "dark2"},
-                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 4},
+                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2,
+                           "labelLimit": 160},
             },
             "tooltip": [
                 {"field": "name", "title": "Country"}, {"field": "period"},
@@ -342,7 +344,7 @@ def areas(
         if known
         else f"{name}, {period}: no scores."
     )
-    title = f"{name}: areas, {period}"
+    title = f"{name}, {period}"
     scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
     bars: dict[str, Any] = {
         "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
@@ -405,7 +407,7 @@ def area_series(
                 f"to {present[-1].score:.{d}f} ({present[-1].period})"
             )
     summary = f"{name} over time: {'; '.join(parts)}." if parts else f"{name}: one period only."
-    title = f"{name}: areas over time"
+    title = name
     spec = {
         "$schema": SCHEMA,
         "title": title,
@@ -414,14 +416,14 @@ def area_series(
         "data": {"values": _records(columns, rows)},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None},
+            "x": {"field": "period", "type": "ordinal", "title": None,
+                  "axis": {"labelOverlap": "greedy"}},
             "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
                   "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
             "color": {
                 "field": "label", "type": "nominal", "title": None,
                 "sort": [label for _, label in nodes], "scale": {"scheme": "dark2"},
-                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2,
-                           "labelLimit": 320},
+                "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 300},
             },
             "tooltip": [
                 {"field": "label", "title": "Area"}, {"field": "period"},
