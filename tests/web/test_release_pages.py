@@ -238,6 +238,11 @@ def test_the_node_view_has_chart_table_and_map_tabs_on_one_address(
     assert trend is not None
     before = _scores(impic, "Reg_A", "2008")
     assert f'<th scope="row">2008</th><td class="num">{before[best[0]]:.2f}</td>' in trend.group(0)
+    # the text alternative reads in the page's language, numbers in its notation
+    french = client.get("/ImmPol/2016/node/Reg_A/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    first = f"{before[best[0]]:.2f}".replace(".", ",")
+    name = impic.unit_table.name(best[0], "fr")
+    assert f"Family reunification: regulations dans le temps : {name} de {first} (2008)" in french
     # other countries, chosen in the URL; their data as CSV
     chosen = client.get("/ImmPol/2016/node/Reg_A/?units=us,de").content.decode()
     assert 'href="/ImmPol/2016/chart/trend/Reg_A/us,de.csv"' in chosen

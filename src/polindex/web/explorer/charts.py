@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from polindex.web.explorer.display import Line, Reading
@@ -92,15 +94,20 @@ def _format(decimals: int) -> str:
 
 def _score_title(reading: Reading) -> str:
     """The score axis's title, saying which end is better when lower is."""
-    return "Score" if reading.framework.higher_is_better else "Score (lower is better)"
+    return _("Score") if reading.framework.higher_is_better else _("Score (lower is better)")
+
+
+def _n(value: float, decimals: int) -> str:
+    """A score in the reader's notation."""
+    return number_format(round(value, decimals), decimal_pos=decimals)
 
 
 def _band_colours(reading: Reading) -> dict[str, Any]:
     """A colour encoding by band label with the framework's colours (empty without bands)."""
     if not reading.has_bands:
         return {}
-    labels = [label for label, _ in reading.bands.values()]
-    colours = [colour for _, colour in reading.bands.values()]
+    labels = [label for label, _colour in reading.bands.values()]
+    colours = [colour for _label, colour in reading.bands.values()]
     return {
         "color": {
             "field": "band", "type": "nominal", "title": None,
@@ -259,20 +266,25 @@ def rank_intervals(base: dict[str, str], target: str, period: str, summary: list
 
 
 def _changes(names: dict[str, str], rows: list[Any], d: int) -> str:
-    """ "A from x (p) to y (q)" for each unit of ``rows`` (ordered by period), or "A: x (p)"."""
+    """ "A from x (p) to y (q)" for each unit of ``rows`` (ordered by period), or "A x (p)"."""
     parts = []
     for unit, name in names.items():
         present = [s for s in rows if s.unit == unit and s.score is not None]
-        if not present:
-            continue
-        first, last = present[0], present[-1]
-        parts.append(
-            f"{name} {first.score:.{d}f} ({first.period})"
-            if first is last
-            else f"{name} from {first.score:.{d}f} ({first.period}) "
-            f"to {last.score:.{d}f} ({last.period})"
-        )
+        if present:
+            parts.append(_moved(name, present, d))
     return "; ".join(parts)
+
+
+def _moved(name: str, present: list[Any], d: int) -> str:
+    first, last = present[0], present[-1]
+    if first is last:
+        return _("%(name)s %(score)s (%(period)s)") % {
+            "name": name, "score": _n(first.score, d), "period": first.period
+        }  # fmt: skip
+    return _("%(name)s from %(first)s (%(start)s) to %(last)s (%(end)s)") % {
+        "name": name, "first": _n(first.score, d), "start": first.period,
+        "last": _n(last.score, d), "end": last.period,
+    }  # fmt: skip
 
 
 def trend(
@@ -288,7 +300,11 @@ def trend(
     columns = ("unit", "name", "period", "score", "rank")
     rows = [(s.unit, names[s.unit], s.period, s.score, s.rank) for s in rows_sorted]
     told = _changes(names, rows_sorted, d)
-    summary = f"{label} over time: {told}." if told else f"{label}: no scores."
+    summary = (
+        _("%(label)s over time: %(changes)s.") % {"label": label, "changes": told}
+        if told
+        else _("%(label)s: no scores.") % {"label": label}
+    )
     title = label  # (the countries are in the legend: a long title would squeeze the plot)
     spec = {
         "$schema": SCHEMA,
@@ -309,8 +325,10 @@ def trend(
                            "labelLimit": 160},
             },
             "tooltip": [
-                {"field": "name", "title": "Country"}, {"field": "period"},
-                {"field": "score", "format": _format(d)}, {"field": "rank"},
+                {"field": "name", "title": _("Country")},
+                {"field": "period", "title": _("Period")},
+                {"field": "score", "title": _("Score"), "format": _format(d)},
+                {"field": "rank", "title": _("Rank")},
             ],
         },
     }  # fmt: skip
@@ -336,34 +354,35 @@ def areas(
             (unit, name, code, label, s.score if s else None, s.rank if s else None,
              reading.band(s.band) if s else "", means.get(code))
         )  # fmt: skip
-    known = [r for r in rows if r[4] is not None]
+    parts = [
+        (
+            _("%(area)s %(score)s (rank %(rank)s)") if r[5] else _("%(area)s %(score)s")
+        ) % {"area": r[3], "score": _n(r[4], d), "rank": r[5]}
+        for r in rows
+        if r[4] is not None
+    ]  # fmt: skip
     summary = (
-        f"{name}, {period}: "
-        + "; ".join(f"{r[3]} {r[4]:.{d}f}" + (f" (rank {r[5]})" if r[5] else "") for r in known)
-        + "."
-        if known
-        else f"{name}, {period}: no scores."
-    )
+        _("%(name)s, %(period)s: %(parts)s.") % {"name": name, "period": period,
+                                                 "parts": "; ".join(parts)}
+        if parts
+        else _("%(name)s, %(period)s: no scores.") % {"name": name, "period": period}
+    )  # fmt: skip
     title = f"{name}, {period}"
     scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
     bars: dict[str, Any] = {
         "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
         "encoding": {
-            "x": {
-                "field": "score",
-                "type": "quantitative",
-                "title": _score_title(reading),
-                "scale": scale,
-            },
+            "x": {"field": "score", "type": "quantitative", "title": _score_title(reading),
+                  "scale": scale},
             "tooltip": [
-                {"field": "label", "title": "Area"},
-                {"field": "score", "format": _format(d)},
-                {"field": "rank"},
-                {"field": "mean", "title": "Mean of countries", "format": _format(d)},
+                {"field": "label", "title": _("Area")},
+                {"field": "score", "title": _("Score"), "format": _format(d)},
+                {"field": "rank", "title": _("Rank")},
+                {"field": "mean", "title": _("Mean of the countries"), "format": _format(d)},
             ],
             **_band_colours(reading),
         },
-    }
+    }  # fmt: skip
     ticks = {
         "mark": {"type": "tick", "color": "#1a1a1a", "thickness": 2},
         "encoding": {"x": {"field": "mean", "type": "quantitative"}},
@@ -392,7 +411,7 @@ def area_series(
     d = reading.decimals
     name = reading.name(unit)
     labels = dict(nodes)
-    order = {code: k for k, (code, _) in enumerate(nodes)}
+    order = {code: k for k, (code, _label) in enumerate(nodes)}
     picked = sorted(
         (s for s in scores if s.node in labels), key=lambda s: (order[s.node], s.period)
     )
@@ -402,11 +421,12 @@ def area_series(
     for code, label in nodes:
         present = [s for s in picked if s.node == code and s.score is not None]
         if len(present) > 1:
-            parts.append(
-                f"{label} from {present[0].score:.{d}f} ({present[0].period}) "
-                f"to {present[-1].score:.{d}f} ({present[-1].period})"
-            )
-    summary = f"{name} over time: {'; '.join(parts)}." if parts else f"{name}: one period only."
+            parts.append(_moved(label, present, d))
+    summary = (
+        _("%(label)s over time: %(changes)s.") % {"label": name, "changes": "; ".join(parts)}
+        if parts
+        else _("%(name)s: one period only.") % {"name": name}
+    )
     title = name
     spec = {
         "$schema": SCHEMA,
@@ -422,12 +442,14 @@ def area_series(
                   "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
             "color": {
                 "field": "label", "type": "nominal", "title": None,
-                "sort": [label for _, label in nodes], "scale": {"scheme": "dark2"},
+                "sort": [label for _code, label in nodes], "scale": {"scheme": "dark2"},
                 "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 300},
             },
             "tooltip": [
-                {"field": "label", "title": "Area"}, {"field": "period"},
-                {"field": "score", "format": _format(d)}, {"field": "rank"},
+                {"field": "label", "title": _("Area")},
+                {"field": "period", "title": _("Period")},
+                {"field": "score", "title": _("Score"), "format": _format(d)},
+                {"field": "rank", "title": _("Rank")},
             ],
         },
     }  # fmt: skip
