@@ -306,32 +306,9 @@ def trend(
         else _("%(label)s: no scores.") % {"label": label}
     )
     title = label  # (the countries are in the legend: a long title would squeeze the plot)
-    spec = {
-        "$schema": SCHEMA,
-        "title": title,
-        "width": "container",
-        "height": 260,
-        "data": {"values": _records(columns, rows)},
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None,
-                  "axis": {"labelOverlap": "greedy"}},
-            "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
-                  "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
-            "color": {
-                "field": "name", "type": "nominal", "title": None, "sort": list(names.values()),
-                "scale": {"scheme": "dark2"},
-                "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2,
-                           "labelLimit": 160},
-            },
-            "tooltip": [
-                {"field": "name", "title": _("Country")},
-                {"field": "period", "title": _("Period")},
-                {"field": "score", "title": _("Score"), "format": _format(d)},
-                {"field": "rank", "title": _("Rank")},
-            ],
-        },
-    }  # fmt: skip
+    legend = {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 160}
+    spec = _lines(title, columns, rows, ("name", list(names.values()), legend),
+                  {"field": "name", "title": _("Country")}, reading)  # fmt: skip
     return Chart(
         "trend", {**base, "node": node, "units": ",".join(units)}, title, summary, columns,
         rows, spec, d,
@@ -428,7 +405,21 @@ def area_series(
         else _("%(name)s: one period only.") % {"name": name}
     )
     title = name
-    spec = {
+    legend = {"orient": "bottom", "direction": "vertical", "labelLimit": 300}
+    spec = _lines(title, columns, rows, ("label", [label for _code, label in nodes], legend),
+                  {"field": "label", "title": _("Area")}, reading)  # fmt: skip
+    return Chart("area-series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)
+
+
+def _lines(
+    title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+    colour: tuple[str, list[str], dict[str, Any]], first: dict[str, str], reading: Reading,
+) -> dict[str, Any]:  # fmt: skip
+    """A line chart's spec over the periods on the index's whole scale: a line per value of
+    ``colour``'s field (field, its order, its legend), ``first`` the tooltip's first line."""
+    field, order, legend = colour
+    scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
+    return {
         "$schema": SCHEMA,
         "title": title,
         "width": "container",
@@ -439,18 +430,14 @@ def area_series(
             "x": {"field": "period", "type": "ordinal", "title": None,
                   "axis": {"labelOverlap": "greedy"}},
             "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
-                  "scale": {"domain": [reading.framework.scale.min, reading.framework.scale.max]}},
-            "color": {
-                "field": "label", "type": "nominal", "title": None,
-                "sort": [label for _code, label in nodes], "scale": {"scheme": "dark2"},
-                "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 300},
-            },
+                  "scale": scale},
+            "color": {"field": field, "type": "nominal", "title": None, "sort": order,
+                      "scale": {"scheme": "dark2"}, "legend": legend},
             "tooltip": [
-                {"field": "label", "title": _("Area")},
+                first,
                 {"field": "period", "title": _("Period")},
-                {"field": "score", "title": _("Score"), "format": _format(d)},
+                {"field": "score", "title": _("Score"), "format": _format(reading.decimals)},
                 {"field": "rank", "title": _("Rank")},
             ],
         },
     }  # fmt: skip
-    return Chart("area-series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)

@@ -842,13 +842,14 @@ def chart_compare(
     r = _release_or_404(request, index, version)
     chosen = units.split(",")
     known = set(r.scores.filter(period=period, unit__in=chosen).values_list("unit", flat=True))
-    if (
-        not 2 <= len(chosen) <= MAX_COMPARED
-        or set(chosen) != known
-        or len(set(chosen)) < len(chosen)
-    ):
+    if not _distinct(chosen, known, 2, MAX_COMPARED):
         raise Http404(f"compare 2 to {MAX_COMPARED} distinct countries of this period")
     return _chart_response(request, r, _compare_chart(r, period, chosen), fmt)
+
+
+def _distinct(chosen: list[str], known: set[str], low: int, high: int) -> bool:
+    """Whether ``chosen`` names ``low`` to ``high`` distinct units, all of them ``known``."""
+    return low <= len(chosen) <= high and set(chosen) == known and len(known) == len(chosen)
 
 
 def _trend_chart(r: Release, code: str, units: list[str]) -> charts.Chart:
@@ -863,12 +864,7 @@ def chart_trend(
     r = _release_or_404(request, index, version)
     chosen = units.split(",")
     known = set(r.scores.filter(node=node, unit__in=chosen).values_list("unit", flat=True))
-    if (
-        node not in _names(r)
-        or not 1 <= len(chosen) <= state.MAX_CHART_UNITS
-        or set(chosen) != known
-        or len(set(chosen)) < len(chosen)
-    ):
+    if node not in _names(r) or not _distinct(chosen, known, 1, state.MAX_CHART_UNITS):
         raise Http404(f"a node and 1 to {state.MAX_CHART_UNITS} distinct units of this release")
     return _chart_response(request, r, _trend_chart(r, node, chosen), fmt)
 
