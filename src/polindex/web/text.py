@@ -31,8 +31,8 @@ def render_long(text: str) -> str:
 
     Examples
     --------
-    >>> render_long("# Findings\n\n* **Up**<img src=x onerror=alert(1)>")
-    '<h3>Findings</h3>\n<ul>\n<li><strong>Up</strong></li>\n</ul>'
+    >>> render_long("# Findings\\n\\n* **Up**<img src=x onerror=alert(1)>")
+    '<h3>Findings</h3>\\n<ul>\\n<li><strong>Up</strong></li>\\n</ul>'
     """
     import re
 
