@@ -114,7 +114,7 @@ def test_explorer_pages_draw_their_charts_and_map_under_the_policy(
     page.locator("#vg-tooltip-element.visible").wait_for(timeout=5000)
     page.goto(live_server.url + "/MAP/1/AT/")
     page.locator("#chart-series .vega svg").first.wait_for(timeout=15000)
-    embed = page.locator(".embed-code").input_value()
+    embed = page.locator("#chart-series .embed-code").input_value()
     assert f'src="{live_server.url}/MAP/1/chart/series/AT.html"' in embed  # charts.js ran
     page.goto(live_server.url + "/MAP/1/compare/")
     for name in ("Austria", "Belgium"):  # the chooser lists countries by name

@@ -82,7 +82,9 @@ def test_no_page_scrolls_sideways_the_map_fits_and_print_shows_links(
                 sideways.append(f"{name} at {width} px: {extra} px too wide")
         # the world map: scaled by its viewBox to the width of its column
         _visit(page, live_server.url + "/T/1/", "release")
-        svg, figure = (page.locator(s).bounding_box() for s in ("figure.map svg", "figure.map"))
+        svg, figure = (
+            page.locator(s).bounding_box() for s in ("figure.map svg.worldmap", "figure.map")
+        )
         assert svg is not None
         assert figure is not None
         assert svg["width"] == pytest.approx(figure["width"], abs=1)

@@ -50,7 +50,9 @@ def test_ranking_chart_on_release_and_node_pages(client: Client, two: Release) -
     release = client.get("/TWO/1/").content.decode()
     assert 'href="/TWO/1/chart/ranking/TWO/2024.csv"' in release
     node = client.get("/TWO/1/node/A/?period=2023").content.decode()
-    assert 'href="/TWO/1/chart/ranking/A/2023.svg"' in node
+    # the node's chart is its line over time; the bar chart of the period is a link away
+    assert 'href="/TWO/1/chart/trend/A/XX,YY,ZZ.svg"' in node
+    assert 'href="/TWO/1/chart/ranking/A/2023.html"' in node
     csv = client.get("/TWO/1/chart/ranking/A/2023.csv").content.decode().splitlines()
     assert csv == ["rank,unit,name,score,band", "1,XX,XX,100.0,", "2,YY,YY,0.0,", "2,ZZ,ZZ,0.0,"]
     spec = client.get("/TWO/1/chart/ranking/TWO/2024.json").json()

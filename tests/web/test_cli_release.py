@@ -35,6 +35,7 @@ def test_release_create_then_refuse_the_same_version(tmp_path: Path) -> None:
     assert "Release TOY 2024.1: 6 scores, publish at 2030-01-01T00:00:00+00:00" in result.stdout
     release = Release.objects.get(version="2024.1")
     assert release.scores.get(unit="AA", node="TOY").score == 50.0
+    assert release.key_findings == ""
     again = runner.invoke(app, args)
     assert again.exit_code == 1
     assert "already has a release 2024.1; releases are immutable" in again.output
@@ -85,3 +86,19 @@ def test_a_correction_names_the_release_it_corrects(tmp_path: Path) -> None:
     assert (release.changelog, release.licence) == ("AA's q2 was wrong.", "CC-BY-4.0")
     assert release.scores.get(unit="AA", node="TOY").score == 100.0
     assert Release.objects.filter(version__in=["1.1", "0.9"]).count() == 1  # nothing half-made
+
+
+@pytest.mark.django_db(transaction=True)
+def test_release_create_takes_the_key_findings_from_a_markdown_file(tmp_path: Path) -> None:
+    (tmp_path / "fw.yaml").write_text(yaml.safe_dump(FW))
+    (tmp_path / "d.csv").write_text("unit,period,q1,q2\nAA,2024,yes,no\n")
+    (tmp_path / "findings.md").write_text("* **AA** answers yes.\n", encoding="utf-8")
+    base = ["release", "create", str(tmp_path / "fw.yaml"), str(tmp_path / "d.csv")]
+    missing = runner.invoke(app, [*base, "--version", "1", "--key-findings", "nope.md"])
+    assert missing.exit_code == 1
+    assert "--key-findings: cannot read nope.md" in missing.output
+    result = runner.invoke(
+        app, [*base, "--version", "1", "--key-findings", str(tmp_path / "findings.md")]
+    )
+    assert result.exit_code == 0, result.output
+    assert Release.objects.get(version="1").key_findings == "* **AA** answers yes.\n"

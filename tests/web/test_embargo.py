@@ -25,6 +25,13 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
         "/TOY/{version}/chart/ranking/TOY/2024.html",
     "<str:index>/<str:version>/chart/compare/<str:period>/<str:units>.<chartfmt:fmt>":
         "/TOY/{version}/chart/compare/2024/AA,BB.json",
+    "<str:index>/<str:version>/chart/trend/<str:node>/<str:units>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/trend/TOY/AA,BB.csv",
+    "<str:index>/<str:version>/chart/areas/<str:unit>/<str:period>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/areas/AA/2024.csv",
+    "<str:index>/<str:version>/chart/area-series/<str:unit>.<chartfmt:fmt>":
+        "/TOY/{version}/chart/area-series/AA.html",
+    "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",
     "api/v1/releases/<index>/<version>": "/api/v1/releases/TOY/{version}",
@@ -65,7 +72,7 @@ ROUTE_EXAMPLES = list(ROUTES.values())
 
 
 def fetch(client: Client, route: str, version: str) -> tuple[int, str]:
-    response = client.get(route.format(version=version))
+    response = client.get(route.format(version=version), follow=True)
     if response.get("Content-Type", "").startswith("application/zip"):
         return response.status_code, response.getvalue().decode("latin-1")
     return response.status_code, response.getvalue().decode()

@@ -105,6 +105,10 @@ PAGES = [  # every public page kind
     "/BI/1/methodology/",
     "/BI/1/robustness/",
     "/BI/1/node/A/",
+    "/BI/1/node/A/?tab=table",
+    "/BI/1/node/A/?tab=map",
+    "/BI/1/node/a1/",
+    "/BI/1/node/a1/?tab=table",
     "/BI/1/AT/",
     "/BI/1/EU/",
     "/search/?q=Autriche",
@@ -113,12 +117,18 @@ PAGES = [  # every public page kind
     "/BI/1/chart/series/AT.html",
     "/BI/1/chart/compare/2024/AT,BE.html",
     "/BI/1/chart/robustness.html",
+    "/BI/1/chart/trend/A/AT,BE.html",
+    "/BI/1/chart/areas/AT/2024.html",
+    "/BI/1/chart/area-series/AT.html",
 ]
 SPECS = [
     "/BI/1/chart/ranking/BI/2024.json",
     "/BI/1/chart/series/AT.json",
     "/BI/1/chart/compare/2024/AT,BE.json",
     "/BI/1/chart/robustness.json",
+    "/BI/1/chart/trend/A/AT,BE.json",
+    "/BI/1/chart/areas/AT/2024.json",
+    "/BI/1/chart/area-series/AT.json",
 ]
 ENGLISH_WORDS = """\
 the and of in to is are was were be been with from by for each every this that which not no

@@ -83,7 +83,18 @@ def test_choropleth_colours_countries_by_band(client: Client, db: None) -> None:
     assert '<g class="fr country map-element">' in body  # not in the index: the grey base
     assert "Atlantis" in body  # not on the map, still in the table
     assert "http://c2pa" not in body
-    assert '<rect width="16" height="16" fill="#aa0000"/></svg> low (from 0)</li>' in body  # key
+    # the key: each band's colour, label, score range and how many countries it holds
+    assert (
+        '<rect width="16" height="16" fill="#aa0000"/></svg> <span class="legend-label">low</span>'
+        ' <span class="legend-values">0.0 to under 50.0</span>'
+        ' <span class="legend-count">(1 country)</span></li>'
+    ) in body
+    assert '<span class="legend-values">50.0 to 100.0</span>' in body
+    # each country is titled with its name and score and linked to its profile
+    assert (
+        '<g class="at country map-element" fill="#0000aa"><title>Austria: 100.0</title>'
+        '<a href="/MAP/1/AUT/" tabindex="-1">'
+    ) in body
     assert 'stroke="#6b6b6b" stroke-width="0.6"' in body  # outlines contrast with the page
     assert "<style" not in body
     assert " style=" not in body

@@ -189,4 +189,7 @@ def test_api_units_give_names_kinds_iso_codes_and_groups(client: Client, impic: 
         "groups": ["EU-level"],
     }
     doc = json.loads(client.get("/ImmPol/2016/download/json").getvalue())
-    assert doc["unit_groups"] == {"EU-level": {"en": "EU level", "fr": "EU level"}}
+    assert doc["unit_groups"] == {
+        "EU-level": {"en": "EU level", "fr": "EU level"},
+        "EU": {"en": "EU member states (2010)", "fr": "EU member states (2010)"},
+    }

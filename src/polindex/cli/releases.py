@@ -71,6 +71,13 @@ def create(
             "of the framework's uncertainty: section."
         ),
     ] = False,
+    key_findings: Annotated[
+        Path | None,
+        typer.Option(
+            help="A Markdown file of the release's key findings, shown on its page "
+            "(editable in the admin until the release is published)."
+        ),
+    ] = None,
     unit_column: UnitColumn = "unit",
     period_column: PeriodColumn = "period",
     column_prefix: ColumnPrefix = "",
@@ -91,6 +98,12 @@ def create(
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     definition = load(framework)
+    findings = ""
+    if key_findings is not None:
+        try:
+            findings = key_findings.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"--key-findings: cannot read {key_findings}: {exc}")
     django_setup()
     from polindex.web.releases.publish import publish_release
 
@@ -109,6 +122,7 @@ def create(
             licence=licence,
             changelog=changelog,
             corrects=corrects,
+            key_findings=findings,
         )
     say(
         f"Release {release.index.code} {release.version}: {release.scores.count():,} scores, "
@@ -269,7 +283,12 @@ def publish_examples(published: list[Example]) -> None:
             say(f"Release {code} {example.version}: already published")
             continue
         with user_errors():
-            publish_release(example.results, version=example.version, synthetic=example.synthetic)
+            publish_release(
+                example.results,
+                version=example.version,
+                synthetic=example.synthetic,
+                key_findings=example.findings,
+            )
         say(f"Published {code} {example.version}")
 
 

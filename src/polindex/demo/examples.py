@@ -9,6 +9,7 @@ from pathlib import Path
 
 from polindex.analysis.robustness import ReleaseResults
 from polindex.api import release_results, score
+from polindex.demo.findings import demo_findings
 from polindex.demo.synthetic import FRAMEWORK_PATH, synthetic_data
 from polindex.engine.results import Results
 from polindex.framework.definition import load_index
@@ -32,6 +33,11 @@ class Example:
     def scores(self) -> Results:
         """The scores (without the robustness analyses)."""
         return self.results.results if isinstance(self.results, ReleaseResults) else self.results
+
+    @property
+    def findings(self) -> str:
+        """The key findings its release page shows (written from the scores)."""
+        return demo_findings(self.scores)
 
 
 def synthetic_example(out_dir: Path) -> Example:

@@ -174,6 +174,9 @@ RELEASE_ROUTES = {
     f"{CHART}series/<str:unit>.<chartfmt:fmt>": "{v}/chart/series/AT.csv",
     f"{CHART}ranking/<str:node>/<str:period>.<chartfmt:fmt>": "{v}/chart/ranking/T/2024.json",
     f"{CHART}compare/<str:period>/<str:units>.<chartfmt:fmt>": "{v}/chart/compare/2024/AT,BE.csv",
+    f"{CHART}trend/<str:node>/<str:units>.<chartfmt:fmt>": "{v}/chart/trend/T/AT,BE.csv",
+    f"{CHART}areas/<str:unit>/<str:period>.<chartfmt:fmt>": "{v}/chart/areas/AT/2024.csv",
+    f"{CHART}area-series/<str:unit>.<chartfmt:fmt>": "{v}/chart/area-series/AT.csv",
     f"{R}/<path:unit>/": "{v}/AT/",
     "api/v1/releases/<index>/<version>": "api/v1/releases/{v}",
     "api/v1/releases/<index>/<version>/framework": "api/v1/releases/{v}/framework",
@@ -206,6 +209,10 @@ def _public() -> Iterator[Page]:
             example = "/" + path.format(v=f"{{{name}.index.code}}/{{{name}.version}}")
             label = f"{ARTICLE[name]} {name} release: its pages, downloads, charts and API"
             yield Page(pattern, label, example, sees(name), None)
+    yield Page(
+        "<str:index>/", "an index's latest public release (a redirect to it)",
+        "/{published.index.code}/", anyone, None,
+    )  # fmt: skip
     yield Page("api/v1/", "the API's root (no page)", "/api/v1/", nobody, nobody)
     for pattern in ("api/v1/openapi.json", "api/v1/docs"):
         # (django-ninja's schema and docs views answer any method)
@@ -324,7 +331,7 @@ def admin_page(pattern: str, label: str, path: str, get: Rule, post: Rule) -> Pa
 
 def _model_pages(app: str, name: str, shown: str) -> Iterator[Page]:
     prefix, codename = f"admin/{app}/{name}/", f"{app}.%s_{name}"
-    releases = name == "release"  # (read-only: never changed nor deleted)
+    releases = name == "release"  # (read-only: never deleted; changed only under embargo)
     tasks = name == "dbtaskresult"  # (django-tasks-db's admin only shows tasks)
     view, add = model(codename % "view"), model(codename % "add", never=tasks)
     yield admin_page(prefix, f"admin: {shown} — the list", "/" + prefix, view, view)
@@ -335,7 +342,12 @@ def _model_pages(app: str, name: str, shown: str) -> Iterator[Page]:
         if not releases:
             url = f"/{prefix}{{{example}}}/"
         see = model(codename % "view", release=example if releases else "")
-        change = model(codename % "change", never=releases or tasks)
+        # a release is never changed, but an embargoed one's key findings (its page's text)
+        change = model(
+            codename % "change",
+            release=example if releases else "",
+            never=tasks or (releases and example == "published"),
+        )
         delete = model(codename % "delete", never=releases or tasks)
         obj = prefix + "<path:object_id>/"
         yield admin_page(obj + "change/", f"{label}: its page", url + "change/", see, change)

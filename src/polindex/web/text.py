@@ -1,4 +1,5 @@
-"""Justifications are Markdown written by experts: rendered to HTML, then sanitised."""
+"""Texts written by people — experts' justifications, the central team's key findings — are
+Markdown: rendered to HTML, then sanitised (nh3, the Rust library ammonia's bindings)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,32 @@ def render(text: str) -> str:
     """
     html = markdown.markdown(text, output_format="html")
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"})
+
+
+LONG_TAGS = TAGS | {"h3", "h4", "h5", "h6", "hr"}
+
+
+def render_long(text: str) -> str:
+    """A longer Markdown text (a release's key findings) to safe HTML, with headings: a page
+    gives it a level-2 heading, so ``#`` becomes ``<h3>``, ``##`` ``<h4>`` and so on.
+
+    Examples
+    --------
+    >>> render_long("# Findings\\n\\n* **Up**<img src=x onerror=alert(1)>")
+    '<h3>Findings</h3>\\n<ul>\\n<li><strong>Up</strong></li>\\n</ul>'
+    """
+    import re
+
+    html = markdown.markdown(text, output_format="html")
+
+    def lower(match: re.Match[str]) -> str:
+        level = min(int(match.group(2)) + 2, 6)
+        return f"<{match.group(1)}h{level}"
+
+    html = re.sub(r"<(/?)h([1-6])", lower, html)
+    return nh3.clean(
+        html, tags=LONG_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}
+    )
 
 
 def word_diff(old: str, new: str) -> str:

@@ -161,12 +161,17 @@ def _tip(field: str, **more: Any) -> dict[str, Any]:
     return {"field": field, "title": str(HEADERS.get(field, field)), **more}
 
 
+def _score_title(reading: Reading) -> str:
+    """The score axis's title, saying which end is better when lower is."""
+    return _("Score") if reading.framework.higher_is_better else _("Score (lower is better)")
+
+
 def _band_colours(reading: Reading) -> dict[str, Any]:
     """A colour encoding by band label with the framework's colours (empty without bands)."""
     if not reading.has_bands:
         return {}
-    labels = [label for label, _ in reading.bands.values()]
-    colours = [colour for _, colour in reading.bands.values()]
+    labels = [label for label, _colour in reading.bands.values()]
+    colours = [colour for _label, colour in reading.bands.values()]
     return {
         "color": {
             "field": "band", "type": "nominal", "title": None,
@@ -345,3 +350,186 @@ def rank_intervals(base: dict[str, str], target: str, period: str, summary: list
         else:
             summary_text = _("No rank intervals.")
     return Chart("robustness", dict(base), title, summary_text, columns, rows, spec)
+
+
+def _changes(names: dict[str, str], rows: list[Any], d: int) -> str:
+    """ "A from x (p) to y (q)" for each unit of ``rows`` (ordered by period), or "A x (p)"."""
+    parts = []
+    for unit, name in names.items():
+        present = [s for s in rows if s.unit == unit and s.score is not None]
+        if present:
+            parts.append(_moved(name, present, d))
+    return "; ".join(parts)
+
+
+def _moved(name: str, present: list[Any], d: int) -> str:
+    first, last = present[0], present[-1]
+    if first is last:
+        return _("%(name)s %(score)s (%(period)s)") % {
+            "name": name, "score": _number(first.score, d), "period": first.period
+        }  # fmt: skip
+    return _("%(name)s from %(first)s (%(start)s) to %(last)s (%(end)s)") % {
+        "name": name, "first": _number(first.score, d), "start": first.period,
+        "last": _number(last.score, d), "end": last.period,
+    }  # fmt: skip
+
+
+def trend(
+    base: dict[str, str], node: str, label: str, units: list[str], scores: list[Any],
+    reading: Reading,
+) -> Chart:  # fmt: skip
+    """Several units' scores on a node over every period (a line per unit, as Our World in
+    Data's line charts). ``scores`` are the rows of those units on ``node``, any order."""
+    with translation.override(reading.lang):
+        d = reading.decimals
+        names = {u: reading.name(u) for u in units}
+        order = {u: k for k, u in enumerate(units)}
+        rows_sorted = sorted(scores, key=lambda s: (order.get(s.unit, 0), s.period))
+        columns = ("unit", "name", "period", "score", "rank")
+        rows = [(s.unit, names[s.unit], s.period, s.score, s.rank) for s in rows_sorted]
+        told = _changes(names, rows_sorted, d)
+        summary = (
+            _("%(label)s over time: %(changes)s.") % {"label": label, "changes": told}
+            if told
+            else _("%(label)s: no scores.") % {"label": label}
+        )
+        title = label  # (the countries are in the legend: a long title would squeeze the plot)
+        legend = {"orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 160}
+        spec = _lines(title, columns, rows, ("name", list(names.values()), legend),
+                      {"field": "name", "title": _("Country")}, reading)  # fmt: skip
+        return Chart(
+            "trend", {**base, "node": node, "units": ",".join(units)}, title, summary, columns,
+            rows, spec, d,
+        )  # fmt: skip
+
+
+def areas(
+    base: dict[str, str], unit: str, period: str, nodes: list[tuple[str, str]],
+    scores: dict[str, Any], means: dict[str, float | None], reading: Reading,
+) -> Chart:  # fmt: skip
+    """A unit's score on each area (``nodes``: code, label) in a period, as bars coloured by
+    band, each with a tick at the mean of the ranked countries."""
+    with translation.override(reading.lang):
+        d = reading.decimals
+        name = reading.name(unit)
+        columns = ("unit", "name", "node", "label", "score", "rank", "band", "mean")
+        rows = []
+        for code, label in nodes:
+            s = scores.get(code)
+            rows.append(
+                (unit, name, code, label, s.score if s else None, s.rank if s else None,
+                 reading.band(s.band) if s else "", means.get(code))
+            )  # fmt: skip
+        parts = [
+            (
+                _("%(area)s %(score)s (rank %(rank)s)") if r[5] else _("%(area)s %(score)s")
+            ) % {"area": r[3], "score": _number(r[4], d), "rank": r[5]}
+            for r in rows
+            if r[4] is not None
+        ]  # fmt: skip
+        summary = (
+            _("%(name)s, %(period)s: %(parts)s.") % {"name": name, "period": period,
+                                                     "parts": "; ".join(parts)}
+            if parts
+            else _("%(name)s, %(period)s: no scores.") % {"name": name, "period": period}
+        )  # fmt: skip
+        title = f"{name}, {period}"
+        scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
+        bars: dict[str, Any] = {
+            "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
+            "encoding": {
+                "x": {"field": "score", "type": "quantitative", "title": _score_title(reading),
+                      "scale": scale},
+                "tooltip": [
+                    {"field": "label", "title": _("Area")},
+                    {"field": "score", "title": _("Score"), "format": _format(d)},
+                    {"field": "rank", "title": _("Rank")},
+                    {"field": "mean", "title": _("Mean of the countries"), "format": _format(d)},
+                ],
+                **_band_colours(reading),
+            },
+        }  # fmt: skip
+        ticks = {
+            "mark": {"type": "tick", "color": "#1a1a1a", "thickness": 2},
+            "encoding": {"x": {"field": "mean", "type": "quantitative"}},
+        }
+        spec = {
+            "$schema": SCHEMA,
+            "title": title,
+            "width": "container",
+            "height": {"step": 28},
+            "data": {"values": _records(columns, rows)},
+            "encoding": {"y": {"field": "label", "type": "nominal", "title": None, "sort": None}},
+            "layer": [bars, ticks],
+            "config": _config(),
+        }
+        return Chart(
+            "areas", {**base, "unit": unit, "period": period}, title, summary, columns, rows,
+            spec, d,
+        )  # fmt: skip
+
+
+def area_series(
+    base: dict[str, str], unit: str, nodes: list[tuple[str, str]], scores: list[Any],
+    reading: Reading,
+) -> Chart:  # fmt: skip
+    """A unit's score on the index and each area (``nodes``: code, label, the index first)
+    over every period: a line per node."""
+    with translation.override(reading.lang):
+        d = reading.decimals
+        name = reading.name(unit)
+        labels = dict(nodes)
+        order = {code: k for k, (code, _label) in enumerate(nodes)}
+        picked = sorted(
+            (s for s in scores if s.node in labels), key=lambda s: (order[s.node], s.period)
+        )
+        columns = ("node", "label", "period", "score", "rank")
+        rows = [(s.node, labels[s.node], s.period, s.score, s.rank) for s in picked]
+        parts = []
+        for code, label in nodes:
+            present = [s for s in picked if s.node == code and s.score is not None]
+            if len(present) > 1:
+                parts.append(_moved(label, present, d))
+        summary = (
+            _("%(label)s over time: %(changes)s.") % {"label": name, "changes": "; ".join(parts)}
+            if parts
+            else _("%(name)s: one period only.") % {"name": name}
+        )
+        title = name
+        legend = {"orient": "bottom", "direction": "vertical", "labelLimit": 300}
+        spec = _lines(title, columns, rows, ("label", [label for _code, label in nodes], legend),
+                      {"field": "label", "title": _("Area")}, reading)  # fmt: skip
+        return Chart("area-series", {**base, "unit": unit}, title, summary, columns, rows, spec, d)
+
+
+def _lines(
+    title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+    colour: tuple[str, list[str], dict[str, Any]], first: dict[str, str], reading: Reading,
+) -> dict[str, Any]:  # fmt: skip
+    """A line chart's spec over the periods on the index's whole scale: a line per value of
+    ``colour``'s field (field, its order, its legend), ``first`` the tooltip's first line."""
+    field, order, legend = colour
+    scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": _records(columns, rows)},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None,
+                  "axis": {"labelOverlap": "greedy"}},
+            "y": {"field": "score", "type": "quantitative", "title": _score_title(reading),
+                  "scale": scale},
+            "color": {"field": field, "type": "nominal", "title": None, "sort": order,
+                      "scale": {"scheme": "dark2"}, "legend": legend},
+            "tooltip": [
+                first,
+                {"field": "period", "title": _("Period")},
+                {"field": "score", "title": _("Score"), "format": _format(reading.decimals)},
+                {"field": "rank", "title": _("Rank")},
+            ],
+        },
+        "config": _config(),
+    }  # fmt: skip

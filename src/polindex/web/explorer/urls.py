@@ -35,6 +35,7 @@ def page(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern
 urlpatterns = [
     page("", views.home, "home"),
     page("search/", views.search, "search"),
+    page("<str:index>/", views.latest, "latest"),
     page("<str:index>/<str:version>/", views.release, "release"),
     page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
     page("<str:index>/<str:version>/compare/", views.compare, "compare"),
@@ -52,6 +53,13 @@ urlpatterns = [
         CHART + "compare/<str:period>/<str:units>.<chartfmt:fmt>",
         views.chart_compare,
         "chart-compare",
+    ),
+    page(CHART + "trend/<str:node>/<str:units>.<chartfmt:fmt>", views.chart_trend, "chart-trend"),
+    page(CHART + "areas/<str:unit>/<str:period>.<chartfmt:fmt>", views.chart_areas, "chart-areas"),
+    page(
+        CHART + "area-series/<str:unit>.<chartfmt:fmt>",
+        views.chart_area_series,
+        "chart-area-series",
     ),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]

@@ -6,17 +6,20 @@ import functools
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
-from polindex.framework.units import fold
-from polindex.web.explorer import charts, worldmap
+from polindex.framework.models import Indicator
+from polindex.framework.units import PEERS, fold
+from polindex.web.explorer import charts, maps, state, tables
 from polindex.web.explorer.display import Reading
 from polindex.web.releases import exports, stored
 from polindex.web.releases.answers import answers
@@ -24,11 +27,15 @@ from polindex.web.releases.models import Release
 from polindex.web.releases.robustness import ReleaseRobustness
 from polindex.web.releases.visibility import visible_releases, visible_scores
 from polindex.web.text import render as markdown
+from polindex.web.text import render_long
 
 if TYPE_CHECKING:
     from polindex.analysis.renderer import Renderer
 
 MAX_INDENT = 8  # tree rows are indented by depth up to this (classes indent-0 … indent-8)
+MAX_COLUMNS = 8  # a ranking shows its node's children as columns when they are at most this many
+TREND_UNITS = 5  # the countries a node's line chart draws unless others are chosen
+SCORE_FIELDS = ("unit", "period", "node", "score", "rank", "band")
 
 
 def _periods(release: Release) -> list[str]:
@@ -59,12 +66,18 @@ def _reading(release: Release) -> Reading:
     return Reading(release, get_language())
 
 
+def _profile_link(release: Release) -> Any:
+    """A function giving each unit's profile address in ``release``."""
+    args = [release.index.code, release.version]
+    return lambda unit: reverse("explorer:unit", args=[*args, unit])
+
+
 def _ranking(release: Release, rows: list[Any]) -> dict[str, Any]:
     """A ranking's context: the ranked countries, the units shown apart, and the map."""
     reading = _reading(release)
     ranked, apart = reading.ranking(rows)
     context = {"rows": ranked, "apart": apart, **reading.context()}
-    return {**context, **_map(reading, ranked)}
+    return {**context, "map": maps.choropleth(reading, ranked, _profile_link(release))}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,32 +94,11 @@ def home(request: HttpRequest) -> HttpResponse:
             period = request.GET["period"]
         rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
         boards.append({"release": r, "period": period, "periods": periods, **_ranking(r, rows)})
-    with_map = [b for b in boards if b["map_svg"]]
+    with_map = [b for b in boards if b["map"]]
     for b in with_map[1:]:  # one map per page: the first index whose units are countries
-        b["map_svg"] = ""
+        b["map"] = None
     synthetic = any(b["release"].synthetic for b in boards)
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
-
-
-def _map(reading: Reading, lines: list[Any]) -> dict[str, Any]:
-    """The choropleth of a ranking, when its units are countries (ISO codes)."""
-    from django.utils.formats import number_format
-
-    fw = reading.framework
-    fills = worldmap.fills(lines, reading.has_bands)
-    titles = {
-        line.map_code: gettext("%(name)s: %(score)s")
-        % {
-            "name": line.name,
-            "score": "–" if line.score is None else number_format(line.score, reading.decimals),
-        }
-        for line in lines
-        if line.map_code
-    }
-    return {
-        "map_svg": worldmap.titled(worldmap.painted(fills), titles) if fills else "",
-        "map_legend": worldmap.legend(fw, reading.lang) if fills else [],
-    }
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
@@ -116,19 +108,147 @@ def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
         raise Http404("no such release") from None
 
 
+def latest(request: HttpRequest, index: str) -> HttpResponse:
+    """``/INDEX/``: the index's latest public release (for the central team, when none is
+    public yet, the latest they may see); the query string is kept."""
+    visible = visible_releases(request.user).filter(index__code=index)
+    order = ("-publish_at", "-created_at", "-version")
+    found = (
+        visible.filter(publish_at__lte=timezone.now()).order_by(*order).first()
+        or visible.order_by(*order).first()
+    )
+    if found is None:
+        raise Http404("no public release of this index")
+    url = reverse("explorer:release", args=[found.index.code, found.version])
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+def _page(request: HttpRequest, r: Release, title: str) -> dict[str, Any]:
+    """What every page of a release shows besides its content: the release, its banners
+    (synthetic data, embargo) and how to share the page (its address, by e-mail)."""
+    url = request.build_absolute_uri()
+    return {
+        "release": r,
+        "synthetic": r.synthetic,
+        "embargoed": r.embargoed,
+        "share": {
+            "url": url,
+            "mailto": f"mailto:?subject={quote(title)}&body={quote(url)}",
+        },
+    }
+
+
+def _previous(periods: list[str], period: str | None) -> str | None:
+    """The period before ``period`` (``None`` for the first)."""
+    if period is None or period not in periods:
+        return None
+    at = periods.index(period)
+    return periods[at - 1] if at > 0 else None
+
+
+def _children(r: Release, code: str) -> list[tuple[str, str]]:
+    """The children of node ``code`` (code, label) a ranking shows as columns: none for an
+    indicator, nor when there are too many for a table."""
+    item = r.definition.framework.find(code)
+    if isinstance(item, Indicator) or len(item.children) > MAX_COLUMNS:
+        return []
+    names = _names(r)
+    return [(child.code, names[child.code]) for child in item.children]
+
+
+def _ranking_table(
+    request: HttpRequest, r: Release, reading: Reading, node: str, period: str,
+    baseline: str | None, extra: list[tuple[str, str]],
+) -> tables.Ranking:  # fmt: skip
+    """The ranking on ``node`` sorted and filtered as the URL asks (``sort``, ``order``,
+    ``group``), with the change since ``baseline`` and the ``extra`` nodes as columns."""
+    keys = [c.key for c in tables.columns(reading, extra, baseline)[0]]
+    sorting, sort_notice = state.sorting(request.GET, keys)
+    group, group_notice = state.group(request.GET, reading.framework.unit_groups)
+    periods = [p for p in (period, baseline) if p]
+    scores = r.scores.filter(period__in=periods, node__in=[node, *(c for c, _ in extra)])
+    table = tables.ranking(
+        reading, node, period, scores.only(*SCORE_FIELDS), baseline=baseline, extra=extra,
+        group=group, sorting=sorting,
+    )  # fmt: skip
+    table.notices.extend(n for n in (sort_notice, group_notice) if n)
+    return table
+
+
+def _groups(reading: Reading) -> list[tuple[str, str]]:
+    """The index's unit groups (code, name in the reader's language), to filter by."""
+    return [
+        (code, reading.units.group_name(code, reading.lang))
+        for code in reading.framework.unit_groups
+    ]
+
+
+def _node_choices(r: Release) -> list[tuple[str, str]]:
+    """Every node (code, label indented by depth with dashes) for a chooser."""
+    names = _names(r)
+    return [
+        (item.code, "– " * depth + names[item.code])
+        for item, _parent, depth in r.definition.framework.walk()
+    ]
+
+
 def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
-    """A release: its ranking for the latest period (``?period=`` for another), citation."""
+    """A release: what the index measures, the key findings, its ranking in a period (the
+    latest; ``?period=``) with the change since the period before and a column per area —
+    sorted (``?sort=KEY&order=asc|desc``) and filtered by group (``?group=CODE``) as the URL
+    says — the map of any node (``?node=CODE``), its downloads, licence and citation."""
     r = _release_or_404(request, index, version)
     periods, period = _chosen_period(request, r)
-    rows = list(r.scores.filter(node=_root(r), period=period).order_by("rank", "unit"))
-    context = {
-        **_ranking(r, rows),
-        "chart": _ranking_chart(r, _root(r), period, rows) if period else None,
-        "release": r,
+    reading = _reading(r)
+    fw = reading.framework
+    root = _root(r)
+    names = _names(r)
+    lang = get_language()
+    context: dict[str, Any] = {
+        **_page(request, r, f"{r.index.name} {r.version}"),
+        **reading.context(),
         "period": period,
         "periods": periods,
-        "synthetic": r.synthetic,
+        "description": fw.text(fw.description, lang),
+        "findings": render_long(r.key_findings) if r.key_findings.strip() else "",
+        "root": root,
+        "groups": _groups(reading),
+        "nodes": _node_choices(r),
+        "notices": [],
     }
+    if period is None:  # a release without scores
+        return render(request, "explorer/release.html", context)
+    table = _ranking_table(
+        request, r, reading, root, period, _previous(periods, period), _children(r, root)
+    )
+    map_node = request.GET.get("node") or root
+    if map_node not in names:
+        table.notices.append(
+            gettext("There is no node “%(node)s” in this index: the map shows the index.")
+            % {"node": map_node}
+        )
+        map_node = root
+    if map_node == root:
+        lines = [row.line for row in table.rows]
+    else:
+        rows = r.scores.filter(node=map_node, period=period).only(*SCORE_FIELDS)
+        ranked = reading.ranking(
+            [s for s in rows if not table.group or table.group in reading.units[s.unit].groups]
+        )[0]
+        lines = ranked
+    now = list(r.scores.filter(node=root, period=period).order_by("rank", "unit"))
+    context.update(
+        {
+            "table": table,
+            "notices": table.notices,
+            "group": table.group,
+            "map": maps.choropleth(reading, lines, _profile_link(r)),
+            "map_node": map_node,
+            "map_label": names[map_node],
+            "chart": _ranking_chart(r, root, period, now),
+        }
+    )
     return render(request, "explorer/release.html", context)
 
 
@@ -183,7 +303,7 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
                 }
             )
     context = {
-        "release": r,
+        **_page(request, r, gettext("Compare countries")),
         "period": period,
         "periods": periods,
         "units": [
@@ -199,15 +319,15 @@ def compare(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "table": table,
         "chart": _compare_chart(r, period, chosen) if table and period else None,
         "max_compared": MAX_COMPARED,
-        "synthetic": r.synthetic,
     }
     return render(request, "explorer/compare.html", context)
 
 
 def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpResponse:
     """A country profile: every node's score, band and rank in the chosen period (default the
-    latest), the change since the previous period, strengths and weaknesses (the groups where it
-    ranks best and worst) and the index over time."""
+    latest), the change since a baseline period (``?baseline=P``; default the period before),
+    strengths and weaknesses (the groups where it ranks best and worst), its areas against the
+    countries' mean, the index and each area over time; links to compare, download, share."""
     r = _release_or_404(request, index, version)
     rows = list(visible_scores(request.user).filter(release=r, unit=unit).order_by("period", "id"))
     if not rows:
@@ -216,7 +336,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     period = request.GET.get("period") or periods[-1]
     if period not in periods:
         raise Http404("no such period for this unit")
-    previous = periods[periods.index(period) - 1] if periods.index(period) > 0 else None
+    previous, baseline_notice = state.baseline(request.GET, periods, period)
     names = _names(r)
     reading = _reading(r)
     fw = reading.framework
@@ -239,7 +359,7 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
                 "depth": depth,
                 "indent": min(depth, MAX_INDENT),  # a CSS class: no inline style
                 "change": change,
-                "better": fw.better(change) if change is not None else None,
+                "better": tables.improved(fw, change, reading.decimals),
                 "band": reading.band(now.band),
                 "is_indicator": item.is_indicator,
                 "item": item,
@@ -258,10 +378,13 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     series = [by[(p, root)] for p in periods if (p, root) in by]
     uncertainty = (r.robustness or {}).get("uncertainty") or {}
     interval = next((u for u in uncertainty.get("summary", []) if u["unit"] == unit), None)
+    areas = [(c.code, names[c.code]) for c in r.definition.framework.root.children]
+    name = reading.name(unit)
+    base = [r.index.code, r.version]
     context = {
-        "release": r,
+        **_page(request, r, f"{name} — {r.index.name}"),
         "unit": unit,
-        "name": reading.name(unit),
+        "name": name,
         "kind": reading.units[unit].kind,
         "period": period,
         "periods": periods,
@@ -272,11 +395,51 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         "series": series,
         "interval": interval,
         "interval_period": uncertainty.get("period"),
-        "chart": _series_of(r, unit, series) if len(series) > 1 else None,
-        "synthetic": r.synthetic,
+        "series_chart": _series_of(r, unit, series) if len(series) > 1 else None,
+        "area_series_chart": (
+            _area_series_chart(r, unit, areas, rows) if len(periods) > 1 and areas else None
+        ),
+        "chart": _areas_chart(r, unit, period, areas, by) if areas else None,
+        "baselines": periods[: periods.index(period)],
+        "notices": [baseline_notice] if baseline_notice else [],
+        "compare_url": reverse("explorer:compare", args=base) + f"?units={quote(unit)}",
+        "scores_api": f"/api/v1/releases/{quote(r.index.code)}/{quote(r.version)}/scores"
+        f"?unit={quote(unit)}&limit=1000",
         **reading.context(),
     }
+    if context["chart"] is None:  # (the page's scripts draw the charts when there is one)
+        context["chart"] = context["series_chart"]
     return render(request, "explorer/unit.html", context)
+
+
+def _areas_chart(
+    r: Release, unit: str, period: str, areas: list[tuple[str, str]], by: dict[Any, Any]
+) -> charts.Chart:
+    """The unit's score on each area in ``period``, against the mean of the countries."""
+    return charts.areas(
+        _base(r), unit, period, areas, {code: by.get((period, code)) for code, _ in areas},
+        _means(r, period, [code for code, _ in areas]), _reading(r),
+    )  # fmt: skip
+
+
+def _means(r: Release, period: str, nodes: list[str]) -> dict[str, float | None]:
+    """The mean score of the countries (the units ranked together) on each node in
+    ``period``."""
+    table = r.unit_table
+    sums: dict[str, list[float]] = {}
+    for u, node, score in r.scores.filter(period=period, node__in=nodes).values_list(
+        "unit", "node", "score"
+    ):
+        if score is not None and PEERS[table[u].kind] == 0:
+            sums.setdefault(node, []).append(score)
+    return {node: sum(v) / len(v) for node, v in sums.items()}
+
+
+def _area_series_chart(
+    r: Release, unit: str, areas: list[tuple[str, str]], rows: list[Any]
+) -> charts.Chart:
+    nodes = [(_root(r), _names(r)[_root(r)]), *areas]
+    return charts.area_series(_base(r), unit, nodes, rows, _reading(r))
 
 
 def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
@@ -304,25 +467,185 @@ def _raw_value(item: Any, value: str, score: float | None, fw: Any) -> str:
     return f"{text} {unit}" if unit else text
 
 
+def _ancestors(r: Release, code: str) -> list[tuple[str, str]]:
+    """The nodes above ``code``, from the index down (code, label)."""
+    parents = {item.code: parent for item, parent, _ in r.definition.framework.walk()}
+    names = _names(r)
+    chain = []
+    at = parents.get(code, "")
+    while at:
+        chain.append((at, names[at]))
+        at = parents.get(at, "")
+    return list(reversed(chain))
+
+
+def _indicator(r: Release, item: Indicator, lang: str | None) -> dict[str, Any]:
+    """What an indicator asks and how its answers score: its question, and its options with
+    their scores (categorical), yes and no (boolean) or its range and goalposts (numeric)."""
+    fw = r.definition.framework
+    question = fw.text(item.question, lang) or fw.label(item, lang)
+    options: list[dict[str, Any]] = []
+    if item.type == "categorical":
+        options = [
+            {
+                "label": fw.label(o, lang),
+                "score": o.score,
+                "description": fw.text(o.description, lang),
+            }
+            for o in item.options
+        ]
+    elif item.type == "boolean":
+        yes = fw.scale.max if item.true_score is None else item.true_score
+        no = fw.scale.min if item.false_score is None else item.false_score
+        options = [
+            {"label": gettext("Yes"), "score": yes, "description": ""},
+            {"label": gettext("No"), "score": no, "description": ""},
+        ]
+    condition = ""
+    if item.applicable_if is not None:
+        rule = item.applicable_if
+        values = ", ".join(rule.in_ or rule.not_in or ())
+        condition = fw.text(rule.reason, lang) or (
+            gettext("Applies only where “%(question)s” is %(values)s.")
+            if rule.in_ is not None
+            else gettext("Does not apply where “%(question)s” is %(values)s.")
+        ) % {"question": _names(r).get(rule.indicator, rule.indicator), "values": values}
+    return {
+        "question": question,
+        "description": fw.text(item.description, lang),
+        "options": options,
+        "numeric": item.type == "numeric",
+        "unit": item.unit or "",
+        "bounds": item.bounds,
+        "goalposts": item.goalposts,
+        "reversed": item.direction == -1,
+        "condition": condition,
+    }
+
+
+def _answers_by_unit(
+    r: Release, item: Indicator, period: str, table: tables.Ranking, lang: str | None
+) -> dict[str, dict[str, Any]]:
+    """Each unit's answer to indicator ``item`` in ``period`` as the release froze it: the
+    chosen option (or the raw value, with its unit), the justification (Markdown, sanitised)
+    and the sources."""
+    fw = r.definition.framework
+    scores = {row.line.unit: row.line.score for row in table.rows}
+    for _section, rows in table.apart:
+        scores.update({row.line.unit: row.line.score for row in rows})
+    found = {}
+    for a in answers(r, None, period, lang):
+        if a["indicator"] != item.code:
+            continue
+        found[a["unit"]] = {
+            "answer": a["answer"] or _raw_value(item, a["value"], scores.get(a["unit"]), fw),
+            "justification": markdown(a["justification"]) if a["justification"] else "",
+            "sources": a["sources"],
+        }
+    return found
+
+
 def node(request: HttpRequest, index: str, version: str, code: str) -> HttpResponse:
-    """A node (area, dimension, indicator): every country's score, rank and band in a period."""
+    """A node (the index, an area, a dimension, an indicator) as Our World in Data shows a
+    chart: one address with a chart, a table and a map (``?tab=chart|table|map``), a period
+    (``?period=``), the countries of its line chart (``?units=A,B``), the table's sorting and
+    group as on the release page. An indicator shows its question, its options with their
+    scores and every country's answer with its justification and sources."""
     r = _release_or_404(request, index, version)
     names = _names(r)
     if code not in names:
         raise Http404("no such node")
     periods, period = _chosen_period(request, r)
-    rows = list(r.scores.filter(node=code, period=period).order_by("rank", "unit"))
-    context = {
-        **_ranking(r, rows),
-        "chart": _ranking_chart(r, code, period, rows) if period else None,
-        "release": r,
+    tab = state.tab(request.GET)
+    reading = _reading(r)
+    lang = get_language()
+    item = r.definition.framework.find(code)
+    label = names[code]
+    context: dict[str, Any] = {
+        **_page(request, r, f"{label} — {r.index.name}"),
+        **reading.context(),
         "code": code,
-        "label": names[code],
+        "label": label,
+        "item": item,
+        "description": r.definition.framework.text(item.description, lang),
+        "ancestors": _ancestors(r, code),
+        "level": _level_label(r, item, lang),
         "period": period,
         "periods": periods,
-        "synthetic": r.synthetic,
+        "tab": tab,
+        "tabs": [("chart", gettext("Chart")), ("table", gettext("Table")), ("map", gettext("Map"))],
+        "groups": _groups(reading),
+        "indicator": _indicator(r, item, lang) if isinstance(item, Indicator) else None,
+        "notices": [],
     }
+    if period is None:
+        return render(request, "explorer/node.html", context)
+    table = _ranking_table(
+        request, r, reading, code, period, _previous(periods, period), _children(r, code)
+    )
+    context.update({"table": table, "notices": table.notices, "group": table.group})
+    if tab == "map":
+        context["map"] = maps.choropleth(
+            reading, [row.line for row in table.rows], _profile_link(r)
+        )
+    elif tab == "table" and isinstance(item, Indicator):
+        given = _answers_by_unit(r, item, period, table, lang)
+        context["answer_rows"] = [
+            {"row": row, "a": given.get(row.line.unit, {}), "section": title}
+            for title, rows in [("", table.rows)] + [(s.title, rs) for s, rs in table.apart]
+            for row in rows
+        ]
+        context["answer_columns"] = {
+            "answer": any(a.get("answer") for a in given.values()),
+            "why": any(a.get("justification") or a.get("sources") for a in given.values()),
+        }
+    elif tab == "chart":
+        by_rank = sorted(
+            (row for row in table.rows if row.line.rank is not None),
+            key=lambda row: (row.line.rank, fold(row.line.name)),
+        )
+        countries = [row.line.unit for row in table.rows]
+        asked = request.GET.getlist("u") or request.GET.get("units", "").split(",")
+        default = [row.line.unit for row in by_rank[:TREND_UNITS]]
+        chosen = state.chart_units(asked, countries, default)
+        context["choices"] = sorted(
+            ((row.line.unit, row.line.name) for row in table.rows), key=lambda u: fold(u[1])
+        )
+        context["chosen"] = chosen
+        if len(periods) > 1 and chosen:
+            chart = _trend_chart(r, code, chosen)
+            context["chart"] = chart
+            context["trend"] = _trend_table(chart, chosen, reading, periods)
+            context["bars_url"] = reverse(
+                "explorer:chart-ranking", kwargs={**_base(r), "node": code, "period": period,
+                                                  "fmt": "html"},
+            )  # fmt: skip
+        else:
+            rows = list(r.scores.filter(node=code, period=period).order_by("rank", "unit"))
+            context["chart"] = _ranking_chart(r, code, period, rows)
     return render(request, "explorer/node.html", context)
+
+
+def _level_label(r: Release, item: Any, lang: str | None) -> str:
+    """The name of ``item``'s level (Area, Dimension, Indicator, …) in ``lang``."""
+    fw = r.definition.framework
+    if item is fw.root:
+        return gettext("Index")
+    if isinstance(item, Indicator):
+        return gettext("Indicator")
+    level = next((lv for lv in fw.levels if lv.code == item.level), None)
+    return fw.text(level.label, lang, level.code) if level is not None else ""
+
+
+def _trend_table(
+    chart: charts.Chart, units: list[str], reading: Reading, periods: list[str]
+) -> dict[str, Any]:
+    """The line chart's text alternative: a row per period, a column per country."""
+    score = {(row[0], row[2]): row[3] for row in chart.rows}
+    return {
+        "names": [reading.name(u) for u in units],
+        "rows": [(p, [score.get((u, p)) for u in units]) for p in periods],
+    }
 
 
 def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
@@ -354,7 +677,7 @@ def methodology(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "steps": definition.pipeline.steps if definition.pipeline else [],
         "framework": fw,
         "weights_source": (r.weights_used or {}).get("source", "framework"),
-        "synthetic": r.synthetic,
+        **_page(request, r, gettext("Methodology")),
     }
     return render(request, "explorer/methodology.html", context)
 
@@ -381,7 +704,7 @@ def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
         for a in rb.reliability()
     ]
     context = {
-        "release": r,
+        **_page(request, r, gettext("Robustness")),
         "rb": rb,
         "intervals": rb.intervals(),
         "sensitivity": rb.sensitivity(),
@@ -390,7 +713,6 @@ def robustness(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "opposed": [a for a in reliability if a["opposed"]],
         "formats": exports.formats(r),
         "chart": _robustness_chart(r),
-        "synthetic": r.synthetic,
     }
     return render(request, "explorer/robustness.html", context)
 
@@ -528,13 +850,63 @@ def chart_compare(
     r = _release_or_404(request, index, version)
     chosen = units.split(",")
     known = set(r.scores.filter(period=period, unit__in=chosen).values_list("unit", flat=True))
-    if (
-        not 2 <= len(chosen) <= MAX_COMPARED
-        or set(chosen) != known
-        or len(set(chosen)) < len(chosen)
-    ):
+    if not _distinct(chosen, known, 2, MAX_COMPARED):
         raise Http404(f"compare 2 to {MAX_COMPARED} distinct countries of this period")
     return _chart_response(request, r, _compare_chart(r, period, chosen), fmt)
+
+
+def _distinct(chosen: list[str], known: set[str], low: int, high: int) -> bool:
+    """Whether ``chosen`` names ``low`` to ``high`` distinct units, all of them ``known``."""
+    return low <= len(chosen) <= high and set(chosen) == known and len(known) == len(chosen)
+
+
+def _trend_chart(r: Release, code: str, units: list[str]) -> charts.Chart:
+    rows = list(r.scores.filter(node=code, unit__in=units).only(*SCORE_FIELDS))
+    return charts.trend(_base(r), code, _names(r)[code], units, rows, _reading(r))
+
+
+def chart_trend(
+    request: HttpRequest, index: str, version: str, node: str, units: str, fmt: str
+) -> HttpResponse:
+    """1 to 8 countries' scores on a node over every period, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    chosen = units.split(",")
+    known = set(r.scores.filter(node=node, unit__in=chosen).values_list("unit", flat=True))
+    if node not in _names(r) or not _distinct(chosen, known, 1, state.MAX_CHART_UNITS):
+        raise Http404(f"a node and 1 to {state.MAX_CHART_UNITS} distinct units of this release")
+    return _chart_response(request, r, _trend_chart(r, node, chosen), fmt)
+
+
+def _unit_rows(r: Release, unit: str) -> list[Any]:
+    rows = list(r.scores.filter(unit=unit).order_by("period", "id"))
+    if not rows:
+        raise Http404("no such unit in this release")
+    return rows
+
+
+def _areas_of(r: Release) -> list[tuple[str, str]]:
+    names = _names(r)
+    return [(c.code, names[c.code]) for c in r.definition.framework.root.children]
+
+
+def chart_areas(
+    request: HttpRequest, index: str, version: str, unit: str, period: str, fmt: str
+) -> HttpResponse:
+    """A unit's score on each area in a period against the countries' mean, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    by = {(s.period, s.node): s for s in _unit_rows(r, unit)}
+    if (period, _root(r)) not in by:
+        raise Http404("no such period for this unit")
+    return _chart_response(request, r, _areas_chart(r, unit, period, _areas_of(r), by), fmt)
+
+
+def chart_area_series(
+    request: HttpRequest, index: str, version: str, unit: str, fmt: str
+) -> HttpResponse:
+    """A unit's score on the index and each area over every period, in ``fmt``."""
+    r = _release_or_404(request, index, version)
+    rows = _unit_rows(r, unit)
+    return _chart_response(request, r, _area_series_chart(r, unit, _areas_of(r), rows), fmt)
 
 
 @functools.cache
@@ -580,5 +952,5 @@ EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 @csp_override(EMBED_CSP)
 @xframe_options_exempt
 def _embed(request: HttpRequest, r: Release, chart: charts.Chart) -> HttpResponse:
-    context = {"release": r, "chart": chart, "synthetic": r.synthetic}
+    context = {"release": r, "chart": chart, "synthetic": r.synthetic, "embargoed": r.embargoed}
     return render(request, "explorer/embed.html", context)

@@ -162,3 +162,28 @@ def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]
         }
         for band in sorted(framework.bands, key=lambda b: b.min)
     ]
+
+
+GROUP = re.compile(r'(<g class="([a-z]{2}) country map-element"[^>]*>)(.*?)(</g>)', re.S)
+
+
+def linked(svg: str, links: Mapping[str, str]) -> str:
+    """``svg`` with each country of ``links`` (alpha-2 code in lower case → URL, escaped here)
+    a link: the country's shapes (and title) wrapped in an SVG ``<a>``. The links are out of
+    the tab order (``tabindex="-1"``): the map is a picture of the table below it, whose
+    links keyboard and screen-reader users follow.
+
+    Examples
+    --------
+    >>> linked('<g class="de country map-element" fill="#fff"><path/></g>', {"de": "/X/1/de/"})
+    '<g class="de country map-element" fill="#fff"><a href="/X/1/de/" tabindex="-1"><path/></a></g>'
+    """
+
+    def link(match: re.Match[str]) -> str:
+        url = links.get(match.group(2))
+        if url is None:
+            return match.group(0)
+        start, inner, end = match.group(1), match.group(3), match.group(4)
+        return f'{start}<a href="{escape(url)}" tabindex="-1">{inner}</a>{end}'
+
+    return GROUP.sub(link, svg)

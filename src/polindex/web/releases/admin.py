@@ -1,4 +1,5 @@
-"""The central team's admin: indexes, and releases — read-only once made, created from files.
+"""The central team's admin: indexes, and releases — read-only once made, created from files
+(an embargoed release's key findings, its page's text, stay editable until it is published).
 
 The admin keeps the embargo as every other page does (:mod:`.visibility`): Django's "view
 release" permission shows published releases; an embargoed one — in the list, on its change
@@ -24,7 +25,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from polindex.web.releases.forms import ReleaseForm, build, build_in_background
-from polindex.web.releases.models import Index, Release
+from polindex.web.releases.models import ImmutableError, Index, Release
 from polindex.web.releases.visibility import can_see, can_see_embargoed, visible_releases
 
 QUEUED = gettext_lazy(
@@ -48,6 +49,14 @@ class ReleaseAdmin(admin.ModelAdmin):
         f.name if f.name != "corrects" else "corrected" for f in Release._meta.fields
     ]
     actions = ["publish_now"]
+    EDITABLE_UNDER_EMBARGO = ("key_findings",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Everything is read-only, but the key findings of an embargoed release for those who
+        may change releases."""
+        if obj is not None and obj.embargoed and self.has_change_permission(request, obj):
+            return [f for f in self.readonly_fields if f not in self.EDITABLE_UNDER_EMBARGO]
+        return self.readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Release]:
         """The releases ``request.user`` may see: the list, the change, history and delete
@@ -77,9 +86,19 @@ class ReleaseAdmin(admin.ModelAdmin):
         return f"{release.index.code} {version}" if version else "-"
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        """A release is never edited (its change page only shows it); the change permission
-        lets the team publish embargoed releases early (the list's action)."""
-        return obj is None and super().has_change_permission(request)
+        """A published release is never edited (its change page only shows it); an embargoed
+        one takes new key findings. The change permission also lets the team publish embargoed
+        releases early (the list's action)."""
+        if obj is not None and not (isinstance(obj, Release) and obj.embargoed):
+            return False
+        return super().has_change_permission(request)
+
+    def save_model(self, request: HttpRequest, obj: Release, form: Any, change: bool) -> None:
+        """Only the key findings change (the release's rows stay as frozen)."""
+        try:
+            obj.set_key_findings(form.cleaned_data.get("key_findings", ""))
+        except ImmutableError:  # published between the form and the save
+            messages.error(request, _("The release was published meanwhile: nothing changed."))
 
     @admin.action(description=_("Publish now (end the embargo)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: Any) -> None:

@@ -54,6 +54,13 @@ class ReleaseForm(forms.Form):
         help_text=_("If this release corrects an earlier one of the same index."),
     )
     changelog = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    key_findings = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_(
+            "Markdown, shown on the release's page; editable until the release is published."
+        ),
+    )
     citation = forms.CharField(required=False, help_text=_("Default: the framework's."))
     licence = forms.CharField(required=False, help_text=_("Default: the framework's."))
     unit_column = forms.CharField(initial="unit")
@@ -121,6 +128,7 @@ class ReleaseForm(forms.Form):
             "citation": data["citation"],
             "licence": data["licence"],
             "changelog": data["changelog"],
+            "key_findings": data["key_findings"],
             "corrects": data["corrects"].pk if data["corrects"] else None,
         }
 
@@ -166,6 +174,7 @@ def build(job: dict[str, Any], *, check_only: bool = False) -> Release | None:
             licence=job["licence"],
             changelog=job["changelog"],
             corrects=corrects,
+            key_findings=job.get("key_findings", ""),
         )
     except PolindexError as exc:
         raise ValidationError([exc.headline(), *exc.messages()]) from exc

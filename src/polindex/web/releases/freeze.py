@@ -76,6 +76,7 @@ def freeze(
     corrects: Release | None = None,
     synthetic: bool = False,
     notes: list[dict[str, Any]] | None = None,
+    key_findings: str = "",
 ) -> Release:
     """Store ``results`` as release ``version`` of its index (created if new), all or nothing.
 
@@ -84,6 +85,8 @@ def freeze(
     ``IntegrityError``.
     ``notes`` carry each answer's justification and sources (``unit``, ``period``,
     ``indicator``, ``justification``, ``sources``) when the data come from a collection edition.
+    ``key_findings`` is the central team's Markdown text shown on the release's page (not in
+    the checksum: it may be edited until the release is published).
     """
     content = computed if isinstance(computed, ReleaseResults) else ReleaseResults(computed)
     results = content.results
@@ -119,6 +122,7 @@ def freeze(
         robustness=robustness,
         notes=notes or [],
         units=units,
+        key_findings=key_findings,
         **used,
     )
     release.save()

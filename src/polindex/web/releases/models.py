@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,10 @@ class Release(models.Model):
         blank=True,
         help_text=_("Each unit's names, ISO codes, kind and groups, as published."),
     )
+    key_findings = models.TextField(
+        blank=True,
+        help_text=_("Markdown shown on the release's page; editable until it is published."),
+    )
 
     class Meta:
         constraints = [
@@ -114,10 +119,27 @@ class Release(models.Model):
         per process). A release made before units were frozen resolves its units now."""
         return unit_table_of(self)
 
+    @property
+    def embargoed(self) -> bool:
+        """Whether the release is still under embargo (its publish time is ahead)."""
+        return self.publish_at > timezone.now()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Release.objects.filter(pk=self.pk).exists():
             raise ImmutableError(f"release {self} is frozen; publish a correction instead")
         super().save(*args, **kwargs)
+
+    def set_key_findings(self, text: str) -> None:
+        """Replace the key findings (Markdown) — only while the release is under embargo: once
+        published, a release's page never changes (a correction is a new version).
+
+        Raises :class:`ImmutableError` for a published release. The findings are not part of the
+        checksum, which covers the data (see ``docs/decisions/028-release-pages.md``).
+        """
+        waiting = Release.objects.filter(pk=self.pk, publish_at__gt=timezone.now())
+        if not waiting.update(key_findings=text):  # (one statement: no race with publishing)
+            raise ImmutableError(f"release {self} is published: its key findings are frozen")
+        self.key_findings = text
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError(f"release {self} cannot be deleted; old versions stay reachable")

@@ -115,6 +115,7 @@ def publish_release(
     corrects: str | Release | None = None,
     synthetic: bool = False,
     notes: list[dict[str, Any]] | None = None,
+    key_findings: str = "",
 ) -> Release:
     """Publish release ``version`` of an index, all or nothing: ``source`` is either results
     already computed, or an index definition (see :func:`~polindex.framework.load_index`) whose
@@ -124,7 +125,8 @@ def publish_release(
     The rules of :func:`check_release` are checked first (before any long build) and again
     when the release is stored. ``publish_at`` (default: now) ends the embargo; ``corrects`` is
     the version (or release) this one corrects; ``notes`` carry each answer's justification and
-    sources when the data come from a collection edition.
+    sources when the data come from a collection edition; ``key_findings`` is the Markdown text
+    shown on the release's page (editable in the admin until publication).
 
     Raises :class:`ReleaseError` for a broken rule, and the definition's or data's own
     :class:`~polindex.errors.PolindexError` (framework, data, build, robustness problems).
@@ -171,6 +173,7 @@ def publish_release(
                     corrects=checked.corrects,
                     synthetic=synthetic,
                     notes=notes,
+                    key_findings=key_findings,
                 )
         except IntegrityError as exc:  # taken between the check and the insert
             raise ReleaseError(
