@@ -164,7 +164,7 @@ def legend(framework: Framework, lang: str | None = None) -> list[dict[str, str]
     ]
 
 
-GROUP = re.compile(r'(<g class="([a-z]{2}) country map-element"[^>]*>)(.*?)(</g>)', re.S)
+LINKABLE = re.compile(r'(<g class="([a-z]{2}) country map-element"[^>]*>)(.*?)(</g>)', re.S)
 
 
 def linked(svg: str, links: Mapping[str, str]) -> str:
@@ -186,4 +186,4 @@ def linked(svg: str, links: Mapping[str, str]) -> str:
         start, inner, end = match.group(1), match.group(3), match.group(4)
         return f'{start}<a href="{escape(url)}" tabindex="-1">{inner}</a>{end}'
 
-    return GROUP.sub(link, svg)
+    return LINKABLE.sub(link, svg)
