@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from polindex.version import __version__
 
 if TYPE_CHECKING:
-    from polindex.api import Inputs, build, read_inputs, release_results, score
+    from polindex.analysis.whatif import Simulator
+    from polindex.api import Inputs, build, read_inputs, release_results, score, simulator
     from polindex.engine import Dataset, Results
     from polindex.engine.pipeline import BuildError
     from polindex.errors import PolindexError
@@ -44,6 +45,7 @@ _WHERE = {
     "Pipeline": "polindex.framework.pipeline",
     "PolindexError": "polindex.errors",
     "Results": "polindex.engine",
+    "Simulator": "polindex.analysis.whatif",
     "build": "polindex.api",
     "load_framework": "polindex.framework",
     "load_index": "polindex.framework",
@@ -51,6 +53,7 @@ _WHERE = {
     "read_inputs": "polindex.api",
     "release_results": "polindex.api",
     "score": "polindex.api",
+    "simulator": "polindex.api",
     "write_results": "polindex.io",
 }
 
@@ -78,6 +81,7 @@ __all__ = [
     "Pipeline",
     "PolindexError",
     "Results",
+    "Simulator",
     "__version__",
     "build",
     "load_framework",
@@ -86,5 +90,6 @@ __all__ = [
     "read_inputs",
     "release_results",
     "score",
+    "simulator",
     "write_results",
 ]
