@@ -250,9 +250,9 @@ def apply_changes(
     where: str = "",
 ) -> tuple[dict[str, Answer], list[str]]:
     """``current`` answers (indicator → :class:`Answer`) with ``changes`` (indicator → value,
-    or an :class:`Answer` already read) made, and the consequences, one sentence each: indicators that no longer apply (their
-    answer is left out) or apply again (without an answer). ``where`` (e.g. ``"AT, 2024"``)
-    starts every problem's line.
+    or an :class:`Answer` already read) made, and the consequences, one sentence each:
+    indicators that no longer apply (their answer is left out) or apply again (without an
+    answer). ``where`` (e.g. ``"AT, 2024"``) starts every problem's line.
 
     Raises :class:`ChangeError` listing every unknown indicator, invalid value and answer given
     where its indicator does not apply.

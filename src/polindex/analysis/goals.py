@@ -222,6 +222,50 @@ def _answer_for(fw: Framework, ind: Indicator, score: float, sign: float, scored
     return min(options, key=lambda a: abs(a.score - score))
 
 
+def improvements(
+    sim: Simulator, answers: Mapping[str, Answer], codes: set[str] | None = None
+) -> list[tuple[str, Answer, bool]]:
+    """Every change that improves an answered question's own score (given the index's
+    polarity), of the questions in ``codes`` (default: all): (code, new answer, continuous).
+    Categorical: each better option; boolean: the other value if better; numeric (and scored
+    data): the best value, ``continuous`` (any value between is possible too).
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "categorical", "options": [{"code": "a", "score": 100},
+    ...         {"code": "b", "score": 50}, {"code": "c", "score": 0}]},
+    ...     {"code": "q2", "type": "numeric", "bounds": [0, 48], "goalposts": [0, 24],
+    ...      "direction": -1}]})
+    >>> sim = polindex.simulator(fw, [("X", 2024, "q1", "c"), ("X", 2024, "q2", 12)])
+    >>> [(c, a.text, cont) for c, a, cont in improvements(sim, sim.answers("X"))]
+    [('q1', 'a', False), ('q1', 'b', False), ('q2', '0', True)]
+    """
+    fw, sign = sim.framework, sim.sign
+    scored = sim.mode == "scored"
+    out: list[tuple[str, Answer, bool]] = []
+    for ind in fw.indicators:
+        cur = answers[ind.code]
+        if (codes is not None and ind.code not in codes) or not cur.answered:
+            continue
+        if scored or ind.type == "numeric":
+            best = _best_score(fw, ind, sign, scored)
+            if sign * (best - cur.score) > 0:
+                out.append((ind.code, _answer_for(fw, ind, best, sign, scored), True))
+        elif ind.type == "categorical":
+            out += [
+                (ind.code, read_answer(fw, ind, o.code), False)
+                for o in ind.options
+                if sign * (o.score - cur.score) > 0
+            ]
+        else:
+            other = read_answer(fw, ind, cur.text != "true")
+            if sign * (other.score - cur.score) > 0:
+                out.append((ind.code, other, False))
+    return out
+
+
 def _controllers(fw: Framework) -> set[str]:
     return {i.applicable_if.indicator for i in fw.indicators if i.applicable_if is not None}
 
@@ -287,37 +331,18 @@ class _Search:
     def alternatives(
         self, answers: Mapping[str, Answer], skip: set[str]
     ) -> tuple[list[tuple[str, Answer, bool]], list[tuple[str, Answer]]]:
-        """Changes that improve a question's own score: (code, answer, continuous) that leave
-        every other answer as it is, and (code, answer) of rule-switching changes."""
-        fw, sign = self.fw, self.sign
+        """Improving changes (see :func:`improvements`) of the questions below the goal's node:
+        (code, answer, continuous) that leave every other answer as it is, and (code, answer)
+        of rule-switching changes."""
         linear: list[tuple[str, Answer, bool]] = []
         switching: list[tuple[str, Answer]] = []
-        for ind in fw.indicators:
-            cur = answers[ind.code]
-            if ind.code in skip or ind.code not in self.under or not cur.answered:
-                continue
-            found: list[tuple[Answer, bool]] = []
-            if self.scored or ind.type == "numeric":
-                best = _best_score(fw, ind, sign, self.scored)
-                if sign * (best - cur.score) > 0:
-                    found.append((_answer_for(fw, ind, best, sign, self.scored), True))
-            elif ind.type == "categorical":
-                found += [
-                    (read_answer(fw, ind, o.code), False)
-                    for o in ind.options
-                    if sign * (o.score - cur.score) > 0
-                ]
-            else:
-                other = read_answer(fw, ind, cur.text != "true")
-                if sign * (other.score - cur.score) > 0:
-                    found.append((other, False))
-            for ans, continuous in found:
-                if ind.code in self.controllers:
-                    new, _ = apply_changes(fw, answers, {ind.code: ans.text})
-                    if any(new[c].text != answers[c].text for c in new if c != ind.code):
-                        switching.append((ind.code, ans))
-                        continue
-                linear.append((ind.code, ans, continuous))
+        for code, ans, continuous in improvements(self.sim, answers, self.under - skip):
+            if code in self.controllers:
+                new, _ = apply_changes(self.fw, answers, {code: ans})
+                if any(new[c].text != answers[c].text for c in new if c != code):
+                    switching.append((code, ans))
+                    continue
+            linear.append((code, ans, continuous))
         return linear, switching
 
     def context(self, changes: dict[str, str]) -> _Context:
@@ -461,7 +486,7 @@ def _fronts(items: Sequence[_Item], r: int) -> list[Front]:
         parts = [rows]
         room = rows[rows[:, 0] < r]
         for alt in item.alts:
-            parts.append(room + [1.0, 0.0 if item.continuous else alt.step, alt.gain])
+            parts.append(room + np.array([1.0, 0.0 if item.continuous else alt.step, alt.gain]))
         rows = np.concatenate(parts)
         order = np.lexsort((-rows[:, 2], rows[:, 1], rows[:, 0]))
         rows = rows[order]
@@ -581,9 +606,12 @@ def seek_goal(
     ...     for k in (1, 2, 3)]})
     >>> sim = polindex.simulator(fw, [("X", 2024, "q1", "c"), ("X", 2024, "q2", "c"),
     ...                               ("X", 2024, "q3", "b")])
-    >>> out = seek_goal(sim, "X", score=60)   # now 25: q3 counts three sixths, q2 two
-    >>> [(p.query(), p.score) for p in out.proposals]
-    [({'q3': 'a', 'q2': 'b'}, 66.66666666666667), ({'q3': 'a', 'q1': 'a'}, 66.66666666666667)]
+    >>> out = seek_goal(sim, "X", score=60, limit=3)  # now 25: q3 weighs 3/6, q2 2/6, q1 1/6
+    >>> for p in out.proposals:
+    ...     print(p.query(), p.step, round(p.score, 2))
+    {'q3': 'a', 'q2': 'b'} 100.0 66.67
+    {'q2': 'a', 'q3': 'a'} 150.0 83.33
+    {'q2': 'a', 'q1': 'b'} 150.0 66.67
     """
     if sim.mode == "built":
         raise ChangeError(
@@ -756,4 +784,4 @@ def _best_reachable(
     return _proposal(search, _materialise(search, ctx, picks), check=False)
 
 
-__all__ = ["Goal", "GoalSeek", "Move", "Proposal", "seek_goal"]
+__all__ = ["Goal", "GoalSeek", "Move", "Proposal", "improvements", "seek_goal"]

@@ -394,22 +394,29 @@ class Simulator:
             self.framework, self.dataset, self.pipeline, self.uncertainty, self.variables
         )
 
+    @cached_property
+    def _layout(self) -> tuple[npt.NDArray[np.intp], dict[str, npt.NDArray[np.object_]]]:
+        """The nodes in the framework's order (positions in the tree) and their fixed columns."""
+        s = self.structure
+        order = np.array([s.index[item.code] for item, _, _ in self.framework.root.walk()])
+        codes = np.array(s.codes, dtype=object)
+        parents = np.array([s.codes[q] if q >= 0 else "" for q in s.parent], dtype=object)
+        levels = np.array(s.levels, dtype=object)
+        return order, {"node": codes[order], "level": levels[order], "parent": parents[order]}
+
     def _table(
         self,
         official: tuple[FloatArray, FloatArray, FloatArray],
         new: tuple[FloatArray, FloatArray],
         new_prev: FloatArray,
     ) -> pd.DataFrame:
-        s = self.structure
-        scores, ranks, prev = official
-        new_scores, new_ranks = new
-        codes = list(s.codes)
-        order = [item.code for item, _, _ in self.framework.root.walk()]
-        frame = pd.DataFrame(
+        order, fixed = self._layout
+        scores, ranks, prev = (np.asarray(a)[order] for a in official)
+        new_scores, new_ranks = (np.asarray(a)[order] for a in new)
+        new_prev = np.asarray(new_prev)[order]
+        return pd.DataFrame(
             {
-                "node": codes,
-                "level": list(s.levels),
-                "parent": [codes[q] if q >= 0 else "" for q in s.parent],
+                **fixed,
                 "score": scores,
                 "rank": _ints(ranks),
                 "band": self.bands_of(scores),
@@ -422,7 +429,6 @@ class Simulator:
                 "rank_difference": _ints(ranks - new_ranks),
             }
         )
-        return frame.set_index("node").loc[order].reset_index()
 
 
 def _unit_figures(res: Results, unit: str, p: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -439,7 +445,8 @@ def _unit_figures(res: Results, unit: str, p: int) -> tuple[FloatArray, FloatArr
 
 
 def _ints(x: FloatArray) -> Any:
-    return pd.array(np.asarray(x, dtype=np.float64), dtype="Float64").astype("Int64")
+    """Whole numbers with NA for NaN (ranks)."""
+    return pd.arrays.IntegerArray(np.nan_to_num(x).astype(np.int64), np.isnan(x))
 
 
 def _interval(ev: Evaluation, unit: str) -> tuple[float, float] | None:
