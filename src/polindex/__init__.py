@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 from polindex.version import __version__
 
 if TYPE_CHECKING:
+    from polindex.analysis.custom_weights import custom_ranking
+    from polindex.analysis.goals import seek_goal
+    from polindex.analysis.recommendations import recommend
     from polindex.analysis.whatif import Simulator
     from polindex.api import Inputs, build, read_inputs, release_results, score, simulator
     from polindex.engine import Dataset, Results
@@ -47,12 +50,15 @@ _WHERE = {
     "Results": "polindex.engine",
     "Simulator": "polindex.analysis.whatif",
     "build": "polindex.api",
+    "custom_ranking": "polindex.analysis.custom_weights",
     "load_framework": "polindex.framework",
     "load_index": "polindex.framework",
     "load_pipeline": "polindex.framework.pipeline",
     "read_inputs": "polindex.api",
+    "recommend": "polindex.analysis.recommendations",
     "release_results": "polindex.api",
     "score": "polindex.api",
+    "seek_goal": "polindex.analysis.goals",
     "simulator": "polindex.api",
     "write_results": "polindex.io",
 }
@@ -84,12 +90,15 @@ __all__ = [
     "Simulator",
     "__version__",
     "build",
+    "custom_ranking",
     "load_framework",
     "load_index",
     "load_pipeline",
     "read_inputs",
+    "recommend",
     "release_results",
     "score",
+    "seek_goal",
     "simulator",
     "write_results",
 ]

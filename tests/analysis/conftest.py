@@ -17,12 +17,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from tests.conftest import TINY
 
 import polindex
 from polindex.analysis.whatif import Simulator
 from polindex.demo.examples import EXAMPLES
 from polindex.demo.synthetic import synthetic_data
-from tests.conftest import TINY
 
 TINY_ROWS = [
     ("X", 2024, "q1", "b"),

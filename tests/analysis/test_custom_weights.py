@@ -28,7 +28,8 @@ def test_equal_area_weights_by_hand(tiny_sim: Simulator) -> None:
     ]
     assert out.weights["A"] == out.weights["B"] == 1.0
     assert out.weights["q1"] == 1.0  # the others keep theirs
-    assert table["within"].isna().all() and out.share_within is None
+    assert table["within"].isna().all()
+    assert out.share_within is None
 
 
 def test_all_weight_on_one_area_against_intervals(tiny_sim: Simulator) -> None:
@@ -63,14 +64,16 @@ def test_intervals_of_another_node_are_left_out(tiny_sim: Simulator) -> None:
 @pytest.mark.parametrize(
     ("weights", "messages"),
     [
-        ({"A": 0, "B": 0}, ["all the weights of TINY's children are zero: its score would be undefined"]),
+        ({"A": 0, "B": 0}, ["all the weights of TINY's children are zero: its score would be "
+                            "undefined"]),
         ({"A": -1}, ["weight of 'A': -1 is not a number ≥ 0"]),
         ({"A": "heavy", "B": float("nan")}, ["weight of 'A': 'heavy' is not a number ≥ 0",
                                              "weight of 'B': nan is not a number ≥ 0"]),
         ({"C": 1, "TINY": 2}, ["weight of 'C': no node 'C' in TINY",
                                "weight of 'TINY': the index itself has no weight (weigh its areas "
                                "or other nodes)"]),
-        ({"q1": 0, "q2": 0}, ["all the weights of A's children are zero: its score would be undefined"]),
+        ({"q1": 0, "q2": 0}, ["all the weights of A's children are zero: its score would be "
+                              "undefined"]),
     ],
 )  # fmt: skip
 def test_unusable_weights_are_refused(
@@ -104,13 +107,15 @@ def test_a_built_release_against_its_uncertainty(robust_files: tuple[Path, Path]
     expected = dict(zip(released.results.units, scores, strict=True))
     for unit, score in only_b.table[["unit", "custom_score"]].values:
         assert score == pytest.approx(expected[unit])
-    assert only_b.share_within is not None and only_b.share_within < 1.0
+    assert only_b.share_within is not None
+    assert only_b.share_within < 1.0
 
 
 def test_mipex_style_custom_ranking_is_in_order(mipex_sim: Simulator) -> None:
     out = custom_ranking(mipex_sim.results, {"LMM": 5, "FAM": 0, "EDU": 2})
     assert len(out.table) == 50
     ranks = out.table["custom_rank"].to_numpy(dtype=float)
-    assert ranks[0] == 1 and (np.diff(ranks) >= 0).all()
+    assert ranks[0] == 1
+    assert (np.diff(ranks) >= 0).all()
     scores = out.table["custom_score"].to_numpy()
     assert (np.diff(scores) <= 1e-9).all()

@@ -24,7 +24,9 @@ def test_a_band_with_one_change_or_two_smaller_ones(tiny_sim: Simulator) -> None
     # X at 41.667 needs 60: q4 2 → 1 adds 100/3 (one change, step 100); q1 b → a adds 8.333,
     # and q3 must add the 10 still missing: 30 points of its score, 12 → 4.8 months
     out = seek_goal(tiny_sim, "X", band="slightly_favourable")
-    assert out.reachable and not out.already and out.exact
+    assert out.reachable
+    assert not out.already
+    assert out.exact
     assert (out.score, out.band, out.rank) == (pytest.approx(125 / 3), "halfway_favourable", 3)
     assert _found(out) == [({"q4": "1"}, 100.0, 75.0), ({"q3": "4.8", "q1": "a"}, 80.0, 60.0)]
     first, second = out.proposals
@@ -62,21 +64,26 @@ def test_a_rule_switching_change_is_searched_with_its_consequence(tiny_sim: Simu
 
 def test_reached_already_and_out_of_reach(tiny_sim: Simulator) -> None:
     done = seek_goal(tiny_sim, "Y", rank=1)
-    assert done.already and done.reachable and done.proposals == ()
+    assert done.already
+    assert done.reachable
+    assert done.proposals == ()
     # with one change, 90 is out of reach: the best is q4 → 1, at 75
     capped = seek_goal(tiny_sim, "X", score=90, max_changes=1)
-    assert not capped.reachable and capped.proposals == ()
+    assert not capped.reachable
+    assert capped.proposals == ()
     assert capped.best is not None
     assert (capped.best.query(), capped.best.score) == ({"q4": "1"}, 75.0)
 
 
 def test_out_of_reach_says_how_far_it_gets(tiny_spec: dict) -> None:
     tiny_spec["areas"][0]["indicators"][0]["options"][0]["score"] = 60  # q1's best is now 60
-    sim = polindex.simulator(tiny_spec, [("X", 2024, "q1", "c"), ("X", 2024, "q2", "true"),
-                                         ("X", 2024, "q3", 12), ("X", 2024, "q4", "2")])  # fmt: skip
+    rows = [("X", 2024, "q1", "c"), ("X", 2024, "q2", "true"), ("X", 2024, "q3", 12),
+            ("X", 2024, "q4", "2")]  # fmt: skip
+    sim = polindex.simulator(tiny_spec, rows)
     out = seek_goal(sim, "X", "A", score=90)
     assert not out.reachable
-    assert out.best is not None and out.best.query() == {"q1": "a"}
+    assert out.best is not None
+    assert out.best.query() == {"q1": "a"}
     assert out.best.score == 80.0  # (60 + 100) / 2: the most area A can get
 
 
@@ -146,7 +153,9 @@ def test_mipex_style_proposals_are_minimal_and_fewest(mipex_sim: Simulator) -> N
     scores = mipex_sim.results.scores[0, :, 1, root]
     unit = mipex_sim.dataset.units[int(np.argsort(scores)[2])]  # one of the lowest scores
     out = seek_goal(mipex_sim, unit, band="slightly_favourable")
-    assert out.exact and out.reachable and len(out.proposals) == 5
+    assert out.exact
+    assert out.reachable
+    assert len(out.proposals) == 5
     # fewest: each question's largest gain, summed from the largest, does not reach 60 with
     # one change fewer
     singles = recommend(mipex_sim, unit, per_group=None)
@@ -159,7 +168,8 @@ def test_mipex_style_proposals_are_minimal_and_fewest(mipex_sim: Simulator) -> N
     assert {p.size for p in out.proposals} == {k}
     first = out.proposals[0].query()
     reached = mipex_sim.simulate(unit, first).row()
-    assert reached["new_score"] >= 60 and reached["new_band"] == "slightly_favourable"
+    assert reached["new_score"] >= 60
+    assert reached["new_band"] == "slightly_favourable"
     for drop in list(first)[:3]:  # minimal: without any one change, it falls short
         fewer = {c: t for c, t in first.items() if c != drop}
         assert mipex_sim.simulate(unit, fewer).row()["new_score"] < 60

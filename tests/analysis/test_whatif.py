@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.conftest import ROBUST_FRAMEWORK, ROBUST_ROWS
 
 import polindex
 from polindex.analysis.answers import ChangeError
 from polindex.analysis.whatif import Simulator
-from tests.conftest import ROBUST_FRAMEWORK, ROBUST_ROWS
 
 
 def test_answers_read_back_as_given(tiny_sim: Simulator) -> None:
@@ -34,7 +34,8 @@ def test_one_changed_answer_moves_score_rank_and_band(tiny_sim: Simulator) -> No
     b = out.row("B")
     assert (b["score"], b["new_score"], b["rank"], b["new_rank"]) == (25.0, 75.0, 3, 1)
     a = out.row("A")
-    assert a["new_score"] == a["score"] == 75.0 and a["score_difference"] == 0.0
+    assert a["new_score"] == a["score"] == 75.0
+    assert a["score_difference"] == 0.0
     assert list(out.nodes["node"]) == ["TINY", "A", "q1", "q2", "B", "q3", "q4"]
     assert out.query() == {"q4": "1"}
     assert [(b.text, a.text) for b, a in out.changes] == [("2", "1")]
@@ -47,7 +48,8 @@ def test_consequences_of_a_rule_are_applied_and_told(tiny_sim: Simulator) -> Non
     assert out.row("B")["new_score"] == 50.0
     assert out.row()["new_score"] == pytest.approx(125 / 3)
     q4 = out.row("q4")
-    assert math.isnan(q4["new_score"]) and q4["new_rank"] is None
+    assert math.isnan(q4["new_score"])
+    assert q4["new_rank"] is None
     assert out.notes == ("q4 no longer applies (q2 is 'false'): its answer '2' is left out",)
     assert out.query() == {"q2": "false"}  # the link carries the change, not its consequence
     assert [a.indicator for _, a in out.changes] == ["q2", "q4"]
@@ -57,7 +59,8 @@ def test_other_units_keep_their_official_scores(tiny_sim: Simulator) -> None:
     # Y switched q2 on: A = 100; q4 applies without an answer, so B stays q3's 75
     out = tiny_sim.simulate("Y", {"q2": "yes"})
     assert out.row()["new_score"] == pytest.approx(250 / 3)
-    assert out.row("A")["new_rank"] == 1 and out.row("A")["rank"] == 2
+    assert out.row("A")["new_rank"] == 1
+    assert out.row("A")["rank"] == 2
     assert out.notes == ("q4 applies again (q2 is 'true') and has no answer: give one to count it",)
     # an unchanged what-if reproduces the official figures exactly
     same = tiny_sim.simulate("Z", {})
@@ -130,7 +133,8 @@ def test_a_build_is_rebuilt_whole_with_its_rank_interval(robust_sim: Simulator) 
     assert out.row()["new_score"] == pytest.approx((75.25 + out.row("B")["score"]) / 2)
     assert out.interval_node == "T"
     assert out.interval == (4.0, 5.0)
-    assert out.new_interval is not None and out.new_interval[1] <= out.interval[1]
+    assert out.new_interval is not None
+    assert out.new_interval[1] <= out.interval[1]
     assert robust_sim.simulate("AT", {"a1": 90}, intervals=False).new_interval is None
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from polindex.analysis.intervals import RankIntervals
+from polindex.analysis.whatif import rank_column
 from polindex.engine.aggregate import aggregate
 from polindex.engine.dataset import Period
 from polindex.engine.rank import rank_scores
@@ -184,30 +185,25 @@ def custom_ranking(
             f"{s.codes[n]} in {results.periods[p]}: they are left out"
         )
         intervals = None
-    rows = []
-    for k in present:
-        unit = results.units[k]
-        bounds = intervals.get(unit) if intervals is not None else None
-        rows.append(
-            {
-                "unit": unit,
-                "score": official[k],
-                "rank": ranks[k],
-                "custom_score": custom[k],
-                "custom_rank": custom_ranks[k],
-                "rank_difference": ranks[k] - custom_ranks[k],
-                "interval_low": bounds[0] if bounds else np.nan,
-                "interval_high": bounds[1] if bounds else np.nan,
-                "within": (
-                    intervals.contains(unit, float(custom_ranks[k]))
-                    if intervals is not None
-                    else None
-                ),
-            }
-        )
-    table = pd.DataFrame(rows)
-    for col in ("rank", "custom_rank", "rank_difference"):
-        table[col] = pd.array(table[col].to_numpy(dtype=float), dtype="Float64").astype("Int64")
+    units = [results.units[k] for k in present]
+    bounds = [intervals.get(u) if intervals is not None else None for u in units]
+    mine = custom_ranks[present]
+    table = pd.DataFrame(
+        {
+            "unit": units,
+            "score": official[present],
+            "rank": rank_column(ranks[present]),
+            "custom_score": custom[present],
+            "custom_rank": rank_column(mine),
+            "rank_difference": rank_column(ranks[present] - mine),
+            "interval_low": [b[0] if b else np.nan for b in bounds],
+            "interval_high": [b[1] if b else np.nan for b in bounds],
+            "within": [
+                intervals.contains(u, float(r)) if intervals is not None else None
+                for u, r in zip(units, mine, strict=True)
+            ],
+        }
+    )
     table = table.sort_values(["custom_rank", "unit"], na_position="last", kind="stable")
     used = {s.codes[c]: float(w) for c, w in zip(s.edges[0], edges, strict=True)}
     return CustomRanking(s.codes[n], results.periods[p], used, table.reset_index(drop=True), note)

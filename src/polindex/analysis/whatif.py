@@ -125,6 +125,11 @@ class Simulator:
         return self.results.structure
 
     @cached_property
+    def indicators(self) -> list[Indicator]:
+        """The framework's indicators, in the data's order."""
+        return self.framework.indicators
+
+    @cached_property
     def edge_weights(self) -> FloatArray:
         """The weights the results used, on ``structure.edges``."""
         return weights_from_mapping(self.structure, self.results.weights_used.given)
@@ -212,27 +217,42 @@ class Simulator:
         Answer(indicator='q', text='4', score=40.0, raw=4.0)
         """
         u, p = self.unit_index(unit), self.period_index(unit, period)
+        known = self._answers.get((u, p))
+        if known is not None:
+            return dict(known)
         texts = self._option_texts
         out: dict[str, Answer] = {}
         period_text = str(self.dataset.periods[p])
-        for i, ind in enumerate(self.framework.indicators):
-            if self.dataset.not_applicable[u, p, i]:
+        ds = self.dataset
+        rows = zip(
+            self.indicators,
+            ds.values[u, p].tolist(),
+            ds.raw[u, p].tolist(),
+            ds.not_applicable[u, p].tolist(),
+            strict=True,
+        )
+        for ind, score, raw, na in rows:
+            if na:
                 out[ind.code] = Answer(ind.code, NA)
-                continue
-            score, raw = float(self.dataset.values[u, p, i]), float(self.dataset.raw[u, p, i])
-            if math.isnan(score):
+            elif math.isnan(score):
                 out[ind.code] = Answer(ind.code, "")
             else:
                 text = self._text(ind, raw, texts.get((unit, period_text, ind.code)))
                 out[ind.code] = Answer(ind.code, text, score, raw)
-        return out
+        self._answers[(u, p)] = out
+        return dict(out)
+
+    @cached_property
+    def _answers(self) -> dict[tuple[int, int], dict[str, Answer]]:
+        """Answers read so far, by (unit, period) position (they never change)."""
+        return {}
 
     def _text(self, ind: Indicator, raw: float, given: str | None) -> str:
         if self.mode == "scored" or ind.type == "numeric":
             return number_text(raw)
         if ind.type == "boolean":
             return "true" if raw == 1.0 else "false"
-        if given is not None and ind.option(given) is not None:
+        if given is not None:  # the option code given (checked when the data were read)
             return given
         return next((o.code for o in ind.options if o.score == raw), number_text(raw))
 
@@ -418,15 +438,15 @@ class Simulator:
             {
                 **fixed,
                 "score": scores,
-                "rank": _ints(ranks),
+                "rank": rank_column(ranks),
                 "band": self.bands_of(scores),
                 "change": scores - prev,
                 "new_score": new_scores,
-                "new_rank": _ints(new_ranks),
+                "new_rank": rank_column(new_ranks),
                 "new_band": self.bands_of(new_scores),
                 "new_change": new_scores - new_prev,
                 "score_difference": new_scores - scores,
-                "rank_difference": _ints(ranks - new_ranks),
+                "rank_difference": rank_column(ranks - new_ranks),
             }
         )
 
@@ -444,8 +464,14 @@ def _unit_figures(res: Results, unit: str, p: int) -> tuple[FloatArray, FloatArr
     return res.scores[0, ru, p], res.ranks[0, ru, p], prev
 
 
-def _ints(x: FloatArray) -> Any:
-    """Whole numbers with NA for NaN (ranks)."""
+def rank_column(x: FloatArray) -> Any:
+    """Ranks as a column of whole numbers, NA where NaN (no rank).
+
+    Examples
+    --------
+    >>> rank_column(np.array([1.0, np.nan, 3.0])).tolist()
+    [1, <NA>, 3]
+    """
     return pd.arrays.IntegerArray(np.nan_to_num(x).astype(np.int64), np.isnan(x))
 
 
