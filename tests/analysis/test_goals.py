@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from tests.analysis.conftest import TINY_ROWS
 
 import polindex
 from polindex.analysis.answers import ChangeError
@@ -173,3 +174,23 @@ def test_mipex_style_proposals_are_minimal_and_fewest(mipex_sim: Simulator) -> N
     for drop in list(first)[:3]:  # minimal: without any one change, it falls short
         fewer = {c: t for c, t in first.items() if c != drop}
         assert mipex_sim.simulate(unit, fewer).row()["new_score"] < 60
+
+
+def test_lower_is_better_passes_the_band_boundary(tiny_spec: dict) -> None:
+    tiny_spec["polarity"] = "lower_is_better"
+    sim = polindex.simulator(tiny_spec, TINY_ROWS)
+    # X at 41.667 must get below 41 (strictly: 41 is halfway_favourable's minimum): q3 from 12
+    # to 12.5 months lowers its score to 47.917 and TINY to 40.972 (12.4 would leave 41.04)
+    out = seek_goal(sim, "X", band="slightly_unfavourable")
+    assert out.goal.strict
+    assert [(p.query(), round(p.score, 3), p.band) for p in out.proposals[:2]] == [
+        ({"q3": "12.5"}, 40.972, "slightly_unfavourable"),
+        ({"q1": "c"}, 33.333, "slightly_unfavourable"),
+    ]
+    assert seek_goal(sim, "X", rank=1).already  # the lowest score is the best here
+
+
+def test_a_goal_for_one_question(tiny_sim: Simulator) -> None:
+    assert [p.query() for p in seek_goal(tiny_sim, "X", "q1", score=100).proposals] == [{"q1": "a"}]
+    # q3 favourable (80): 12 → 4.8 months
+    assert seek_goal(tiny_sim, "X", "q3", band="favourable").proposals[0].query() == {"q3": "4.8"}
