@@ -18,7 +18,7 @@ sensitivity N = 100 (600 builds) <= 50 ms (COINr 63.9 s); N = 10,000 (60,000 bui
 with every bootstrap interval narrower than 0.05.
 Targets (issue 15), the MIPEX-style example (61 questions) with invented answers: goal seeking
 for one country and one target < 1 s; a custom-weights ranking of 200 countries p95 < 50 ms; a
-what-if in the library well under the page's 50 ms (p95).
+what-if in the library well under the page's 50 ms (p95); a typology with 1,000 resamples < 2 s.
 """
 
 from __future__ import annotations
@@ -415,9 +415,12 @@ def p95(fn: Callable[[int], Any], n: int, warmup: int = 3) -> Timing:
 
 def bench_dialogue() -> None:
     """What-if, goal seeking, recommendations and custom weights on the MIPEX-style example."""
+    from polindex.analysis.comparison import compare_results
     from polindex.analysis.custom_weights import custom_ranking
     from polindex.analysis.goals import seek_goal
+    from polindex.analysis.peers import nearest_peers
     from polindex.analysis.recommendations import recommend
+    from polindex.analysis.typology import typology
     from polindex.demo.synthetic import synthetic_data
 
     fw = polindex.load_framework(ROOT / "examples" / "mipex-style" / "framework.yaml")
@@ -456,6 +459,15 @@ def bench_dialogue() -> None:
                                      | {areas[0]: 1 + k % 5}), 200),
         50,
     )  # fmt: skip
+    res = sim.results
+    row("nearest peers, one country of 50", timed(lambda: nearest_peers(res, units[5]), 20))
+    for method in ("ward", "kmeans"):
+        got = timed(lambda m=method: typology(res, method=m, resamples=1000), 3, 1)  # type: ignore[misc]
+        row(f"typology, {method}, k by silhouette, 1,000 resamples", got, 2000)
+    row(
+        "compare two results (2023 → 2024), 10 movers explained",
+        timed(lambda: compare_results(res, res, period_a=2023, period_b=2024), 10),
+    )
 
 
 def bench_cli() -> None:

@@ -99,7 +99,9 @@ class Simulator:
         if inputs.built:
             pipe = definition.require_pipeline()
             if results is None:
-                results = run_pipeline(fw, inputs.dataset, pipe, inputs.variables)
+                results = run_pipeline(
+                    fw, inputs.dataset, pipe, inputs.variables, inputs=inputs.table
+                )
             return cls(
                 results,
                 "built",
@@ -110,7 +112,7 @@ class Simulator:
                 inputs.table,
             )
         if results is None:
-            results = compute(fw, inputs.dataset)
+            results = compute(fw, inputs.dataset, inputs=inputs.table)
         mode: Mode = "scored" if inputs.scored else "answers"
         return cls(results, mode, inputs.dataset, table=inputs.table)
 
