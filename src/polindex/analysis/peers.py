@@ -16,7 +16,7 @@ import pandas as pd
 
 from polindex.engine.dataset import Period
 from polindex.engine.results import Results
-from polindex.engine.structure import FloatArray
+from polindex.engine.structure import FloatArray, Structure
 from polindex.errors import PolindexError
 
 
@@ -42,6 +42,30 @@ class LevelScores:
     values: FloatArray
 
 
+def group_level(structure: Structure, level: str | None, index: str) -> str:
+    """``level`` checked against the tree's levels of groups (default: the level just below
+    the index; the index's own when it has no groups). Raises :class:`PeersError` naming the
+    levels there are.
+
+    Examples
+    --------
+    >>> from polindex.framework import load_framework
+    >>> fw = load_framework({"code": "T", "name": "T", "levels": ["area"], "areas": [
+    ...     {"code": "A", "indicators": [{"code": "a", "type": "numeric"}]}]})
+    >>> group_level(Structure.from_framework(fw), None, "T")
+    'area'
+    """
+    s = structure
+    groups = range(s.n_indicators, s.n_nodes)
+    if level is None:
+        below = [k for k in groups if s.parent[k] == s.root]
+        return s.levels[below[0]] if below else s.levels[s.root]
+    if level not in {s.levels[k] for k in groups}:
+        known = ", ".join(dict.fromkeys(s.levels[k] for k in groups))
+        raise PeersError([f"no level {level!r} of groups in {index} ({known})"])
+    return level
+
+
 def level_scores(
     results: Results, level: str | None = None, period: Period | None = None, group: int = 0
 ) -> LevelScores:
@@ -60,14 +84,8 @@ def level_scores(
     ('area', ('A', 'B'), [[90.0, 10.0]])
     """
     s = results.structure
-    groups = range(s.n_indicators, s.n_nodes)
-    if level is None:
-        below = [k for k in groups if s.parent[k] == s.root]
-        level = s.levels[below[0]] if below else s.levels[s.root]
-    nodes = [k for k in groups if s.levels[k] == level]
-    if not nodes:
-        known = ", ".join(dict.fromkeys(s.levels[k] for k in groups))
-        raise PeersError([f"no level {level!r} of groups in {results.framework.code} ({known})"])
+    level = group_level(s, level, results.framework.code)
+    nodes = [k for k in range(s.n_indicators, s.n_nodes) if s.levels[k] == level]
     try:
         p = results._p(period if period is not None else results.latest_period)
     except KeyError as exc:
@@ -150,4 +168,11 @@ def nearest_peers(
     return table.sort_values(["distance", "unit"], kind="stable").head(k).reset_index(drop=True)
 
 
-__all__ = ["LevelScores", "PeersError", "distances", "level_scores", "nearest_peers"]
+__all__ = [
+    "LevelScores",
+    "PeersError",
+    "distances",
+    "group_level",
+    "level_scores",
+    "nearest_peers",
+]

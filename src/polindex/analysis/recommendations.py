@@ -17,27 +17,24 @@ import pandas as pd
 
 from polindex.analysis.answers import Answer, ChangeError, apply_changes
 from polindex.analysis.goals import improvements
+from polindex.analysis.peers import PeersError, group_level
 from polindex.analysis.whatif import Simulator
 from polindex.engine.dataset import Period
 
 
 def _group_of(sim: Simulator, level: str | None) -> dict[str, str]:
-    """Each indicator's ancestor at ``level`` (default: the level just below the index; the
-    index itself when it has no groups)."""
+    """Each indicator's ancestor at ``level`` (see :func:`~polindex.analysis.peers.group_level`)."""
     s = sim.structure
-    root = s.root
-    if level is None:
-        below = [k for k in range(s.n_indicators, s.n_nodes) if s.parent[k] == root]
-        level = s.levels[below[0]] if below else s.levels[root]
-    elif level not in set(s.levels[s.n_indicators :]):
-        known = ", ".join(dict.fromkeys(s.levels[s.n_indicators :]))
-        raise ChangeError([f"no level {level!r} of groups in {sim.framework.code} ({known})"])
+    try:
+        level = group_level(s, level, sim.framework.code)
+    except PeersError as exc:
+        raise ChangeError(exc.problems) from None
     out = {}
     for i in range(s.n_indicators):
         k = i
         while k >= 0 and s.levels[k] != level:
             k = int(s.parent[k])
-        out[s.codes[i]] = s.codes[k] if k >= 0 else s.codes[root]
+        out[s.codes[i]] = s.codes[k] if k >= 0 else s.codes[s.root]
     return out
 
 
