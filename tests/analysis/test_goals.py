@@ -4,11 +4,13 @@ MIPEX-style example (every proposal reaches the goal, is minimal and has the few
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
 import pytest
 from tests.analysis.conftest import TINY_ROWS
+from tests.conftest import TINY
 
 import polindex
 from polindex.analysis.answers import ChangeError
@@ -194,3 +196,23 @@ def test_a_goal_for_one_question(tiny_sim: Simulator) -> None:
     assert [p.query() for p in seek_goal(tiny_sim, "X", "q1", score=100).proposals] == [{"q1": "a"}]
     # q3 favourable (80): 12 → 4.8 months
     assert seek_goal(tiny_sim, "X", "q3", band="favourable").proposals[0].query() == {"q3": "4.8"}
+
+
+def test_scored_data_are_a_continuum() -> None:
+    """Given indicator scores (no answers), every question moves freely on the scale, and
+    applicability rules are not applied (the scores say what applies)."""
+    rows = [("X", 2024, "q1", 50), ("X", 2024, "q2", 100), ("X", 2024, "q3", 50),
+            ("X", 2024, "q4", 0), ("Y", 2024, "q1", 100), ("Y", 2024, "q2", 0),
+            ("Y", 2024, "q3", 75), ("Y", 2024, "q4", "n/a")]  # fmt: skip
+    sim = polindex.simulator(copy.deepcopy(TINY), rows, scored=True)
+    assert sim.mode == "scored"
+    # q4 0 → 40: B = (50 + 40) / 2 = 45, TINY = (75 + 90) / 3 = 55
+    assert sim.simulate("X", {"q4": 40}).row()["new_score"] == pytest.approx(55.0)
+    # 60 needs 18.333: q4 alone (1/3 each point) moves 55 points, to 55
+    out = seek_goal(sim, "X", score=60)
+    first = out.proposals[0]
+    assert first.query() == {"q4": "55"}
+    assert first.score == pytest.approx(60.0)
+    assert first.step == pytest.approx(55.0)
+    with pytest.raises(ChangeError, match=r"'140' is not a score of q4 \(a number from 0 to 100\)"):
+        sim.simulate("X", {"q4": 140})

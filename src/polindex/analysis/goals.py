@@ -35,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 
-from polindex.analysis.answers import Answer, ChangeError, apply_changes, read_answer, score_number
+from polindex.analysis.answers import Answer, ChangeError, read_answer, score_number
 from polindex.analysis.whatif import Simulator
 from polindex.engine.dataset import Period
 from polindex.engine.rank import RANK_DECIMALS
@@ -338,7 +338,7 @@ class _Search:
         switching: list[tuple[str, Answer]] = []
         for code, ans, continuous in improvements(self.sim, answers, self.under - skip):
             if code in self.controllers:
-                new, _ = apply_changes(self.fw, answers, {code: ans})
+                new = self.sim.apply(answers, {code: ans})
                 if any(new[c].text != answers[c].text for c in new if c != code):
                     switching.append((code, ans))
                     continue
@@ -350,7 +350,7 @@ class _Search:
         each one's gain measured by scoring the unit with that change alone."""
         answers = self.base
         if changes:
-            answers, _ = apply_changes(self.fw, self.base, changes)
+            answers = self.sim.apply(self.base, changes)
         linear, _ = self.alternatives(answers, set(changes))
         values, na = self.sim.state(answers)
         rows = np.repeat(values[None], len(linear) + 1, axis=0)
@@ -734,12 +734,12 @@ def _proposals(search: _Search, kept: list[Kept], limit: int) -> list[Proposal]:
 def _proposal(search: _Search, setting: Mapping[str, Answer], check: bool) -> Proposal | None:
     """The proposal that sets ``setting``, scored; with ``check``, ``None`` unless it reaches
     the goal and needs every change."""
-    fw, sim, y, goal = search.fw, search.sim, search.y, search.goal
+    sim, y, goal = search.sim, search.y, search.goal
     texts = dict(setting)
     variants = [texts] + [{c: t} for c, t in texts.items()]
     if check:
         variants += [{c: t for c, t in texts.items() if c != drop} for drop in texts]
-    settings = [search.base] + [apply_changes(fw, search.base, v)[0] for v in variants]
+    settings = [search.base] + [sim.apply(search.base, v) for v in variants]
     scores = search.scores(settings)
     z = search.sign * scores[:, y]
     k = len(texts)

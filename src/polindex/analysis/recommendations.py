@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from polindex.analysis.answers import Answer, ChangeError, apply_changes
+from polindex.analysis.answers import Answer, ChangeError
 from polindex.analysis.goals import improvements
 from polindex.analysis.peers import PeersError, group_level
 from polindex.analysis.whatif import Simulator
@@ -82,7 +82,7 @@ def recommend(
     s, sign = sim.structure, sim.sign
     base = sim.answers(unit, sim.dataset.periods[p])
     found = improvements(sim, base)
-    settings = [base] + [apply_changes(sim.framework, base, {c: a})[0] for c, a, _ in found]
+    settings = [base] + [sim.apply(base, {c: a}) for c, a, _ in found]
     states = [sim.state(a) for a in settings]
     scores = sim.node_scores(np.array([v for v, _ in states]), np.array([n for _, n in states]))
     root = s.root

@@ -270,6 +270,11 @@ class Simulator:
         after, notes = apply_changes(self.framework, before, changes, mode=self.mode, where=where)
         return before, after, notes
 
+    def apply(self, answers: Mapping[str, Answer], changes: Mapping[str, Any]) -> dict[str, Answer]:
+        """``answers`` with ``changes`` made, consequences included, read as this index reads
+        its data (see :func:`~polindex.analysis.answers.apply_changes`)."""
+        return apply_changes(self.framework, answers, changes, mode=self.mode)[0]
+
     # -- scoring one unit ------------------------------------------------------------------
     def state(self, answers: Mapping[str, Answer]) -> tuple[FloatArray, BoolArray]:
         """Indicator values and N/A flags, in the framework's order, of a set of answers."""
