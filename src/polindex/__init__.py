@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from polindex.version import __version__
 
 if TYPE_CHECKING:
-    from polindex.api import Inputs, build, read_inputs, release_results, score
+    from polindex.analysis.comparison import compare_results
+    from polindex.analysis.custom_weights import custom_ranking
+    from polindex.analysis.goals import seek_goal
+    from polindex.analysis.peers import nearest_peers
+    from polindex.analysis.recommendations import recommend
+    from polindex.analysis.typology import typology
+    from polindex.analysis.whatif import Simulator
+    from polindex.api import Inputs, build, read_inputs, release_results, score, simulator
     from polindex.engine import Dataset, Results
     from polindex.engine.compute import ScoreError
     from polindex.engine.pipeline import BuildError
@@ -46,13 +53,21 @@ _WHERE = {
     "PolindexError": "polindex.errors",
     "Results": "polindex.engine",
     "ScoreError": "polindex.engine.compute",
+    "Simulator": "polindex.analysis.whatif",
     "build": "polindex.api",
+    "compare_results": "polindex.analysis.comparison",
+    "custom_ranking": "polindex.analysis.custom_weights",
     "load_framework": "polindex.framework",
     "load_index": "polindex.framework",
     "load_pipeline": "polindex.framework.pipeline",
+    "nearest_peers": "polindex.analysis.peers",
     "read_inputs": "polindex.api",
+    "recommend": "polindex.analysis.recommendations",
     "release_results": "polindex.api",
     "score": "polindex.api",
+    "seek_goal": "polindex.analysis.goals",
+    "simulator": "polindex.api",
+    "typology": "polindex.analysis.typology",
     "write_results": "polindex.io",
 }
 
@@ -81,13 +96,21 @@ __all__ = [
     "PolindexError",
     "Results",
     "ScoreError",
+    "Simulator",
     "__version__",
     "build",
+    "compare_results",
+    "custom_ranking",
     "load_framework",
     "load_index",
     "load_pipeline",
+    "nearest_peers",
     "read_inputs",
+    "recommend",
     "release_results",
     "score",
+    "seek_goal",
+    "simulator",
+    "typology",
     "write_results",
 ]

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the analyses are imported on use (scipy.stats takes a secon
     from polindex.analysis.robustness import ReleaseResults
     from polindex.analysis.sensitivity import Sensitivity
     from polindex.analysis.uncertainty import Evaluation
+    from polindex.analysis.whatif import Simulator
 
 Data = str | Path | Upload | pd.DataFrame | Sequence[Sequence[Any]] | Dataset
 PipelineSource = Pipeline | str | Path | dict[str, Any] | list[Any]
@@ -376,6 +377,35 @@ def _analysis_args(
     plan = design_spec(definition, spec, overrides)
     inputs = read_inputs(definition, data, build=True, options=options)
     return definition.framework, inputs.dataset, pipe, plan, inputs.variables
+
+
+def simulator(
+    index: Source,
+    data: Data | Inputs,
+    *,
+    scored: bool = False,
+    options: ReadOptions | None = None,
+    **read_options: Any,
+) -> Simulator:
+    """An index ready for what-if questions, goal seeking and recommendations (see
+    :class:`~polindex.analysis.whatif.Simulator`): scored (or built by its pipeline) from
+    ``data`` read once.
+
+    Examples
+    --------
+    >>> d = load_index({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q", "type": "numeric", "goalposts": [0, 10]}]})
+    >>> sim = simulator(d, [("A", 2024, "q", 5), ("B", 2024, "q", 7)])
+    >>> out = sim.simulate("A", {"q": 9})
+    >>> out.row()["new_score"], out.row()["new_rank"], out.row()["rank_difference"]
+    (90.0, 1, 1)
+    """
+    from polindex.analysis.whatif import Simulator
+
+    definition = load_index(index)
+    opts = options or ReadOptions(**read_options)
+    inputs = read_inputs(definition, data, scored=scored, options=opts)
+    return Simulator.of(definition, inputs)
 
 
 def release_results(
