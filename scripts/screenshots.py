@@ -42,7 +42,7 @@ PUBLIC = [
     ("release-synthetic", "/SYNTH/demo/"),
     ("compare", "/ImmPol/2016/compare/?u=de&u=fr&u=se"),
     ("methodology", "/ImmPol/2016/methodology/"),
-    ("robustness", "/ImmPol/2016/robustness/"),
+    ("robustness", "/Index/2018/robustness/"),
     ("node-asem", "/Index/2018/node/Conn/"),
     ("node-area", "/ImmPol/2016/node/Reg_A/"),
     ("node-indicator", "/ImmPol/2016/node/a01/"),

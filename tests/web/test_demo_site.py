@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -10,8 +11,12 @@ import pytest
 from django.test import Client
 from typer.testing import CliRunner
 
+import polindex
 from polindex.cli import app
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import publish_release
+
+from .conftest import DATA, FW
 
 runner = CliRunner()
 
@@ -44,3 +49,22 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
 
 def test_a_real_release_has_no_banner(client: Client, published: Release) -> None:
     assert "Synthetic data" not in client.get("/TOY/2024.1/").content.decode()
+
+
+def test_the_home_page_flags_the_synthetic_index_alone(client: Client, published: Release) -> None:
+    """Beside a real index, the synthetic one carries its banner in its own board: the banner
+    never sits above the real index's ranking (it did, over IMPIC's)."""
+    fake = polindex.load_framework({**FW, "code": "FAKE", "name": {"en": "Fake index"}})
+    publish_release(
+        polindex.score(fake, DATA), version="1", synthetic=True,
+        publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
+    )  # fmt: skip
+    body = client.get("/").content.decode()
+    assert body.count("not real scores") == 1
+    banner = body.index('class="synthetic')
+    assert banner > body.index("<main")  # not the page's own banner, above every index
+    # inside the synthetic index's board (the same <section>), not the real one's
+    board = body.rindex("<section", 0, banner)
+    assert body.rindex("<section", 0, body.index(">Fake index</a>")) == board
+    assert body.rindex("<section", 0, body.index(">Toy index</a>")) != board
+    assert "not real scores" not in client.get("/TOY/2024.1/").content.decode()

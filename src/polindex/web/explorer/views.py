@@ -97,7 +97,9 @@ def home(request: HttpRequest) -> HttpResponse:
     with_map = [b for b in boards if b["map"]]
     for b in with_map[1:]:  # one map per page: the first index whose units are countries
         b["map"] = None
-    synthetic = any(b["release"].synthetic for b in boards)
+    # the banner over the whole page only when every index on it is synthetic; otherwise over
+    # the synthetic boards alone, never above a real index's ranking
+    synthetic = bool(boards) and all(b["release"].synthetic for b in boards)
     return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
 
 
