@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -128,6 +129,15 @@ def shoot(page: Page, url: str, name: str, width: int, language: str, wide: list
     print(f"  {path.name:<40} {status}  {url}", flush=True)
 
 
+def first_question(page: Page, base: str, country: str) -> str:
+    """The address of the first question linked from a country's page in the workspace."""
+    page.goto(base + country)
+    hrefs: list[str] = page.eval_on_selector_all("main a", "links => links.map(a => a.pathname)")
+    pattern = re.compile(re.escape(country) + r"[A-Za-z0-9_.-]+/$")
+    found = [h for h in hrefs if pattern.fullmatch(h) and not h.endswith(("/read/", "/upload/"))]
+    return found[0] if found else country
+
+
 def sign_in(page: Page, base: str, account: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("input[name=username]", account)
@@ -168,9 +178,7 @@ def main() -> None:
                 page = context.new_page()
                 sign_in(page, base, account)
                 if where is None:  # the first question on the expert's country page
-                    page.goto(base + "/work/mipex-style-demo/AT/")
-                    link = page.locator("main a[href*='/work/mipex-style-demo/AT/']").nth(1)
-                    where = (link.get_attribute("href") or "/work/").replace(base, "")
+                    where = first_question(page, base, "/work/mipex-style-demo/AT/")
                 for width in WIDTHS:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()
