@@ -125,6 +125,11 @@ def test_compare_marks_the_lowest_score_best_when_lower_is_better(
     assert "> Austria</label>" in chooser
     # countries by name first, then the EU level
     assert chooser.index("Sweden") < chooser.index("EU directives")
+    # every chart's score axis says which end is better (the compare chart said "Score")
+    for chart in ("compare/2010/de,at,se", "ranking/ImmPol/2010", "series/de"):
+        spec = client.get(f"/ImmPol/2016/chart/{chart}.json").json()
+        axes = [spec["encoding"][a].get("title") for a in ("x", "y") if a in spec["encoding"]]
+        assert "Score (lower is better)" in axes, chart
 
 
 def test_band_labels_and_colours_in_french_and_no_empty_band_column(

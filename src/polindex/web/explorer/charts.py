@@ -210,7 +210,7 @@ def series(
             "mark": {"type": "line", "point": True, "color": BAR},
             "encoding": {
                 "x": {"field": "period", "type": "ordinal", "title": None},
-                "y": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "y": {"field": "score", "type": "quantitative", "title": _score_title(reading)},
                 "tooltip": [_tip("period"), _tip("score", format=_format(d)), _tip("rank")],
             },
             "config": _config(),
@@ -256,7 +256,7 @@ def ranking(
             "mark": {"type": "bar", "color": BAR, "stroke": "#6b6b6b", "strokeWidth": 0.5},
             "encoding": {
                 "y": {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None},
-                "x": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "x": {"field": "score", "type": "quantitative", "title": _score_title(reading)},
                 "tooltip": tooltip,
                 **_band_colours(reading),
             },
@@ -300,7 +300,7 @@ def compare(
             "encoding": {
                 "x": {"field": "label", "type": "nominal", "title": None, "sort": None},
                 "xOffset": {"field": "name", "sort": names},
-                "y": {"field": "score", "type": "quantitative", "title": _("Score")},
+                "y": {"field": "score", "type": "quantitative", "title": _score_title(reading)},
                 "color": {
                     "field": "name", "type": "nominal", "sort": names, "title": None,
                     "scale": {"scheme": "dark2"},
