@@ -39,7 +39,8 @@ PORT ?= 8000
 demo: $(STAMP)  ## Score, publish and serve the demonstration indexes (another port: make demo PORT=8001)
 	$(BIN)/polindex demo --out var/demo --publish --serve --port $(PORT)
 
-test: lint unit  ## Lint, type-check and run the whole test suite
+test: $(STAMP)  ## Lint, type-check and run the whole test suite (the checks beside the tests)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check src tests benchmarks scripts
