@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "polindex.web.releases",
     "polindex.web.collection",
     "polindex.web.explorer",
+    "polindex.web.dialogue",
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",  # collection: polindex.web.collection.permissions

@@ -16,6 +16,7 @@ from polindex.web.addresses import NO_CONTROL
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.robustness import ReleaseRobustness
+from polindex.web.dialogue.api import router as dialogue_router
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
 # the docs page (templates/ninja/swagger.html) without deep links: they nest a link inside each
@@ -485,3 +486,7 @@ def release_answers(
     option's text)."""
     r = _visible_release(request, index, version)
     return answers(r, unit, period, get_language())
+
+
+# the dialogue tools' routes (what-if, goals, recommendations, peers, weights, comparison)
+api.add_router("/", dialogue_router)

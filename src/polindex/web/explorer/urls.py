@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
-from django.urls import URLPattern, path, register_converter
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from django.views.decorators.http import require_safe
 
 from polindex.web.explorer import charts, views
@@ -32,7 +32,7 @@ def page(route: str, view: Callable[..., HttpResponse], name: str) -> URLPattern
     return path(route, require_safe(view), name=name)
 
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     page("", views.home, "home"),
     page("search/", views.search, "search"),
     page("<str:index>/", views.latest, "latest"),
@@ -61,5 +61,7 @@ urlpatterns = [
         views.chart_area_series,
         "chart-area-series",
     ),
+    # the dialogue tools (what-if, goals, ...): before the country catch-all
+    path("<str:index>/<str:version>/", include("polindex.web.dialogue.urls")),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]

@@ -1,0 +1,8 @@
+"""The dialogue tools' API routes (``/api/v1/releases/{index}/{version}/...``), on the visible
+releases only; bad input is a 4xx with a ``detail``."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["dialogue"])

@@ -1,0 +1,10 @@
+"""The dialogue tools' pages, under a release's address in every language (included by the
+explorer's URL map before its country catch-all)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "dialogue"
+
+urlpatterns: list[URLPattern] = []
