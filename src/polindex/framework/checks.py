@@ -62,6 +62,7 @@ class _Checker:
             self.check_labels(lv.label, (*parts, "label"))
         self.check_bands()
         self.check_units()
+        self.check_approaches()
 
     def check_bands(self) -> None:
         fw = self.fw
@@ -102,6 +103,45 @@ class _Checker:
                         f"no group {group!r} under unit_groups"
                         + (did_you_mean(group, sorted(groups)) if groups else ""),
                     )
+
+    def check_approaches(self) -> None:
+        fw = self.fw
+        groups = {n.code for n in fw.nodes}
+        lo, hi = fw.scale.min, fw.scale.max
+        seen: dict[str, int] = {}
+        for i, approach in enumerate(fw.approaches):
+            parts: Parts = ("approaches", i)
+            if approach.code in seen:
+                self.add(
+                    (*parts, "code"),
+                    f'duplicate code "{approach.code}" (first used at approaches[{seen[approach.code]}])',
+                )
+            seen.setdefault(approach.code, i)
+            self.check_labels(approach.label, (*parts, "label"))
+            self.check_labels(approach.description, (*parts, "description"))
+            if not approach.rules and i < len(fw.approaches) - 1:
+                self.add(
+                    (*parts, "rules"),
+                    "an approach without rules takes every unit left, so the approaches after "
+                    "it would never apply: put it last",
+                )
+            for j, rule in enumerate(approach.rules):
+                where: Parts = (*parts, "rules", j)
+                if rule.node not in groups:
+                    known = [n.code for n in fw.nodes]
+                    self.add(
+                        (*where, "node"),
+                        f"no group {rule.node!r} (rules read the scores of the index or its "
+                        f"groups){did_you_mean(rule.node, known)}",
+                    )
+                if rule.min is None and rule.max is None:
+                    self.add(where, "give a min, a max or both")
+                for key in ("min", "max"):
+                    value = getattr(rule, key)
+                    if value is not None and not lo <= value <= hi:
+                        self.add((*where, key), f"{value:g} is outside the scale {lo:g}–{hi:g}")
+                if rule.min is not None and rule.max is not None and rule.min > rule.max:
+                    self.add(where, f"min {rule.min:g} is above max {rule.max:g}")
 
     def check_codes(self) -> None:
         first: dict[str, Parts] = {}

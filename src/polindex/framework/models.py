@@ -273,6 +273,46 @@ class UnitDeclaration(_Model):
     groups: tuple[Code, ...] = ()
 
 
+class ApproachRule(_Model):
+    """One condition of an :class:`Approach`: the score of ``node`` (a group or the index) is at
+    least ``min`` and at most ``max`` (either may be left out)."""
+
+    node: Code
+    min: float | None = None
+    max: float | None = None
+
+
+class Approach(_Model):
+    """A named approach (MIPEX 2020's "comprehensive integration", "equality on paper", …): the
+    units whose scores meet every one of its ``rules`` in a period. Approaches are tried in
+    the order written, the first that fits wins; one without rules takes every unit left.
+
+    Examples
+    --------
+    >>> a = Approach(code="open", label={"en": "Open"}, rules=(ApproachRule(node="A", min=60),))
+    >>> a.fits({"A": 75.0}), a.fits({"A": 40.0}), a.fits({})
+    (True, False, False)
+    """
+
+    code: Code
+    label: Label = Field(default_factory=dict)
+    description: Label = Field(default_factory=dict)
+    rules: tuple[ApproachRule, ...] = ()
+
+    def fits(self, scores: Mapping[str, float | None]) -> bool:
+        """Whether ``scores`` (node → score; a missing or NaN score fails its rule) meet every
+        rule."""
+        for rule in self.rules:
+            value = scores.get(rule.node)
+            if value is None or math.isnan(value):
+                return False
+            if (rule.min is not None and value < rule.min) or (
+                rule.max is not None and value > rule.max
+            ):
+                return False
+        return True
+
+
 class Display(_Model):
     """How scores are shown: ``decimals`` (default: from the scale, see
     :meth:`Framework.decimals`)."""
@@ -312,6 +352,7 @@ class Framework(_Model):
     display: Display = Field(default_factory=Display)
     units: dict[UnitCode, UnitDeclaration] = Field(default_factory=dict)
     unit_groups: dict[Code, Label] = Field(default_factory=dict)
+    approaches: tuple[Approach, ...] = ()
     root: Node
 
     @property
@@ -474,6 +515,20 @@ class Framework(_Model):
         place = next(k for k, b in enumerate(ordered) if b.code == band.code)
         top = len(BAND_PALETTE) - 1
         return BAND_PALETTE[round(place * top / max(len(ordered) - 1, 1))]
+
+    def approach_of(self, scores: Mapping[str, float | None]) -> Approach | None:
+        """The first of the framework's :attr:`approaches` that ``scores`` (node → score) fit,
+        or ``None``.
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T"), approaches=(
+        ...     Approach(code="hi", rules=(ApproachRule(node="T", min=50),)),
+        ...     Approach(code="rest")))
+        >>> fw.approach_of({"T": 70.0}).code, fw.approach_of({"T": 20.0}).code
+        ('hi', 'rest')
+        """
+        return next((a for a in self.approaches if a.fits(scores)), None)
 
     def band(self, code: str) -> Band | None:
         """The band with this code, or ``None``."""

@@ -6,3 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["dialogue"])
+
+from polindex.web.dialogue.recs_api import router as recs_router  # noqa: E402
+
+router.add_router("/", recs_router)  # recommendations, peers, typology

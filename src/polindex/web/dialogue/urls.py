@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
+from polindex.web.dialogue import recs_urls
+
 app_name = "dialogue"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*recs_urls.urlpatterns]
