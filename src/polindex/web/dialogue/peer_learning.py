@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -445,8 +446,11 @@ def typology_view(
 
 
 def _typology_problem(exc: PeersError, k: int | None) -> str:
-    if k is not None and any(str(p).startswith("k ") for p in exc.problems):
-        return _("k = %(k)s is out of range: %(why)s.") % {"k": k, "why": _why(exc)}
+    top = re.search(r"from 2 to (\d+)", _why(exc))
+    if k is not None and top:
+        return _("k = %(k)s is out of range: give a number of groups from 2 to %(top)s.") % {
+            "k": k, "top": top.group(1)
+        }  # fmt: skip
     return _("These countries cannot be grouped: %(why)s.") % {"why": _why(exc)}
 
 
