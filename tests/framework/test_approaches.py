@@ -36,7 +36,8 @@ def test_every_problem_with_its_path_and_line() -> None:
     paths = {path: (line, message) for line, path, message in found}
     assert paths["approaches[0].label.de"][0] == 7
     assert paths["approaches[0].rules[1].node"] == (
-        10, "no group 'AA' (rules read the scores of the index or its groups); did you mean 'A'?"
+        10,
+        "no group 'AA' (rules read the scores of the index or its groups); did you mean 'A'?",
     )
     assert paths["approaches[0].rules[1].max"] == (10, "120 is outside the scale 0–100")
     assert paths["approaches[0].rules[2]"] == (11, "give a min, a max or both")

@@ -36,17 +36,21 @@ FW: dict[str, Any] = {
     "areas": [
         {"code": "A", "label": {"en": "Work", "fr": "Travail"}, "indicators": [
             {"code": "q1", "type": "boolean", "label": {"en": "Job centres"},
-             "question": {"en": "Can they use job centres?", "fr": "Ont-ils accès aux agences ?"}},
+             "question": {"en": "Can they use job centres?",
+                          "fr": "Ont-ils accès aux agences ?"}},
             {"code": "q2", "type": "categorical", "label": {"en": "Any job"},
-             "question": {"en": "Can they take any job?", "fr": "Peuvent-ils prendre tout emploi ?"},
+             "question": {"en": "Can they take any job?",
+                          "fr": "Peuvent-ils prendre tout emploi ?"},
              "options": [
-                 {"code": "a", "score": 100, "label": {"en": "Yes, any job", "fr": "Oui, tout emploi"}},
+                 {"code": "a", "score": 100,
+                  "label": {"en": "Yes, any job", "fr": "Oui, tout emploi"}},
                  {"code": "b", "score": 50, "label": {"en": "Some jobs", "fr": "Certains emplois"}},
                  {"code": "c", "score": 0, "label": {"en": "No job", "fr": "Aucun emploi"}}]},
         ]},
         {"code": "B", "label": {"en": "Family", "fr": "Famille"}, "indicators": [
             {"code": "q3", "type": "boolean", "label": {"en": "Reunion"},
-             "question": {"en": "Can families reunite?", "fr": "Les familles peuvent-elles se réunir ?"}},
+             "question": {"en": "Can families reunite?",
+                          "fr": "Les familles peuvent-elles se réunir ?"}},
         ]},
     ],
 }  # fmt: skip
@@ -57,7 +61,9 @@ ANSWERS = {
     "FR": ("no", "a", "yes"),
 }
 DATA = [
-    (u, 2024, q, v) for u, values in ANSWERS.items() for q, v in zip(("q1", "q2", "q3"), values)
+    (u, 2024, q, v)
+    for u, values in ANSWERS.items()
+    for q, v in zip(("q1", "q2", "q3"), values, strict=False)
 ]
 NOTES = [
     {"unit": "DE", "period": "2024", "indicator": "q1",

@@ -112,9 +112,9 @@ class _Checker:
         for i, approach in enumerate(fw.approaches):
             parts: Parts = ("approaches", i)
             if approach.code in seen:
+                first = f"approaches[{seen[approach.code]}]"
                 self.add(
-                    (*parts, "code"),
-                    f'duplicate code "{approach.code}" (first used at approaches[{seen[approach.code]}])',
+                    (*parts, "code"), f'duplicate code "{approach.code}" (first used at {first})'
                 )
             seen.setdefault(approach.code, i)
             self.check_labels(approach.label, (*parts, "label"))

@@ -1,11 +1,12 @@
 """What the recommendations, peers and typology pages and API routes show: the library's answers
-(:func:`polindex.analysis.recommendations.recommend`, :func:`~polindex.analysis.peers.nearest_peers`,
-:func:`~polindex.analysis.typology.typology`) on a release's frozen data, with names in the
-reader's language — countries from the release's unit table, questions and options from its
-framework, justifications and legal sources from its notes.
+(:func:`~polindex.analysis.recommendations.recommend`,
+:func:`~polindex.analysis.peers.nearest_peers`, :func:`~polindex.analysis.typology.typology`)
+on a release's frozen data, with names in the reader's language — countries from the release's
+unit table, questions and options from its framework, justifications and legal sources from
+its notes.
 
 A choice the visitor got wrong (an unknown level, area or method, k out of range) is a
-:class:`Refused` with a sentence to show: the pages show the default view and say why, the API
+:class:`RefusedError` with a sentence to show: the pages show the default view and say why, the API
 answers 422 with that sentence as ``detail``.
 """
 
@@ -15,7 +16,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 from django.http import Http404, HttpRequest
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from polindex.analysis.peers import PeersError, nearest_peers
 from polindex.analysis.recommendations import recommend
-from polindex.analysis.typology import METHODS, Typology, typology
+from polindex.analysis.typology import METHODS, Method, Typology, typology
 from polindex.engine.results import Results
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
@@ -43,7 +44,7 @@ PEERS = 5
 """Nearest countries shown on a profile."""
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A question the release cannot answer as asked: ``message`` says why, in the reader's
     language; ``status`` is the API's answer (404: no such unit; 422: a bad choice)."""
 
@@ -79,10 +80,10 @@ def levels(release: Release, lang: str | None) -> list[tuple[str, str]]:
 
 def chosen_level(release: Release, asked: str | None, lang: str | None) -> str:
     """``asked`` checked against the release's levels of groups (default: the first). Raises
-    :class:`Refused` when the index has no groups or no such level."""
+    :class:`RefusedError` when the index has no groups or no such level."""
     known = levels(release, lang)
     if not known:
-        raise Refused(
+        raise RefusedError(
             _(
                 "This index has no areas: its questions count directly towards the index, so "
                 "there are no area scores to compare countries on or to group changes by."
@@ -92,7 +93,7 @@ def chosen_level(release: Release, asked: str | None, lang: str | None) -> str:
     if asked in (None, ""):
         return known[0][0]
     if asked not in dict(known):
-        raise Refused(
+        raise RefusedError(
             _("There is no level “%(level)s” in this index; the levels are: %(known)s.")
             % {"level": asked, "known": ", ".join(f"{c} ({label})" for c, label in known)}
         )
@@ -113,7 +114,7 @@ def _results(release: Release) -> Results:
     try:
         return simulator_of(release).results
     except NotSimulableError:
-        raise Refused(
+        raise RefusedError(
             _("This release holds its scores only, not the answers they came from."), 404
         ) from None
 
@@ -226,7 +227,7 @@ def recommendations(
 ) -> Recommendations:  # fmt: skip
     """The single answer changes worth most to ``unit``'s index score in its latest period,
     per group of ``level`` (default: the areas): the best :data:`PER_AREA` of each, or every
-    one of ``area`` alone. Raises :class:`Refused` (unknown unit: 404; unknown level or
+    one of ``area`` alone. Raises :class:`RefusedError` (unknown unit: 404; unknown level or
     area: 422; a release that cannot be simulated: 404).
 
     Examples
@@ -240,26 +241,27 @@ def recommendations(
     try:
         sim = simulator_of(release)
     except NotSimulableError:
-        raise Refused(
+        raise RefusedError(
             _("This release holds its scores only, not the answers to change."), 404
         ) from None
     if unit not in sim.dataset.units:
-        raise Refused(_("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404)
+        raise RefusedError(
+            _("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404
+        )
     names = fw.labels(lang)
     at_level = [n.code for n in fw.groups() if n.level == level]
     if area not in (None, "") and area not in at_level:
-        raise Refused(
-            _("There is no area “%(area)s” at this level; choose one of the list.")
-            % {"area": area}
+        raise RefusedError(
+            _("There is no area “%(area)s” at this level; choose one of the list.") % {"area": area}
         )
     try:
         table = recommend(sim, unit, level=level, per_group=None if area else PER_AREA)
     except PolindexError as exc:
-        raise Refused(  # an index built by a pipeline: see decision 030
+        raise RefusedError(  # an index built by a pipeline: see decision 030
             _("These changes cannot be ranked: %(why)s.") % {"why": _why(exc)}, 404
         ) from exc
     period = str(sim.dataset.periods[sim.period_index(unit)])
-    notes = {
+    notes: dict[tuple[str, str], dict[str, Any]] = {
         (a["unit"], a["indicator"]): a for a in answers(release, None, period, lang) if a["unit"]
     }
     items = {i.code: i for i in fw.indicators}
@@ -319,7 +321,7 @@ def neighbours(
     period: str | None = None, k: int = PEERS,
 ) -> list[Neighbour]:  # fmt: skip
     """The ``k`` countries nearest to ``unit`` on ``level``'s scores in ``period`` (default:
-    the latest), nearest first. Raises :class:`Refused`.
+    the latest), nearest first. Raises :class:`RefusedError`.
 
     Examples
     --------
@@ -329,11 +331,13 @@ def neighbours(
     level = chosen_level(release, level, lang)
     results = _results(release)
     if unit not in results.units:
-        raise Refused(_("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404)
+        raise RefusedError(
+            _("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404
+        )
     try:
         table = nearest_peers(results, unit, level=level, period=period, k=k)
     except PeersError as exc:
-        raise Refused(_why(exc)) from exc
+        raise RefusedError(_why(exc)) from exc
     return [
         Neighbour(u, unit_name(release, u, lang), _profile(release, u), float(d), int(s))
         for u, d, s in table[["unit", "distance", "shared"]].itertuples(index=False)
@@ -343,11 +347,9 @@ def neighbours(
 # -- typology ---------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=64)
 def _typology(
-    pk: int, checksum: str, release: Release, level: str, method: str, k: int | None
+    pk: int, checksum: str, release: Release, level: str, method: Method, k: int | None
 ) -> Typology:
-    return typology(
-        _results(release), level=level, method=method, k=k, resamples=RESAMPLES  # type: ignore[arg-type]
-    )
+    return typology(_results(release), level=level, method=method, k=k, resamples=RESAMPLES)
 
 
 @dataclass(frozen=True)
@@ -396,7 +398,7 @@ def typology_view(
     """The groups of countries with a similar approach on ``level``'s scores (latest period),
     by ``method`` (``ward`` or ``kmeans``), into ``k`` groups (default: chosen by the
     silhouette), with their stability over :data:`RESAMPLES` resamples and the framework's
-    named approaches. Made once per release and choice, then kept. Raises :class:`Refused`.
+    named approaches. Made once per release and choice, then kept. Raises :class:`RefusedError`.
 
     Examples
     --------
@@ -407,26 +409,27 @@ def typology_view(
     fw = release.definition.framework
     level = chosen_level(release, level, lang)
     if method not in METHODS:
-        raise Refused(
+        raise RefusedError(
             _("There is no method “%(method)s”; choose Ward or k-means.") % {"method": method}
         )
     results = _results(release)
     try:
-        t = _typology(release.pk, release.checksum, release, level, method, k)
+        t = _typology(release.pk, release.checksum, release, level, cast(Method, method), k)
     except PeersError as exc:
-        raise Refused(_typology_problem(exc, k)) from exc
+        raise RefusedError(_typology_problem(exc, k)) from exc
     names = fw.labels(lang)
 
     def member(u: str) -> tuple[str, str, str]:
         return (u, unit_name(release, u, lang), _profile(release, u))
 
+    centres = t.centres.to_numpy(dtype=float)
     stability = dict(zip(t.stability["group"], t.stability["stability"], strict=True))
     groups = [
         Group(
             g,
             sorted((member(u) for u in t.members(g)), key=lambda m: m[1].casefold()),
             None if stability[g] != stability[g] else float(stability[g]),
-            [(c, names[c], float(t.centres.loc[g, c])) for c in t.centres.columns],
+            [(c, names[c], float(centres[g - 1, j])) for j, c in enumerate(t.centres.columns)],
         )
         for g in range(1, t.k + 1)
     ]
@@ -487,7 +490,10 @@ def _approaches(
         )
         out.append(
             Approach(
-                a.code, fw.text(a.label, lang, a.code), fw.text(a.description, lang), rules,
+                a.code,
+                fw.text(a.label, lang, a.code),
+                fw.text(a.description, lang),
+                rules,
                 members,
             )
         )

@@ -20,7 +20,7 @@ from polindex.analysis.typology import K_RANGE, METHODS
 from polindex.io.sheets import csv_text
 from polindex.web.dialogue.peer_learning import (
     RESAMPLES,
-    Refused,
+    RefusedError,
     TypologyView,
     chosen_level,
     levels,
@@ -38,12 +38,12 @@ METHOD_LABELS = {"ward": "Ward", "kmeans": "k-means"}
 def choices(request: HttpRequest, r: Release, lang: str | None) -> tuple[dict[str, Any], list[str]]:
     """The level, method and k asked for in the URL, each checked on its own: a bad one is
     replaced by its default and named in the notices (the page then shows the default view).
-    Raises :class:`Refused` (404) when the release has nothing to group."""
+    Raises :class:`RefusedError` (404) when the release has nothing to group."""
     notices: list[str] = []
     level = request.GET.get("level") or None
     try:
         level = chosen_level(r, level, lang)
-    except Refused as exc:
+    except RefusedError as exc:
         if exc.status == 404:
             raise
         notices.append(exc.message)
@@ -78,7 +78,7 @@ def _view(r: Release, lang: str | None, chosen: dict[str, Any], notices: list[st
     """The typology as chosen; k that the countries cannot make is dropped with a notice."""
     try:
         return typology_view(r, lang, **chosen)
-    except Refused as exc:
+    except RefusedError as exc:
         if exc.status == 404 or chosen["k"] is None:
             raise
         notices.append(exc.message)
@@ -94,7 +94,7 @@ def typology_page(request: HttpRequest, index: str, version: str) -> HttpRespons
     try:
         chosen, notices = choices(request, r, lang)
         view = _view(r, lang, chosen, notices)
-    except Refused as exc:
+    except RefusedError as exc:
         return refused_page(request, r, gettext("Countries with a similar approach"), exc.message)
     if request.GET.get("format") == "csv":
         return _csv(r, view)
@@ -135,7 +135,9 @@ def _summary(view: TypologyView, decimals: int) -> str:
     """The chart in words: each group's size and mean scores."""
     parts = []
     for g in view.groups:
-        means = ", ".join(f"{label} {charts._number(value, decimals)}" for _c, label, value in g.centres)
+        means = ", ".join(
+            f"{label} {charts._number(value, decimals)}" for _c, label, value in g.centres
+        )
         parts.append(
             gettext("group %(n)s (%(size)s countries): %(means)s")
             % {"n": g.number, "size": len(g.members), "means": means}
@@ -194,7 +196,7 @@ def typology_chart(request: HttpRequest, index: str, version: str, fmt: str) -> 
     try:
         chosen, notices = choices(request, r, lang)
         view = _view(r, lang, chosen, notices)
-    except Refused as exc:
+    except RefusedError as exc:
         raise Http404(exc.message) from None
     fw = r.definition.framework
     chart = spec(view, lang, fw.higher_is_better, (fw.scale.min, fw.scale.max), fw.decimals)

@@ -17,8 +17,9 @@ from django.utils.translation import get_language, gettext
 from polindex.io.sheets import csv_text
 from polindex.web.dialogue.peer_learning import (
     PER_AREA,
+    Peer,
     Recommendations,
-    Refused,
+    RefusedError,
     levels,
     recommendations,
     release_or_404,
@@ -48,17 +49,17 @@ def recommendations_page(request: HttpRequest, index: str, version: str, unit: s
     try:
         try:
             recs = recommendations(r, unit, lang, level=level, area=area)
-        except Refused as exc:
+        except RefusedError as exc:
             if exc.status == 404:
                 raise
             notices.append(exc.message)
             try:  # the area may be what was wrong; else the level too
                 recs = recommendations(r, unit, lang, level=level)
-            except Refused as again:
+            except RefusedError as again:
                 if again.status == 404:
                     raise
                 recs = recommendations(r, unit, lang)
-    except Refused as exc:
+    except RefusedError as exc:
         return refused_page(request, r, gettext("Recommendations"), exc.message)
     if request.GET.get("format") == "csv":
         return csv_response(r, recs)
@@ -104,7 +105,8 @@ def table(recs: Recommendations) -> pd.DataFrame:
             "group_gain": rec.group_gain, "step": rec.step,
             "effective_weight": rec.effective_weight, "whatif_url": rec.whatif_url,
         }  # fmt: skip
-        for peer in rec.peers or [None]:
+        peers: list[Peer | None] = list(rec.peers) or [None]
+        for peer in peers:
             rows.append(
                 {
                     **base,

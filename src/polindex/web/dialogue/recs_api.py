@@ -16,7 +16,7 @@ from polindex.analysis.typology import K_RANGE
 from polindex.web.addresses import NO_CONTROL
 from polindex.web.dialogue.peer_learning import (
     RESAMPLES,
-    Refused,
+    RefusedError,
     neighbours,
     recommendations,
     release_or_404,
@@ -36,7 +36,7 @@ class RefusalOut(Schema):
 ERRORS: dict[int, type[Schema]] = {404: RefusalOut, 422: RefusalOut}
 
 
-def _refused(exc: Refused) -> HttpError:
+def _refused(exc: RefusedError) -> HttpError:
     return HttpError(exc.status, exc.message)
 
 
@@ -106,7 +106,7 @@ def unit_recommendations(
     r = release_or_404(request, index, version)
     try:
         recs = recommendations(r, unit, get_language(), level=q.level, area=q.area)
-    except Refused as exc:
+    except RefusedError as exc:
         raise _refused(exc) from None
     return RecommendationsOut(
         unit=recs.unit, name=recs.name, period=recs.period, level=recs.level, area=recs.area,
@@ -148,7 +148,7 @@ def unit_peers(
     r = release_or_404(request, index, version)
     try:
         near = neighbours(r, unit, get_language(), level=q.level, period=q.period, k=q.k)
-    except Refused as exc:
+    except RefusedError as exc:
         raise _refused(exc) from None
     return [
         NeighbourOut(unit=n.unit, name=n.name, distance=n.distance, shared=n.shared) for n in near
@@ -210,7 +210,7 @@ def release_typology(
     r = release_or_404(request, index, version)
     try:
         view = typology_view(r, get_language(), level=q.level, method=q.method, k=q.k)
-    except Refused as exc:
+    except RefusedError as exc:
         raise _refused(exc) from None
     t = view.typology
     return TypologyOut(

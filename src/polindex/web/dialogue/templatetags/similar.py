@@ -1,4 +1,5 @@
-"""``{% similar_countries %}``: a country's nearest peers for its profile (``{% load similar %}``)."""
+"""``{% similar_countries as near %}``: a country's nearest peers, for its profile
+(``{% load similar %}``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
-from polindex.web.dialogue.peer_learning import Neighbour, Refused, neighbours
+from polindex.web.dialogue.peer_learning import Neighbour, RefusedError, neighbours
 
 register = template.Library()
 
@@ -20,5 +21,5 @@ def similar_countries(context: Any) -> list[Neighbour]:
         return neighbours(
             context["release"], context["unit"], get_language(), period=context.get("period")
         )
-    except Refused:
+    except RefusedError:
         return []
