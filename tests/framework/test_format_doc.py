@@ -20,7 +20,7 @@ from polindex.framework import (
     check_framework_text,
     load_framework,
 )
-from polindex.framework.models import Display, UnitDeclaration
+from polindex.framework.models import Approach, ApproachRule, Display, UnitDeclaration
 
 ROOT = Path(__file__).parents[2]
 DOC = ROOT / "docs" / "framework-format.md"
@@ -150,6 +150,8 @@ def test_the_smallest_framework_in_the_doc_is_valid() -> None:
         Applicability,
         UnitDeclaration,
         Display,
+        Approach,
+        ApproachRule,
     ],
 )
 def test_every_key_is_documented(model: type[BaseModel]) -> None:
