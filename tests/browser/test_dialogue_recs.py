@@ -60,7 +60,7 @@ def test_choices_are_in_the_address_and_justifications_open(
     page.select_option("#k", "3")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/typology/?level=area&method=kmeans&k=3")
-    assert page.locator("#groups tbody tr").count() == 3
+    assert page.locator("#groups .card").count() == 3
     page.goto(live_server.url + "/ARE/1/recommendations/AT/")
     page.select_option("#area", "B")
     page.get_by_role("button", name="Show").click()

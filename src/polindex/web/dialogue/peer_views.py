@@ -14,6 +14,7 @@ import pandas as pd
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext
 
 from polindex.analysis.typology import K_RANGE, METHODS
@@ -112,7 +113,7 @@ def typology_page(request: HttpRequest, index: str, version: str) -> HttpRespons
         "method_label": METHOD_LABELS[view.method],
         "ks": list(K_RANGE),
         "decimals": fw.decimals,
-        "resamples": RESAMPLES,
+        "resamples_text": number_format(RESAMPLES, force_grouping=True),
         "period": str(view.typology.period),
         "lower_is_better": not fw.higher_is_better,
         "csv_url": "?" + query.urlencode(),
@@ -161,7 +162,7 @@ def spec(view: TypologyView, lang: str | None, higher_is_better: bool, scale: tu
         return {
             "$schema": charts.SCHEMA,
             "title": title,
-            "width": 640,
+            "width": 640,  # (the plot; with its axes and legend about 720 px)
             "height": 260,
             "data": {"values": rows},
             "mark": {"type": "bar"},
