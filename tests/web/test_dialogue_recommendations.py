@@ -26,10 +26,10 @@ def test_per_area_the_changes_worth_most_named_with_who_already_does_them(
     # Work: job centres (0 → 100: area +50, index +25), any job c → a (+25) then c → b (+12.5);
     # Family: reunion (index +50)
     assert page.index("Can they use job centres?") < page.index("Can they take any job?")
-    # +25.0 three times: two index gains, and the area gain of c → b
-    assert page.count("+25.0") == 3
-    assert "+12.5" in page
-    assert "+50.0" in page
+    # gains with one decimal more than scores
+    assert page.count("<strong>+25.00</strong> points for the index; +50.00 for Work") == 2
+    assert "<strong>+12.50</strong> points for the index; +25.00 for Work" in page
+    assert "<strong>+50.00</strong> points for the index; +100.00 for Family" in page
     assert "Yes, any job" in page
     assert "No job" in page
     assert "Some jobs" in page
@@ -46,7 +46,7 @@ def test_in_french(client: Client, release: Release) -> None:
     page = client.get("/fr/ARE/1/recommendations/AT/").content.decode()
     assert "Ont-ils accès aux agences ?" in page
     assert "Oui, tout emploi" in page
-    assert "+25,0" in page
+    assert "<strong>+25,00</strong> points pour l’indice ; +50,00 pour Travail" in page
     assert "Allemagne" in page
     assert "/fr/ARE/1/what-if/AT/?q1=true" in page
 

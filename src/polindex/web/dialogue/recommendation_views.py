@@ -74,7 +74,7 @@ def recommendations_page(request: HttpRequest, index: str, version: str, unit: s
         "notices": notices,
         "levels": levels(r, lang),
         "areas": [(n.code, fw.label(n, lang)) for n in fw.groups() if n.level == recs.level],
-        "decimals": fw.decimals,
+        "gain_decimals": fw.decimals + 1,  # one answer moves a score little (decision 036)
         "per_area": PER_AREA,
         "lower_is_better": not fw.higher_is_better,
         "index_label": fw.label(fw.root, lang),
