@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
+import polindex
 from polindex.web.releases.models import Release
+from polindex.web.releases.publish import publish_release
 
 from .recs_release import publish
 
@@ -47,6 +50,8 @@ def test_in_french(client: Client, release: Release) -> None:
     assert "Ont-ils accès aux agences ?" in page
     assert "Oui, tout emploi" in page
     assert "<strong>+25,00</strong> points pour l’indice ; +50,00 pour Travail" in page
+    assert "2 pays donnent déjà cette réponse" in page
+    assert "les 3 meilleurs changements de chaque groupe" in page
     assert "Allemagne" in page
     assert "/fr/ARE/1/what-if/AT/?q1=true" in page
 
@@ -140,3 +145,28 @@ def test_embargoed_is_hidden_from_the_public(client: Client, db: None) -> None:
     assert client.get("/ARE/9/recommendations/AT/").status_code == 404
     assert client.get("/api/v1/releases/ARE/9/recommendations/AT").status_code == 404
     assert client.get("/ARE/9/typology/").status_code == 404
+
+
+def test_a_built_index_says_its_changes_cannot_be_ranked(
+    client: Client, db: None, robust_files: tuple[Path, Path]
+) -> None:
+    framework, data = robust_files
+    publish_release(polindex.load_index(framework), data, version="b")
+    page = client.get("/T/b/recommendations/AT/")
+    assert page.status_code == 404
+    assert "construction pipeline" in page.content.decode()
+    api = client.get("/api/v1/releases/T/b/recommendations/AT")
+    assert api.status_code == 404
+    assert "construction pipeline" in api.json()["detail"]
+    profile = client.get("/T/b/AT/").content.decode()  # peers yes, recommendations no
+    assert 'id="similar"' in profile
+    assert "/T/b/recommendations/" not in profile
+    assert client.get("/T/b/typology/").status_code == 200
+
+
+def test_hostile_choices_are_escaped(client: Client, release: Release) -> None:
+    page = client.get("/ARE/1/recommendations/AT/?level=<script>x</script>").content.decode()
+    assert "There is no level “&lt;script&gt;x&lt;/script&gt;”" in page
+    typology = client.get("/ARE/1/typology/?k=99999999999999999999999&method=<b>")
+    assert typology.status_code == 200
+    assert "&lt;b&gt;" in typology.content.decode()
