@@ -162,25 +162,28 @@ def spec(view: TypologyView, lang: str | None, higher_is_better: bool, scale: tu
         return {
             "$schema": charts.SCHEMA,
             "title": title,
-            "width": 640,  # (the plot; with its axes and legend about 720 px)
-            "height": 260,
+            "width": 300,  # the plot: with the labels and legend about 500 px, legible on a phone
+            "height": {"step": 13},
             "data": {"values": rows},
             "mark": {"type": "bar"},
             "encoding": {
-                "x": {"field": "label", "type": "nominal", "title": None, "sort": None,
-                      "axis": {"labelAngle": -30, "labelLimit": 160}},
-                "xOffset": {"field": "group", "sort": names},
-                "y": {"field": "score", "type": "quantitative",
+                "y": {"field": "label", "type": "nominal", "title": None, "sort": None,
+                      "axis": {"labelLimit": 170}},
+                "yOffset": {"field": "group", "sort": names},
+                "x": {"field": "score", "type": "quantitative",
                       "title": gettext("Score") if higher_is_better
                       else gettext("Score (lower is better)"),
                       "scale": {"domain": list(scale)}},
                 "color": {"field": "group", "type": "nominal", "sort": names, "title": None,
                           "scale": {"scheme": "dark2"},
-                          "legend": {"orient": "bottom", "direction": "horizontal"}},
+                          "legend": {"orient": "bottom", "direction": "horizontal",
+                                     "columns": 4}},
                 "tooltip": [{"field": "group"}, {"field": "label"},
                             {"field": "score", "format": f".{decimals}f"}],
             },
-            "config": charts._config(),
+            "config": {**charts._config(), "font": "sans-serif",
+                       "axis": {"labelFontSize": 12, "titleFontSize": 12},
+                       "legend": {"labelFontSize": 12}, "title": {"fontSize": 14}},
         }  # fmt: skip
 
 
