@@ -175,9 +175,12 @@ class Recommendations:
         return [r for _code, _label, rows in self.groups for r in rows]
 
 
-def answer_label(fw: Framework, item: Indicator, text: str, lang: str | None) -> str:
+def answer_label(
+    fw: Framework, item: Indicator, text: str, lang: str | None, *, scored: bool = False
+) -> str:
     """An answer as a reader reads it: the option's label, yes or no, a number with the
-    indicator's decimals and unit, "not applicable" or "no answer" — never a bare code.
+    indicator's decimals and unit (``scored``: the indicator's score, with the index's
+    decimals, as IMPIC's data are), "not applicable" or "no answer" — never a bare code.
 
     Examples
     --------
@@ -187,6 +190,9 @@ def answer_label(fw: Framework, item: Indicator, text: str, lang: str | None) ->
     >>> fw = Framework(code="T", name={"en": "T"}, root=Node(code="T", children=(q,)))
     >>> answer_label(fw, q, "a", "en"), answer_label(fw, q, "", "en")
     ('Yes, always', 'no answer')
+    >>> n = Indicator(code="n", type="numeric", unit="months", bounds=(0, 48))
+    >>> answer_label(fw, n, "12.25", "en"), answer_label(fw, n, "50", "en", scored=True)
+    ('12.2 months', '50.0')
     """
     if text == "":
         return _("no answer")
@@ -204,9 +210,10 @@ def answer_label(fw: Framework, item: Indicator, text: str, lang: str | None) ->
         return text
     if math.isnan(number):
         return text
-    decimals = item.decimals if item.type == "numeric" else fw.decimals
+    numeric = item.type == "numeric" and not scored
+    decimals = item.decimals if numeric else fw.decimals
     shown = number_format(round(number, decimals), decimal_pos=decimals)
-    unit = fw.unit(item, lang) if item.type == "numeric" else ""
+    unit = fw.unit(item, lang) if numeric else ""
     return f"{shown} {unit}" if unit else shown
 
 
@@ -265,6 +272,10 @@ def recommendations(
         (a["unit"], a["indicator"]): a for a in answers(release, None, period, lang) if a["unit"]
     }
     items = {i.code: i for i in fw.indicators}
+
+    def label_of(item: Indicator, text: str) -> str:
+        return answer_label(fw, item, text, lang, scored=sim.mode == "scored")
+
     groups: dict[str, list[Recommendation]] = {}
     for row in table.to_dict("records"):
         if area and row["group"] != area:
@@ -284,9 +295,8 @@ def recommendations(
                 group=row["group"], group_label=names[row["group"]],
                 indicator=row["indicator"], label=names[row["indicator"]],
                 question=fw.text(item.question, lang) or names[row["indicator"]],
-                current=row["current"], current_label=answer_label(fw, item, row["current"], lang),
-                proposed=row["proposed"],
-                proposed_label=answer_label(fw, item, row["proposed"], lang),
+                current=row["current"], current_label=label_of(item, row["current"]),
+                proposed=row["proposed"], proposed_label=label_of(item, row["proposed"]),
                 gain=float(row["gain"]), group_gain=float(row["group_gain"]),
                 step=float(row["step"]),
                 effective_weight=None if weight != weight else float(weight),

@@ -4,6 +4,7 @@ rank changes."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import template
@@ -25,10 +26,8 @@ def similar_countries(context: Any) -> dict[str, Any]:
     lang = get_language()
     found: list[Neighbour] = []
     if PEERS[release.unit_table[unit].kind] == 0:  # an EU level is nobody's peer
-        try:
+        with contextlib.suppress(RefusedError):
             found = neighbours(release, unit, lang, period=context.get("period"))
-        except RefusedError:
-            pass
     known = levels(release, lang)
     return {"near": found, "level": known[0][1].lower() if known else ""}
 
