@@ -45,7 +45,7 @@ def test_the_typology_page(client: Client, release: Release) -> None:
     groups = page[page.index('id="groups"') :]
     assert groups.index("France") < groups.index("Germany") < groups.index("Austria")
     assert (
-        "2 groups, by Ward’s method: the number of groups with the highest mean silhouette" in page
+        "2 groups (method: Ward): the number of groups with the highest mean silhouette" in page
     )
     assert "0.451" in page
     assert "0.257" in page

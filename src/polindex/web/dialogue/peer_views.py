@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from polindex.analysis.typology import K_RANGE, METHODS
 from polindex.io.sheets import csv_text
@@ -140,7 +140,11 @@ def _summary(view: TypologyView, decimals: int) -> str:
             f"{label} {charts._number(value, decimals)}" for _c, label, value in g.centres
         )
         parts.append(
-            gettext("group %(n)s (%(size)s countries): %(means)s")
+            ngettext(
+                "group %(n)s (%(size)s country): %(means)s",
+                "group %(n)s (%(size)s countries): %(means)s",
+                len(g.members),
+            )
             % {"n": g.number, "size": len(g.members), "means": means}
         )
     return gettext("Mean scores of each group: %(parts)s.") % {"parts": "; ".join(parts)}
