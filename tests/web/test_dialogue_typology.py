@@ -146,3 +146,10 @@ def test_a_flat_index_has_no_typology(client: Client, published: Release) -> Non
     assert client.get("/api/v1/releases/TOY/2024.1/typology").status_code == 404
     assert client.get("/api/v1/releases/TOY/2024.1/peers/AA").status_code == 404
     assert 'id="similar"' not in client.get("/TOY/2024.1/AA/").content.decode()
+
+
+def test_the_release_navigation_links_the_typology_where_there_are_areas(
+    client: Client, release: Release, published: Release
+) -> None:
+    assert 'href="/ARE/1/typology/"' in client.get("/ARE/1/").content.decode()
+    assert "/typology/" not in client.get("/TOY/2024.1/").content.decode()
