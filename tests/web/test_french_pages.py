@@ -111,6 +111,7 @@ PAGES = [  # every public page kind
     "/BI/1/node/a1/?tab=table",
     "/BI/1/AT/",
     "/BI/1/EU/",
+    "/BI/1/typology/?method=kmeans",
     "/search/?q=Autriche",
     "/search/?q=Acc",
     "/BI/1/chart/ranking/BI/2024.html",

@@ -74,8 +74,9 @@ def levels(release: Release, lang: str | None) -> list[tuple[str, str]]:
     """
     fw = release.definition.framework
     present = list(dict.fromkeys(n.level for n in fw.groups()))
-    named = {lv.code: fw.text(lv.label, lang, lv.code) for lv in fw.levels}
-    return [(code, named.get(code, code)) for code in present]
+    named = {lv.code: fw.text(lv.label, lang) for lv in fw.levels}
+    plain = {"area": _("Area"), "dimension": _("Dimension")}  # for a level without a label
+    return [(code, named.get(code) or plain.get(code, code)) for code in present]
 
 
 def chosen_level(release: Release, asked: str | None, lang: str | None) -> str:
@@ -84,10 +85,7 @@ def chosen_level(release: Release, asked: str | None, lang: str | None) -> str:
     known = levels(release, lang)
     if not known:
         raise RefusedError(
-            _(
-                "This index has no areas: its questions count directly towards the index, so "
-                "there are no area scores to compare countries on or to group changes by."
-            ),
+            _("This index has no areas: no area scores to compare countries or changes by."),
             status=404,
         )
     if asked in (None, ""):
