@@ -157,7 +157,20 @@ def nearest_peers(
     if unit not in results.units:
         raise PeersError([f"unit {unit!r} is not in the results of {results.framework.code}"])
     group = results.peers[results.units.index(unit)]
-    ls = level_scores(results, level, period, group)
+    return nearest_in(level_scores(results, level, period, group), unit, k)
+
+
+def nearest_in(ls: LevelScores, unit: str, k: int = 5) -> pd.DataFrame:
+    """:func:`nearest_peers` among the units of ``ls`` (one level's scores, taken from results
+    or from a release's frozen scores).
+
+    Examples
+    --------
+    >>> ls = LevelScores("area", 2024, ("X", "Y", "Z"), ("A", "B"),
+    ...                  np.array([[90.0, 10.0], [80.0, 20.0], [10.0, 90.0]]))
+    >>> nearest_in(ls, "X", k=1).values.tolist()
+    [['Y', 10.0, 2]]
+    """
     if unit not in ls.units:
         raise PeersError([f"{unit} has no {ls.level} scores in {ls.period}"])
     i = ls.units.index(unit)
@@ -174,5 +187,6 @@ __all__ = [
     "distances",
     "group_level",
     "level_scores",
+    "nearest_in",
     "nearest_peers",
 ]

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from polindex.analysis.peers import PeersError, level_scores
+from polindex.analysis.peers import LevelScores, PeersError, level_scores
 from polindex.engine.dataset import Period
 from polindex.engine.results import Results
 from polindex.engine.structure import FloatArray
@@ -223,6 +223,34 @@ def typology(
     if method not in METHODS:
         raise PeersError([f"method {method!r}: one of {', '.join(METHODS)}"])
     ls = level_scores(results, level, period)
+    return cluster_scores(
+        ls, higher_is_better=results.framework.higher_is_better, method=method, k=k,
+        resamples=resamples, seed=seed,
+    )  # fmt: skip
+
+
+def cluster_scores(
+    ls: LevelScores,
+    *,
+    higher_is_better: bool = True,
+    method: Method = "ward",
+    k: int | None = None,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> Typology:
+    """:func:`typology` of scores already taken from their results (or from a release's
+    frozen scores): ``ls`` holds one level's scores of the units to group.
+
+    Examples
+    --------
+    >>> ls = LevelScores("area", 2024, ("P", "Q", "R", "S"), ("A",),
+    ...                  np.array([[90.0], [88.0], [10.0], [12.0]]))
+    >>> t = cluster_scores(ls, resamples=20)
+    >>> t.k, t.members(1), t.members(2)
+    (2, ['P', 'Q'], ['R', 'S'])
+    """
+    if method not in METHODS:
+        raise PeersError([f"method {method!r}: one of {', '.join(METHODS)}"])
     complete = ~np.isnan(ls.values).any(axis=1)
     units = [u for u, ok in zip(ls.units, complete, strict=True) if ok]
     x = ls.values[complete]
@@ -239,7 +267,7 @@ def typology(
         silhouettes[kk] = silhouette(x, cluster(x, kk, np.random.default_rng(seed)))
     chosen = k if k is not None else max(silhouettes, key=lambda kk: (silhouettes[kk], -kk))
     labels = cluster(x, chosen, np.random.default_rng(seed))
-    labels = _by_mean(labels, x, results.framework.higher_is_better)
+    labels = _by_mean(labels, x, higher_is_better)
     stability, agreement = _stability(x, labels, chosen, cluster, resamples, rng)
     centres = pd.DataFrame(
         [x[labels == g].mean(axis=0) for g in range(chosen)],
@@ -314,4 +342,12 @@ def _stability(
     return summary, (float(np.mean(rand)) if rand else None)
 
 
-__all__ = ["Typology", "adjusted_rand", "kmeans", "silhouette", "typology", "ward"]
+__all__ = [
+    "Typology",
+    "adjusted_rand",
+    "cluster_scores",
+    "kmeans",
+    "silhouette",
+    "typology",
+    "ward",
+]

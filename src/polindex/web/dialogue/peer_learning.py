@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
+import numpy as np
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from polindex.analysis.peers import PeersError, nearest_peers
+from polindex.analysis.peers import LevelScores, PeersError, nearest_in
 from polindex.analysis.recommendations import recommend
-from polindex.analysis.typology import METHODS, Method, Typology, typology
-from polindex.engine.results import Results
+from polindex.analysis.typology import METHODS, Method, Typology, cluster_scores
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
+from polindex.framework.units import PEERS
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
@@ -40,7 +41,7 @@ RESAMPLES = 1000
 """Bootstrap resamples of a typology's stability, as decision 032 says."""
 PER_AREA = 3
 """Recommendations shown per area (all of them when one area is chosen)."""
-PEERS = 5
+NEAREST = 5
 """Nearest countries shown on a profile."""
 
 
@@ -107,14 +108,51 @@ def _profile(release: Release, unit: str) -> str:
     return reverse("explorer:unit", args=[release.index.code, release.version, unit])
 
 
-def _results(release: Release) -> Results:
-    """The release's official results (its simulator's: kept per process)."""
-    try:
-        return simulator_of(release).results
-    except NotSimulableError:
+@functools.lru_cache(maxsize=64)
+def _scores(pk: int, checksum: str, release: Release, period: str) -> dict[str, dict[str, float]]:
+    """Each country's score on the index and every group in ``period``, as the release froze
+    them (countries only: the units ranked together; an EU level is nobody's peer)."""
+    fw = release.definition.framework
+    table = release.unit_table
+    out: dict[str, dict[str, float]] = {}
+    rows = release.scores.filter(period=period, node__in=[n.code for n in fw.nodes])
+    for unit, node, score in rows.values_list("unit", "node", "score"):
+        if PEERS[table[unit].kind] == 0:
+            out.setdefault(unit, {})[node] = math.nan if score is None else float(score)
+    return out
+
+
+def _period(release: Release, period: str | None) -> str:
+    """``period`` checked against the release's periods (default: the latest)."""
+    periods = sorted(set(release.scores.order_by().values_list("period", flat=True).distinct()))
+    if not periods:
+        raise RefusedError(_("This release has no scores."), 404)
+    if period in (None, ""):
+        return periods[-1]
+    if period not in periods:
         raise RefusedError(
-            _("This release holds its scores only, not the answers they came from."), 404
-        ) from None
+            _("There is no period “%(period)s” in this release; the periods are: %(known)s.")
+            % {"period": period, "known": ", ".join(periods)}
+        )
+    return str(period)
+
+
+def level_scores_of(release: Release, level: str, period: str) -> LevelScores:
+    """The countries' scores on ``level``'s groups in ``period``, from the release's frozen
+    scores (what :func:`~polindex.analysis.peers.level_scores` takes from results): the
+    countries with at least one score there, by code; the groups in the tree's order."""
+    fw = release.definition.framework
+    nodes = tuple(n.code for n in fw.groups() if n.level == level)
+    scores = _scores(release.pk, release.checksum, release, period)
+    units = tuple(
+        sorted(
+            u for u, s in scores.items() if any(not math.isnan(s.get(n, math.nan)) for n in nodes)
+        )
+    )
+    values = np.array(
+        [[scores[u].get(n, math.nan) for n in nodes] for u in units], dtype=np.float64
+    ).reshape(len(units), len(nodes))
+    return LevelScores(level, period, units, nodes, values)
 
 
 # -- recommendations --------------------------------------------------------------------------
@@ -249,6 +287,10 @@ def recommendations(
         raise RefusedError(
             _("This release holds its scores only, not the answers to change."), 404
         ) from None
+    except PolindexError as exc:  # frozen data the library cannot read back (said, not a 500)
+        raise RefusedError(
+            _("This release’s answers cannot be read back: %(why)s.") % {"why": _why(exc)}, 404
+        ) from exc
     if unit not in sim.dataset.units:
         raise RefusedError(
             _("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404
@@ -326,7 +368,7 @@ class Neighbour:
 
 def neighbours(
     release: Release, unit: str, lang: str | None, *, level: str | None = None,
-    period: str | None = None, k: int = PEERS,
+    period: str | None = None, k: int = NEAREST,
 ) -> list[Neighbour]:  # fmt: skip
     """The ``k`` countries nearest to ``unit`` on ``level``'s scores in ``period`` (default:
     the latest), nearest first. Raises :class:`RefusedError`.
@@ -337,15 +379,17 @@ def neighbours(
     ['Belgium', 'Germany']
     """
     level = chosen_level(release, level, lang)
-    results = _results(release)
-    if unit not in results.units:
+    if not release.scores.filter(unit=unit).exists():
         raise RefusedError(
             _("There is no country “%(unit)s” in this release.") % {"unit": unit}, 404
         )
-    try:
-        table = nearest_peers(results, unit, level=level, period=period, k=k)
-    except PeersError as exc:
-        raise RefusedError(_why(exc)) from exc
+    ls = level_scores_of(release, level, _period(release, period))
+    if unit not in ls.units:
+        raise RefusedError(
+            _("%(name)s has no scores to compare in %(period)s.")
+            % {"name": unit_name(release, unit, lang), "period": ls.period}
+        )
+    table = nearest_in(ls, unit, k)
     return [
         Neighbour(u, unit_name(release, u, lang), _profile(release, u), float(d), int(s))
         for u, d, s in table[["unit", "distance", "shared"]].itertuples(index=False)
@@ -357,7 +401,9 @@ def neighbours(
 def _typology(
     pk: int, checksum: str, release: Release, level: str, method: Method, k: int | None
 ) -> Typology:
-    return typology(_results(release), level=level, method=method, k=k, resamples=RESAMPLES)
+    ls = level_scores_of(release, level, _period(release, None))
+    higher = release.definition.framework.higher_is_better
+    return cluster_scores(ls, higher_is_better=higher, method=method, k=k, resamples=RESAMPLES)
 
 
 @dataclass(frozen=True)
@@ -420,7 +466,6 @@ def typology_view(
         raise RefusedError(
             _("There is no method “%(method)s”; choose Ward or k-means.") % {"method": method}
         )
-    results = _results(release)
     try:
         t = _typology(release.pk, release.checksum, release, level, cast(Method, method), k)
     except PeersError as exc:
@@ -452,7 +497,7 @@ def typology_view(
         nodes=[(c, names[c]) for c in t.centres.columns],
         silhouettes=sorted(t.silhouettes.items()),
         left_out=[unit_name(release, u, lang) for u in t.left_out],
-        **_approaches(release, results, str(t.period), lang, member),
+        **_approaches(release, str(t.period), lang, member),
     )
 
 
@@ -465,9 +510,7 @@ def _typology_problem(exc: PeersError, k: int | None) -> str:
     return _("These countries cannot be grouped: %(why)s.") % {"why": _why(exc)}
 
 
-def _approaches(
-    release: Release, results: Results, period: str, lang: str | None, member: Any
-) -> dict[str, Any]:
+def _approaches(release: Release, period: str, lang: str | None, member: Any) -> dict[str, Any]:
     """The framework's named approaches with the countries in each (``approaches``) and the
     countries in none (``unclassified``)."""
     fw = release.definition.framework
@@ -475,7 +518,7 @@ def _approaches(
         return {"approaches": [], "unclassified": []}
     names = fw.labels(lang)
     decimals = fw.decimals
-    table = approach_members(release, results, period)
+    table = approach_members(release, period)
     out = []
     for a in fw.approaches:
         rules = []
@@ -511,17 +554,12 @@ def _approaches(
     return {"approaches": out, "unclassified": unclassified}
 
 
-def approach_members(release: Release, results: Results, period: str) -> dict[str, str | None]:
+def approach_members(release: Release, period: str) -> dict[str, str | None]:
     """Each country's approach (its code; ``None``: none fits) from its scores in ``period``."""
     fw = release.definition.framework
-    p = results._p(period)
-    codes = [n.code for n in fw.nodes]
-    index = results.structure.index
+    scores = _scores(release.pk, release.checksum, release, period)
     out: dict[str, str | None] = {}
-    for k, u in enumerate(results.units):
-        if results.peers[k] != 0 or not results.dataset.present[k, p]:
-            continue  # the countries only (an EU level is nobody's peer)
-        scores = {c: float(results.scores[0, k, p, index[c]]) for c in codes}
-        found = fw.approach_of(scores)
-        out[u] = found.code if found is not None else None
+    for unit in sorted(scores):
+        found = fw.approach_of(scores[unit])
+        out[unit] = found.code if found is not None else None
     return out

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from polindex.errors import PolindexError
 from polindex.framework.units import PEERS
 from polindex.web.dialogue.peer_learning import Neighbour, RefusedError, levels, neighbours
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
@@ -38,5 +39,5 @@ def can_recommend(context: Any) -> bool:
     built by a pipeline: decision 030)."""
     try:
         return simulator_of(context["release"]).mode != "built"
-    except NotSimulableError:
+    except (NotSimulableError, PolindexError):
         return False
