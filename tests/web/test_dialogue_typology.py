@@ -44,9 +44,7 @@ def test_the_typology_page(client: Client, release: Release) -> None:
     page = client.get("/ARE/1/typology/").content.decode()
     groups = page[page.index('id="groups"') :]
     assert groups.index("France") < groups.index("Germany") < groups.index("Austria")
-    assert (
-        "2 groups (method: Ward): the number of groups with the highest mean silhouette" in page
-    )
+    assert "2 groups (method: Ward): the number of groups with the highest mean silhouette" in page
     assert "0.451" in page
     assert "0.257" in page
     assert '<img src="chart.svg?level=area&amp;method=ward"' in page
