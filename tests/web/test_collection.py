@@ -380,10 +380,13 @@ def test_queries_and_replies_are_emailed(people: dict[str, Any], mailoutbox: lis
     url = "/work/demo-2025/AT/LMM1/"
     expert.post(url, {"action": "submit", "version": 1, **complete()})
     a = Answer.objects.get(unit="AT", indicator="LMM1")
+    # the submission tells the reviewer, the query the expert
+    assert [m.to for m in mailoutbox] == [["reviewer_at@example.org"]]
+    assert mailoutbox[0].subject == "[Polindex] Ready for review: 1 answer of AT (Demo 2025)"
     reviewer.post(url, {"action": "query", "version": a.version, "comment": "Source?"})
-    assert [m.to for m in mailoutbox] == [["expert_at@example.org"]]
-    assert mailoutbox[0].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
-    assert f"http://127.0.0.1:8000{url}" in mailoutbox[0].body
+    assert [m.to for m in mailoutbox[1:]] == [["expert_at@example.org"]]
+    assert mailoutbox[1].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
+    assert f"http://127.0.0.1:8000{url}" in mailoutbox[1].body
     expert.post(url, {"action": "comment", "comment": "Art. 5.", "version": a.version + 1})
     assert mailoutbox[-1].to == ["reviewer_at@example.org"]
     assert mailoutbox[-1].subject == "[Polindex] Reply on LMM1 (AT, Demo 2025)"
