@@ -37,7 +37,7 @@ def error_list(errors: dict[str, str], reply: bool = False) -> list[dict[str, An
     """
     out = []
     for name, problem in errors.items():
-        if name.startswith("source ") and name[7:].isdigit():
+        if name.startswith("source ") and name[7:].isascii() and name[7:].isdigit():
             label: Any = _("Source %(n)s") % {"n": name[7:]}
             anchor = f"source-{int(name[7:]) - 1}-instrument"
         elif name in FIELDS:
@@ -54,7 +54,7 @@ def source_errors(errors: dict[str, str]) -> dict[int, str]:
     return {
         int(name[7:]) - 1: problem
         for name, problem in errors.items()
-        if name.startswith("source ") and name[7:].isdigit()
+        if name.startswith("source ") and name[7:].isascii() and name[7:].isdigit()
     }
 
 

@@ -32,6 +32,19 @@ from polindex.web.collection.questions import questions
 View = Callable[..., HttpResponse]
 
 
+def whole_number(raw: str | None, most: int = 2**31 - 1) -> int | None:
+    """``raw`` as a whole number from 0 to ``most`` (an id, a count in an address or a form),
+    else ``None`` — never an error, whatever was typed.
+
+    >>> whole_number("12"), whole_number("²"), whole_number("-1"), whole_number("9" * 40)
+    (12, None, None, None)
+    """
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if value <= most else None
+
+
 def page(name: str, *, signed_in: bool = True) -> Callable[[View], View]:
     """Make a view the page ``name`` of :data:`~..permissions.PAGES`: the methods listed
     there (HEAD with GET; any other is a 405), and — unless ``signed_in`` is false — only for

@@ -23,6 +23,7 @@ from polindex.web.collection.views.access import (
     country_of,
     page,
     statuses_shown,
+    whole_number,
 )
 from polindex.web.collection.views.thread import history, thread
 from polindex.web.text import render as markdown
@@ -152,8 +153,7 @@ def _shown(request: HttpRequest | None, a: Answer, sources: list[Any]) -> dict[s
         }  # fmt: skip
     else:
         data = request.POST
-        count = data.get("source_count", "")
-        n = min(int(count), MAX_SOURCES) if count.isdigit() and len(count) < 4 else 0
+        n = min(whole_number(data.get("source_count")) or 0, MAX_SOURCES)
         rows = [
             {f: data.get(f"source-{k}-{f}", "") for f in workflow.SOURCE_FIELDS} for k in range(n)
         ]

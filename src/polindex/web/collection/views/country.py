@@ -16,7 +16,7 @@ from polindex.web.collection.models import THREAD, Answer, Assignment, BulkStep,
 from polindex.web.collection.permissions import Country, allowed, scope
 from polindex.web.collection.questions import area_of, label, option_labels
 from polindex.web.collection.questions import text as question_text
-from polindex.web.collection.views.access import answers_shown, country_of, page
+from polindex.web.collection.views.access import answers_shown, country_of, page, whole_number
 from polindex.web.collection.views.steps import label_steps
 from polindex.web.collection.views.thread import thread
 from polindex.web.text import render as markdown
@@ -37,9 +37,8 @@ def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     label_steps(recent, user, c)
     context["recent"] = recent
     for key in ("step", "undone"):
-        raw = request.GET.get(key, "")
-        if raw.isdigit() and len(raw) <= 10:
-            context[key] = next((s for s in recent if s.pk == int(raw)), None)
+        if (pk := whole_number(request.GET.get(key))) is not None:
+            context[key] = next((s for s in recent if s.pk == pk), None)
     if context.get("step") is not None and context["step"].action == "submit":
         reviewed = Assignment.objects.filter(
             edition=c.edition, unit__in=[unit, ""], role=Role.REVIEWER, accepted_at__isnull=False

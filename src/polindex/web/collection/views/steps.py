@@ -15,7 +15,7 @@ from polindex.web.collection import bulk, notify, workflow
 from polindex.web.collection.models import Answer, BulkStep
 from polindex.web.collection.permissions import Country, allowed
 from polindex.web.collection.questions import text as question_text
-from polindex.web.collection.views.access import answers_shown, country_of, page
+from polindex.web.collection.views.access import answers_shown, country_of, page, whole_number
 from polindex.web.collection.views.thread import REVIEWERS_ACTIONS
 
 UNDO = "undo"
@@ -77,9 +77,8 @@ def step(request: HttpRequest, code: str, unit: str, action: str) -> HttpRespons
 def _undo(request: HttpRequest, c: Country) -> HttpResponse:
     """The reversal of a step: what it would put back, or why it cannot be reversed."""
     raw = request.POST.get("step") if request.method == "POST" else request.GET.get("step")
-    if not (raw or "").isdigit() or len(raw or "") > 10:
-        raise Http404("no such step")
-    done = BulkStep.objects.filter(pk=int(raw or 0), edition=c.edition, unit=c.unit).first()
+    pk = whole_number(raw)
+    done = BulkStep.objects.filter(pk=pk, edition=c.edition, unit=c.unit).first() if pk else None
     if done is None:
         raise Http404("no such step")
     errors: dict[str, str] = {}
