@@ -138,7 +138,7 @@ def test_area_experts_and_coordinators_see_their_area(
     assert "EDU1" not in page
     assert coordinator.get(f"{AT}EDU1/").status_code == 403
     board = coordinator.get("/work/").content.decode()
-    assert "AT</a> — Labour market mobility" in board
+    assert "Austria</a> — Labour market mobility" in board
 
 
 def test_progress_counts_waiting_parties(people: dict[str, Any], edition: Any) -> None:
@@ -175,7 +175,7 @@ def test_government_contacts_read_what_was_submitted_and_comment(
     page = gov.get(f"{AT}read/").content.decode()
     assert page.count('class="read-answer"') == 1  # LMM1, submitted; the drafts are the expert's
     assert "Art. 5 of the Aliens Act." in page
-    assert "Aliens Act 5" in page
+    assert "<dt>Instrument</dt><dd>Aliens Act</dd></div><div><dt>Article</dt><dd>5</dd>" in page
     a = _answers(people["expert_at"])["LMM1"]
     response = gov.post(
         f"{AT}LMM1/",

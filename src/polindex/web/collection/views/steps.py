@@ -116,10 +116,14 @@ def _undo(request: HttpRequest, c: Country) -> HttpResponse:
 def label_steps(steps: list[BulkStep], user: Any, c: Country) -> None:
     """Give each step ``shown_who`` (the reviewer stays anonymous to those who may not know
     them, as in an answer's history) and ``may_reverse``."""
-    named = allowed(user, "collection.see_reviewer", c)
+    named = None
     for s in steps:
         s.may_reverse = bulk.reversible(s, user)
-        anonymous = s.action in REVIEWERS_ACTIONS and not named and s.who_id != user.pk
+        anonymous = False
+        if s.action in REVIEWERS_ACTIONS and s.who_id != user.pk:
+            if named is None:  # (asked only when a reviewer's step is shown)
+                named = allowed(user, "collection.see_reviewer", c)
+            anonymous = not named
         s.shown_who = str(_("the reviewer")) if anonymous else s.who.get_username()
 
 
