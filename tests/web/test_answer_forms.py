@@ -30,7 +30,9 @@ def _answer(people: dict[str, Any]) -> Answer:
 
 # (who posts, what, the error shown) — each used to be stored or to end in a server error
 MALFORMED = {
-    "version not a number": ("expert_at", {"action": "save", "version": "abc"}, "Version of the page:"),
+    "version not a number": (
+        "expert_at", {"action": "save", "version": "abc"}, "Version of the page:",
+    ),
     "version too large": (
         "expert_at", {"action": "save", "version": "9" * 20}, "less than or equal to",
     ),

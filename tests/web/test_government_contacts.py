@@ -155,6 +155,8 @@ def test_no_email_tells_a_government_contact_of_drafts(
                                "justification": "Art. 9.", "source_count": "1",
                                "source-0-instrument": "Aliens Act"})  # fmt: skip
     assert [m.to for m in mailoutbox] == [
-        ["expert_at@example.org"], ["reviewer_at@example.org"], ["reviewer_at@example.org"]
+        ["expert_at@example.org"],
+        ["reviewer_at@example.org"],
+        ["reviewer_at@example.org"],
     ]  # the comment, the reply, the submission (ready for review)
     assert all(DRAFT not in m.body and DRAFT not in m.subject for m in mailoutbox)
