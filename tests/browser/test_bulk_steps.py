@@ -17,7 +17,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
-def _edition(team: dict[str, Any]) -> Any:
+def _edition(people: dict[str, Any]) -> Any:
     """An open edition of AT with an expert and a reviewer; three answers submitted."""
     from polindex.web.collection import workflow
     from polindex.web.collection.editions import create_edition
@@ -27,7 +27,7 @@ def _edition(team: dict[str, Any]) -> Any:
         FRAMEWORK, code="bulk", name="Bulk", reference_date=dt.date(2024, 12, 31),
         period="2024", units=["AT"], review_by=dt.date(2031, 4, 1), submit_by=dt.date(2031, 3, 1),
     )  # fmt: skip
-    for user, role in [(team["expert"], "expert"), (team["reviewer"], "reviewer")]:
+    for user, role in [(people["expert"], "expert"), (people["reviewer"], "reviewer")]:
         Assignment.objects.create(
             edition=edition, user=user, role=role, unit="AT", accepted_at=dt.datetime.now(dt.UTC)
         )
@@ -36,8 +36,8 @@ def _edition(team: dict[str, Any]) -> Any:
         content = workflow.Content(
             option="a", justification="Art. 5.", sources=[{"instrument": "Aliens Act"}]
         )
-        a = workflow.save(a, team["expert"], content, a.version)
-        workflow.act(a, team["expert"], "submit", a.version)
+        a = workflow.save(a, people["expert"], content, a.version)
+        workflow.act(a, people["expert"], "submit", a.version)
     return edition
 
 
@@ -68,7 +68,8 @@ def test_a_step_for_many_answers_is_previewed_confirmed_and_reversed(
     _fits(rudi)
     assert violations(rudi) == []
     assert set(Answer.objects.filter(edition=edition).values_list("status", flat=True)) == {
-        "draft", "submitted"
+        "draft",
+        "submitted",
     }  # fmt: skip  (the preview changed nothing)
     rudi.locator("#confirm").get_by_role("button").click()
     expect(rudi.locator("#step-done")).to_contain_text("Agreed")
