@@ -121,6 +121,7 @@ def test_reopening_many_answers_needs_a_reason(people: dict[str, Any]) -> None:
     assert 'id="reason-error"' in body
     assert set(Answer.objects.filter(unit="AT", indicator__in=["LMM1", "LMM2"])
                .values_list("status", flat=True)) == {"agreed"}  # fmt: skip
+    assert take_step(central, AT, "reopen", reason="a\x00b").status_code == 400
     assert take_step(central, AT, "reopen", reason="New law in force.").status_code == 302
     assert Answer.objects.get(unit="AT", indicator="LMM1").status == "draft"
     assert Comment.objects.filter(text="New law in force.").count() == 2

@@ -88,6 +88,8 @@ def take(answers: list[Answer], user: Any, action: str, token: str, reason: str 
         raise StaleError(action)
     if action in NEEDS_REASON and not reason.strip():
         raise InvalidError({"reason": f"say why ({action})"})
+    if "\x00" in reason:  # (a database column of text cannot hold it)
+        raise InvalidError({"reason": "Null characters are not allowed."})
     first = found.ready[0]
     step = BulkStep.objects.create(
         edition=first.edition, unit=first.unit, action=action, who=user, reason=reason.strip()
