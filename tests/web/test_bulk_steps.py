@@ -47,7 +47,9 @@ def test_a_step_shows_exactly_what_it_changes_then_is_confirmed_and_reversed(
     assert _rows() == before  # a preview writes nothing
     table = preview.split('id="step-answers"')[1].split("</table>")[0]
     assert re.findall(r">(\w+)</a>", table) == ["LMM1", "LMM2", "EDU1"]  # questionnaire order
-    assert table.count("<td>Submitted</td><td>Agreed</td>") == 3
+    assert (
+        table.count('"Status now">Submitted</td><td data-label="After the step">Agreed</td>') == 3
+    )
     assert "This step changes exactly 3 answers" in preview
     response = take_step(reviewer, AT, "agree")
     assert response.status_code == 302
@@ -65,7 +67,7 @@ def test_a_step_shows_exactly_what_it_changes_then_is_confirmed_and_reversed(
     # the reversal: previewed, then confirmed
     undo = reviewer.get(f"{AT}steps/undo/?step={step.pk}").content.decode()
     assert "Reverse the step for 3 answers" in undo
-    assert undo.count("<td>Submitted</td>") == 3
+    assert undo.count('"Status now">Agreed</td><td data-label="Back to">Submitted</td>') == 3
     assert reviewer.post(f"{AT}steps/undo/", {"step": step.pk}).status_code == 302
     assert set(Answer.objects.filter(unit="AT", indicator__in=["LMM1", "LMM2", "EDU1"])
                .values_list("status", flat=True)) == {"submitted"}  # fmt: skip
