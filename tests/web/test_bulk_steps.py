@@ -193,3 +193,12 @@ def test_each_person_sees_their_own_deadline(people: dict[str, Any], edition: An
     answer = client_for(people["reviewer_at"]).get(f"{AT}LMM1/").content.decode()
     assert "Your deadline to review: April 1, 2031." in answer
     assert "1 answer of this country waits on you." in answer
+
+
+def test_a_query_is_at_the_top_of_the_experts_page(people: dict[str, Any]) -> None:
+    (a,) = _submitted(people, ["LMM1"])
+    workflow.act(a, people["reviewer_at"], "query", a.version, comment="Which article?")
+    page = client_for(people["expert_at"]).get(f"{AT}LMM1/").content.decode()
+    note = page.split('id="query-note"')[1].split("</div>")[0]
+    assert "Reviewer: “Which article?”" in note  # the reviewer stays anonymous
+    assert page.index('id="query-note"') < page.index('id="answer-form"')
