@@ -214,9 +214,8 @@ def _public() -> Iterator[Page]:
         "/{published.index.code}/", anyone, None,
     )  # fmt: skip
     yield Page("api/v1/", "the API's root (no page)", "/api/v1/", nobody, nobody)
-    for pattern in ("api/v1/openapi.json", "api/v1/docs"):
-        # (django-ninja's schema and docs views answer any method)
-        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, anyone)
+    for pattern in ("api/v1/openapi.json", "api/v1/docs"):  # read only (api/headers.py)
+        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, None)
     yield Page("i18n/setlang/", "switching language", "/i18n/setlang/", anyone, anyone)
 
 
