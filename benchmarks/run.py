@@ -301,6 +301,14 @@ def bench_pipelines() -> None:
             ),
             30,
         )
+        from polindex.api import read_inputs
+
+        opts = ReadOptions(unit_column="uCode", period_column="Time", extra_columns="ignore")
+        definition = polindex.load_index(fw_path)
+        parse = timed(lambda: polindex.load_index(fw_path), 30)
+        row("  of which: parse + check the definition (load_index)", parse)
+        read = timed(lambda: read_inputs(definition, idata, build=True, options=opts), 30)
+        row("  of which: read + check the data (read_inputs)", read)
         coinr = coinr_timing("rebuild", 10)
         row("COINr rebuild of the same (Regen, measured now)", coinr)
         if coinr is not None:
