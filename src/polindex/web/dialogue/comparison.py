@@ -1,0 +1,86 @@
+"""Comparing two releases of one index (issue 15, point 6): what the page and the API route
+share. Two releases of the same methodology are compared as published; when their frameworks
+differ, both are scored on the indicators they share under the newer methodology (matched by
+code: :func:`polindex.analysis.crosswalk.backcast`), and the older figures are back-cast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from polindex.analysis.comparison import Comparison, compare_results
+from polindex.analysis.crosswalk import Backcast, CrosswalkError, backcast
+from polindex.engine.results import Results
+from polindex.framework.models import Framework
+from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.releases.models import Release
+
+MOVERS = 10
+"""The movers whose change is explained by the nodes that moved them."""
+
+
+class CannotCompare(Exception):
+    """Two releases that cannot be compared; the message says why, in the reader's words."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``a`` (the earlier release) and ``b`` compared on ``comparison``; ``backcast`` is set
+    when their methodologies differ (the figures of ``a`` are then back-cast on the core)."""
+
+    a: Release
+    b: Release
+    comparison: Comparison
+    backcast: Backcast | None
+
+
+def shape(fw: Framework) -> list[tuple[str, str, str]]:
+    """The tree of a framework as (code, parent, level) rows: equal shapes aggregate alike.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q", "type": "boolean"}]})
+    >>> shape(fw)
+    [('T', '', 'index'), ('q', 'T', 'indicator')]
+    """
+    return [(item.code, parent, item.level) for item, parent, _d in fw.walk()]
+
+
+def _results(release: Release) -> Results:
+    try:
+        return simulator_of(release).results
+    except NotSimulableError:
+        raise CannotCompare(
+            _("Release %(version)s holds its scores only, not the data they came from: it "
+              "cannot be compared here.") % {"version": release.version}
+        ) from None  # fmt: skip
+
+
+def ordered(one: Release, other: Release) -> tuple[Release, Release]:
+    """The two releases, the earlier (by publication) first."""
+    key = (one.publish_at, one.version) <= (other.publish_at, other.version)
+    return (one, other) if key else (other, one)
+
+
+def compare(one: Release, other: Release, node: str | None = None) -> Outcome:
+    """Compare two releases of one index on ``node`` (default: the index), the earlier first.
+    Raises :class:`CannotCompare`."""
+    a, b = ordered(one, other)
+    ra, rb = _results(a), _results(b)
+    bc = None
+    if shape(ra.framework) != shape(rb.framework):
+        try:
+            bc = backcast(ra, rb)  # by code: no crosswalk is stored with a release yet
+        except CrosswalkError:
+            raise CannotCompare(
+                _("The two releases share no indicator: they cannot be compared.")
+            ) from None
+        ra, rb = bc.old, bc.new
+    if node is not None and node not in rb.structure.index:
+        raise CannotCompare(
+            _("There is no node “%(node)s” in both releases.") % {"node": node[:64]}
+        )
+    return Outcome(a, b, compare_results(ra, rb, node=node, movers=MOVERS), bc)
