@@ -216,8 +216,8 @@ def load_crosswalk(source: Mapping[str, Any] | str | Path) -> Crosswalk:
         if path.suffix == ".csv":
             return _from_csv(source)
     if isinstance(source, str):
-        first = source.lstrip().partition("\n")[0].replace(" ", "").lower()
-        if first.startswith("old,new"):
+        first = source.lstrip().partition("\n")[0]
+        if "," in first and ":" not in first and not first.startswith(("{", "[", "-")):
             return _from_csv(source)
         try:
             data = parse_yaml(source).data

@@ -155,15 +155,15 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
 def _csv(outcome: cmp.Outcome, table: list[dict[str, Any]]) -> HttpResponse:
     out = io.StringIO()
     a, b = outcome.a.version, outcome.b.version
-    fields = ["unit", "name", f"score_{a}", f"score_{b}", "score_difference", f"rank_{a}",
-              f"rank_{b}", "places_gained", "backcast"]  # fmt: skip
+    cast = "_backcast" if outcome.backcast else ""  # the earlier figures, back-cast
+    fields = ["unit", "name", f"score_{a}{cast}", f"score_{b}", "score_difference",
+              f"rank_{a}{cast}", f"rank_{b}", "places_gained"]  # fmt: skip
     writer = csv.writer(out)
     writer.writerow(fields)
     for row in table:
         writer.writerow(
             [row["unit"], row["name"], row["score_a"], row["score_b"], row["score_difference"],
-             row["rank_a"], row["rank_b"], row["rank_difference"],
-             "yes" if outcome.backcast else "no"]
+             row["rank_a"], row["rank_b"], row["rank_difference"]]
         )  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"{outcome.a.index.code}-{a}-vs-{b}.csv".replace('"', "")
