@@ -66,7 +66,9 @@ def new() -> polindex.Results:
     return polindex.score(NEW, _rows(NEW_ROWS, ["L1", "L2a", "L3", "E1", "H1"]))
 
 
-def test_the_crosswalk_accounts_for_every_indicator(old: polindex.Results, new: polindex.Results) -> None:
+def test_the_crosswalk_accounts_for_every_indicator(
+    old: polindex.Results, new: polindex.Results
+) -> None:
     links = load_crosswalk(CROSSWALK).resolve(old.framework, new.framework)
     assert [(k.old, k.new, k.kind) for k in links] == [
         ("L2", "L2a", "renamed"), ("E9", None, "dropped"), (None, "L3", "added"),
@@ -86,7 +88,8 @@ def test_back_cast_on_the_core(old: polindex.Results, new: polindex.Results) -> 
     assert bc.old.score(unit="AT", period=2014) == pytest.approx(40)
     assert bc.old.score(unit="AT", period=2019) == pytest.approx(60)
     assert bc.old.score(unit="BE", period=2019) == pytest.approx(200 / 3)
-    assert bc.new.score(unit="AT") == pytest.approx(70) and bc.new.score(unit="BE") == 70
+    assert bc.new.score(unit="AT") == pytest.approx(70)
+    assert bc.new.score(unit="BE") == 70
     assert bc.new.score(unit="AT", node="LMM") == 60  # L3 (added) left out of the core
     table = bc.table().query("node == 'MX'").set_index(["unit", "period"])
     assert table.loc[("BE", 2014), "score"] == pytest.approx(60)
@@ -97,7 +100,9 @@ def test_back_cast_on_the_core(old: polindex.Results, new: polindex.Results) -> 
     assert bc.backcast_periods == (2014, 2019)
 
 
-def test_compare_the_back_cast_with_the_new_release(old: polindex.Results, new: polindex.Results) -> None:
+def test_compare_the_back_cast_with_the_new_release(
+    old: polindex.Results, new: polindex.Results
+) -> None:
     bc = backcast(old, new, load_crosswalk(CROSSWALK))
     out = compare_results(bc.old, bc.new)
     at = out.table.set_index("unit").loc["AT"]
@@ -106,7 +111,9 @@ def test_compare_the_back_cast_with_the_new_release(old: polindex.Results, new: 
     assert out.explain("AT") == [("LMM", pytest.approx(20 / 3)), ("EDU", pytest.approx(10 / 3))]
 
 
-def test_without_a_crosswalk_indicators_match_by_code(old: polindex.Results, new: polindex.Results) -> None:
+def test_without_a_crosswalk_indicators_match_by_code(
+    old: polindex.Results, new: polindex.Results
+) -> None:
     bc = backcast(old, new)
     assert sorted(bc.core) == [("E1", "E1"), ("L1", "L1")]
     assert bc.old.score(unit="AT", period=2019) == pytest.approx((2 * 40 + 80) / 3)
@@ -116,7 +123,9 @@ def test_a_crosswalk_from_csv(tmp_path: Path) -> None:
     path = tmp_path / "cw.csv"
     path.write_text("old,new,note\nL2,L2a,reworded\nE9,,\n,L3,\n", encoding="utf-8")
     assert load_crosswalk(path).links == (
-        Link("L2", "L2a", "reworded"), Link("E9", None), Link(None, "L3")
+        Link("L2", "L2a", "reworded"),
+        Link("E9", None),
+        Link(None, "L3"),
     )
 
 

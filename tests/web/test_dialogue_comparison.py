@@ -105,18 +105,26 @@ def test_another_methodology_is_back_cast(client: Client, two: Release, v3: Rele
     ]
     out = client.get("/api/v1/releases/TWO/3/compare-with/1").json()
     assert (out["a"], out["b"], out["backcast"]) == ("1", "3", True)
-    assert (sorted(out["core"]), out["dropped"], out["added"]) == (["a1", "b1", "c1"], ["d1"], ["b2"])
+    assert (sorted(out["core"]), out["dropped"], out["added"]) == (
+        ["a1", "b1", "c1"],
+        ["d1"],
+        ["b2"],
+    )
     xx = next(r for r in out["rows"] if r["unit"] == "XX")
-    assert xx["score_a"] == pytest.approx(200 / 3) and xx["score_b"] == 100.0
-    assert out["movers"] == [{
-        "unit": "XX",
-        "reasons": [{"node": "C", "name": "Citizenship", "difference": pytest.approx(100 / 3)}],
-    }]  # YY lost a place without a change of its own: nothing to explain
+    assert xx["score_a"] == pytest.approx(200 / 3)
+    assert xx["score_b"] == 100.0
+    assert out["movers"] == [
+        {
+            "unit": "XX",
+            "reasons": [{"node": "C", "name": "Citizenship", "difference": pytest.approx(100 / 3)}],
+        }
+    ]  # YY lost a place without a change of its own: nothing to explain
 
 
 def test_the_api_compares_as_the_page(client: Client, two: Release, v2: Release) -> None:
     out = client.get("/api/v1/releases/TWO/1/compare-with/2").json()
-    assert out["backcast"] is False and (out["period_a"], out["period_b"]) == ("2024", "2024")
+    assert out["backcast"] is False
+    assert (out["period_a"], out["period_b"]) == ("2024", "2024")
     assert [(r["unit"], r["score_difference"], r["places_gained"]) for r in out["rows"]] == [
         ("XX", 25.0, 1), ("ZZ", -25.0, 0), ("YY", 0.0, 0)
     ]  # fmt: skip
@@ -126,7 +134,8 @@ def test_the_chooser_lists_the_other_releases(client: Client, two: Release, v2: 
     page = client.get("/TWO/1/compare-with/").content.decode()
     assert '<option value="2"' in page
     response = client.get("/TWO/1/compare-with/", {"other": "2"})
-    assert response.status_code == 302 and response["Location"] == "/TWO/1/compare-with/2/"
+    assert response.status_code == 302
+    assert response["Location"] == "/TWO/1/compare-with/2/"
     response = client.get("/TWO/1/compare-with/", {"other": "<9>"})
     assert response.status_code == 404
     assert "There is no other release “&lt;9&gt;” of this index." in response.content.decode()
@@ -135,11 +144,14 @@ def test_the_chooser_lists_the_other_releases(client: Client, two: Release, v2: 
 def test_bad_comparisons(client: Client, two: Release, v2: Release) -> None:
     assert client.get("/TWO/1/compare-with/9/").status_code == 404
     same = client.get("/TWO/1/compare-with/1/")
-    assert same.status_code == 400 and "Choose another release" in same.content.decode()
+    assert same.status_code == 400
+    assert "Choose another release" in same.content.decode()
     node = client.get("/TWO/1/compare-with/2/", {"node": "Q"})
-    assert node.status_code == 400 and "There is no node “Q” in both releases." in node.content.decode()
+    assert node.status_code == 400
+    assert "There is no node “Q” in both releases." in node.content.decode()
     api = client.get("/api/v1/releases/TWO/1/compare-with/1")
-    assert api.status_code == 400 and "another release" in api.json()["detail"]
+    assert api.status_code == 400
+    assert "another release" in api.json()["detail"]
     assert client.get("/api/v1/releases/TWO/1/compare-with/2", {"node": "Q"}).status_code == 400
     assert client.get("/api/v1/releases/TWO/1/compare-with/9").json()["detail"]
 

@@ -25,7 +25,13 @@ def _cells(page: str) -> list[list[str]]:
 
     body = page.split('<table id="weights-ranking">')[1].split("</table>")[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+        ]
+        for r in rows
+    ]
 
 
 def test_the_ranking_under_your_weights(client: Client, two: Release) -> None:
@@ -52,7 +58,10 @@ def test_blank_weights_keep_the_official_ranking(client: Client, two: Release) -
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"w.A": "0", "w.B": "0", "w.C": "0", "w.D": "0"}, "All the weights under “Two-area index” are zero"),
+        (
+            {"w.A": "0", "w.B": "0", "w.C": "0", "w.D": "0"},
+            "All the weights under “Two-area index” are zero",
+        ),
         ({"w.A": "-1"}, "Access: the weight must be a number from 0 to 5 (got “-1”)."),
         ({"w.A": "6"}, "Access: the weight must be a number from 0 to 5 (got “6”)."),
         ({"w.A": "lots"}, "Access: the weight must be a number from 0 to 5 (got “lots”)."),
@@ -82,18 +91,21 @@ def test_an_unknown_level_says_so(client: Client, two: Release) -> None:
 
 def test_the_indicator_level_weighs_indicators(client: Client, two: Release) -> None:
     page = client.get(URL, {"level": "indicator"}).content.decode()
-    assert 'name="w.a1"' in page and 'name="w.A"' not in page
+    assert 'name="w.a1"' in page
+    assert 'name="w.A"' not in page
 
 
 def test_the_api_ranks_as_the_page(client: Client, two: Release) -> None:
     out = client.get("/api/v1/releases/TWO/1/weights", {"weights": "A:5"}).json()
-    assert [(r["unit"], r["custom_score"], r["custom_rank"], r["places_gained"]) for r in out["rows"]] == [
-        ("XX", 75.0, 1, 1), ("YY", 37.5, 2, -1), ("ZZ", 12.5, 3, 0)
-    ]
-    assert out["weights"]["A"] == 5.0 and out["weights"]["B"] == 1.0
+    assert [
+        (r["unit"], r["custom_score"], r["custom_rank"], r["places_gained"]) for r in out["rows"]
+    ] == [("XX", 75.0, 1, 1), ("YY", 37.5, 2, -1), ("ZZ", 12.5, 3, 0)]
+    assert out["weights"]["A"] == 5.0
+    assert out["weights"]["B"] == 1.0
     assert (out["intervals"], out["within"]) == (False, None)
     bad = client.get("/api/v1/releases/TWO/1/weights", {"weights": "A5"})
-    assert bad.status_code == 400 and "not CODE:WEIGHT" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "not CODE:WEIGHT" in bad.json()["detail"]
 
 
 def test_an_embargoed_release_is_not_found(

@@ -241,7 +241,9 @@ def _from_csv(text: str) -> Crosswalk:
     reader = csv.DictReader(io.StringIO(text))
     missing = [f for f in ("old", "new") if f not in (reader.fieldnames or [])]
     if missing:
-        raise CrosswalkError([f"the CSV has no column {', '.join(missing)} (columns: old, new, note)"])
+        raise CrosswalkError(
+            [f"the CSV has no column {', '.join(missing)} (columns: old, new, note)"]
+        )
     return Crosswalk(_links(list(reader), "line"))
 
 
@@ -357,7 +359,9 @@ def _stack(fw: Framework, new: Results, old: Results, old_only: list[int]) -> Re
         units=tuple(units), periods=tuple(periods), indicators=new.dataset.indicators,
         raw=values, values=values, not_applicable=na, present=present,
     )  # fmt: skip
-    return compute(fw, data, spec={"backcast": {"periods": [str(p) for p in periods]}}, ties=new.ties)
+    return compute(
+        fw, data, spec={"backcast": {"periods": [str(p) for p in periods]}}, ties=new.ties
+    )
 
 
 def backcast(old: Results, new: Results, crosswalk: Crosswalk | None = None) -> Backcast:

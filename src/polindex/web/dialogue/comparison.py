@@ -20,7 +20,7 @@ MOVERS = 10
 """The movers whose change is explained by the nodes that moved them."""
 
 
-class CannotCompare(Exception):
+class CannotCompareError(Exception):
     """Two releases that cannot be compared; the message says why, in the reader's words."""
 
 
@@ -53,7 +53,7 @@ def _results(release: Release) -> Results:
     try:
         return simulator_of(release).results
     except NotSimulableError:
-        raise CannotCompare(
+        raise CannotCompareError(
             _("Release %(version)s holds its scores only, not the data they came from: it "
               "cannot be compared here.") % {"version": release.version}
         ) from None  # fmt: skip
@@ -67,7 +67,7 @@ def ordered(one: Release, other: Release) -> tuple[Release, Release]:
 
 def compare(one: Release, other: Release, node: str | None = None) -> Outcome:
     """Compare two releases of one index on ``node`` (default: the index), the earlier first.
-    Raises :class:`CannotCompare`."""
+    Raises :class:`CannotCompareError`."""
     a, b = ordered(one, other)
     ra, rb = _results(a), _results(b)
     bc = None
@@ -75,12 +75,12 @@ def compare(one: Release, other: Release, node: str | None = None) -> Outcome:
         try:
             bc = backcast(ra, rb)  # by code: no crosswalk is stored with a release yet
         except CrosswalkError:
-            raise CannotCompare(
+            raise CannotCompareError(
                 _("The two releases share no indicator: they cannot be compared.")
             ) from None
         ra, rb = bc.old, bc.new
     if node is not None and node not in rb.structure.index:
-        raise CannotCompare(
+        raise CannotCompareError(
             _("There is no node “%(node)s” in both releases.") % {"node": node[:64]}
         )
     return Outcome(a, b, compare_results(ra, rb, node=node, movers=MOVERS), bc)

@@ -38,7 +38,9 @@ def choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
     others = _others(request, r)
     asked = request.GET.get("other", "")
     if asked and asked in {o.version for o in others}:
-        return HttpResponseRedirect(reverse("explorer:dialogue:compare-with", args=[index, version, asked]))
+        return HttpResponseRedirect(
+            reverse("explorer:dialogue:compare-with", args=[index, version, asked])
+        )
     notices = []
     if asked:
         notices.append(_("There is no other release “%(version)s” of this index.")
@@ -111,7 +113,7 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
     else:
         try:
             outcome = cmp.compare(r, o, node)
-        except cmp.CannotCompare as exc:
+        except cmp.CannotCompareError as exc:
             notices.append(str(exc))
     if outcome is None:
         context.update({"notices": notices, "outcome": None})
@@ -129,7 +131,11 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
             "node_name": names.get(outcome.comparison.node, outcome.comparison.node),
             "table": table,
             "movers": [
-                {**m, "name": reading.name(m["unit"]), "row": next(t for t in table if t["unit"] == m["unit"])}
+                {
+                    **m,
+                    "name": reading.name(m["unit"]),
+                    "row": next(t for t in table if t["unit"] == m["unit"]),
+                }
                 for m in movers(outcome, names)
             ],
             "only_a": [reading.name(u) for u in outcome.comparison.only_a],
@@ -140,9 +146,10 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
             "dropped": bc.dropped if bc else [],
             "added": [names.get(c, c) for c in bc.added] if bc else [],
             "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
-            "csv": "?" + "&".join(
-                [f"node={quote(node)}"] if node else []
-            ) + ("&" if node else "") + "format=csv",
+            "csv": "?"
+            + "&".join([f"node={quote(node)}"] if node else [])
+            + ("&" if node else "")
+            + "format=csv",
             "api": f"/api/v1/releases/{quote(r.index.code)}/{quote(r.version)}/compare-with/"
             f"{quote(o.version)}",
             "lower_is_better": not reading.framework.higher_is_better,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -20,18 +19,6 @@ MAX_WEIGHT = 5.0
 """The heaviest weight a visitor may give (0–5, as the OECD Better Life Index)."""
 PREFIX = "w."
 """The query parameters that carry weights: ``w.LMM=5``."""
-
-
-@dataclass
-class Asked:
-    """What a visitor asked for: the level shown, the period, the weights by node code (the
-    text as given, for the form) and the problems with any of it."""
-
-    level: str
-    period: str
-    given: dict[str, str] = field(default_factory=dict)
-    weights: dict[str, float] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
 
 
 def levels(fw: Framework) -> list[str]:
@@ -100,19 +87,19 @@ def intervals_of(release: Release) -> RankIntervals | None:
     return RankIntervals.from_json(uncertainty) if uncertainty else None
 
 
-class WeightsUnavailable(Exception):
+class WeightsUnavailableError(Exception):
     """The release cannot be ranked again (it holds scores only); the message says so."""
 
 
 def rank(release: Release, weights: Mapping[str, float], period: str | None) -> CustomRanking:
     """The release's ranking of its index in ``period`` under ``weights``, beside the official
-    one. Raises :class:`WeightsUnavailable` for a release without input data and
+    one. Raises :class:`WeightsUnavailableError` for a release without input data and
     :class:`~polindex.analysis.custom_weights.WeightsError` for weights that cannot be used
     (all of a group's children at zero)."""
     try:
         sim = simulator_of(release)
     except NotSimulableError:
-        raise WeightsUnavailable(
+        raise WeightsUnavailableError(
             _("This release holds its scores only, not the data they came from: it cannot be "
               "ranked under other weights.")
         ) from None  # fmt: skip

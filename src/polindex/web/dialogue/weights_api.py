@@ -96,19 +96,24 @@ def release_weights(
         raise HttpError(400, " ".join(problems))
     try:
         ranking = w.rank(r, chosen, period)
-    except w.WeightsUnavailable as exc:
+    except w.WeightsUnavailableError as exc:
         raise HttpError(400, str(exc)) from None
     except WeightsError as exc:
         raise HttpError(400, " ".join(w.zero_groups(exc, fw.labels(get_language())))) from None
     reading = Reading(r, get_language())
     out = [
         WeightsRow(
-            unit=row["unit"], name=reading.name(row["unit"]), score=_float(row["score"]),
-            rank=_int(row["rank"]), custom_score=_float(row["custom_score"]),
-            custom_rank=_int(row["custom_rank"]), places_gained=_int(row["rank_difference"]),
-            interval_low=_float(row["interval_low"]), interval_high=_float(row["interval_high"]),
+            unit=row["unit"],
+            name=reading.name(row["unit"]),
+            score=_float(row["score"]),
+            rank=_int(row["rank"]),
+            custom_score=_float(row["custom_score"]),
+            custom_rank=_int(row["custom_rank"]),
+            places_gained=_int(row["rank_difference"]),
+            interval_low=_float(row["interval_low"]),
+            interval_high=_float(row["interval_high"]),
             within=row["within"],
-        )  # fmt: skip
+        )
         for row in ranking.table.to_dict("records")
     ]
     known = [x.within for x in out if x.within is not None]
@@ -172,7 +177,7 @@ def release_compare_with(
         raise HttpError(400, "choose another release to compare this one with")
     try:
         outcome = cmp.compare(r, o, node)
-    except cmp.CannotCompare as exc:
+    except cmp.CannotCompareError as exc:
         raise HttpError(400, str(exc)) from None
     reading = Reading(outcome.b, get_language())
     names = reading.framework.labels(get_language())
@@ -183,8 +188,6 @@ def release_compare_with(
         period_b=str(c.period_b), backcast=bc is not None,
         core=[new for _old, new in bc.core] if bc else [],
         dropped=bc.dropped if bc else [], added=bc.added if bc else [],
-        rows=[
-            CompareRow(**{**x, "places_gained": x["rank_difference"]}) for x in rows(outcome, reading)
-        ],
+        rows=[CompareRow(**x, places_gained=x["rank_difference"]) for x in rows(outcome, reading)],
         movers=[Mover(**m) for m in movers(outcome, names)],
     )  # fmt: skip

@@ -47,16 +47,14 @@ def weights(request: HttpRequest, index: str, version: str) -> HttpResponse:
         notices.append(_("There is no level “%(level)s” in this index: the areas are shown.")
                        % {"level": level[:64]})  # fmt: skip
         level = levels[0]
-    given = {
-        k[len(w.PREFIX) :]: v for k, v in request.GET.items() if k.startswith(w.PREFIX)
-    }
+    given = {k[len(w.PREFIX) :]: v for k, v in request.GET.items() if k.startswith(w.PREFIX)}
     chosen, problems = w.read_weights(fw, given, names)
     period = request.GET.get("period") or None
     ranking = None
     if not problems:
         try:
             ranking = w.rank(r, chosen, period)
-        except w.WeightsUnavailable as exc:
+        except w.WeightsUnavailableError as exc:
             notices.append(str(exc))
         except WeightsError as exc:
             problems = w.zero_groups(exc, names)
