@@ -164,3 +164,10 @@ def test_an_embargoed_other_release_is_not_found(
     assert "2025.1" not in client.get("/TOY/2024.1/compare-with/").content.decode()
     client.force_login(insider)
     assert client.get("/TOY/2024.1/compare-with/2025.1/").status_code == 200
+
+
+def test_the_page_in_french(client: Client, two: Release, v3: Release) -> None:
+    page = client.get("/fr/TWO/3/compare-with/1/").content.decode()
+    assert "Chiffres rétropolés." in page
+    assert "sur les 3 indicateurs qu’elles partagent" in page
+    assert ">+33,3</td>" in page

@@ -137,3 +137,13 @@ def test_custom_ranks_against_the_rank_intervals(robust_files: Any) -> None:
     low = {s["unit"]: s["rank_q05"] for s in summary}
     assert all(r["interval_low"] == low[r["unit"]] for r in out["rows"])
     assert json.dumps(out)  # plain JSON
+
+
+def test_the_page_in_french(client: Client, two: Release) -> None:
+    page = client.get("/fr/TWO/1/weights/", {"w.A": "5"}).content.decode()
+    assert "<h1>Vos propres pondérations" in page
+    assert "Cette publication n’a pas d’analyse d’incertitude" in page
+    assert ">37,5</td>" in page  # YY under the weights, with a decimal comma
+    bad = client.get("/fr/TWO/1/weights/", {"w.A": "9"})
+    assert bad.status_code == 400
+    assert "le poids doit être un nombre de 0 à 5 (reçu « 9 »)" in bad.content.decode()

@@ -54,9 +54,9 @@ def _results(release: Release) -> Results:
         return simulator_of(release).results
     except NotSimulableError:
         raise CannotCompareError(
-            _("Release %(version)s holds its scores only, not the data they came from: it "
-              "cannot be compared here.") % {"version": release.version}
-        ) from None  # fmt: skip
+            _("Release %(version)s holds only its scores: it cannot be compared here.")
+            % {"version": release.version}
+        ) from None
 
 
 def ordered(one: Release, other: Release) -> tuple[Release, Release]:

@@ -100,9 +100,8 @@ def rank(release: Release, weights: Mapping[str, float], period: str | None) -> 
         sim = simulator_of(release)
     except NotSimulableError:
         raise WeightsUnavailableError(
-            _("This release holds its scores only, not the data they came from: it cannot be "
-              "ranked under other weights.")
-        ) from None  # fmt: skip
+            _("This release holds only its scores: it cannot be ranked under other weights.")
+        ) from None
     results = sim.results
     chosen = next((p for p in results.periods if str(p) == period), None)
     return custom_ranking(results, weights, period=chosen, intervals=intervals_of(release))
