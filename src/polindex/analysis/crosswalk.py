@@ -287,37 +287,56 @@ class Backcast:
         return out
 
 
-def _prune(new: Results, core: set[str]) -> tuple[Framework, tuple[str, ...]]:
-    """The new framework with only the ``core`` indicators (taken as scores: no rules of
-    applicability, no options), each group weighted and aggregated as the new results did;
-    groups left without an indicator are dropped and named."""
-    given = new.weights_used.given
-    methods = new.methods_used.aggregation
+def scored_tree(
+    framework: Framework,
+    keep: set[str] | None,
+    weights: Mapping[str, float],
+    aggregation: Mapping[str, str],
+) -> tuple[Framework, tuple[str, ...]]:
+    """``framework`` with only the indicators in ``keep`` (``None``: all), each taken as a
+    score (numeric, no rules of applicability), every node weighted by ``weights`` and each
+    group aggregated by ``aggregation`` (code → method; the framework's own otherwise), with
+    the groups left without an indicator (dropped). Raises :class:`CrosswalkError` when no
+    indicator is kept.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "levels": ["area"], "areas": [
+    ...     {"code": "A", "indicators": [{"code": "a", "type": "boolean"}]},
+    ...     {"code": "B", "indicators": [{"code": "b", "type": "boolean"}]}]})
+    >>> tree, left_out = scored_tree(fw, {"a"}, {"A": 2.0}, {"T": "geometric"})
+    >>> [(i.code, i.type) for i in tree.indicators], left_out, tree.root.aggregation
+    ([('a', 'numeric')], ('B',), 'geometric')
+    """
     left_out: list[str] = []
 
-    def keep(item: Node | Indicator) -> Node | Indicator | None:
-        weight = float(given.get(item.code, item.weight))
+    def prune(item: Node | Indicator) -> Node | Indicator | None:
+        weight = float(weights.get(item.code, item.weight))
         if isinstance(item, Indicator):
-            if item.code not in core:
+            if keep is not None and item.code not in keep:
                 return None
             return Indicator(code=item.code, type="numeric", label=item.label, weight=weight)
-        children = tuple(c for c in (keep(c) for c in item.children) if c is not None)
+        children = tuple(c for c in (prune(c) for c in item.children) if c is not None)
         if not children:
             left_out.append(item.code)
             return None
-        used = methods.get(item.code)
+        update = {"children": children, "weight": weight}
         return item.model_copy(
-            update={
-                "children": children,
-                "weight": weight,
-                "aggregation": used.method if used is not None else item.aggregation,
-            }
+            update={**update, "aggregation": aggregation.get(item.code, item.aggregation)}
         )
 
-    root = keep(new.framework.root)
+    root = prune(framework.root)
     if not isinstance(root, Node):
         raise CrosswalkError(["no indicator is shared by both methodologies: nothing to back-cast"])
-    return new.framework.model_copy(update={"root": root}), tuple(left_out)
+    return framework.model_copy(update={"root": root}), tuple(left_out)
+
+
+def _prune(new: Results, core: set[str]) -> tuple[Framework, tuple[str, ...]]:
+    """The new framework with only the ``core`` indicators, each group weighted and aggregated
+    as the new results did."""
+    methods = {code: m.method for code, m in new.methods_used.aggregation.items()}
+    return scored_tree(new.framework, core, new.weights_used.given, methods)
 
 
 def _on_core(fw: Framework, res: Results, codes: Mapping[str, str], periods: list[int]) -> Results:
@@ -408,4 +427,12 @@ def backcast(old: Results, new: Results, crosswalk: Crosswalk | None = None) -> 
     )
 
 
-__all__ = ["Backcast", "Crosswalk", "CrosswalkError", "Link", "backcast", "load_crosswalk"]
+__all__ = [
+    "Backcast",
+    "Crosswalk",
+    "CrosswalkError",
+    "Link",
+    "backcast",
+    "load_crosswalk",
+    "scored_tree",
+]

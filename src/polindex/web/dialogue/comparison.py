@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from polindex.analysis.comparison import Comparison, compare_results
 from polindex.analysis.crosswalk import Backcast, CrosswalkError, backcast
 from polindex.engine.results import Results
+from polindex.errors import PolindexError
 from polindex.framework.models import Framework
-from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.dialogue.frozen import official_results
 from polindex.web.releases.models import Release
 
 MOVERS = 10
@@ -51,10 +52,10 @@ def shape(fw: Framework) -> list[tuple[str, str, str]]:
 
 def _results(release: Release) -> Results:
     try:
-        return simulator_of(release).results
-    except NotSimulableError:
+        return official_results(release)
+    except PolindexError:
         raise CannotCompareError(
-            _("Release %(version)s holds only its scores: it cannot be compared here.")
+            _("Release %(version)s holds no indicator scores: it cannot be compared here.")
             % {"version": release.version}
         ) from None
 

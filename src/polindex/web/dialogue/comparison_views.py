@@ -143,7 +143,7 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
             "backcast": bc,
             "core": len(bc.core) if bc else 0,
             "renamed": [(a, b) for a, b in bc.core if a != b] if bc else [],
-            "dropped": bc.dropped if bc else [],
+            "dropped": _old_names(outcome, bc.dropped) if bc else [],
             "added": [names.get(c, c) for c in bc.added] if bc else [],
             "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
             "csv": "?"
@@ -157,6 +157,12 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
         }
     )
     return render(request, "dialogue/comparison.html", context)
+
+
+def _old_names(outcome: cmp.Outcome, codes: list[str]) -> list[str]:
+    """The names of ``codes`` in the earlier release's framework."""
+    names = outcome.a.definition.framework.labels(get_language())
+    return [names.get(c, c) for c in codes]
 
 
 def _csv(outcome: cmp.Outcome, table: list[dict[str, Any]]) -> HttpResponse:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from polindex.analysis.custom_weights import CustomRanking, WeightsError, custom_ranking
 from polindex.analysis.intervals import RankIntervals
+from polindex.errors import PolindexError
 from polindex.framework.models import Framework
-from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.dialogue.frozen import official_results
 from polindex.web.releases.models import Release
 
 MAX_WEIGHT = 5.0
@@ -97,12 +98,11 @@ def rank(release: Release, weights: Mapping[str, float], period: str | None) -> 
     :class:`~polindex.analysis.custom_weights.WeightsError` for weights that cannot be used
     (all of a group's children at zero)."""
     try:
-        sim = simulator_of(release)
-    except NotSimulableError:
+        results = official_results(release)
+    except PolindexError:
         raise WeightsUnavailableError(
-            _("This release holds only its scores: it cannot be ranked under other weights.")
+            _("This release holds no indicator scores: it cannot be ranked under other weights.")
         ) from None
-    results = sim.results
     chosen = next((p for p in results.periods if str(p) == period), None)
     return custom_ranking(results, weights, period=chosen, intervals=intervals_of(release))
 
