@@ -19,13 +19,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import BIN, ROOT, gunicorn  # noqa: E402
-
-
+from web import BIN, ROOT, gunicorn
 
 
 def publish(var_dir: Path, env: dict[str, str]) -> None:
-    """The MIPEX-style example with 200 invented countries, one period, as release MIPEXDEMO/bench."""
+    """The MIPEX-style example with 200 invented countries, one period, as release
+    MIPEXDEMO/bench."""
     from polindex.demo.synthetic import synthetic_data
     from polindex.framework import load_framework
 

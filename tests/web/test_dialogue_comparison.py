@@ -99,7 +99,7 @@ def test_another_methodology_is_back_cast(client: Client, two: Release, v3: Rele
     csv = client.get("/TWO/3/compare-with/1/", {"format": "csv"}).content.decode()
     assert csv.startswith("unit,name,score_1_backcast,score_3,score_difference,rank_1_backcast,")
     assert _cells(page) == [
-        ["YY", "66.7", "66.7", "0.0", "1", "2", "-1"],
+        ["YY", "66.7", "66.7", "0.0", "1", "2", "−1"],
         ["XX", "66.7", "100.0", "+33.3", "1", "1", "0"],
         ["ZZ", "0.0", "0.0", "0.0", "3", "3", "0"],
     ]

@@ -39,9 +39,9 @@ def test_the_ranking_under_your_weights(client: Client, two: Release) -> None:
     page = response.content.decode()
     assert response.status_code == 200
     assert _cells(page) == [
-        ["XX", "1", "75.0", "2", "50.0", "+1"],
-        ["YY", "2", "37.5", "1", "75.0", "-1"],
-        ["ZZ", "3", "12.5", "3", "25.0", "0"],
+        ["XX", "1", "2", "+1", "75.0", "50.0"],
+        ["YY", "2", "1", "−1", "37.5", "75.0"],
+        ["ZZ", "3", "3", "0", "12.5", "25.0"],
     ]
     assert "This release has no uncertainty analysis" in page
     assert 'name="w.A" value="5"' in page
@@ -51,7 +51,7 @@ def test_the_ranking_under_your_weights(client: Client, two: Release) -> None:
 
 def test_blank_weights_keep_the_official_ranking(client: Client, two: Release) -> None:
     page = client.get(URL).content.decode()
-    assert [r[1] for r in _cells(page)] == [r[3] for r in _cells(page)] == ["1", "2", "3"]
+    assert [r[1] for r in _cells(page)] == [r[2] for r in _cells(page)] == ["1", "2", "3"]
     assert "No weight is changed yet" in page
 
 
@@ -147,3 +147,15 @@ def test_the_page_in_french(client: Client, two: Release) -> None:
     bad = client.get("/fr/TWO/1/weights/", {"w.A": "9"})
     assert bad.status_code == 400
     assert "le poids doit être un nombre de 0 à 5 (reçu « 9 »)" in bad.content.decode()
+
+
+def test_a_release_without_inputs_is_ranked_from_its_indicator_scores(
+    client: Client, two: Release
+) -> None:
+    Release.objects.filter(pk=two.pk).update(inputs_csv="")  # as a release of scores only
+    page = client.get(URL, {"w.A": "5"}).content.decode()
+    assert [[r[0], r[1], r[4]] for r in _cells(page)] == [
+        ["XX", "1", "75.0"],
+        ["YY", "2", "37.5"],
+        ["ZZ", "3", "12.5"],
+    ]

@@ -60,9 +60,9 @@ PREVIOUS_DROPS = ("W4",)
 
 
 def synthetic_previous_example(out_dir: Path) -> Example:
-    """The synthetic index's previous edition (2019–2022, methodology 0.9 without the questions
-    of :data:`PREVIOUS_DROPS`), published a year earlier: what the demo compares the current
-    edition with, back-cast on the questions both ask."""
+    """The synthetic index's previous edition (its answers of 2019–2022, methodology 0.9
+    without the questions of :data:`PREVIOUS_DROPS`), published a year earlier: what the demo
+    compares the current edition with, back-cast on the questions both ask."""
     fw = load_index(FRAMEWORK_PATH).framework
 
     def prune(node: Any) -> Any:
@@ -74,9 +74,9 @@ def synthetic_previous_example(out_dir: Path) -> Example:
     previous = fw.model_copy(update={"version": "0.9", "root": prune(fw.root)})
     data_path = out_dir / "synthetic-previous-data.csv"
     out_dir.mkdir(parents=True, exist_ok=True)
-    synthetic_data(previous, periods=tuple(range(2019, 2023)), seed=2022).to_csv(
-        data_path, index=False
-    )
+    data = synthetic_data()  # the same invented answers, up to 2022, without the new questions
+    data = data[(data["period"].astype(int) <= 2022) & ~data["indicator"].isin(PREVIOUS_DROPS)]
+    data.to_csv(data_path, index=False)
     return Example(score(previous, data_path), "2022", synthetic=True, days_ago=365)
 
 
