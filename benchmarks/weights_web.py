@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,12 @@ def publish(var_dir: Path, env: dict[str, str]) -> None:
          "--version", "bench"],
         env=env, check=True, capture_output=True,
     )  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def timings(port: int, paths: list[str]) -> list[float]:
@@ -69,7 +76,7 @@ def main(n: int = 200) -> None:
 
         fw = load_framework(ROOT / "examples" / "mipex-style" / "framework.yaml")
         areas = [c.code for c in fw.root.children]
-        port = int(os.environ.get("POLINDEX_BENCH_PORT", "8766"))
+        port = int(os.environ.get("POLINDEX_WEIGHTS_BENCH_PORT", 0)) or free_port()
         server = gunicorn(port, 2, env)
         try:
             print("Your own weights through gunicorn (2 workers), MIPEX-style, 200 countries")

@@ -112,6 +112,9 @@ def test_an_embargoed_release_is_not_found(
     client: Client, published: Release, embargoed: Release, insider: Any
 ) -> None:
     assert client.get("/TOY/2025.1/weights/").status_code == 404
+    page = client.get("/TOY/2024.1/weights/").content.decode()
+    assert "&lt;b&gt;CC" in page  # a unit's name is escaped
+    assert "<b>CC" not in page
     assert client.get("/api/v1/releases/TOY/2025.1/weights").status_code == 404
     client.force_login(insider)
     assert client.get("/TOY/2025.1/weights/").status_code == 200

@@ -73,5 +73,5 @@ def _frozen(pk: int, checksum: str, release: Release) -> Results:
         values=values, not_applicable=na, present=present,
     )  # fmt: skip
     spec = {"from": f"the frozen indicator scores of {release.index.code} {release.version}"}
-    ties = methods.get("ties") or "rounded"
+    ties = "exact" if methods.get("ties") == "exact" else "rounded"
     return compute(tree, data, spec=spec, ties=ties)
