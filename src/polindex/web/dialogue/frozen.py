@@ -73,5 +73,6 @@ def _frozen(pk: int, checksum: str, release: Release) -> Results:
         values=values, not_applicable=na, present=present,
     )  # fmt: skip
     spec = {"from": f"the frozen indicator scores of {release.index.code} {release.version}"}
-    ties = "exact" if methods.get("ties") == "exact" else "rounded"
-    return compute(tree, data, spec=spec, ties=ties)
+    if methods.get("ties") == "exact":
+        return compute(tree, data, spec=spec, ties="exact")
+    return compute(tree, data, spec=spec, ties="rounded")
