@@ -150,9 +150,9 @@ def test_bad_comparisons(client: Client, two: Release, v2: Release) -> None:
     assert node.status_code == 400
     assert "There is no node “Q” in both releases." in node.content.decode()
     api = client.get("/api/v1/releases/TWO/1/compare-with/1")
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert "another release" in api.json()["detail"]
-    assert client.get("/api/v1/releases/TWO/1/compare-with/2", {"node": "Q"}).status_code == 400
+    assert client.get("/api/v1/releases/TWO/1/compare-with/2", {"node": "Q"}).status_code == 422
     assert client.get("/api/v1/releases/TWO/1/compare-with/9").json()["detail"]
 
 

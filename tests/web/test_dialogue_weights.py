@@ -80,7 +80,7 @@ def test_weights_that_cannot_be_used(
         "/api/v1/releases/TWO/1/weights",
         {"weights": ",".join(f"{k[2:]}:{v}" for k, v in query.items())},
     )
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert message.split("“")[0].split(":")[0] in api.json()["detail"]
 
 
@@ -104,7 +104,7 @@ def test_the_api_ranks_as_the_page(client: Client, two: Release) -> None:
     assert out["weights"]["B"] == 1.0
     assert (out["intervals"], out["within"]) == (False, None)
     bad = client.get("/api/v1/releases/TWO/1/weights", {"weights": "A5"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "not CODE:WEIGHT" in bad.json()["detail"]
 
 

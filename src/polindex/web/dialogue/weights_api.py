@@ -4,12 +4,15 @@ releases only; bad input is a 4xx with a ``detail``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from polindex.analysis.custom_weights import WeightsError
+from polindex.web.addresses import NO_CONTROL
 from polindex.web.dialogue import comparison as cmp
 from polindex.web.dialogue import weights as w
 from polindex.web.dialogue.comparison_views import movers, rows
@@ -22,12 +25,13 @@ MAX_PARAMETER = 2000
 
 
 class Problem(Schema):
-    """What went wrong, in a sentence."""
+    """What went wrong: a sentence, or (422, a parameter the addresses refuse, such as one
+    holding a control character) a list of the invalid parameters with ``loc`` and ``msg``."""
 
-    detail: str
+    detail: str | list[dict[str, Any]]
 
 
-PROBLEMS: dict[int, type[Schema]] = {400: Problem, 404: Problem}
+PROBLEMS: dict[int, type[Schema]] = {404: Problem, 422: Problem}
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:
@@ -72,19 +76,23 @@ def _int(value: object) -> int | None:
 
 def _parse(text: str) -> dict[str, str]:
     if len(text) > MAX_PARAMETER:
-        raise HttpError(400, f"weights: at most {MAX_PARAMETER} characters")
+        raise HttpError(422, f"weights: at most {MAX_PARAMETER} characters")
     given: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         code, sep, value = part.partition(":")
         if not sep:
-            raise HttpError(400, f"weights: {part[:64]!r} is not CODE:WEIGHT")
+            raise HttpError(422, f"weights: {part[:64]!r} is not CODE:WEIGHT")
         given[code.strip()] = value.strip() or "?"
     return given
 
 
 @router.get("/releases/{index}/{version}/weights", response={200: WeightsOut, **PROBLEMS})
 def release_weights(
-    request: HttpRequest, index: str, version: str, weights: str = "", period: str | None = None
+    request: HttpRequest,
+    index: str,
+    version: str,
+    weights: str = Query("", pattern=NO_CONTROL, description="CODE:WEIGHT,… (0 to 5 each)"),
+    period: str | None = Query(None, pattern=NO_CONTROL),
 ) -> WeightsOut:
     """The ranking of the index under your own weights (``weights=LMM:5,FAM:1,EDU:0``: node
     codes and numbers from 0 to 5; the others keep their official weights), beside the
@@ -93,13 +101,13 @@ def release_weights(
     fw = r.definition.framework
     chosen, problems = w.read_weights(fw, _parse(weights), fw.labels(get_language()))
     if problems:
-        raise HttpError(400, " ".join(problems))
+        raise HttpError(422, " ".join(problems))
     try:
         ranking = w.rank(r, chosen, period)
     except w.WeightsUnavailableError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(422, str(exc)) from None
     except WeightsError as exc:
-        raise HttpError(400, " ".join(w.zero_groups(exc, fw.labels(get_language())))) from None
+        raise HttpError(422, " ".join(w.zero_groups(exc, fw.labels(get_language())))) from None
     reading = Reading(r, get_language())
     out = [
         WeightsRow(
@@ -167,18 +175,22 @@ class CompareOut(Schema):
     "/releases/{index}/{version}/compare-with/{other}", response={200: CompareOut, **PROBLEMS}
 )
 def release_compare_with(
-    request: HttpRequest, index: str, version: str, other: str, node: str | None = None
+    request: HttpRequest,
+    index: str,
+    version: str,
+    other: str,
+    node: str | None = Query(None, pattern=NO_CONTROL),
 ) -> CompareOut:
     """Two releases of one index compared (``a`` the earlier): each unit's score and rank in
     both, the biggest movers explained by the nodes that moved them; back-cast on the shared
     indicators when the methodologies differ."""
     r, o = _release(request, index, version), _release(request, index, other)
     if r.pk == o.pk:
-        raise HttpError(400, "choose another release to compare this one with")
+        raise HttpError(422, "choose another release to compare this one with")
     try:
         outcome = cmp.compare(r, o, node)
     except cmp.CannotCompareError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(422, str(exc)) from None
     reading = Reading(outcome.b, get_language())
     names = reading.framework.labels(get_language())
     bc = outcome.backcast
