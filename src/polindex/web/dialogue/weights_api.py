@@ -8,8 +8,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from ninja.params import functions as params
 
 from polindex.analysis.custom_weights import WeightsError
 from polindex.web.addresses import NO_CONTROL
@@ -91,8 +92,8 @@ def release_weights(
     request: HttpRequest,
     index: str,
     version: str,
-    weights: str = Query("", pattern=NO_CONTROL, description="CODE:WEIGHT,… (0 to 5 each)"),
-    period: str | None = Query(None, pattern=NO_CONTROL),
+    weights: str = params.Query("", pattern=NO_CONTROL, description="CODE:WEIGHT,… (0 to 5 each)"),
+    period: str | None = params.Query(None, pattern=NO_CONTROL),
 ) -> WeightsOut:
     """The ranking of the index under your own weights (``weights=LMM:5,FAM:1,EDU:0``: node
     codes and numbers from 0 to 5; the others keep their official weights), beside the
@@ -179,7 +180,7 @@ def release_compare_with(
     index: str,
     version: str,
     other: str,
-    node: str | None = Query(None, pattern=NO_CONTROL),
+    node: str | None = params.Query(None, pattern=NO_CONTROL),
 ) -> CompareOut:
     """Two releases of one index compared (``a`` the earlier): each unit's score and rank in
     both, the biggest movers explained by the nodes that moved them; back-cast on the shared

@@ -102,6 +102,7 @@ def weights(request: HttpRequest, index: str, version: str) -> HttpResponse:
             "name": names[code],
             "value": given.get(code, ""),
             "official": official_weights.get(code),
+            "error": _field_error(code, given.get(code, ""), names),
         }
         for code in w.level_nodes(fw, level)
     ]
@@ -141,6 +142,11 @@ def weights(request: HttpRequest, index: str, version: str) -> HttpResponse:
     context["body"] = _body(rows, has_intervals)
     status = 400 if problems else 200
     return render(request, "dialogue/weights.html", context, status=status)
+
+
+def _field_error(code: str, text: str, names: dict[str, str]) -> str:
+    """The message for the weight given to ``code`` ("" when it is usable or blank)."""
+    return w.parse_weight(code, text, names)[1] if text.strip() else ""
 
 
 def _whole(low: float | None, high: float | None) -> tuple[int, int] | None:
