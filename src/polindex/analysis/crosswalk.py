@@ -302,10 +302,12 @@ def scored_tree(
     Examples
     --------
     >>> import polindex
-    >>> fw = polindex.load_framework({"code": "T", "name": "T", "levels": ["area"], "areas": [
-    ...     {"code": "A", "indicators": [{"code": "a", "type": "boolean"}]},
-    ...     {"code": "B", "indicators": [{"code": "b", "type": "boolean"}]}]})
-    >>> tree, left_out = scored_tree(fw, {"a"}, {"A": 2.0}, {"T": "geometric"})
+    >>> tree, left_out = scored_tree(polindex.load_framework({
+    ...     "code": "T", "name": "T", "children": [
+    ...         {"code": "A", "indicators": [{"code": "a", "type": "boolean"},
+    ...                                      {"code": "c", "type": "boolean"}]},
+    ...         {"code": "B", "indicators": [{"code": "b", "type": "boolean"}]}]}),
+    ...     {"a"}, {"A": 2.0}, {"T": "geometric"})
     >>> [(i.code, i.type) for i in tree.indicators], left_out, tree.root.aggregation
     ([('a', 'numeric')], ('B',), 'geometric')
     """
