@@ -171,3 +171,52 @@ def test_the_page_in_french(client: Client, two: Release, v3: Release) -> None:
     assert "Chiffres rétropolés." in page
     assert "sur les 3 indicateurs qu’elles partagent" in page
     assert ">+33,3</td>" in page
+
+
+NUMERIC_FW = {
+    "code": "NUM",
+    "name": {"en": "Numeric index"},
+    "levels": ["area"],
+    "areas": [
+        {"code": "A", "label": {"en": "Access"}, "indicators": [{"code": "a", "type": "numeric"}]},
+        {
+            "code": "B",
+            "label": {"en": "Benefits"},
+            "indicators": [{"code": "b", "type": "numeric"}],
+        },
+    ],
+}
+
+
+def test_a_release_against_another_aggregation(client: Client, db: None) -> None:
+    # XX: a 100, b 25 → arithmetic 62.5, geometric √(100 × 25) = 50; YY: 50, 50 → 50 both
+    data = [
+        ("XX", 2024, "a", 100),
+        ("XX", 2024, "b", 25),
+        ("YY", 2024, "a", 50),
+        ("YY", 2024, "b", 50),
+    ]
+    publish_release(
+        polindex.score(polindex.load_framework(NUMERIC_FW), data), version="1",
+        publish_at=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    page = client.get("/NUM/1/compare-with/", {"variant": "geometric"}).content.decode()
+    assert 'id="variant-note"' in page
+    assert "Score 1, geometric mean" in page
+    assert _cells(page) == [  # YY ties XX at 50: both first, YY moved most
+        ["YY", "50.0", "50.0", "0.0", "2", "1", "+1"],
+        ["XX", "62.5", "50.0", "−12.5", "1", "1", "0"],
+    ]
+    csv = client.get("/NUM/1/compare-with/", {"variant": "geometric", "format": "csv"})
+    xx = csv.content.decode().splitlines()[2].split(",")
+    assert [float(x) for x in xx[2:5]] == pytest.approx([62.5, 50.0, -12.5])
+    assert (xx[:2], xx[5:]) == (["XX", "XX"], ["1", "1", "0"])
+    bad = client.get("/NUM/1/compare-with/", {"variant": "median"})
+    assert bad.status_code == 400
+    assert "There is no aggregation method “median” to compare with." in bad.content.decode()
+
+
+def test_a_geometric_mean_cannot_take_a_zero(client: Client, two: Release) -> None:
+    response = client.get("/TWO/1/compare-with/", {"variant": "geometric"})
+    assert response.status_code == 400
+    assert "The geometric mean cannot take a score of 0 or less" in response.content.decode()

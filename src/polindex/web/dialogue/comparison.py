@@ -5,18 +5,27 @@ code: :func:`polindex.analysis.crosswalk.backcast`), and the older figures are b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from polindex.analysis.comparison import Comparison, compare_results
-from polindex.analysis.crosswalk import Backcast, CrosswalkError, backcast
+from polindex.analysis.crosswalk import Backcast, CrosswalkError, backcast, scored_tree
+from polindex.engine.aggregate import AggregationError
+from polindex.engine.compute import compute
 from polindex.engine.results import Results
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework
 from polindex.web.dialogue.frozen import official_results
 from polindex.web.releases.models import Release
 
+VARIANTS: dict[str, Callable[[], str]] = {
+    "arithmetic": lambda: _("arithmetic mean"),
+    "geometric": lambda: _("geometric mean"),
+    "harmonic": lambda: _("harmonic mean"),
+}
+"""The aggregation methods a release can be re-aggregated with, and their names."""
 MOVERS = 10
 """The movers whose change is explained by the nodes that moved them."""
 
@@ -34,6 +43,16 @@ class Outcome:
     b: Release
     comparison: Comparison
     backcast: Backcast | None
+    variant: str | None = None
+    """The aggregation method ``b`` was re-aggregated with (``a`` is then the same release as
+    published)."""
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """How the two sides are named: their versions, or "2018" and "2018, geometric"."""
+        if self.variant is None:
+            return self.a.version, self.b.version
+        return self.a.version, f"{self.b.version}, {VARIANTS[self.variant]()}"
 
 
 def shape(fw: Framework) -> list[tuple[str, str, str]]:
@@ -58,6 +77,34 @@ def _results(release: Release) -> Results:
             _("Release %(version)s holds no indicator scores: it cannot be compared here.")
             % {"version": release.version}
         ) from None
+
+
+def variant(release: Release, method: str, node: str | None = None) -> Outcome:
+    """``release`` as published against the same release with every group aggregated by
+    ``method`` (one of :data:`VARIANTS`) from the same indicator scores and weights. Raises
+    :class:`CannotCompareError` (an unknown method, scores the method cannot take)."""
+    if method not in VARIANTS:
+        raise CannotCompareError(
+            _("There is no aggregation method “%(method)s” to compare with.")
+            % {"method": method[:64]}
+        )
+    res = _results(release)
+    if node is not None and node not in res.structure.index:
+        raise CannotCompareError(
+            _("There is no node “%(node)s” in both releases.") % {"node": node[:64]}
+        )
+    methods = {n.code: method for n in res.framework.nodes}
+    tree, _left = scored_tree(res.framework, None, res.weights_used.given, methods)
+    try:
+        alt = compute(tree, res.dataset, ties=res.ties)
+    except AggregationError:
+        raise CannotCompareError(
+            _("The %(method)s cannot take a score of 0 or less, and this release has some.")
+            % {"method": VARIANTS[method]()}
+        ) from None
+    return Outcome(
+        release, release, compare_results(res, alt, node=node, movers=MOVERS), None, method
+    )
 
 
 def ordered(one: Release, other: Release) -> tuple[Release, Release]:

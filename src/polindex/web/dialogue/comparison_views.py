@@ -7,7 +7,7 @@ import csv
 import io
 import math
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -33,20 +33,35 @@ def _others(request: HttpRequest, r: Release) -> list[Release]:
 
 
 def choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
-    """Choose the release to compare with (``?other=VERSION`` goes to the comparison)."""
+    """Choose the release to compare with (``?other=VERSION`` goes to the comparison), or
+    compare the release with itself re-aggregated by another method (``?variant=geometric``)."""
     r = release_or_404(request, index, version)
     others = _others(request, r)
     asked = request.GET.get("other", "")
     if asked and asked in {o.version for o in others}:
-        return HttpResponseRedirect(
-            reverse("explorer:dialogue:compare-with", args=[index, version, asked])
-        )
+        url = reverse("explorer:dialogue:compare-with", args=[index, version, asked])
+        return HttpResponseRedirect(url)
+    method = request.GET.get("variant", "")
+    if method and not asked:
+        try:
+            outcome = cmp.variant(r, method, request.GET.get("node") or None)
+        except cmp.CannotCompareError as exc:
+            context = {**_base(request, r), "others": others, "notices": [str(exc)]}
+            return render(request, "dialogue/comparison.html", {**context, "outcome": None,
+                          "variants": _variants(method)}, status=400)  # fmt: skip
+        return _show(request, r, outcome, others, _variants(method))
     notices = []
     if asked:
         notices.append(_("There is no other release “%(version)s” of this index.")
                        % {"version": asked[:64]})  # fmt: skip
     context = {**_base(request, r), "others": others, "notices": notices, "outcome": None}
+    context["variants"] = _variants(method)
     return render(request, "dialogue/comparison.html", context, status=404 if asked else 200)
+
+
+def _variants(chosen: str) -> list[tuple[str, str, bool]]:
+    """The aggregation methods to re-aggregate with: (code, name, chosen)."""
+    return [(code, name(), code == chosen) for code, name in cmp.VARIANTS.items()]
 
 
 def _base(request: HttpRequest, r: Release) -> dict[str, Any]:
@@ -102,8 +117,6 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
     methodologies differ, on the indicators both share (the earlier figures back-cast)."""
     r = release_or_404(request, index, version)
     o = release_or_404(request, index, other)
-    reading = Reading(cmp.ordered(r, o)[1], get_language())
-    names = reading.framework.labels(get_language())
     context: dict[str, Any] = {**_base(request, r), "others": _others(request, r), "other": o}
     notices = []
     outcome = None
@@ -118,44 +131,57 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
     if outcome is None:
         context.update({"notices": notices, "outcome": None})
         return render(request, "dialogue/comparison.html", context, status=400)
+    return _show(request, r, outcome, context["others"], _variants(""), o)
+
+
+def _show(
+    request: HttpRequest, r: Release, outcome: cmp.Outcome, others: list[Release],
+    variants: list[tuple[str, str, bool]], o: Release | None = None,
+) -> HttpResponse:  # fmt: skip
+    """The comparison page (or its CSV) for ``outcome``."""
+    reading = Reading(outcome.b, get_language())
+    names = reading.framework.labels(get_language())
+    node = request.GET.get("node") or None
     table = rows(outcome, reading)
     if request.GET.get("format") == "csv":
         return _csv(outcome, table)
     bc = outcome.backcast
-    context.update(
-        {
-            "notices": notices,
-            "outcome": outcome,
-            "a": outcome.a,
-            "b": outcome.b,
-            "node_name": names.get(outcome.comparison.node, outcome.comparison.node),
-            "table": table,
-            "movers": [
-                {
-                    **m,
-                    "name": reading.name(m["unit"]),
-                    "row": next(t for t in table if t["unit"] == m["unit"]),
-                }
-                for m in movers(outcome, names)
-            ],
-            "only_a": [reading.name(u) for u in outcome.comparison.only_a],
-            "only_b": [reading.name(u) for u in outcome.comparison.only_b],
-            "backcast": bc,
-            "core": len(bc.core) if bc else 0,
-            "renamed": [(a, b) for a, b in bc.core if a != b] if bc else [],
-            "dropped": _old_names(outcome, bc.dropped) if bc else [],
-            "added": [names.get(c, c) for c in bc.added] if bc else [],
-            "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
-            "csv": "?"
-            + "&".join([f"node={quote(node)}"] if node else [])
-            + ("&" if node else "")
-            + "format=csv",
-            "api": f"/api/v1/releases/{quote(r.index.code)}/{quote(r.version)}/compare-with/"
-            f"{quote(o.version)}",
-            "lower_is_better": not reading.framework.higher_is_better,
-            **reading.context(),
-        }
-    )
+    va, vb = outcome.labels
+    query = {k: v for k, v in (("node", node), ("variant", outcome.variant)) if v}
+    api = f"/api/v1/releases/{quote(r.index.code)}/{quote(r.version)}/compare-with/"
+    context = {
+        **_base(request, r),
+        "others": others,
+        "other": o,
+        "variants": variants,
+        "notices": [],
+        "outcome": outcome,
+        "a": outcome.a,
+        "b": outcome.b,
+        "va": va,
+        "vb": vb,
+        "node_name": names.get(outcome.comparison.node, outcome.comparison.node),
+        "table": table,
+        "movers": [
+            {
+                **m,
+                "name": reading.name(m["unit"]),
+                "row": next(t for t in table if t["unit"] == m["unit"]),
+            }
+            for m in movers(outcome, names)
+        ],
+        "only_a": [reading.name(u) for u in outcome.comparison.only_a],
+        "only_b": [reading.name(u) for u in outcome.comparison.only_b],
+        "backcast": bc,
+        "core": len(bc.core) if bc else 0,
+        "dropped": _old_names(outcome, bc.dropped) if bc else [],
+        "added": [names.get(c, c) for c in bc.added] if bc else [],
+        "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
+        "csv": "?" + urlencode({**query, "format": "csv"}),
+        "api": api + quote(o.version) if o is not None else None,
+        "lower_is_better": not reading.framework.higher_is_better,
+        **reading.context(),
+    }
     return render(request, "dialogue/comparison.html", context)
 
 
@@ -167,7 +193,7 @@ def _old_names(outcome: cmp.Outcome, codes: list[str]) -> list[str]:
 
 def _csv(outcome: cmp.Outcome, table: list[dict[str, Any]]) -> HttpResponse:
     out = io.StringIO()
-    a, b = outcome.a.version, outcome.b.version
+    a, b = outcome.a.version, outcome.b.version if outcome.variant is None else outcome.variant
     cast = "_backcast" if outcome.backcast else ""  # the earlier figures, back-cast
     fields = ["unit", "name", f"score_{a}{cast}", f"score_{b}", "score_difference",
               f"rank_{a}{cast}", f"rank_{b}", "places_gained"]  # fmt: skip
