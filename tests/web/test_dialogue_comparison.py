@@ -220,3 +220,13 @@ def test_a_geometric_mean_cannot_take_a_zero(client: Client, two: Release) -> No
     response = client.get("/TWO/1/compare-with/", {"variant": "geometric"})
     assert response.status_code == 400
     assert "The geometric mean cannot take a score of 0 or less" in response.content.decode()
+
+
+def test_the_api_compares_another_aggregation(client: Client, two: Release) -> None:
+    out = client.get("/api/v1/releases/TWO/1/compare-aggregation/arithmetic").json()
+    assert (out["a"], out["b"]) == ("1", "1, arithmetic mean")
+    assert {r["score_difference"] for r in out["rows"]} == {0.0}  # as published: arithmetic
+    bad = client.get("/api/v1/releases/TWO/1/compare-aggregation/geometric")
+    assert bad.status_code == 422
+    assert "cannot take a score of 0" in bad.json()["detail"]
+    assert client.get("/api/v1/releases/TWO/1/compare-aggregation/median").status_code == 422

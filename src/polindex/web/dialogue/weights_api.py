@@ -192,15 +192,41 @@ def release_compare_with(
         outcome = cmp.compare(r, o, node)
     except cmp.CannotCompareError as exc:
         raise HttpError(422, str(exc)) from None
+    return _compare_out(outcome)
+
+
+def _compare_out(outcome: cmp.Outcome) -> CompareOut:
     reading = Reading(outcome.b, get_language())
     names = reading.framework.labels(get_language())
     bc = outcome.backcast
     c = outcome.comparison
     return CompareOut(
-        a=outcome.a.version, b=outcome.b.version, node=c.node, period_a=str(c.period_a),
-        period_b=str(c.period_b), backcast=bc is not None,
+        a=outcome.a.version, b=outcome.labels[1] if outcome.variant else outcome.b.version,
+        node=c.node, period_a=str(c.period_a), period_b=str(c.period_b), backcast=bc is not None,
         core=[new for _old, new in bc.core] if bc else [],
         dropped=bc.dropped if bc else [], added=bc.added if bc else [],
         rows=[CompareRow(**x, places_gained=x["rank_difference"]) for x in rows(outcome, reading)],
         movers=[Mover(**m) for m in movers(outcome, names)],
     )  # fmt: skip
+
+
+@router.get(
+    "/releases/{index}/{version}/compare-aggregation/{method}",
+    response={200: CompareOut, **PROBLEMS},
+)
+def release_compare_aggregation(
+    request: HttpRequest,
+    index: str,
+    version: str,
+    method: str,
+    node: str | None = params.Query(None, pattern=NO_CONTROL),
+) -> CompareOut:
+    """The release as published (``a``) against itself with every group aggregated by
+    ``method`` (``arithmetic``, ``geometric`` or ``harmonic``) from the same indicator scores
+    and weights (``b``): the units that move, and the nodes that moved them."""
+    r = _release(request, index, version)
+    try:
+        outcome = cmp.variant(r, method, node)
+    except cmp.CannotCompareError as exc:
+        raise HttpError(422, str(exc)) from None
+    return _compare_out(outcome)
