@@ -170,9 +170,8 @@ def _body(rows: list[dict[str, Any]], has_intervals: bool) -> SafeString:
         if has_intervals:
             low_high = row["interval"]
             within = row["within"]
-            cells.append(
-                f'<td class="num">{f"{low_high[0]}–{low_high[1]}" if low_high else "–"}</td>'
-            )
+            shown = "–".join(str(x) for x in dict.fromkeys(low_high)) if low_high else "–"
+            cells.append(f'<td class="num">{shown}</td>')  # 3–5, or 1 alone
             cells.append(f"<td>{'–' if within is None else yes if within else no}</td>")
         moved = row["moved"]
         css = " better" if moved and moved > 0 else " worse" if moved and moved < 0 else ""
