@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -255,6 +256,8 @@ def score_examples(out_dir: Path, published: list[Example]) -> None:
     published.append(synthetic)
     print_ranking(synthetic.scores, None, None, top=50)
     say(f"Full results: {out_dir}/synthetic-results.{{csv,xlsx,json}}")
+    with user_errors():  # its previous edition, for comparing methodologies
+        published.append(examples.synthetic_previous_example(out_dir))
     data_dir = os.environ.get("POLINDEX_DATA_DIR")
     impic = examples.impic_example(Path(data_dir), out_dir) if data_dir else None
     if impic is None:
@@ -290,6 +293,7 @@ def publish_examples(published: list[Example]) -> None:
             publish_release(
                 example.results,
                 version=example.version,
+                publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=example.days_ago),
                 synthetic=example.synthetic,
                 key_findings=example.findings,
             )

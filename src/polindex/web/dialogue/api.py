@@ -6,3 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["dialogue"])
+
+from polindex.web.dialogue.weights_api import router as weights_router  # noqa: E402
+
+router.add_router("/", weights_router)
