@@ -344,10 +344,10 @@ def _groups(read: _Reader, now: pd.DataFrame, nodes: list[str]) -> list[str]:
         )
         areas = gaps[1:]
         if areas:
-            node, a, b = max(areas, key=lambda g: abs(g[1] - g[2]))
+            widest, mean_a, mean_b = max(areas, key=lambda g: abs(g[1] - g[2]))
             text += (
-                f"; the widest gap is in {read.node(node)} ({read.number(a)} against "
-                f"{read.number(b)})"
+                f"; the widest gap is in {read.node(widest)} ({read.number(mean_a)} against "
+                f"{read.number(mean_b)})"
             )
         lines.append(text + ".")
     return lines

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _
 
-from polindex.framework.models import Framework
+from polindex.framework.models import Framework, Indicator
 from polindex.framework.units import PEERS
 from polindex.web.explorer import charts
 from polindex.web.explorer.display import Reading
@@ -28,6 +28,15 @@ PEERS_SHOWN = 5
 """The nearest peer countries a report names."""
 CHANGED_SHOWN = 12
 """The changed answers a report lists (the largest moves first; the rest are counted)."""
+
+BUILT_NOTE = gettext_noop(
+    "Recommendations are not given for this index: its scores are built from every "
+    "country's data together, so one country's changes cannot be ranked alone."
+)
+METHOD_NOTE = gettext_noop(
+    "%(name)s scores %(indicators)s indicators in %(areas)s areas on a scale from "
+    "%(low)s to %(high)s; the index is the %(method)s of its areas."
+)
 
 
 class NoReportError(LookupError):
@@ -203,7 +212,7 @@ def _changed(
                 "sources": a["sources"],
             }
         )
-    rows.sort(key=lambda r: -abs(r["change"] or 0.0))
+    rows.sort(key=lambda r: -abs(float(r["change"] or 0.0)))
     return {"rows": rows[:CHANGED_SHOWN], "more": max(len(rows) - CHANGED_SHOWN, 0)}
 
 
@@ -249,23 +258,20 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
     try:
         table = recommend(sim, unit, period, per_group=None)
     except ChangeError:
-        report.context["recommendations_note"] = _(
-            "Recommendations are not given for this index: its scores are built from every "
-            "country's data together, so one country's changes cannot be ranked alone."
-        )
+        report.context["recommendations_note"] = _(BUILT_NOTE)
         return
     order = -1 if reading.framework.higher_is_better else 1
     best = table.sort_values("gain", key=lambda g: order * g, kind="stable").head(RECOMMENDATIONS)
     report.context["recommendations"] = [
         {
-            "area": names.get(str(r.group), str(r.group)),
-            "label": names.get(str(r.indicator), str(r.indicator)),
-            "current": answer_text(fw, str(r.indicator), str(r.current)),
-            "proposed": answer_text(fw, str(r.indicator), str(r.proposed)),
-            "gain": float(r.gain),
-            "units": [reading.name(u) for u in r.units],
+            "area": names.get(str(r["group"]), str(r["group"])),
+            "label": names.get(str(r["indicator"]), str(r["indicator"])),
+            "current": answer_text(fw, str(r["indicator"]), str(r["current"])),
+            "proposed": answer_text(fw, str(r["indicator"]), str(r["proposed"])),
+            "gain": float(r["gain"]),
+            "units": [reading.name(str(u)) for u in r["units"]],
         }
-        for r in best.itertuples()
+        for r in best.to_dict("records")
     ]
 
 
@@ -288,7 +294,9 @@ def answer_text(fw: Framework, indicator: str, value: str) -> str:
         item = fw.find(indicator)
     except KeyError:
         return value
-    kind = getattr(item, "type", "")
+    if not isinstance(item, Indicator):
+        return value
+    kind = item.type
     if kind == "boolean":
         truth = value.strip().lower()
         if truth in {"true", "yes", "1", "1.0"}:
@@ -301,7 +309,7 @@ def answer_text(fw: Framework, indicator: str, value: str) -> str:
             return value
         if number != number:  # NaN
             return value
-        decimals = int(getattr(item, "decimals", 0))
+        decimals = item.decimals
         text = number_format(round(number, decimals), decimal_pos=decimals)
         unit = fw.unit(item, get_language())
         return f"{text} {unit}" if unit else text
@@ -330,10 +338,7 @@ def _methodology(reading: Reading, release: Release) -> str:
     areas = len(fw.root.children)
     aggregation = (release.methods_used or {}).get("aggregation") or {}
     method = (aggregation.get(fw.root.code) or {}).get("method") or fw.root.aggregation
-    text = _(
-        "%(name)s scores %(indicators)s indicators in %(areas)s areas on a scale from "
-        "%(low)s to %(high)s; the index is the %(method)s of its areas."
-    ) % {
+    text = _(METHOD_NOTE) % {
         "name": release.name, "indicators": indicators, "areas": areas,
         "low": _plain(fw.scale.min), "high": _plain(fw.scale.max),
         "method": _method_name(str(method)),

@@ -5,9 +5,8 @@ everywhere; nothing is taken from the machine's fonts)."""
 
 from __future__ import annotations
 
+import base64
 import functools
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
 from polindex.web.reports.content import Report
+from polindex.web.reports.typeset import font_folder, typeset
 
 if TYPE_CHECKING:
     from polindex.analysis.renderer import Renderer
@@ -24,16 +24,6 @@ FAMILY = "Source Sans Pro"
 FACES = {("normal", 400): "Regular", ("normal", 600): "Semibold", ("normal", 700): "Bold",
          ("italic", 400): "It"}  # fmt: skip
 """The faces a report uses: (style, weight) → the font file's suffix."""
-
-_lock = threading.Lock()
-
-
-@functools.cache
-def font_folder() -> Path:
-    """Where the ``font-source-sans-pro`` package keeps its font files."""
-    import font_source_sans_pro
-
-    return Path(font_source_sans_pro.__file__).resolve().parent / "files"
 
 
 def font_faces() -> str:
@@ -74,11 +64,20 @@ def chart_svg(spec: dict[str, Any]) -> str:
     return svg if isinstance(svg, str) else svg.decode()
 
 
+def _data_uri(svg: str) -> str:
+    """An SVG document as a ``data:`` address.
+
+    >>> _data_uri("<svg/>")
+    'data:image/svg+xml;base64,PHN2Zy8+'
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def html_of(report: Report) -> str:
     """The report as the HTML document WeasyPrint typesets (charts inline as SVG)."""
     with override(report.lang):
-        figures = {
-            key: {"chart": chart, "svg": mark_safe(chart_svg(chart.spec))}  # our renderer's SVG
+        figures = {  # as images: WeasyPrint reads an SVG image faster than SVG in the page
+            key: {"chart": chart, "svg": _data_uri(chart_svg(chart.spec))}
             for key, chart in report.charts.items()
         }
         context = {**report.context, "figures": figures, "font_faces": mark_safe(font_faces())}
@@ -92,11 +91,4 @@ def pdf_of(report: Report) -> bytes:
 
         pdf_of(content.build(release, "Synthetic-A", "en"))[:5]  # b'%PDF-'
     """
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    document = html_of(report)
-    with _lock:  # WeasyPrint's font configuration is not shared between threads
-        fonts = FontConfiguration()
-        out: bytes = HTML(string=document, base_url=str(font_folder())).write_pdf(font_config=fonts)
-    return out
+    return typeset(html_of(report))

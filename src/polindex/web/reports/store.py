@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
@@ -31,7 +32,7 @@ def _stem(release: Release, unit: str, lang: str) -> str:
     return f"{clean}-{lang}"
 
 
-def _name(unit: str) -> str:
+def file_name(unit: str) -> str:
     """Where a unit's PDF is kept (a digest: unit codes may hold any character)."""
     return "report-" + hashlib.sha256(unit.encode()).hexdigest()[:24] + ".pdf"
 
@@ -39,9 +40,12 @@ def _name(unit: str) -> str:
 def pdf_file(release: Release, unit: str, lang: str) -> Path:
     """The kept PDF of ``unit``'s report in ``lang`` (made now if it has not been);
     :class:`~.content.NoReportError` when the release has no scores for ``unit``."""
-    return stored.kept_made(
-        release, _name(unit), lang, lambda: pdf.pdf_of(content.build(release, unit, lang))
-    )
+    return keep(release, unit, lang, lambda: pdf.pdf_of(content.build(release, unit, lang)))
+
+
+def keep(release: Release, unit: str, lang: str, make: Callable[[], bytes]) -> Path:
+    """The kept PDF of ``unit``'s report in ``lang``, made by ``make`` if it has not been."""
+    return stored.kept_made(release, file_name(unit), lang, make)
 
 
 def zip_file(release: Release, lang: str) -> Path:
@@ -69,7 +73,7 @@ def _tag(release: Release, name: str, lang: str) -> str:
 def pdf_response(request: HttpRequest, release: Release, unit: str, lang: str) -> HttpResponse:
     """The PDF of ``unit``'s report as a download (304 when the client holds it)."""
     return stored.served(
-        request, release, _tag(release, _name(unit), lang),
+        request, release, _tag(release, file_name(unit), lang),
         lambda: pdf_file(release, unit, lang), "application/pdf",
         f"{_stem(release, unit, lang)}.pdf",
     )  # fmt: skip
