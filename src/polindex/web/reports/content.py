@@ -33,6 +33,7 @@ BUILT_NOTE = gettext_noop(
     "Recommendations are not given for this index: its scores are built from every "
     "country's data together, so one country's changes cannot be ranked alone."
 )
+NO_ANSWERS_NOTE = gettext_noop("The release holds no answers of %(name)s in %(period)s.")
 METHOD_NOTE = gettext_noop(
     "%(name)s scores %(indicators)s indicators in %(areas)s areas on a scale from "
     "%(low)s to %(high)s; the index is the %(method)s of its areas."
@@ -204,8 +205,10 @@ def _changed(
         rows.append(
             {
                 "label": names.get(a["indicator"], a["indicator"]),
-                "before": was["answer"] or answer_text(fw, a["indicator"], was["value"]),
-                "now": a["answer"] or answer_text(fw, a["indicator"], a["value"]),
+                "before": was["answer"]
+                or answer_text(fw, a["indicator"], was["value"], then.score if then else None),
+                "now": a["answer"]
+                or answer_text(fw, a["indicator"], a["value"], now.score if now else None),
                 "change": moved,
                 "better": improved(fw, moved, fw.decimals),
                 "justification": markdown(a["justification"]) if a["justification"] else "",
@@ -234,6 +237,7 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
     from polindex.analysis.answers import ChangeError
     from polindex.analysis.peers import PeersError, nearest_peers
     from polindex.analysis.recommendations import recommend
+    from polindex.errors import PolindexError
     from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
 
     release, unit = report.release, report.unit
@@ -241,24 +245,29 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
     names = fw.labels(reading.lang)
     try:
         sim = simulator_of(release)
-    except NotSimulableError:
+    except (NotSimulableError, PolindexError):
         report.context["dialogue_note"] = _(
             "This release holds scores only: recommendations and peers need its answers."
         )
         return
     try:
         peers = nearest_peers(sim.results, unit, period=period, k=PEERS_SHOWN)
-    except PeersError:
+    except (PeersError, KeyError):  # (too few units, none with scores in the period)
         peers = None
     if peers is not None:
         report.context["peers"] = [
             {"name": reading.name(str(u)), "distance": float(d)}
             for u, d in zip(peers["unit"], peers["distance"], strict=True)
         ]
+    if sim.mode == "built":
+        report.context["recommendations_note"] = _(BUILT_NOTE)
+        return
     try:
         table = recommend(sim, unit, period, per_group=None)
-    except ChangeError:
-        report.context["recommendations_note"] = _(BUILT_NOTE)
+    except ChangeError:  # (no answers of this unit in the period)
+        report.context["recommendations_note"] = _(NO_ANSWERS_NOTE) % {
+            "name": report.context["name"], "period": period,
+        }  # fmt: skip
         return
     order = -1 if reading.framework.higher_is_better else 1
     best = table.sort_values("gain", key=lambda g: order * g, kind="stable").head(RECOMMENDATIONS)
@@ -275,18 +284,24 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
     ]
 
 
-def answer_text(fw: Framework, indicator: str, value: str) -> str:
-    """An answer as a reader reads it: "Yes" or "No" for a yes/no question (in the active
-    language), a number with the question's decimals and unit, else the text as given.
+def answer_text(fw: Framework, indicator: str, value: str, score: float | None = None) -> str:
+    """An answer as a reader reads it (in the active language): its option's label for a
+    question of options, "Yes" or "No" for a yes/no question, a number with the question's
+    decimals and unit (as a score, without the unit, when it is its own ``score``, as IMPIC's
+    are), else the text as given.
 
     Examples
     --------
     >>> from polindex.framework import load_framework
     >>> fw = load_framework({"code": "T", "name": "T", "indicators": [
-    ...     {"code": "b", "type": "boolean"},
+    ...     {"code": "b", "type": "boolean"}, {"code": "c", "type": "categorical",
+    ...      "options": [{"code": "a", "score": 1, "label": "Open"}]},
     ...     {"code": "n", "type": "numeric", "unit": "months", "bounds": [0, 24]}]})
-    >>> answer_text(fw, "b", "true"), answer_text(fw, "n", "8.66"), answer_text(fw, "n", "x")
-    ('Yes', '8.7 months', 'x')
+    >>> answer_text(fw, "b", "true"), answer_text(fw, "n", "8.66"), answer_text(fw, "c", "a")
+    ('Yes', '8.7 months', 'Open')
+    >>> answer_text(fw, "n", "8.66", score=8.66)
+    '8.7'
+
     """
     from django.utils.formats import number_format
 
@@ -297,6 +312,9 @@ def answer_text(fw: Framework, indicator: str, value: str) -> str:
     if not isinstance(item, Indicator):
         return value
     kind = item.type
+    if kind == "categorical":
+        found = next((o for o in item.options if o.code == value), None)
+        return fw.label(found, get_language()) if found is not None else value
     if kind == "boolean":
         truth = value.strip().lower()
         if truth in {"true", "yes", "1", "1.0"}:
@@ -309,6 +327,8 @@ def answer_text(fw: Framework, indicator: str, value: str) -> str:
             return value
         if number != number:  # NaN
             return value
+        if score is not None and abs(number - score) < 10 ** -(fw.decimals + 3):
+            return number_format(round(number, fw.decimals), decimal_pos=fw.decimals)
         decimals = item.decimals
         text = number_format(round(number, decimals), decimal_pos=decimals)
         unit = fw.unit(item, get_language())

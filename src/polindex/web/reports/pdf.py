@@ -56,7 +56,15 @@ def chart_svg(spec: dict[str, Any]) -> str:
     """A chart's SVG as a report draws it: a page's width, text in the report's font."""
     from polindex.analysis.charts import prepared
 
-    config = {**spec.get("config", {}), "font": FAMILY, "axisX": {"labelAngle": 0}}
+    config = {
+        **spec.get("config", {}),
+        "font": FAMILY,
+        "axis": {"labelFontSize": 11, "titleFontSize": 11},
+        "axisX": {"labelAngle": 0},
+        "axisY": {"labelLimit": 230},
+        "legend": {"columns": 3, "labelFontSize": 11, "labelLimit": 230, "symbolSize": 80},
+        "title": {"fontSize": 14},
+    }
     drawn = {**prepared(spec), "config": config, "width": 440}
     if isinstance(drawn.get("height"), int):  # a line chart: a third of a page is plenty
         drawn["height"] = min(drawn["height"], 170)
