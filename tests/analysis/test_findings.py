@@ -14,47 +14,15 @@ States; the widest gap is Rights, 66.7 against 25.0 (Access: 58.3 against 75.0).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 import polindex
 from polindex.analysis.findings import FindingsError, draft_findings, findings
 
-FW: dict[str, Any] = {
-    "code": "MINI",
-    "name": {"en": "Mini index", "fr": "Mini-indice"},
-    "languages": ["en", "fr"],
-    "levels": [{"code": "area", "plural": "areas"}],
-    "units": {
-        "de": {"groups": ["EU"]}, "fr": {"groups": ["EU"]}, "at": {"groups": ["EU"]},
-        "er": {"name": "EU regulations", "kind": "supranational"},
-    },
-    "unit_groups": {"EU": {"en": "European Union", "fr": "Union européenne"}},
-    "areas": [
-        {"code": "ACC", "label": {"en": "Access", "fr": "Accès"}, "indicators": [
-            {"code": "q1", "type": "categorical", "options": [
-                {"code": "a", "score": 100}, {"code": "b", "score": 50},
-                {"code": "c", "score": 0}]},
-            {"code": "q2", "type": "boolean"}]},
-        {"code": "RIG", "label": {"en": "Rights", "fr": "Droits"}, "indicators": [
-            {"code": "q3", "type": "boolean"}, {"code": "q4", "type": "boolean"}]},
-    ],
-}  # fmt: skip
-ANSWERS = {
-    "de": (("b", "no", "no", "no"), ("a", "yes", "yes", "no")),
-    "fr": (("b", "yes", "yes", "yes"), ("b", "yes", "yes", "yes")),
-    "at": (("c", "no", "yes", "no"), ("c", "no", "yes", "no")),
-    "us": (("a", "yes", "no", "no"), ("a", "no", "no", "no")),
-    "ca": (("a", "yes", "yes", "no"), ("a", "yes", "yes", "no")),
-    "er": (("a", "yes", "yes", "yes"), ("a", "yes", "yes", "yes")),
-}
-DATA = [
-    (unit, period, f"q{k + 1}", value)
-    for unit, both in ANSWERS.items()
-    for period, given in zip((2023, 2024), both, strict=True)
-    for k, value in enumerate(given)
-]
+from ..mini import MINI_DATA, MINI_FW
+
+FW = MINI_FW
+DATA = MINI_DATA
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -118,7 +119,7 @@ def test_every_chart_is_drawn_in_the_pdf(pdf_text: list[str]) -> None:
         in (everything)
     )
     # the index and areas over time: the periods, the axis by twenties and the legend
-    assert "2023\n2024\n0\n20\n40\n60\n80\n100\nScore\nMini index\nAccess\nRights" in everything
+    assert "2023\n2024\n0\n20\n40\n60\n80\n100\nScore\nMini index Access Rights" in everything
 
 
 def test_every_letter_is_in_the_embedded_font(mini: Release) -> None:
@@ -156,7 +157,7 @@ def test_the_zip_holds_every_report(mini: Release, client: Client) -> None:
     assert answer["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content))) as z:
         names = z.namelist()
-        assert names == [f"MINI-2024-{u}-en.pdf" for u in ("at", "ca", "de", "fr", "us")]
+        assert names == [f"MINI-2024-{u}-en.pdf" for u in ("at", "ca", "de", "er", "fr", "us")]
         assert z.read("MINI-2024-de-en.pdf") == store.pdf_file(mini, "de", "en").read_bytes()
 
 
@@ -231,7 +232,7 @@ def test_the_admin_drafts_key_findings_and_builds_reports(
     built = admin_client.post(
         url, {"action": "build_reports", "_selected_action": [hidden.pk]}, follow=True
     )
-    assert "10 country reports made" in built.content.decode()  # 5 countries, 2 languages
+    assert "12 country reports made" in built.content.decode()  # 6 units, 2 languages
     assert store.zip_ready(hidden, "en")
     assert store.zip_ready(hidden, "fr")
 
@@ -245,3 +246,16 @@ def test_published_findings_stay(mini: Release, admin_client: Client) -> None:
     assert "is published: its findings stay" in answer.content.decode()
     mini.refresh_from_db()
     assert mini.key_findings == FINDINGS
+
+
+def test_the_bake_holds_every_report(mini: Release, tmp_path: Path) -> None:
+    from polindex.web.releases.bake import bake
+
+    out = tmp_path / "site"
+    written = bake(mini, out, "https://data.example.org")
+    for lang in ("", "fr/"):
+        assert (out / f"{lang}MINI/2024/de/report/index.html").exists()
+        assert (out / f"{lang}MINI/2024/de/report.pdf").read_bytes().startswith(b"%PDF-")
+        with zipfile.ZipFile(out / f"{lang}MINI/2024/download/reports.zip") as z:
+            assert len(z.namelist()) == 6
+    assert "/MINI/2024/us/report.pdf" in written

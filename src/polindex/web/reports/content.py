@@ -269,26 +269,30 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
             "name": report.context["name"], "period": period,
         }  # fmt: skip
         return
+    scored = sim.mode == "scored"  # (the values are the questions' scores: shown as scores)
+    countries = {u for u in reading.units.codes if PEERS[reading.units[u].kind] == 0}
     order = -1 if reading.framework.higher_is_better else 1
     best = table.sort_values("gain", key=lambda g: order * g, kind="stable").head(RECOMMENDATIONS)
     report.context["recommendations"] = [
         {
             "area": names.get(str(r["group"]), str(r["group"])),
             "label": names.get(str(r["indicator"]), str(r["indicator"])),
-            "current": answer_text(fw, str(r["indicator"]), str(r["current"])),
-            "proposed": answer_text(fw, str(r["indicator"]), str(r["proposed"])),
+            "current": answer_text(fw, str(r["indicator"]), str(r["current"]), scored),
+            "proposed": answer_text(fw, str(r["indicator"]), str(r["proposed"]), scored),
             "gain": float(r["gain"]),
-            "units": [reading.name(str(u)) for u in r["units"]],
+            "units": [reading.name(str(u)) for u in r["units"] if str(u) in countries],
         }
         for r in best.to_dict("records")
     ]
 
 
-def answer_text(fw: Framework, indicator: str, value: str, score: float | None = None) -> str:
+def answer_text(
+    fw: Framework, indicator: str, value: str, score: float | bool | None = None
+) -> str:
     """An answer as a reader reads it (in the active language): its option's label for a
     question of options, "Yes" or "No" for a yes/no question, a number with the question's
-    decimals and unit (as a score, without the unit, when it is its own ``score``, as IMPIC's
-    are), else the text as given.
+    decimals and unit (as a score, without the unit, when it is its own ``score`` — or
+    ``score`` is ``True``: every value is, as IMPIC's are), else the text as given.
 
     Examples
     --------
@@ -327,7 +331,7 @@ def answer_text(fw: Framework, indicator: str, value: str, score: float | None =
             return value
         if number != number:  # NaN
             return value
-        if score is not None and abs(number - score) < 10 ** -(fw.decimals + 3):
+        if score is True or (score is not None and abs(number - score) < 10 ** -(fw.decimals + 3)):
             return number_format(round(number, fw.decimals), decimal_pos=fw.decimals)
         decimals = item.decimals
         text = number_format(round(number, decimals), decimal_pos=decimals)
