@@ -144,7 +144,7 @@ def _build(release: Release, unit: str, lang: str, rows: list[ReleaseScore]) -> 
         **reading.context(),
     }
     _strengths(report, reading, rows, period)
-    _dialogue(report, reading, period)
+    _dialogue(report, reading, period, rows)
     return report
 
 
@@ -231,7 +231,7 @@ def _strengths(report: Report, reading: Reading, rows: list[ReleaseScore], perio
     report.context["weaknesses"] = list(reversed(shown[-3:])) if len(shown) > 3 else []
 
 
-def _dialogue(report: Report, reading: Reading, period: str) -> None:
+def _dialogue(report: Report, reading: Reading, period: str, rows: list[ReleaseScore]) -> None:
     """The top recommendations and the nearest peers, from the release's simulator; a sentence
     saying why when the release cannot answer (no input data, an index built by a pipeline)."""
     from polindex.analysis.answers import ChangeError
@@ -269,7 +269,16 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
             "name": report.context["name"], "period": period,
         }  # fmt: skip
         return
-    scored = sim.mode == "scored"  # (the values are the questions' scores: shown as scores)
+    now = {row.node: row.score for row in rows if row.period == period}
+
+    def own(code: str, value: object) -> bool:
+        """Whether the question's values are its scores (its value now is its score now)."""
+        try:
+            number, score = float(str(value)), now.get(code)
+        except ValueError:
+            return False
+        return score is not None and abs(number - score) < 10 ** -(fw.decimals + 3)
+
     countries = {u for u in reading.units.codes if PEERS[reading.units[u].kind] == 0}
     order = -1 if reading.framework.higher_is_better else 1
     best = table.sort_values("gain", key=lambda g: order * g, kind="stable").head(RECOMMENDATIONS)
@@ -277,22 +286,23 @@ def _dialogue(report: Report, reading: Reading, period: str) -> None:
         {
             "area": names.get(str(r["group"]), str(r["group"])),
             "label": names.get(str(r["indicator"]), str(r["indicator"])),
-            "current": answer_text(fw, str(r["indicator"]), str(r["current"]), scored),
-            "proposed": answer_text(fw, str(r["indicator"]), str(r["proposed"]), scored),
+            "current": answer_text(fw, code, str(r["current"]), as_score=own(code, r["current"])),
+            "proposed": answer_text(fw, code, str(r["proposed"]), as_score=own(code, r["current"])),
             "gain": float(r["gain"]),
             "units": [reading.name(str(u)) for u in r["units"] if str(u) in countries],
         }
         for r in best.to_dict("records")
+        for code in [str(r["indicator"])]
     ]
 
 
 def answer_text(
-    fw: Framework, indicator: str, value: str, score: float | bool | None = None
+    fw: Framework, indicator: str, value: str, score: float | None = None, as_score: bool = False
 ) -> str:
     """An answer as a reader reads it (in the active language): its option's label for a
     question of options, "Yes" or "No" for a yes/no question, a number with the question's
     decimals and unit (as a score, without the unit, when it is its own ``score`` — or
-    ``score`` is ``True``: every value is, as IMPIC's are), else the text as given.
+    ``as_score``: the question's values are scores, as IMPIC's are), else the text as given.
 
     Examples
     --------
