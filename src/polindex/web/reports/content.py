@@ -313,8 +313,8 @@ def answer_text(
     ...     {"code": "n", "type": "numeric", "unit": "months", "bounds": [0, 24]}]})
     >>> answer_text(fw, "b", "true"), answer_text(fw, "n", "8.66"), answer_text(fw, "c", "a")
     ('Yes', '8.7 months', 'Open')
-    >>> answer_text(fw, "n", "8.66", score=8.66)
-    '8.7'
+    >>> answer_text(fw, "n", "8.66", score=8.66), answer_text(fw, "n", "3", as_score=True)
+    ('8.7', '3.0')
 
     """
     from django.utils.formats import number_format
@@ -341,7 +341,7 @@ def answer_text(
             return value
         if number != number:  # NaN
             return value
-        if score is True or (score is not None and abs(number - score) < 10 ** -(fw.decimals + 3)):
+        if as_score or (score is not None and abs(number - score) < 10 ** -(fw.decimals + 3)):
             return number_format(round(number, fw.decimals), decimal_pos=fw.decimals)
         decimals = item.decimals
         text = number_format(round(number, decimals), decimal_pos=decimals)
