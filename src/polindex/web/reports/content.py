@@ -33,6 +33,9 @@ BUILT_NOTE = gettext_noop(
     "Recommendations are not given for this index: its scores are built from every "
     "country's data together, so one country's changes cannot be ranked alone."
 )
+NOT_SIMULATED = gettext_noop(
+    "Recommendations and peers cannot be computed again from this release's frozen data."
+)
 NO_ANSWERS_NOTE = gettext_noop("The release holds no answers of %(name)s in %(period)s.")
 METHOD_NOTE = gettext_noop(
     "%(name)s scores %(indicators)s indicators in %(areas)s areas on a scale from "
@@ -245,10 +248,13 @@ def _dialogue(report: Report, reading: Reading, period: str, rows: list[ReleaseS
     names = fw.labels(reading.lang)
     try:
         sim = simulator_of(release)
-    except (NotSimulableError, PolindexError):
+    except NotSimulableError:
         report.context["dialogue_note"] = _(
             "This release holds scores only: recommendations and peers need its answers."
         )
+        return
+    except PolindexError:  # frozen data it cannot read again (a build's variables)
+        report.context["dialogue_note"] = _(NOT_SIMULATED)
         return
     try:
         peers = nearest_peers(sim.results, unit, period=period, k=PEERS_SHOWN)
