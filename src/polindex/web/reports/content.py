@@ -331,29 +331,20 @@ def answer_text(
         return value
     if not isinstance(item, Indicator):
         return value
-    kind = item.type
-    if kind == "categorical":
+    if item.type == "categorical":
         found = next((o for o in item.options if o.code == value), None)
         return fw.label(found, get_language()) if found is not None else value
-    if kind == "boolean":
-        truth = value.strip().lower()
-        if truth in {"true", "yes", "1", "1.0"}:
-            return _("Yes")
-        return _("No") if truth in {"false", "no", "0", "0.0"} else value
-    if kind == "numeric":
+    if item.type == "numeric" and (as_score or score is not None):
         try:
             number = float(value)
         except ValueError:
             return value
-        if number != number:  # NaN
-            return value
-        if as_score or (score is not None and abs(number - score) < 10 ** -(fw.decimals + 3)):
+        tiny = 10 ** -(fw.decimals + 3)
+        if number == number and (as_score or abs(number - (score or 0.0)) < tiny):
             return number_format(round(number, fw.decimals), decimal_pos=fw.decimals)
-        decimals = item.decimals
-        text = number_format(round(number, decimals), decimal_pos=decimals)
-        unit = fw.unit(item, get_language())
-        return f"{text} {unit}" if unit else text
-    return value
+    from polindex.web.explorer.views import _raw_value  # yes or no; a number with its unit
+
+    return _raw_value(item, value, None, fw)
 
 
 def _sources(release: Release, unit: str, period: str) -> list[dict[str, str]]:
