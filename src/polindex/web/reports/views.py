@@ -45,19 +45,27 @@ def report_pdf(request: HttpRequest, index: str, version: str, unit: str) -> Htt
     return store.pdf_response(request, r, unit, _lang())
 
 
+def _queued() -> bool:
+    """Whether tasks run in the background (``POLINDEX_TASKS=database``), not in the request."""
+    return not str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend")
+
+
 def reports_zip(request: HttpRequest, index: str, version: str) -> HttpResponse:
-    """Every unit's report in one ZIP, once a background task has made it; until then a page
-    saying so (503 with ``Retry-After``), and the task started (once per ten minutes)."""
+    """Every unit's report in one ZIP, once it has been made; a visitor never waits for it (a
+    minute or two for fifty countries): until then a page saying so (503 with
+    ``Retry-After``), and, where tasks run in the background, the task started (once per ten
+    minutes); elsewhere the central team makes them from the admin."""
     r = _release(request, index, version)
     lang = _lang()
     if not r.scores.exists():
         raise Http404("this release has no scores")
-    queued = f"reports-queued-{stored.key(r, lang)}"
-    if not store.zip_ready(r, lang) and cache.add(queued, True, 600):
-        build_reports.enqueue(r.pk)
-    if store.zip_ready(r, lang):  # (made at once where tasks run at once)
+    if store.zip_ready(r, lang):
         return store.zip_response(request, r, lang)
-    answer = render(request, "reports/preparing.html", {"release": r}, status=503)
+    queued = _queued()
+    if queued and cache.add(f"reports-queued-{stored.key(r, lang)}", True, 600):
+        build_reports.enqueue(r.pk)
+    context = {"release": r, "queued": queued}
+    answer = render(request, "reports/preparing.html", context, status=503)
     answer["Retry-After"] = "120"
     answer["Cache-Control"] = "no-store"
     return answer
