@@ -52,7 +52,7 @@ def _queued() -> bool:
 
 def reports_zip(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """Every unit's report in one ZIP, once it has been made; a visitor never waits for it (a
-    minute or two for fifty countries): until then a page saying so (503 with
+    minute or two for fifty countries): until then a page saying so (202 Accepted, with
     ``Retry-After``), and, where tasks run in the background, the task started (once per ten
     minutes); elsewhere the central team makes them from the admin."""
     r = _release(request, index, version)
@@ -65,7 +65,7 @@ def reports_zip(request: HttpRequest, index: str, version: str) -> HttpResponse:
     if queued and cache.add(f"reports-queued-{stored.key(r, lang)}", True, 600):
         build_reports.enqueue(r.pk)
     context = {"release": r, "queued": queued}
-    answer = render(request, "reports/preparing.html", context, status=503)
+    answer = render(request, "reports/preparing.html", context, status=202)
     answer["Retry-After"] = "120"
     answer["Cache-Control"] = "no-store"
     return answer
