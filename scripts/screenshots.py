@@ -50,6 +50,9 @@ PUBLIC = [
     ("unit-country", "/ImmPol/2016/de/"),
     ("unit-eu-level", "/ImmPol/2016/er/"),
     ("unit-asem", "/Index/2018/DEU/"),
+    ("report-synthetic", "/SYNTH/demo/Synthetic-A/report/"),
+    ("report-impic", "/ImmPol/2016/de/report/"),
+    ("report-asem", "/Index/2018/DEU/report/"),
     ("search", "/search/?q=Allemagne"),
     ("embed", "/ImmPol/2016/chart/ranking/ImmPol/2010.html"),
     ("weights-asem", "/Index/2018/weights/?level=sub_index&w.Conn=5&w.Sust=1"),
@@ -61,6 +64,12 @@ PUBLIC = [
     ("not-found", "/no-such-page/"),
     ("api-docs", "/api/v1/docs"),
     ("sign-in", "/accounts/login/"),
+]
+# (name, path) of the country reports' PDFs, each rendered to PNG pages with pdftoppm
+PDFS = [
+    ("report-pdf-synthetic", "/SYNTH/demo/Synthetic-A/report.pdf"),
+    ("report-pdf-impic", "/fr/ImmPol/2016/de/report.pdf"),
+    ("report-pdf-asem", "/Index/2018/DEU/report.pdf"),
 ]
 # (account, name, path) of the workspace pages, each as the person who uses it
 WORKSPACE = [
@@ -113,6 +122,17 @@ def demo_server() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def pdf_pages(url: str, name: str) -> None:
+    """Fetch a PDF and render its pages to PNG at 60 dpi (``NAME-1.png``, …) to look at."""
+    import urllib.request
+
+    target = OUT / f"{name}.pdf"
+    with urllib.request.urlopen(url, timeout=120) as answer:  # our own demo server
+        target.write_bytes(answer.read())
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(target), str(OUT / name)], check=True)
+    print(f"{name}: {target}", flush=True)
 
 
 def localised(base: str, path: str, language: str, page: Page) -> str:
@@ -192,6 +212,9 @@ def main() -> None:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()
         browser.close()
+        for name, path in PDFS:
+            if not args.only or args.only in name:
+                pdf_pages(base + path, name)
     print(f"\nScreenshots in {OUT}")
     if wide:
         print("Pages that scroll sideways:\n  " + "\n  ".join(wide))

@@ -29,6 +29,7 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--publish", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert "Published SYNTH demo" in result.stdout
+    assert "Country reports of SYNTH demo: 24 PDFs and their ZIPs" in result.stdout
     assert "Sign in at http://127.0.0.1:8123/accounts/login/" in result.stdout  # its own port
     release = Release.objects.get(index__code="SYNTH", version="demo")
     assert release.synthetic

@@ -290,7 +290,7 @@ def publish_examples(published: list[Example]) -> None:
             say(f"Release {code} {example.version}: already published")
             continue
         with user_errors():
-            publish_release(
+            release = publish_release(
                 example.results,
                 version=example.version,
                 publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=example.days_ago),
@@ -298,6 +298,11 @@ def publish_examples(published: list[Example]) -> None:
                 key_findings=example.findings,
             )
         say(f"Published {code} {example.version}")
+        if example.synthetic:  # its country reports at once (the others: from the admin)
+            from polindex.web.reports.tasks import build_all
+
+            count = build_all(release)
+            say(f"Country reports of {code} {example.version}: {count} PDFs and their ZIPs")
 
 
 def seed_workspace(port: int) -> None:

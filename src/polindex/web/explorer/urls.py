@@ -37,6 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("search/", views.search, "search"),
     page("<str:index>/", views.latest, "latest"),
     page("<str:index>/<str:version>/", views.release, "release"),
+    # the country reports (and their ZIP): before the downloads and the country catch-all
+    path("<str:index>/<str:version>/", include("polindex.web.reports.urls")),
     page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
     page("<str:index>/<str:version>/compare/", views.compare, "compare"),
     page("<str:index>/<str:version>/methodology/", views.methodology, "methodology"),
