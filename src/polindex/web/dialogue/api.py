@@ -5,4 +5,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from polindex.web.dialogue.whatif_api import router as whatif_router
+
 router = Router(tags=["dialogue"])
+router.add_router("/", whatif_router)  # what-if and goal seeking

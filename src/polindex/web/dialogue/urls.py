@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
+from polindex.web.dialogue import whatif_urls
+
 app_name = "dialogue"
 
 urlpatterns: list[URLPattern] = []
+urlpatterns += whatif_urls.urlpatterns  # what-if and goal seeking
