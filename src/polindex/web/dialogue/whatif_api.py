@@ -6,13 +6,15 @@ any what-if needs, 422 for a goal out of reach (with the best reachable)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import StringConstraints
 
 from polindex.analysis.answers import ChangeError
 from polindex.web.addresses import NO_CONTROL
@@ -27,6 +29,7 @@ CHANGES: Any = Query(
     description="A change, CODE:VALUE (repeat for several): an option code, true/false, a number "
     "or n/a — e.g. change=LMM1:a&change=FAM3:n/a",
 )
+ChangeText = Annotated[str, StringConstraints(pattern=NO_CONTROL)]
 
 
 class DetailOut(Schema):
@@ -155,7 +158,7 @@ def whatif(
     index: str,
     version: str,
     unit: str,
-    change: list[str] = CHANGES,
+    change: list[ChangeText] = CHANGES,
 ) -> Any:
     """Every node's score, rank, band and change for ``unit`` with some answers changed, beside
     the published figures (the other units keep theirs)."""
@@ -248,11 +251,14 @@ def goal(
         )
 
     if not found.reachable:
-        return 422, UnreachableOut(
-            detail=f"{found.goal.kind} {found.goal.value} in {target.node} cannot be reached by "
-            "changing answers; best is the furthest it can get",
-            best=proposal(found.best) if found.best else None,
-            score=found.best.score if found.best else found.score,
+        return Status(
+            422,
+            UnreachableOut(
+                detail=f"{found.goal.kind} {found.goal.value} in {target.node} cannot be reached "
+                "by changing answers; best is the furthest it can get",
+                best=proposal(found.best) if found.best else None,
+                score=found.best.score if found.best else found.score,
+            ),
         )
     return GoalOut(
         unit=unit,
