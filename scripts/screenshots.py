@@ -56,7 +56,7 @@ PUBLIC = [
     ("whatif-impic", "/ImmPol/2016/what-if/de/"),
     ("whatif-asem", "/Index/2018/what-if/DEU/"),
     ("goal-synthetic", "/SYNTH/demo/goal/Synthetic-C/?node=SYNTH&band=favourable"),
-    ("goal-unreachable", "/SYNTH/demo/goal/Synthetic-C/?score=100"),
+    ("goal-rank", "/SYNTH/demo/goal/Synthetic-C/?node=WORK&rank=1"),
     ("goal-asem", "/Index/2018/goal/DEU/?band=x"),
     ("search", "/search/?q=Allemagne"),
     ("embed", "/ImmPol/2016/chart/ranking/ImmPol/2010.html"),

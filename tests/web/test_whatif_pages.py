@@ -3,6 +3,7 @@ state, French, embargo, and every kind of bad input answered with a message, nev
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from .whatif_index import wif  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("wif")
 BASE = "/WIF/1"
+NOW = dt.datetime.now(dt.UTC)
 
 
 def text(response: Any) -> str:
@@ -28,7 +30,7 @@ def row(response: Any, label: str) -> list[str]:
     """The cells of the results table's row for ``label``."""
     body = response.content.decode()
     table = body.split('id="whatif-nodes"', 1)[1].split("</table>", 1)[0]
-    for tr in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S):
         cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
                  for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, flags=re.S)]  # fmt: skip
         if cells and cells[0] == label:
@@ -55,7 +57,8 @@ def test_changing_an_answer_shows_every_area_side_by_side(client: Client) -> Non
 def test_the_official_figures_without_changes(client: Client) -> None:
     r = client.get(f"{BASE}/what-if/AA/")
     assert r.status_code == 200
-    assert row(r, "What-if index")[:6] == ["What-if index", "87.5", "87.5", "0.0", "1", "1"]
+    # the published figures alone: score, rank, band, change
+    assert row(r, "What-if index") == ["What-if index", "87.5", "1", "Strong", "–"]
     page = r.content.decode()
     # every question, its published answer selected: option labels, yes/no, a number
     assert '<option value="a" selected>Immediate</option>' in page
@@ -112,7 +115,7 @@ def test_bad_changes_are_named_on_the_page(client: Client, query: str, message: 
     r = client.get(f"{BASE}/what-if/CC/?{query}")
     assert r.status_code == 400
     assert message in r.content.decode()
-    assert row(r, "What-if index")[:3] == ["What-if index", "50.0", "50.0"]  # the published
+    assert row(r, "What-if index")[:3] == ["What-if index", "50.0", "2"]  # the published
 
 
 def test_a_wrong_value_stays_in_its_field_with_its_message(client: Client) -> None:
@@ -186,12 +189,12 @@ def test_the_smallest_changes_to_reach_a_band(client: Client) -> None:
     # CC needs +30: r2 b → a adds 25 (100 points, a quarter of the index); then 5 from the
     # waiting time (its score 50 → 70: 12 → 7.2 months; step 100 + 20 = 120) or 6.25 from the
     # work permit (b → a; step 100 + 25 = 125)
-    assert "What-if index now Score 50.0, Fair, rank 2" in page
+    assert "Now What-if index: score 50.0, Fair, rank 2" in page
     first, second = page.split("2 changes step ")[1:3]
     assert first.startswith(
         "120.0 Pay audits : None → Yearly (+25.0) Waiting time : 12.0 months → 7.2 months (+5.0)"
     )
-    assert "What-if index: score 80.0, Strong, rank 2" in first
+    assert "Result: score 80.0, Strong, rank 2" in first
     assert second.startswith(
         "125.0 Pay audits : None → Yearly (+25.0) Work permit : After a year → Immediate (+6.2)"
     )
@@ -217,7 +220,7 @@ def test_an_unreachable_goal_shows_the_best_reachable(client: Client) -> None:
     page = text(r)
     assert "This goal cannot be reached by changing answers." in page
     # every answer at its best: Access (75 + 100) / 2, Rights 100 → 93.75
-    assert "What-if index: score 93.8, Strong, rank 1" in page
+    assert "Result: score 93.8, Strong, rank 1" in page
 
 
 def test_a_goal_reached_already(client: Client) -> None:
@@ -275,3 +278,23 @@ def test_the_pages_in_french(client: Client) -> None:
         "Choisissez l’une des réponses proposées."
         in client.get(f"/fr{BASE}/what-if/CC/?q1=z").content.decode()
     )
+
+
+def test_a_release_without_answers_says_it_cannot_be_simulated(client: Client) -> None:
+    import dataclasses
+
+    import polindex
+    from polindex.web.releases.publish import publish_release
+
+    from .whatif_index import DATA, FW
+
+    scores = dataclasses.replace(polindex.score(polindex.load_framework(FW), DATA), inputs=None)
+    publish_release(scores, version="scores-only", publish_at=NOW)
+    for path in ("what-if/", "what-if/CC/", "goal/CC/?band=fair"):
+        r = client.get(f"/WIF/scores-only/{path}")
+        assert r.status_code == 404
+        assert "holds scores only, not the answers a what-if changes" in r.content.decode()
+    assert "what-if" not in client.get("/WIF/scores-only/CC/").content.decode()  # no link
+    r = client.get("/api/v1/releases/WIF/scores-only/what-if/CC")
+    assert r.status_code == 404
+    assert "holds scores only" in r.json()["detail"]

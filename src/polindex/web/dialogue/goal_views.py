@@ -18,7 +18,7 @@ from polindex.analysis.answers import ChangeError
 from polindex.analysis.goals import GoalSeek, Proposal, seek_goal
 from polindex.analysis.whatif import Simulator
 from polindex.web.dialogue import whatif_figures as figures
-from polindex.web.dialogue.whatif_views import whatif_url
+from polindex.web.dialogue.whatif_views import not_simulable, whatif_url
 from polindex.web.explorer.display import Reading
 from polindex.web.explorer.views import _page
 from polindex.web.releases.models import Release
@@ -137,7 +137,10 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     and, once a goal is given, the smallest proposals (fewest changes first, then the smallest
     step) with links to the what-if simulator, or — out of reach — the best it can get."""
     release = figures.release_of(request, index, version)
-    sim = figures.simulation(release, unit)
+    try:
+        sim = figures.simulation(release, unit)
+    except figures.NotSimulable as exc:
+        return not_simulable(request, release, str(exc))
     lang = get_language()
     reading = Reading(release, lang)
     fw = reading.framework

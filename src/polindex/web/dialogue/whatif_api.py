@@ -138,9 +138,10 @@ class UnreachableOut(DetailOut):
 def _setup(request: HttpRequest, index: str, version: str, unit: str) -> Any:
     release = figures.release_of(request, index, version)
     try:
-        sim = figures.simulation(release)
-    except Exception as exc:  # Http404 without a sentence of its own
-        raise HttpError(404, f"{index} {version} holds no answers to simulate") from exc
+        with translation.override("en"):
+            sim = figures.simulation(release)
+    except figures.NotSimulable as exc:
+        raise HttpError(404, str(exc)) from None
     if unit not in sim.dataset.units:
         raise HttpError(404, f"no unit {unit!r} in {index} {version}")
     if len(request.META.get("QUERY_STRING", "")) > figures.max_query(sim):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from polindex.analysis.answers import Answer, read_answer
 from polindex.analysis.whatif import Simulator, WhatIf
+from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
 from polindex.web.explorer import tables
@@ -33,6 +34,26 @@ class TooLongError(Exception):
     """An address whose changes are longer than any the index can need."""
 
 
+class NotSimulable(Exception):
+    """A release whose frozen data cannot be simulated; the message says why, to a reader."""
+
+
+def simulable(release: Release) -> bool:
+    """Whether ``release`` froze what a what-if needs: its input data and, for a build, no
+    variables beside them (denominators and groups are not frozen, so such a build cannot be
+    rebuilt).
+
+    Examples
+    --------
+    >>> simulable(Release(inputs_csv="unit,period,indicator,value\nA,2024,q,yes\n", spec={}))
+    True
+    >>> simulable(Release(inputs_csv="", spec={}))
+    False
+    """
+    pipeline = (release.spec or {}).get("pipeline") or {}
+    return bool(release.inputs_csv.strip()) and not pipeline.get("variables")
+
+
 def release_of(request: HttpRequest, index: str, version: str) -> Release:
     """The release ``index``/``version`` if the user may see it (embargoed ones only for the
     central team, see :func:`~polindex.web.releases.visibility.visible_releases`), else 404."""
@@ -43,12 +64,29 @@ def release_of(request: HttpRequest, index: str, version: str) -> Release:
 
 
 def simulation(release: Release, unit: str | None = None) -> Simulator:
-    """The release's simulator; 404 when it holds no answers, or ``unit`` is not one of its
-    units."""
+    """The release's simulator; :class:`NotSimulable` when its frozen data cannot be simulated,
+    404 when ``unit`` is not one of its units."""
+    if not simulable(release):
+        if release.inputs_csv.strip():
+            raise NotSimulable(
+                gettext(
+                    "%(release)s cannot be simulated: it was built by a pipeline that reads "
+                    "variables (denominators, groups) the release does not keep, so it cannot "
+                    "be rebuilt with other answers."
+                )
+                % {"release": f"{release.name} {release.version}"}
+            )
+        raise NotSimulable(
+            gettext("%(release)s holds scores only, not the answers a what-if changes.")
+            % {"release": f"{release.name} {release.version}"}
+        )
     try:
         sim = simulator_of(release)
-    except NotSimulableError:
-        raise Http404("this release holds no answers to simulate") from None
+    except (NotSimulableError, PolindexError) as exc:
+        raise NotSimulable(
+            gettext("%(release)s cannot be simulated from its frozen data.")
+            % {"release": f"{release.name} {release.version}"}
+        ) from exc
     if unit is not None and unit not in sim.dataset.units:
         raise Http404("no such unit in this release")
     return sim
@@ -246,7 +284,8 @@ def questions(
             if now.missing or official[ind.code].missing:
                 choices.append(("", gettext("No answer")))
         problem = (problems.fields.get(ind.code, "") if problems else "") or ""
-        value = (given or {}).get(ind.code, now.text) if problem else now.text
+        # a wrong number stays in its field; a wrong option cannot be shown by a list
+        value = (given or {}).get(ind.code, now.text) if problem and numeric else now.text
         out.append(
             Question(
                 code=ind.code,
@@ -373,6 +412,7 @@ def official_interval(release: Release, unit: str) -> dict[str, Any] | None:
 
 
 __all__ = [
+    "NotSimulable",
     "Problems",
     "Question",
     "TooLongError",
@@ -386,5 +426,6 @@ __all__ = [
     "query_pairs",
     "questions",
     "release_of",
+    "simulable",
     "simulation",
 ]

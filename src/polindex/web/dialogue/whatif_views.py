@@ -41,10 +41,19 @@ def _units(release: Release, reading: Reading, units: list[str]) -> list[tuple[s
     )
 
 
+def not_simulable(request: HttpRequest, release: Release, reason: str) -> HttpResponse:
+    """The page that says why ``release`` cannot be simulated (404)."""
+    context = {**_page(request, release, gettext("What if?")), "reason": reason}
+    return render(request, "dialogue/not_simulable.html", context, status=404)
+
+
 def whatif_choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
     """Choose the country to simulate (``?unit=CODE`` goes to its what-if page)."""
     release = figures.release_of(request, index, version)
-    sim = figures.simulation(release)
+    try:
+        sim = figures.simulation(release)
+    except figures.NotSimulable as exc:
+        return not_simulable(request, release, str(exc))
     reading = Reading(release, get_language())
     asked = request.GET.get("unit", "")
     if asked in sim.dataset.units:
@@ -67,7 +76,10 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     the answers that moved, the consequences, the rank interval as published, and links to
     reset and share. Answers equal to the official ones are dropped from the address."""
     release = figures.release_of(request, index, version)
-    sim = figures.simulation(release, unit)
+    try:
+        sim = figures.simulation(release, unit)
+    except figures.NotSimulable as exc:
+        return not_simulable(request, release, str(exc))
     lang = get_language()
     reading = Reading(release, lang)
     names = reading.framework.labels(lang)
@@ -136,4 +148,4 @@ def _api_url(release: Release, unit: str, changes: dict[str, str]) -> str:
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
-__all__ = ["whatif", "whatif_choose", "whatif_url"]
+__all__ = ["not_simulable", "whatif", "whatif_choose", "whatif_url"]
