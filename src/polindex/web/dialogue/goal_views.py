@@ -139,7 +139,7 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     release = figures.release_of(request, index, version)
     try:
         sim = figures.simulation(release, unit)
-    except figures.NotSimulable as exc:
+    except figures.CannotSimulateError as exc:
         return not_simulable(request, release, str(exc))
     lang = get_language()
     reading = Reading(release, lang)

@@ -140,7 +140,7 @@ def _setup(request: HttpRequest, index: str, version: str, unit: str) -> Any:
     try:
         with translation.override("en"):
             sim = figures.simulation(release)
-    except figures.NotSimulable as exc:
+    except figures.CannotSimulateError as exc:
         raise HttpError(404, str(exc)) from None
     if unit not in sim.dataset.units:
         raise HttpError(404, f"no unit {unit!r} in {index} {version}")

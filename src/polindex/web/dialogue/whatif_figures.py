@@ -34,7 +34,7 @@ class TooLongError(Exception):
     """An address whose changes are longer than any the index can need."""
 
 
-class NotSimulable(Exception):
+class CannotSimulateError(Exception):
     """A release whose frozen data cannot be simulated; the message says why, to a reader."""
 
 
@@ -64,11 +64,11 @@ def release_of(request: HttpRequest, index: str, version: str) -> Release:
 
 
 def simulation(release: Release, unit: str | None = None) -> Simulator:
-    """The release's simulator; :class:`NotSimulable` when its frozen data cannot be simulated,
-    404 when ``unit`` is not one of its units."""
+    """The release's simulator; :class:`CannotSimulateError` when its frozen data cannot be
+    simulated, 404 when ``unit`` is not one of its units."""
     if not simulable(release):
         if release.inputs_csv.strip():
-            raise NotSimulable(
+            raise CannotSimulateError(
                 gettext(
                     "%(release)s cannot be simulated: it was built by a pipeline that reads "
                     "variables (denominators, groups) the release does not keep, so it cannot "
@@ -76,14 +76,14 @@ def simulation(release: Release, unit: str | None = None) -> Simulator:
                 )
                 % {"release": f"{release.name} {release.version}"}
             )
-        raise NotSimulable(
+        raise CannotSimulateError(
             gettext("%(release)s holds scores only, not the answers a what-if changes.")
             % {"release": f"{release.name} {release.version}"}
         )
     try:
         sim = simulator_of(release)
     except (NotSimulableError, PolindexError) as exc:
-        raise NotSimulable(
+        raise CannotSimulateError(
             gettext("%(release)s cannot be simulated from its frozen data.")
             % {"release": f"{release.name} {release.version}"}
         ) from exc
@@ -412,7 +412,7 @@ def official_interval(release: Release, unit: str) -> dict[str, Any] | None:
 
 
 __all__ = [
-    "NotSimulable",
+    "CannotSimulateError",
     "Problems",
     "Question",
     "TooLongError",

@@ -52,7 +52,7 @@ def whatif_choose(request: HttpRequest, index: str, version: str) -> HttpRespons
     release = figures.release_of(request, index, version)
     try:
         sim = figures.simulation(release)
-    except figures.NotSimulable as exc:
+    except figures.CannotSimulateError as exc:
         return not_simulable(request, release, str(exc))
     reading = Reading(release, get_language())
     asked = request.GET.get("unit", "")
@@ -78,7 +78,7 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     release = figures.release_of(request, index, version)
     try:
         sim = figures.simulation(release, unit)
-    except figures.NotSimulable as exc:
+    except figures.CannotSimulateError as exc:
         return not_simulable(request, release, str(exc))
     lang = get_language()
     reading = Reading(release, lang)
