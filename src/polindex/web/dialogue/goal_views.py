@@ -87,7 +87,7 @@ def read_target(sim: Simulator, get: QueryDict | dict[str, str]) -> tuple[Target
                 score = None
     if sum(v is not None for v in (band, rank, score)) > 1:
         problems.append(gettext("Give one goal: a band, a rank or a score."))
-        band = rank = score = None  # type: ignore[assignment]
+        band = rank = score = None
     return Target(node, band, rank, score), problems
 
 

@@ -11,8 +11,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import get_language
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from ninja.params import functions as params
 from ninja.responses import Status
 from pydantic import StringConstraints
 
@@ -24,7 +25,7 @@ from polindex.web.dialogue.whatif_views import whatif_url
 from polindex.web.explorer.display import Reading
 
 router = Router(tags=["what-if and goals"])
-CHANGES: Any = Query(
+CHANGES: Any = params.Query(
     None,
     description="A change, CODE:VALUE (repeat for several): an option code, true/false, a number "
     "or n/a — e.g. change=LMM1:a&change=FAM3:n/a",
@@ -221,10 +222,10 @@ def goal(
     index: str,
     version: str,
     unit: str,
-    node: str | None = Query(None, pattern=NO_CONTROL, description="Default: the index"),
-    band: str | None = Query(None, pattern=NO_CONTROL, description="A band's code"),
-    rank: str | None = Query(None, pattern=NO_CONTROL, description="A rank, 1 = best"),
-    score: str | None = Query(None, pattern=NO_CONTROL, description="A score on the scale"),
+    node: str | None = params.Query(None, pattern=NO_CONTROL, description="Default: the index"),
+    band: str | None = params.Query(None, pattern=NO_CONTROL, description="A band's code"),
+    rank: str | None = params.Query(None, pattern=NO_CONTROL, description="A rank, 1 = best"),
+    score: str | None = params.Query(None, pattern=NO_CONTROL, description="A score on the scale"),
 ) -> Any:
     """What it would take for ``unit`` to reach a band, a rank or a score (one of them) in a node:
     the smallest sets of answer changes, fewest changes first, then the smallest step (at most
