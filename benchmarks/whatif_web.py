@@ -15,7 +15,6 @@ country and one target < 1 s.
 
 from __future__ import annotations
 
-import http.client
 import itertools
 import os
 import secrets
@@ -23,12 +22,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from web import BIN, ROOT, fetch, gunicorn
+from web import BIN, ROOT, fetch, gunicorn, load
 
 FRAMEWORK = ROOT / "examples" / "mipex-style" / "framework.yaml"
 UNITS = 50
@@ -77,41 +74,6 @@ def publish(var_dir: Path) -> tuple[list[str], list[str], list[str]]:
         for goal in ("band=favourable", "band=slightly_favourable", "rank=1", "rank=10")
     ]
     return pages, api, goals
-
-
-def load(port: int, paths: list[str], seconds: float, threads: int = 8) -> tuple[float, ...]:
-    """Requests per second, median and p95 latency (ms), each request another path of
-    ``paths``; raises on any answer but 200 (a redirect means a path was not canonical)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    counter = itertools.count()
-    stop = time.perf_counter() + seconds
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        mine = []
-        while time.perf_counter() < stop:
-            path = paths[next(counter) % len(paths)]
-            t0 = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - t0)
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
-        with lock:
-            latencies.extend(mine)
-
-    started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p95 * 1000
 
 
 def main() -> None:

@@ -12,13 +12,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from polindex.analysis.answers import ChangeError
 from polindex.analysis.goals import GoalSeek, Proposal, seek_goal
 from polindex.analysis.whatif import Simulator
 from polindex.web.dialogue import whatif_figures as figures
-from polindex.web.dialogue.whatif_views import not_simulable, whatif_url
+from polindex.web.dialogue import whatif_views
+from polindex.web.dialogue.whatif_views import whatif_url
 from polindex.web.explorer.display import Reading
 from polindex.web.explorer.views import _page
 from polindex.web.releases.models import Release
@@ -136,13 +137,11 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     """What would it take for ``unit`` to reach a band, rank or score in a node: the goal form
     and, once a goal is given, the smallest proposals (fewest changes first, then the smallest
     step) with links to the what-if simulator, or — out of reach — the best it can get."""
-    release = figures.release_of(request, index, version)
-    try:
-        sim = figures.simulation(release, unit)
-    except figures.CannotSimulateError as exc:
-        return not_simulable(request, release, str(exc))
-    lang = get_language()
-    reading = Reading(release, lang)
+    opened = whatif_views.opened(request, index, version, unit)
+    if isinstance(opened, HttpResponse):
+        return opened
+    release, sim, reading = opened
+    lang = reading.lang
     fw = reading.framework
     names = fw.labels(lang)
     too_long = len(request.META.get("QUERY_STRING", "")) > figures.max_query(sim)

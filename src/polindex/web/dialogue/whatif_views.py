@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
 from polindex.analysis.answers import ChangeError
+from polindex.analysis.whatif import Simulator
 from polindex.framework.units import fold
 from polindex.web.dialogue import whatif_figures as figures
 from polindex.web.explorer.display import Reading
@@ -47,14 +48,25 @@ def not_simulable(request: HttpRequest, release: Release, reason: str) -> HttpRe
     return render(request, "dialogue/not_simulable.html", context, status=404)
 
 
-def whatif_choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
-    """Choose the country to simulate (``?unit=CODE`` goes to its what-if page)."""
+def opened(
+    request: HttpRequest, index: str, version: str, unit: str | None = None
+) -> tuple[Release, Simulator, Reading] | HttpResponse:
+    """The release (if the user may see it), its simulator and how it reads in the request's
+    language — or the page saying why it cannot be simulated; 404 for an unknown ``unit``."""
     release = figures.release_of(request, index, version)
     try:
-        sim = figures.simulation(release)
+        sim = figures.simulation(release, unit)
     except figures.CannotSimulateError as exc:
         return not_simulable(request, release, str(exc))
-    reading = Reading(release, get_language())
+    return release, sim, Reading(release, get_language())
+
+
+def whatif_choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
+    """Choose the country to simulate (``?unit=CODE`` goes to its what-if page)."""
+    found = opened(request, index, version)
+    if isinstance(found, HttpResponse):
+        return found
+    release, sim, reading = found
     asked = request.GET.get("unit", "")
     if asked in sim.dataset.units:
         return HttpResponseRedirect(whatif_url(release, asked))
@@ -75,13 +87,11 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     and — when the address changes some — every node's official and new figures side by side,
     the answers that moved, the consequences, the rank interval as published, and links to
     reset and share. Answers equal to the official ones are dropped from the address."""
-    release = figures.release_of(request, index, version)
-    try:
-        sim = figures.simulation(release, unit)
-    except figures.CannotSimulateError as exc:
-        return not_simulable(request, release, str(exc))
-    lang = get_language()
-    reading = Reading(release, lang)
+    found = opened(request, index, version, unit)
+    if isinstance(found, HttpResponse):
+        return found
+    release, sim, reading = found
+    lang = reading.lang
     names = reading.framework.labels(lang)
     status = 200
     problems = figures.Problems()
@@ -148,4 +158,4 @@ def _api_url(release: Release, unit: str, changes: dict[str, str]) -> str:
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
-__all__ = ["not_simulable", "whatif", "whatif_choose", "whatif_url"]
+__all__ = ["not_simulable", "opened", "whatif", "whatif_choose", "whatif_url"]
