@@ -337,7 +337,8 @@ def node_rows(out: WhatIf, reading: Reading) -> list[dict[str, Any]]:
     rows = []
     frame = out.nodes
     columns = {str(c): frame[c].tolist() for c in frame.columns}  # far cheaper than to_dict
-    for rec in (dict(zip(columns, values, strict=True)) for values in zip(*columns.values())):
+    records = zip(*columns.values(), strict=True)
+    for rec in (dict(zip(columns, values, strict=True)) for values in records):
         code = str(rec["node"])
         score, new_score = _number(rec["score"]), _number(rec["new_score"])
         difference = _number(rec["score_difference"])
