@@ -164,3 +164,51 @@ def test_both_routes_are_documented(client: Client) -> None:
     goal = paths["/api/v1/releases/{index}/{version}/goal/{unit}"]["get"]
     assert {"200", "400", "404", "422"} <= set(goal["responses"])
     assert {p["name"] for p in goal["parameters"]} >= {"node", "band", "rank", "score"}
+
+
+@pytest.fixture
+def built(db: None) -> Release:
+    """A build (min-max normalisation across the units) with its uncertainty analysis."""
+    import datetime as dt
+
+    from polindex.framework.definition import load_index
+    from polindex.io.tables import Upload
+    from polindex.web.releases.publish import publish_release
+
+    from ..conftest import ROBUST_FRAMEWORK, ROBUST_ROWS
+
+    lines = ["unit,period,a1,a2,b1,b2"] + [
+        ",".join(map(str, (u, 2024, *v))) for u, *v in ROBUST_ROWS
+    ]
+    return publish_release(
+        load_index(text=ROBUST_FRAMEWORK, name="fw.yaml"),
+        Upload("data.csv", "\n".join(lines).encode()),
+        version="b1", publish_at=dt.datetime.now(dt.UTC), robustness=True,
+    )  # fmt: skip
+
+
+def test_a_build_is_rebuilt_and_keeps_its_published_interval(
+    client: Client, built: Release
+) -> None:
+    # AT's a1 (10, the lowest: normalised to 1) becomes 80, the highest: 100
+    body = client.get("/api/v1/releases/T/b1/what-if/AT?change=a1:80").json()
+    assert (node(body, "a1")["score"], node(body, "a1")["new_score"]) == (1.0, 100.0)
+    interval = body["interval"]
+    assert interval["recomputed"] is False
+    assert 1 <= interval["low"] <= interval["high"] <= 6
+    page = client.get("/T/b1/what-if/AT/?a1=80").content.decode()
+    assert "It is not recomputed for your changes" in page
+
+
+def test_a_build_has_no_goal_seeking_and_says_why(client: Client, built: Release) -> None:
+    r = client.get("/T/b1/goal/AT/?rank=1")
+    assert r.status_code == 200
+    assert "goals cannot be sought answer by answer" in r.content.decode()
+    body = client.get("/api/v1/releases/T/b1/goal/AT?rank=1").json()
+    assert (body["proposals"], body["exact"], body["goal"], body["value"]) == (
+        [],
+        False,
+        "rank",
+        "1",
+    )
+    assert "cannot be sought answer by answer" in body["notes"][0]

@@ -24,6 +24,16 @@ from polindex.web.explorer.display import Reading
 from polindex.web.explorer.views import _page
 from polindex.web.releases.models import Release
 
+
+def built_note() -> str:
+    """Why an index built by a pipeline has no goal seeking, in the reader's language."""
+    return gettext(
+        "This index is built by a pipeline whose normalisation looks at every country: changing "
+        "one country's answers moves the others' scores too, so goals cannot be sought answer "
+        "by answer. Try changes in the what-if simulator."
+    )
+
+
 LIMIT = 5
 """Proposals shown."""
 MAX_RANK = 10_000
@@ -149,7 +159,8 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     if too_long:
         problems.append(gettext("This address is longer than any goal needs: start again."))
     found: GoalSeek | None = None
-    if target.given and not problems:
+    notices = [built_note()] if sim.mode == "built" else []
+    if target.given and not problems and not notices:
         try:
             found = seek(sim, unit, target)
         except ChangeError as exc:
@@ -171,6 +182,7 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         ],
         "bands": [(b.code, fw.label(b, lang)) for b in best],
         "problems": problems,
+        "notices": notices,
         "found": found,
         "proposals": [proposal_of(p, sim, reading, release, unit) for p in found.proposals]
         if found

@@ -116,6 +116,8 @@ class ProposalOut(Schema):
 
 
 class GoalOut(Schema):
+    index: str
+    version: str
     unit: str
     name: str
     period: str
@@ -238,6 +240,8 @@ def goal(
         problems.append("give one goal: band, rank or score")
     if problems:
         raise HttpError(400, "; ".join(problems))
+    if sim.mode == "built":  # no goal seeking: an answer that says why, with where it stands
+        return _built(release, sim, unit, target)
     try:
         found = goal_views.seek(sim, unit, target)
     except ChangeError as exc:
@@ -263,6 +267,8 @@ def goal(
             ),
         )
     return GoalOut(
+        index=release.index.code,
+        version=release.version,
         unit=unit,
         name=reading.name(unit),
         period=str(found.period),
@@ -276,6 +282,35 @@ def goal(
         exact=found.exact,
         notes=list(found.notes),
         proposals=[proposal(p) for p in found.proposals],
+    )
+
+
+def _built(release: Any, sim: Any, unit: str, target: goal_views.Target) -> GoalOut:
+    """The answer for an index built by a pipeline: no proposals, and a note saying why."""
+    now = sim.simulate(unit, {}, intervals=False).row(target.node)
+    kind, value = next(
+        (k, v)
+        for k, v in (("band", target.band), ("rank", target.rank), ("score", target.score))
+        if v is not None
+    )
+    with translation.override("en"):
+        note = goal_views.built_note()
+    return GoalOut(
+        index=release.index.code,
+        version=release.version,
+        unit=unit,
+        name=Reading(release, get_language()).name(unit),
+        period=str(sim.dataset.periods[sim.period_index(unit)]),
+        node=target.node,
+        goal=kind,
+        value=str(value),
+        score=now["score"],
+        band=now["band"],
+        rank=now["rank"],
+        already=False,
+        exact=False,
+        notes=[note],
+        proposals=[],
     )
 
 
