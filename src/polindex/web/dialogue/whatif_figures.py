@@ -45,7 +45,7 @@ def simulable(release: Release) -> bool:
 
     Examples
     --------
-    >>> simulable(Release(inputs_csv="unit,period,indicator,value\nA,2024,q,yes\n", spec={}))
+    >>> simulable(Release(inputs_csv="unit,period,indicator,value", spec={}))
     True
     >>> simulable(Release(inputs_csv="", spec={}))
     False
