@@ -6,6 +6,7 @@ polarity."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,10 +58,22 @@ def simulable(release: Release) -> bool:
 def release_of(request: HttpRequest, index: str, version: str) -> Release:
     """The release ``index``/``version`` if the user may see it (embargoed ones only for the
     central team, see :func:`~polindex.web.releases.visibility.visible_releases`), else 404."""
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    found = (
+        visible_releases(request.user)
+        .filter(index__code=index, version=version)
+        .values_list("pk", "checksum", "publish_at")
+        .first()
+    )  # a light query: the release itself (framework, inputs, robustness) is kept
+    if found is None:
+        raise Http404("no such release")
+    return _kept(*found)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept(pk: int, checksum: str, publish_at: Any) -> Release:
+    """Release ``pk`` as stored (a release never changes: read once per process; its checksum
+    and publication time in the key make a restored database with other content a miss)."""
+    return Release.objects.select_related("index").get(pk=pk)
 
 
 def simulation(release: Release, unit: str | None = None) -> Simulator:
