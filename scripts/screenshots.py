@@ -70,6 +70,8 @@ WORKSPACE = [
     ("expert-at", "work-country", "/work/mipex-style-demo/AT/"),
     ("expert-at", "work-answer", None),  # the first question of AT, found on the country page
     ("reviewer-be", "work-review", "/work/mipex-style-demo/BE/read/"),
+    ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
+    ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
 ]
 

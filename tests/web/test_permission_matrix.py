@@ -119,12 +119,14 @@ def _scene(django_user_model: Any) -> tuple[dict[str, Any], pm.Scene]:
 
 
 def _outcome(response: HttpResponse) -> str:
-    """``allowed`` (2xx, a redirect elsewhere than a login page), ``refused`` (403, 404, 405,
-    to a login page), else what went wrong."""
+    """``allowed`` (2xx, a redirect elsewhere than a login page, a form's 400 or 409),
+    ``refused`` (403, 404, 405, to a login page), else what went wrong."""
     code = response.status_code
     if 300 <= code < 400:
         return "refused" if response["Location"].startswith(LOGIN) else "allowed"
     if 200 <= code < 300:
+        return "allowed"
+    if code in (400, 409):  # past the door: the form's own answer (a step's stale preview)
         return "allowed"
     return "refused" if code in (403, 404, 405) else f"error {code}"
 

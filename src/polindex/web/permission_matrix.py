@@ -263,9 +263,12 @@ def _workspace() -> Iterator[Page]:
     ]:
         path = "/" + pattern.replace("<slug:code>", "{edition.code}")
         yield page(pattern, name, f"workspace: {what}", path, "edition")
+    yield page(f"{W}/", "collection:country", "workspace: a country's questionnaire",
+               country + "/", "country")  # fmt: skip
     yield page(
-        f"{W}/", "collection:country", "workspace: a country's questionnaire (POST: a step for all "
-        "its answers)", country + "/", "country", body={"action": "submit"},
+        f"{W}/steps/<slug:action>/", "collection:step",
+        "workspace: a step for many answers of a country (GET: its preview; POST: confirmed)",
+        country + "/steps/submit/", "country", body={"token": "0:0"},
     )  # fmt: skip
     for suffix, name, what in [
         ("questionnaire.xlsx", "collection:download", "a country's questionnaire as XLSX"),
