@@ -58,6 +58,7 @@ bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/weights_web.py
+	$(BIN)/python benchmarks/whatif_web.py
 	$(BIN)/python benchmarks/collection.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/bulk_steps.py

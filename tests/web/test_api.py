@@ -84,6 +84,9 @@ def test_openapi_documents_the_errors_it_answers(client: Client, db: None) -> No
         for path, op in paths.items()
     }
     assert errors.pop("/api/v1/releases") == ["422"]
+    for tool in ("what-if", "goal"):  # a change or goal that cannot be read, too long (034)
+        route = f"/api/v1/releases/{{index}}/{{version}}/{tool}/{{unit}}"
+        assert errors.pop(route) == ["400", "404", "414", "422"]
     assert set(map(tuple, errors.values())) == {("404", "422")}
     problem = paths["/api/v1/scores"]["get"]["responses"]["404"]["content"]["application/json"]
     assert problem["schema"] == {"$ref": "#/components/schemas/ProblemOut"}

@@ -41,6 +41,13 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "api/v1/releases/<index>/<version>/scores": "/api/v1/releases/TOY/{version}/scores",
     "api/v1/releases/<index>/<version>/wide": "/api/v1/releases/TOY/{version}/wide",
     "api/v1/releases/<index>/<version>/answers": "/api/v1/releases/TOY/{version}/answers",
+    "<str:index>/<str:version>/what-if/": "/TOY/{version}/what-if/",
+    "<str:index>/<str:version>/what-if/<str:unit>/": "/TOY/{version}/what-if/BB/?q2=true",
+    "<str:index>/<str:version>/goal/<str:unit>/": "/TOY/{version}/goal/BB/?band=high",
+    "api/v1/releases/<index>/<version>/what-if/<unit>":
+        "/api/v1/releases/TOY/{version}/what-if/BB?change=q2:true",
+    "api/v1/releases/<index>/<version>/goal/<unit>":
+        "/api/v1/releases/TOY/{version}/goal/BB?band=high",
 }  # fmt: skip
 # routes that hold no release data, or whose embargo is tested elsewhere
 NOT_RELEASE_DATA = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
-from polindex.web.dialogue import comparison_views, weights_views
+from polindex.web.dialogue import comparison_views, weights_views, whatif_urls
 
 app_name = "dialogue"
 
@@ -19,3 +19,4 @@ urlpatterns: list[URLPattern] = [
         name="compare-with",
     ),
 ]
+urlpatterns += whatif_urls.urlpatterns  # what-if and goal seeking
