@@ -73,7 +73,7 @@ def test_every_response_matches_the_schema(
             found = (404, 422) if case.path.endswith("/robustness") else (200, 422)
             if "{other}" in case.path or "{method}" in case.path:  # most often none such
                 found = (200, 404, 422)
-            elif "/what-if/" in case.path or "/goal/" in case.path:  # a generated unit, change, goal
+            elif "/what-if/" in case.path or "/goal/" in case.path:  # a made-up unit, change, goal
                 found = (200, 400, 404, 414, 422)
             if case.method == "GET":  # (the coverage phase also sends other methods: 405)
                 assert response.status_code in found, (index, version)  # the release
