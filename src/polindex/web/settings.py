@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "polindex.web.collection",
     "polindex.web.explorer",
     "polindex.web.dialogue",
+    "polindex.web.feedback",  # suggested corrections from the public, moderated in the admin
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",  # collection: polindex.web.collection.permissions

@@ -1,0 +1,15 @@
+"""The suggestion form of a release, under its address in every language (included by the
+explorer's URL map before its country catch-all)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from polindex.web.feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("feedback/", views.suggest, name="suggest"),
+    path("feedback/thanks/", views.thanks, name="thanks"),
+]
