@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from polindex.web.collection.models import Answer, Comment, Edition
 from polindex.web.collection.questions import questions
@@ -160,7 +161,8 @@ def thread_message(suggestion: Suggestion) -> str:
     https://example.org/law
     Central team: Checked: repealed in 2024.
     """
-    kind = str(Suggestion.Kind(suggestion.kind).label).lower() if suggestion.kind else "unknown"
+    with translation.override(settings.LANGUAGE_CODE):  # one language in the workspace's record
+        kind = str(Suggestion.Kind(suggestion.kind).label).lower() if suggestion.kind else "?"
     release = suggestion.release
     about = f"{suggestion.unit} {suggestion.node}".strip()
     lines = [
