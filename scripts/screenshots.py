@@ -55,7 +55,13 @@ PUBLIC = [
     ("not-found", "/no-such-page/"),
     ("api-docs", "/api/v1/docs"),
     ("sign-in", "/accounts/login/"),
+    # suggest a correction (polindex.web.feedback), on the demo's MIPEX-style release
+    ("feedback-unit", "/MIPEXDEMO/demo-previous/AT/"),
+    ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
+    ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
 ]
+# (name, path) of forms shot after sending them empty: their messages tied to the fields
+SENT_EMPTY = [("feedback-errors", "/MIPEXDEMO/demo-previous/feedback/?unit=AT")]
 # (account, name, path) of the workspace pages, each as the person who uses it
 WORKSPACE = [
     ("expert-at", "work-dashboard", "/work/"),
@@ -63,6 +69,8 @@ WORKSPACE = [
     ("expert-at", "work-answer", None),  # the first question of AT, found on the country page
     ("reviewer-be", "work-review", "/work/mipex-style-demo/BE/read/"),
     ("central", "work-central", "/work/"),
+    ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
+    ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
 
 
@@ -117,9 +125,15 @@ def localised(base: str, path: str, language: str, page: Page) -> str:
     return base + path
 
 
-def shoot(page: Page, url: str, name: str, width: int, language: str, wide: list[str]) -> None:
+def shoot(
+    page: Page, url: str, name: str, width: int, language: str, wide: list[str], send: bool = False
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(url)
+    if send:  # the page's form sent as it is
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        response = None
     status = response.status if response else 0
     path = OUT / f"{name}-{language}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -170,6 +184,12 @@ def main() -> None:
                 url = localised(base, path, language, page)
                 for width in WIDTHS:
                     shoot(page, url, name, width, language, wide)
+            for name, path in SENT_EMPTY:
+                if args.only and args.only not in name:
+                    continue
+                url = localised(base, path, language, page)
+                for width in WIDTHS:
+                    shoot(page, url, name, width, language, wide, send=True)
             context.close()
             for account, name, where in WORKSPACE:
                 if args.only and args.only not in name:

@@ -31,6 +31,8 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
         "/TOY/{version}/chart/areas/AA/2024.csv",
     "<str:index>/<str:version>/chart/area-series/<str:unit>.<chartfmt:fmt>":
         "/TOY/{version}/chart/area-series/AA.html",
+    "<str:index>/<str:version>/feedback/": "/TOY/{version}/feedback/?unit=AA",
+    "<str:index>/<str:version>/feedback/thanks/": "/TOY/{version}/feedback/thanks/?unit=AA",
     "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",

@@ -238,7 +238,7 @@ def test_the_queue_shows_the_readers_text_as_text_and_links_only_once_accepted(
 ) -> None:
     s = suggestion(
         mipex,
-        problem='<script>alert(1)</script> wrong',
+        problem="<script>alert(1)</script> wrong",
         evidence='https://example.org/a"><script>x</script>',
     )
     central = people["central"]
@@ -321,7 +321,9 @@ def test_a_correction_release_lists_the_suggestions_it_addresses(
 ) -> None:
     central = people["central"]
     fixed = decide(
-        suggestion(mipex), central, Decision("accepted", "Art. 5 repealed in 2024.", correction=True)
+        suggestion(mipex),
+        central,
+        Decision("accepted", "Art. 5 repealed in 2024.", correction=True),
     )
     later = decide(suggestion(mipex, node="LMM2"), central, Decision("rejected", "Not in force."))
     codes = [i.code for i, _, _ in mipex.definition.framework.walk() if i.is_indicator]

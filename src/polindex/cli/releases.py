@@ -320,6 +320,17 @@ def seed_workspace(port: int) -> None:
         "/work/, the central team's admin at /admin/. The questionnaire is a demonstration, "
         "not the official MIPEX; BE's pre-filled answers are synthetic."
     )
+    from polindex.web.collection.demo import CODE
+    from polindex.web.feedback.demo import seed as seed_feedback
+
+    earlier = seed_feedback(CODE)
+    if earlier is not None:
+        say(
+            f"Suggested corrections: readers send them from {earlier.index.code} "
+            f"{earlier.version}'s country and question pages (/{earlier.index.code}/"
+            f"{earlier.version}/feedback/); the central team moderates them at "
+            "/admin/feedback/suggestion/ (one waits, one is a thread on AT's first answer)."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -64,6 +64,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # the dialogue tools (what-if, goals, ...): before the country catch-all
     path("<str:index>/<str:version>/", include("polindex.web.dialogue.urls")),
     # suggest a correction: the one public form that posts (polindex.web.feedback)
-    path("<str:index>/<str:version>/", include("polindex.web.feedback.urls")),
+    path("", include("polindex.web.feedback.urls")),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]

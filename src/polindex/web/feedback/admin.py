@@ -60,8 +60,7 @@ class ModerationForm(forms.ModelForm):
         releases: Any = self.fields["addressed_in"]
         releases.queryset = Release.objects.filter(index=s.release.index).exclude(pk=s.release.pk)
         self.fields["reason"].help_text = _(
-            "Why it is accepted or rejected. For a suggestion corrected in a correction release, "
-            "the reason is printed in that release's public changelog."
+            "Why it is accepted or rejected (public in a correction release's changelog)."
         )
 
     def clean(self) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The suggestion form of a release, under its address in every language (included by the
-explorer's URL map before its country catch-all)."""
+explorer's URL map before its country catch-all; whole patterns, so that each names its
+parameters)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,6 @@ from polindex.web.feedback import views
 app_name = "feedback"
 
 urlpatterns = [
-    path("feedback/", views.suggest, name="suggest"),
-    path("feedback/thanks/", views.thanks, name="thanks"),
+    path("<str:index>/<str:version>/feedback/", views.suggest, name="suggest"),
+    path("<str:index>/<str:version>/feedback/thanks/", views.thanks, name="thanks"),
 ]
