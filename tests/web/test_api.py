@@ -189,3 +189,13 @@ def test_page_bounds_are_client_errors(client: Client, published: Release, query
         response = client.get(f"{path}?{query}")
         assert 400 <= response.status_code < 500, (path, query, response.status_code)
         assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_schema_and_docs_only_read(client: Client, db: None, path: str, method: str) -> None:
+    # regression: django-ninja answered POST, PUT and DELETE on the schema as a GET
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response["Allow"] == "GET, HEAD, OPTIONS"

@@ -26,7 +26,11 @@ from polindex.cli.common import (
 if TYPE_CHECKING:
     from polindex.demo.examples import Example
 
-release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
+release_app = typer.Typer(
+    help="Freeze results into versioned releases.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, fast (decision 045)
+)
 
 
 def django_setup(*, migrate: bool = True) -> None:
