@@ -17,10 +17,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from polindex.web.collection.models import Edition
+from polindex.web.feedback.forms import choices
 from polindex.web.feedback.models import PERSONAL_FIELDS, Suggestion
 from polindex.web.feedback.moderation import Decision, decide, problems
 from polindex.web.feedback.permissions import may_moderate, may_see_personal_data
@@ -42,13 +43,11 @@ class ModerationForm(forms.ModelForm):
         s: Suggestion = self.instance
         if not s.pk:
             return
-        fw = s.release.definition.framework
-        labels = fw.labels()
+        _units, nodes = choices(s.release, get_language())
         node = forms.ChoiceField(
             label=_("Question or area"),
             required=False,
-            choices=[("", _("(the country's profile as a whole)"))]
-            + [(i.code, f"{i.code} — {labels[i.code]}") for i, _p, _d in fw.walk()],
+            choices=[("", _("(the country's profile as a whole)")), *nodes],
             help_text=_("An accepted suggestion for an edition needs its question."),
         )
         self.fields["node"] = node
@@ -93,7 +92,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ("status", "release__index", "kind", "correction")
     search_fields = ("problem", "unit", "node")
     actions = ["erase_personal_data"]
-    SUBSTANCE = ("release", "unit", "received_at", "language", "kind", "problem_text", "links")
+    SUBSTANCE = ("release", "country", "received_at", "language", "kind", "problem_text", "links")
     PERSONAL = ("name", "organisation", "email", "consent", "erased_at")
     TRAIL = ("moderated_by", "moderated_at", "thread")
 
@@ -135,6 +134,15 @@ class SuggestionAdmin(admin.ModelAdmin):
         before = Suggestion.objects.get(pk=obj.pk)  # (the form has changed obj already)
         decided = decide(before, request.user, decision_of(form.cleaned_data))
         obj.__dict__.update(decided.__dict__)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in ("edition", "addressed_in"):  # a choice, not a link to edit them
+            return db_field.formfield()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=gettext_lazy("country"))
+    def country(self, obj: Suggestion) -> str:
+        return f"{obj.release.unit_table.name(obj.unit, get_language())} ({obj.unit})"
 
     @admin.display(description=gettext_lazy("what is wrong"))
     def summary(self, obj: Suggestion) -> str:

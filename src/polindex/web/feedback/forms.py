@@ -11,7 +11,10 @@ from django.core.validators import URLValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from polindex.framework.models import Indicator
+from polindex.framework.units import fold
 from polindex.web.feedback.models import Suggestion
+from polindex.web.releases.models import Release
 
 MAX_PROBLEM = 5000
 MAX_EVIDENCE = 3000
@@ -23,6 +26,29 @@ HONEYPOT = "website"
 """A field hidden from people (and labelled "leave empty"): a bot fills it in."""
 
 _url = URLValidator(schemes=["http", "https"])
+
+
+def choices(release: Release, lang: str | None) -> tuple[list[tuple[str, str]], ...]:
+    """The release's units by name, and its nodes in framework order (indented by depth), as
+    (code, name) pairs in language ``lang``."""
+    table = release.unit_table
+    units = sorted(
+        ((code, table.name(code, lang)) for code in table.names(lang)), key=lambda u: fold(u[1])
+    )
+    fw = release.definition.framework
+    labels = fw.labels(lang)
+    nodes = []
+    for item, _parent, depth in fw.walk():
+        label = labels[item.code]
+        if isinstance(item, Indicator) and label == item.code:  # (a question without a label)
+            label = f"{item.code} — {_short(fw.text(item.question, lang) or '')}".rstrip(" —")
+        nodes.append((item.code, "\u00a0\u00a0" * depth + label))
+    return units, nodes
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class SuggestionForm(forms.Form):
@@ -69,6 +95,8 @@ class SuggestionForm(forms.Form):
         unit.choices = [("", _("Choose a country")), *units]
         node: Any = self.fields["node"]
         node.choices = [("", _("The country's profile as a whole")), *nodes]
+        kind: Any = self.fields["kind"]
+        kind.choices = [("", _("Choose one")), *Suggestion.Kind.choices]
 
     @property
     def is_bot(self) -> bool:

@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from polindex.framework.units import fold
-from polindex.web.feedback.forms import MAX_BODY, SuggestionForm
+from polindex.web.feedback.forms import MAX_BODY, SuggestionForm, choices
 from polindex.web.feedback.models import Suggestion
 from polindex.web.feedback.throttle import PER_ADDRESS, over_limit
 from polindex.web.releases.models import Release
@@ -32,21 +31,6 @@ def _release(request: HttpRequest, index: str, version: str) -> Release:
         return visible_releases(request.user).get(index__code=index, version=version)
     except Release.DoesNotExist:
         raise Http404("no such release") from None
-
-
-def choices(release: Release, lang: str | None) -> tuple[list[tuple[str, str]], ...]:
-    """The release's units by name, and its nodes in framework order (indented by depth), as
-    (code, name) pairs in language ``lang``."""
-    table = release.unit_table
-    units = sorted(
-        ((code, table.name(code, lang)) for code in table.names(lang)), key=lambda u: fold(u[1])
-    )
-    fw = release.definition.framework
-    labels = fw.labels(lang)
-    nodes = [
-        (item.code, "\u00a0\u00a0" * depth + labels[item.code]) for item, _, depth in fw.walk()
-    ]
-    return units, nodes
 
 
 def _context(release: Release, **more: Any) -> dict[str, Any]:
