@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from polindex.web.collection.models import Edition
 from polindex.web.feedback.forms import choices
 from polindex.web.feedback.models import PERSONAL_FIELDS, Suggestion
-from polindex.web.feedback.moderation import Decision, decide, problems
+from polindex.web.feedback.moderation import Decision, Status, decide, problems
 from polindex.web.feedback.permissions import may_moderate, may_see_personal_data
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases
@@ -74,7 +74,7 @@ class ModerationForm(forms.ModelForm):
 def decision_of(data: dict[str, Any]) -> Decision:
     """The decision a moderation form's cleaned data holds."""
     return Decision(
-        status=data.get("status") or Suggestion.Status.NEW,
+        status=str(data.get("status") or Status.NEW),
         reason=data.get("reason") or "",
         node=data.get("node") or "",
         edition=data.get("edition"),
