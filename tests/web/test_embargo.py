@@ -33,6 +33,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
         "/TOY/{version}/chart/area-series/AA.html",
     "<str:index>/<str:version>/feedback/": "/TOY/{version}/feedback/?unit=AA",
     "<str:index>/<str:version>/feedback/thanks/": "/TOY/{version}/feedback/thanks/?unit=AA",
+    "<str:index>/<str:version>/outcomes/": "/TOY/{version}/outcomes/",
     "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",

@@ -184,6 +184,7 @@ RELEASE_ROUTES = {
     f"{CHART}areas/<str:unit>/<str:period>.<chartfmt:fmt>": "{v}/chart/areas/AT/2024.csv",
     f"{CHART}area-series/<str:unit>.<chartfmt:fmt>": "{v}/chart/area-series/AT.csv",
     f"{R}/feedback/thanks/": "{v}/feedback/thanks/",
+    f"{R}/outcomes/": "{v}/outcomes/",
     f"{R}/<path:unit>/": "{v}/AT/",
     "api/v1/releases/<index>/<version>": "api/v1/releases/{v}",
     "api/v1/releases/<index>/<version>/framework": "api/v1/releases/{v}/framework",
@@ -231,8 +232,8 @@ def _public() -> Iterator[Page]:
     )  # fmt: skip
     yield Page("api/v1/", "the API's root (no page)", "/api/v1/", nobody, nobody)
     for pattern in ("api/v1/openapi.json", "api/v1/docs"):
-        # (django-ninja's schema and docs views answer any method)
-        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, anyone)
+        # (GET, HEAD and OPTIONS only: a POST is a 405)
+        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, None)
     yield Page("i18n/setlang/", "switching language", "/i18n/setlang/", anyone, anyone)
 
 

@@ -65,5 +65,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:index>/<str:version>/", include("polindex.web.dialogue.urls")),
     # suggest a correction: the one public form that posts (polindex.web.feedback)
     path("", include("polindex.web.feedback.urls")),
+    # a policy node against an outcome indicator (polindex.web.outcomes)
+    path("", include("polindex.web.outcomes.urls")),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]
