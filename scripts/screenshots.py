@@ -59,6 +59,8 @@ PUBLIC = [
     ("feedback-unit", "/MIPEXDEMO/demo-previous/AT/"),
     ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
     ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
+    ("outcomes", "/SYNTH/demo/outcomes/"),
+    ("outcomes-area", "/SYNTH/demo/outcomes/?node=WORK&period=2019"),
 ]
 # (name, path) of forms shot after sending them empty: their messages tied to the fields
 SENT_EMPTY = [("feedback-errors", "/MIPEXDEMO/demo-previous/feedback/?unit=AT")]

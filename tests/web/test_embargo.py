@@ -44,6 +44,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "api/v1/releases/<index>/<version>/scores": "/api/v1/releases/TOY/{version}/scores",
     "api/v1/releases/<index>/<version>/wide": "/api/v1/releases/TOY/{version}/wide",
     "api/v1/releases/<index>/<version>/answers": "/api/v1/releases/TOY/{version}/answers",
+    "api/v1/releases/<index>/<version>/outcomes": "/api/v1/releases/TOY/{version}/outcomes",
 }  # fmt: skip
 # routes that hold no release data, or whose embargo is tested elsewhere
 NOT_RELEASE_DATA = {

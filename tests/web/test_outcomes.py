@@ -92,3 +92,37 @@ def test_the_french_page(linked: Release) -> None:
     html = Client().get("/fr/TOY/2024.1/outcomes/").content.decode()
     assert "La corrélation n’est pas la causalité" in html
     assert "r = 0,99" in html
+
+
+def test_the_api_gives_the_same_figures(linked: Release) -> None:
+    body = Client().get("/api/v1/releases/TOY/2024.1/outcomes?node=TOY&outcome=gap").json()
+    assert (body["index"], body["version"], body["node"], body["period"]) == (
+        "TOY",
+        "2024.1",
+        "TOY",
+        "2024",
+    )
+    assert (body["outcome"], body["outcome_period"], body["measure"], body["n"]) == (
+        "gap",
+        "2025",
+        "pp",
+        3,
+    )
+    assert body["r"] == pytest.approx(125 / (5000 * 3.1666667) ** 0.5, abs=1e-6)
+    assert body["r_low"] is None  # (3 countries: no interval)
+    assert body["caveat"] == "Correlation is not causation."
+    assert [p["unit"] for p in body["pairs"]] == ["<b>CC", "AA", "BB"]
+    for query, detail in [
+        ("outcome=nope", "no outcome 'nope' in this release"),
+        ("node=nope", "no node 'nope' in this release"),
+        ("period=1999", "no period '1999' in this release"),
+        ("outcome_period=1999", "no period '1999' for outcome gap"),
+    ]:
+        response = Client().get(f"/api/v1/releases/TOY/2024.1/outcomes?{query}")
+        assert response.status_code == 404, query
+        assert response.json() == {"detail": detail}
+
+
+def test_the_api_without_outcomes_says_there_are_none(published: Release) -> None:
+    body = Client().get("/api/v1/releases/TOY/2024.1/outcomes").json()
+    assert (body["outcomes"], body["n"], body["pairs"]) == ([], 0, [])

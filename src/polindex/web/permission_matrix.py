@@ -194,6 +194,7 @@ RELEASE_ROUTES = {
     "api/v1/releases/<index>/<version>/wide": "api/v1/releases/{v}/wide",
     "api/v1/releases/<index>/<version>/answers": "api/v1/releases/{v}/answers",
     "api/v1/releases/<index>/<version>/robustness": "api/v1/releases/{v}/robustness",
+    "api/v1/releases/<index>/<version>/outcomes": "api/v1/releases/{v}/outcomes",
     "api/v1/releases/<index>/<version>/units/<unit>/robustness": (
         "api/v1/releases/{v}/units/AT/robustness"
     ),

@@ -66,18 +66,8 @@ def outcomes(request: HttpRequest, index: str, version: str) -> HttpResponse:
     outcome_periods = sorted({v.period for v in values})
     aligned = outcome_period(period, outcome_periods) or ""
     chosen_outcome_period, n4 = _chosen(request, "outcome_period", outcome_periods, aligned)
+    linkage = linked(release, node, period, values, chosen_outcome_period)
     table = release.unit_table
-    scores = {
-        row.unit: row.score
-        for row in release.scores.filter(node=node, period=period)
-        if row.unit in table.names() and PEERS[table[row.unit].kind] == 0  # countries
-    }
-    linkage = link(
-        scores,
-        {v.unit: v.value for v in values if v.period == chosen_outcome_period},
-        period,
-        chosen_outcome_period,
-    )
     names = {u: table.name(u, lang) for u, _, _ in linkage.pairs}
     context.update(
         {
@@ -101,6 +91,22 @@ def outcomes(request: HttpRequest, index: str, version: str) -> HttpResponse:
         }
     )
     return render(request, "outcomes/outcomes.html", context)
+
+
+def linked(
+    release: Release, node: str, period: str, values: list[Any], outcome_period: str
+) -> Linkage:
+    """``node``'s scores in ``period`` for the release's ranked countries against the outcome
+    ``values`` of ``outcome_period`` (the page's and the API's figures)."""
+    table = release.unit_table
+    names = table.names()
+    scores = {
+        row.unit: row.score
+        for row in release.scores.filter(node=node, period=period)
+        if row.unit in names and PEERS[table[row.unit].kind] == 0  # countries
+    }
+    at = {v.unit: v.value for v in values if v.period == outcome_period}
+    return link(scores, at, period, outcome_period)
 
 
 def alignment(linkage: Linkage) -> str:
