@@ -112,17 +112,19 @@ def test_the_api_gives_the_same_figures(linked: Release) -> None:
     assert body["r_low"] is None  # (3 countries: no interval)
     assert body["caveat"] == "Correlation is not causation."
     assert [p["unit"] for p in body["pairs"]] == ["<b>CC", "AA", "BB"]
-    for query, detail in [
+    for query, problem in [
         ("outcome=nope", "no outcome 'nope' in this release"),
         ("node=nope", "no node 'nope' in this release"),
         ("period=1999", "no period '1999' in this release"),
-        ("outcome_period=1999", "no period '1999' for outcome gap"),
+        ("outcome_period=1999", "no period '1999' for this outcome"),
     ]:
         response = Client().get(f"/api/v1/releases/TOY/2024.1/outcomes?{query}")
-        assert response.status_code == 404, query
-        assert response.json() == {"detail": detail}
+        assert response.status_code == 200, query
+        assert (response.json()["problems"], response.json()["pairs"]) == ([problem], [])
+    assert Client().get("/api/v1/releases/TOY/nope/outcomes").status_code == 404
 
 
 def test_the_api_without_outcomes_says_there_are_none(published: Release) -> None:
     body = Client().get("/api/v1/releases/TOY/2024.1/outcomes").json()
     assert (body["outcomes"], body["n"], body["pairs"]) == ([], 0, [])
+    assert body["problems"] == ["this release has no outcome indicators"]

@@ -1,6 +1,7 @@
 """``/api/v1/releases/{index}/{version}/outcomes``: the outcome page's figures as JSON — a
 policy node against an outcome, with the pairs, r, its 95 % interval and n, and the periods;
-on the visible releases only. An unknown outcome, node or period is a 404 with a ``detail``."""
+on the visible releases only (an unknown release is a 404). An outcome, node or period the
+release does not have pairs nothing, and ``problems`` says why."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language, gettext
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.params import functions as params
 
@@ -51,6 +52,10 @@ class LinkageOut(Schema):
     alignment: str
     caveat: str
     pairs: list[PairOut]
+    problems: list[str] = Field(
+        default_factory=list,
+        description="Why nothing is paired: an outcome, node or period the release lacks",
+    )
 
 
 def _text() -> Any:
@@ -78,27 +83,31 @@ def outcome_linkage(
         raise HttpError(404, "no such release") from None
     found = list(Outcome.objects.filter(release=release))
     fw = release.definition.framework
-    code = node or fw.root.code
-    if code not in fw.labels():
-        raise HttpError(404, f"no node {code!r} in this release")
     periods = sorted(set(release.scores.values_list("period", flat=True)))
-    when = period or periods[-1]
-    if when not in periods:
-        raise HttpError(404, f"no period {when!r} in this release")
-    head = {"index": release.index.code, "version": release.version, "node": code, "period": when}
-    if not found and not outcome:  # (none imported: said so, with nothing to pair)
-        return LinkageOut(
-            **head, outcome="", outcome_label="", measure="", outcome_period="", outcomes=[],
-            n=0, r=None, r_low=None, r_high=None, alignment="", caveat=gettext(CAVEAT), pairs=[],
-        )  # fmt: skip
+    code, when = node or fw.root.code, period or (periods[-1] if periods else "")
     chosen = next((o for o in found if o.code == (outcome or found[0].code)), None)
-    if chosen is None:
-        raise HttpError(404, f"no outcome {outcome!r} in this release")
-    values = list(chosen.values.all())
+    values = list(chosen.values.all()) if chosen is not None else []
     available = sorted({v.period for v in values})
     against = outcome_period_ or outcome_period(when, available) or ""
-    if against not in available:
-        raise HttpError(404, f"no period {against!r} for outcome {chosen.code}")
+    problems = [
+        message
+        for wrong, message in [
+            (not found, "this release has no outcome indicators"),
+            (bool(found) and chosen is None, f"no outcome {outcome!r} in this release"),
+            (code not in fw.labels(), f"no node {code!r} in this release"),
+            (when not in periods, f"no period {when!r} in this release"),
+            (chosen is not None and against not in available,
+             f"no period {against!r} for this outcome"),
+        ]
+        if wrong
+    ]  # fmt: skip
+    head = {"index": release.index.code, "version": release.version, "node": code, "period": when}
+    if problems or chosen is None:  # (said so, with nothing to pair)
+        return LinkageOut(
+            **head, outcome=outcome or "", outcome_label="", measure="", outcome_period=against,
+            outcomes=[o.code for o in found], n=0, r=None, r_low=None, r_high=None,
+            alignment="", caveat=gettext(CAVEAT), pairs=[], problems=problems,
+        )  # fmt: skip
     lk = linked(release, code, when, values, against)
     lang = get_language()
     return LinkageOut(

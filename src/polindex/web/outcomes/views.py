@@ -86,7 +86,7 @@ def outcomes(request: HttpRequest, index: str, version: str) -> HttpResponse:
                 (names[u], x, y) for u, x, y in sorted(linkage.pairs, key=lambda p: names[p[0]])
             ],
             "decimals": fw.decimals,
-            "scatter": scatter(linkage, names, labels[node], outcome.name, fw.decimals),
+            "scatter": scatter(linkage, names, labels[node], outcome.name, fw.decimals, _scale(fw)),
             "sources": sorted({v.source for v in values if v.source}),
         }
     )
@@ -131,15 +131,22 @@ def alignment(linkage: Linkage) -> str:
 
 
 def scatter(
-    linkage: Linkage, names: dict[str, str], x_label: str, y_label: str, decimals: int
+    linkage: Linkage,
+    names: dict[str, str],
+    x_label: str,
+    y_label: str,
+    decimals: int,
+    scale: tuple[float, float] | None = None,
 ) -> SafeString:
     """The scatter as an SVG drawn on the server (no script needed): a named dot per country,
     the axes with their range; every text escaped."""
     if not linkage.pairs:
         return mark_safe("")
-    width, height, left, bottom, top, right = 640, 420, 60, 50, 20, 130
+    width, height, left, bottom, top, right = 640, 420, 70, 50, 20, 130
     xs, ys = [p[1] for p in linkage.pairs], [p[2] for p in linkage.pairs]
     x0, x1 = _span(xs)
+    if scale is not None and scale[0] <= min(xs) and max(xs) <= scale[1]:
+        x0, x1 = scale  # the index's own scale
     y0, y1 = _span(ys)
 
     def px(x: float) -> float:
@@ -167,6 +174,8 @@ def scatter(
     parts.append(
         f'<text x="{(left + width - right) / 2:.0f}" y="{height - 8}" class="label" '
         f'text-anchor="middle">{escape(x_label)}</text>'
+        f'<text transform="translate(14 {(top + height - bottom) / 2:.0f}) rotate(-90)" '
+        f'class="label" text-anchor="middle">{escape(y_label)}</text>'
     )
     for unit, x, y in linkage.pairs:
         name = escape(names[unit])
@@ -177,6 +186,14 @@ def scatter(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # (every text above is escaped)
+
+
+def _scale(fw: Any) -> tuple[float, float] | None:
+    scale = getattr(fw, "scale", None)
+    low, high = getattr(scale, "min", None), getattr(scale, "max", None)
+    if low is None or high is None or not high > low:
+        return None
+    return float(low), float(high)
 
 
 def _span(values: list[float]) -> tuple[float, float]:
