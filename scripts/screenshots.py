@@ -72,6 +72,12 @@ PUBLIC = [
     ("not-found", "/no-such-page/"),
     ("api-docs", "/api/v1/docs"),
     ("sign-in", "/accounts/login/"),
+    # suggest a correction (polindex.web.feedback), on the demo's MIPEX-style release
+    ("feedback-unit", "/MIPEXDEMO/demo-previous/AT/"),
+    ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
+    ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
+    ("outcomes", "/SYNTH/demo/outcomes/"),
+    ("outcomes-area", "/SYNTH/demo/outcomes/?node=WORK&period=2019"),
 ]
 # (name, path) of the country reports' PDFs, each rendered to PNG pages with pdftoppm
 PDFS = [
@@ -79,6 +85,8 @@ PDFS = [
     ("report-pdf-impic", "/fr/ImmPol/2016/de/report.pdf"),
     ("report-pdf-asem", "/Index/2018/DEU/report.pdf"),
 ]
+# (name, path) of forms shot after sending them empty: their messages tied to the fields
+SENT_EMPTY = [("feedback-errors", "/MIPEXDEMO/demo-previous/feedback/?unit=AT")]
 # (account, name, path) of the workspace pages, each as the person who uses it
 WORKSPACE = [
     ("expert-at", "work-dashboard", "/work/"),
@@ -88,6 +96,8 @@ WORKSPACE = [
     ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
     ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
+    ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
 
 
@@ -153,9 +163,15 @@ def localised(base: str, path: str, language: str, page: Page) -> str:
     return base + path
 
 
-def shoot(page: Page, url: str, name: str, width: int, language: str, wide: list[str]) -> None:
+def shoot(
+    page: Page, url: str, name: str, width: int, language: str, wide: list[str], send: bool = False
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(url)
+    if send:  # the page's form sent as it is
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        response = None
     status = response.status if response else 0
     path = OUT / f"{name}-{language}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -206,6 +222,12 @@ def main() -> None:
                 url = localised(base, path, language, page)
                 for width in WIDTHS:
                     shoot(page, url, name, width, language, wide)
+            for name, path in SENT_EMPTY:
+                if args.only and args.only not in name:
+                    continue
+                url = localised(base, path, language, page)
+                for width in WIDTHS:
+                    shoot(page, url, name, width, language, wide, send=True)
             context.close()
             for account, name, where in WORKSPACE:
                 if args.only and args.only not in name:

@@ -135,6 +135,32 @@ def create(
     )
 
 
+@release_app.command("outcomes")
+def outcomes(
+    release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Long CSV/XLSX: outcome, unit, period, value[, label, measure, source]."
+        ),
+    ],
+) -> None:
+    """Attach outcome indicators to a release (replacing outcomes of the same codes); every
+    problem is listed with its row and column, and nothing is stored then."""
+    index, _, version = release.partition("/")
+    django_setup()
+    from polindex.web.outcomes.importing import import_outcomes
+    from polindex.web.releases.models import Release
+
+    found = Release.objects.filter(index__code=index, version=version).first()
+    if found is None:
+        fail(f"no release {release}")
+    with user_errors():
+        made = import_outcomes(found, data)
+    for o in made:
+        say(f"{o.code}: {o.values.count():,} values ({o.name}) — /{index}/{version}/outcomes/")
+
+
 def bake(
     release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static site.")],
@@ -236,6 +262,13 @@ def demo(
             publish_examples(published)
     if publish:
         seed_workspace(port)
+        from polindex.web.outcomes.demo import seed as seed_outcomes
+
+        if seed_outcomes(out_dir) is not None:
+            say(
+                f"Outcomes: a synthetic employment-rate gap ({out_dir}/synthetic-outcomes.csv) "
+                "against the synthetic index at /SYNTH/demo/outcomes/."
+            )
     if serve_site:
         say(f"Serving the explorer at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve(port=port, host="127.0.0.1")
@@ -333,6 +366,17 @@ def seed_workspace(port: int) -> None:
         "/work/, the central team's admin at /admin/. The questionnaire is a demonstration, "
         "not the official MIPEX; BE's pre-filled answers are synthetic."
     )
+    from polindex.web.collection.demo import CODE
+    from polindex.web.feedback.demo import seed as seed_feedback
+
+    earlier = seed_feedback(CODE)
+    if earlier is not None:
+        say(
+            f"Suggested corrections: readers send them from {earlier.index.code} "
+            f"{earlier.version}'s country and question pages (/{earlier.index.code}/"
+            f"{earlier.version}/feedback/); the central team moderates them at "
+            "/admin/feedback/suggestion/ (one waits, one is a thread on AT's first answer)."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,8 @@ own workspace), and the key holds the scheme and host asked for (a page may hold
 links: the sitemap and ``hreflang`` do), the language — the address's on public pages (``/fr/…``,
 decision 024), the visitor's on the API —, the full path, and the set of releases public at that
 moment (re-read every few seconds): when an embargo ends, every key changes and nothing stale or
-privileged is ever served. Admin, language switching and anything but GET pass through.
+privileged is ever served. Admin, language switching and anything but GET pass through, and a
+page that carries a CSRF token (the form to suggest a correction) is never kept.
 
 The responses live in the ``pages`` cache, shared by every worker (database tables, or Redis
 with ``POLINDEX_REDIS_URL``), with the headers they were made with — a chart meant to be
@@ -120,7 +121,14 @@ def public_cache(
                 response[header] = value
             return response
         response = get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # a page with a CSRF token (a form that posts: suggest a correction) is the visitor's
+            # own: the token's cookie is set further out, after this middleware has run
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             if not response.has_header("ETag"):  # once, not per hit (an MD5 of 80 kB)
                 response["ETag"] = quote_etag(
                     hashlib.md5(response.content, usedforsecurity=False).hexdigest()

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "polindex.web.explorer",
     "polindex.web.dialogue",
     "polindex.web.reports",
+    "polindex.web.feedback",  # suggested corrections from the public, moderated in the admin
+    "polindex.web.outcomes",  # outcome indicators attached to releases
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",  # collection: polindex.web.collection.permissions

@@ -65,5 +65,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # the dialogue tools (what-if, goals, ...): before the country catch-all
     path("<str:index>/<str:version>/", include("polindex.web.dialogue.urls")),
+    # suggest a correction: the one public form that posts (polindex.web.feedback)
+    path("", include("polindex.web.feedback.urls")),
+    # a policy node against an outcome indicator (polindex.web.outcomes)
+    path("", include("polindex.web.outcomes.urls")),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]
