@@ -57,7 +57,12 @@ unit: $(STAMP)  ## The test suite only (PYTEST_WORKERS=0: in one process)
 bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed, never asserted; POLINDEX_SOAK_SECONDS shortens it)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/weights_web.py
+	$(BIN)/python benchmarks/whatif_web.py
+	$(BIN)/python benchmarks/feedback.py
 	$(BIN)/python benchmarks/collection.py
+	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/bulk_steps.py
 	$(BIN)/python benchmarks/soak.py
 
 screenshots: $(STAMP)  ## Every page kind at 390 and 1366 px, English and French, into var/screenshots/ (needs /usr/bin/chromium)

@@ -18,6 +18,7 @@ the file already (``If-None-Match``) gets a 304.
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import secrets
 import shutil
@@ -126,9 +127,12 @@ def wait_for(port: int) -> None:
 
 
 def load(
-    port: int, path: str, seconds: float = 4.0, threads: int = 8
+    port: int, path: str | list[str], seconds: float = 4.0, threads: int = 8
 ) -> tuple[float, float, float]:
-    """Requests per second, median and p95 latency (ms) for ``path``."""
+    """Requests per second, median and p95 latency (ms) for ``path`` (a list: each request the
+    next path of it, e.g. so that none is served from the page cache)."""
+    paths = [path] if isinstance(path, str) else path
+    turn = itertools.count()
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
@@ -137,13 +141,14 @@ def load(
         conn = http.client.HTTPConnection("127.0.0.1", port)
         mine = []
         while time.perf_counter() < stop:
+            asked = paths[next(turn) % len(paths)]
             t0 = time.perf_counter()
-            conn.request("GET", path)
+            conn.request("GET", asked)
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - t0)
             if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
+                raise RuntimeError(f"{asked}: HTTP {response.status}")
         with lock:
             latencies.extend(mine)
 

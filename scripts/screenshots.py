@@ -50,23 +50,58 @@ PUBLIC = [
     ("unit-country", "/ImmPol/2016/de/"),
     ("unit-eu-level", "/ImmPol/2016/er/"),
     ("unit-asem", "/Index/2018/DEU/"),
+    ("report-synthetic", "/SYNTH/demo/Synthetic-A/report/"),
+    ("report-impic", "/ImmPol/2016/de/report/"),
+    ("report-asem", "/Index/2018/DEU/report/"),
+    ("whatif-choose", "/SYNTH/demo/what-if/"),
+    ("whatif-synthetic", "/SYNTH/demo/what-if/Synthetic-C/?W1=a&W4=7.2"),
+    ("whatif-errors", "/SYNTH/demo/what-if/Synthetic-C/?W1=zzz&W4=500"),
+    ("whatif-impic", "/ImmPol/2016/what-if/de/"),
+    ("whatif-asem", "/Index/2018/what-if/DEU/"),
+    ("goal-synthetic", "/SYNTH/demo/goal/Synthetic-C/?node=SYNTH&band=favourable"),
+    ("goal-rank", "/SYNTH/demo/goal/Synthetic-C/?node=WORK&rank=1"),
+    ("goal-asem", "/Index/2018/goal/DEU/?band=x"),
     ("recommendations", "/SYNTH/demo/recommendations/Synthetic-B/"),
     ("recommendations-impic", "/ImmPol/2016/recommendations/de/?area=Reg_B"),
     ("typology", "/SYNTH/demo/typology/"),
     ("typology-impic", "/ImmPol/2016/typology/?method=kmeans"),
     ("search", "/search/?q=Allemagne"),
     ("embed", "/ImmPol/2016/chart/ranking/ImmPol/2010.html"),
+    ("weights-asem", "/Index/2018/weights/?level=sub_index&w.Conn=5&w.Sust=1"),
+    ("weights-pillars", "/Index/2018/weights/?level=pillar&w.Physical=0&w.Political=5"),
+    ("weights-synthetic", "/SYNTH/demo/weights/?w.WORK=5&w.FAMILY=0"),
+    ("weights-error", "/SYNTH/demo/weights/?w.WORK=9&w.FAMILY=x"),
+    ("compare-with-backcast", "/SYNTH/demo/compare-with/2022/"),
+    ("compare-with-choose", "/ImmPol/2016/compare-with/"),
     ("not-found", "/no-such-page/"),
     ("api-docs", "/api/v1/docs"),
     ("sign-in", "/accounts/login/"),
+    # suggest a correction (polindex.web.feedback), on the demo's MIPEX-style release
+    ("feedback-unit", "/MIPEXDEMO/demo-previous/AT/"),
+    ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
+    ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
+    ("outcomes", "/SYNTH/demo/outcomes/"),
+    ("outcomes-area", "/SYNTH/demo/outcomes/?node=WORK&period=2019"),
 ]
+# (name, path) of the country reports' PDFs, each rendered to PNG pages with pdftoppm
+PDFS = [
+    ("report-pdf-synthetic", "/SYNTH/demo/Synthetic-A/report.pdf"),
+    ("report-pdf-impic", "/fr/ImmPol/2016/de/report.pdf"),
+    ("report-pdf-asem", "/Index/2018/DEU/report.pdf"),
+]
+# (name, path) of forms shot after sending them empty: their messages tied to the fields
+SENT_EMPTY = [("feedback-errors", "/MIPEXDEMO/demo-previous/feedback/?unit=AT")]
 # (account, name, path) of the workspace pages, each as the person who uses it
 WORKSPACE = [
     ("expert-at", "work-dashboard", "/work/"),
     ("expert-at", "work-country", "/work/mipex-style-demo/AT/"),
     ("expert-at", "work-answer", None),  # the first question of AT, found on the country page
     ("reviewer-be", "work-review", "/work/mipex-style-demo/BE/read/"),
+    ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
+    ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
+    ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
 
 
@@ -111,6 +146,17 @@ def demo_server() -> Iterator[str]:
         server.wait(10)
 
 
+def pdf_pages(url: str, name: str) -> None:
+    """Fetch a PDF and render its pages to PNG at 60 dpi (``NAME-1.png``, …) to look at."""
+    import urllib.request
+
+    target = OUT / f"{name}.pdf"
+    with urllib.request.urlopen(url, timeout=120) as answer:  # our own demo server
+        target.write_bytes(answer.read())
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(target), str(OUT / name)], check=True)
+    print(f"{name}: {target}", flush=True)
+
+
 def localised(base: str, path: str, language: str, page: Page) -> str:
     """The address of ``path`` in ``language``: the /fr/ prefix where the site has one."""
     if language == "en":
@@ -121,9 +167,15 @@ def localised(base: str, path: str, language: str, page: Page) -> str:
     return base + path
 
 
-def shoot(page: Page, url: str, name: str, width: int, language: str, wide: list[str]) -> None:
+def shoot(
+    page: Page, url: str, name: str, width: int, language: str, wide: list[str], send: bool = False
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     response = page.goto(url)
+    if send:  # the page's form sent as it is
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        response = None
     status = response.status if response else 0
     path = OUT / f"{name}-{language}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -174,6 +226,12 @@ def main() -> None:
                 url = localised(base, path, language, page)
                 for width in WIDTHS:
                     shoot(page, url, name, width, language, wide)
+            for name, path in SENT_EMPTY:
+                if args.only and args.only not in name:
+                    continue
+                url = localised(base, path, language, page)
+                for width in WIDTHS:
+                    shoot(page, url, name, width, language, wide, send=True)
             context.close()
             for account, name, where in WORKSPACE:
                 if args.only and args.only not in name:
@@ -188,6 +246,9 @@ def main() -> None:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()
         browser.close()
+        for name, path in PDFS:
+            if not args.only or args.only in name:
+                pdf_pages(base + path, name)
     print(f"\nScreenshots in {OUT}")
     if wide:
         print("Pages that scroll sideways:\n  " + "\n  ".join(wide))

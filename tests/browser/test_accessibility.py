@@ -34,6 +34,8 @@ PAGES = [
     "/T/1/?sort=name&node=A",
     "/SYNTH/demo/node/W1/?tab=table",
     "/T/1/methodology/",
+    "/T/1/feedback/?unit=AT",
+    "/T/1/feedback/thanks/?unit=AT",
     "/T/1/robustness/",
     "/T/1/chart/ranking/T/2024.html",
     "/SYNTH/demo/",

@@ -93,12 +93,12 @@ def test_the_whole_journey(
     # the expert accepts the e-mailed invitation, answers and submits
     anna = sign_in("anna")
     accept(anna, mailoutbox, "anna@example.org")
-    anna.get_by_role("link", name="AT").click()
+    anna.get_by_role("link", name="Austria").first.click()
     anna.get_by_role("link", name="LMM1").click()
     anna.get_by_label("Yes, in every sector").check()
     anna.fill("#justification", "The **Aliens Employment Act** opens every sector.")
-    anna.get_by_label("Instrument 1").fill("Aliens Employment Act")
-    anna.get_by_label("Article 1").fill("4")
+    anna.locator("#source-0-instrument").fill("Aliens Employment Act")
+    anna.locator("#source-0-article").fill("4")
     anna.get_by_role("button", name="Submit for review").click()
     expect(anna.locator("#status")).to_have_text("Submitted")
 
@@ -236,7 +236,7 @@ def test_the_workspace_fits_a_tablet_and_a_laptop(
     tap = anna.tap if device is TABLET else anna.click
     tap("text=Yes, in every sector")
     anna.fill("#justification", "Opened to every sector in 2019.")
-    anna.get_by_label("Instrument 1").fill("Aliens Employment Act")
+    anna.locator("#source-0-instrument").fill("Aliens Employment Act")
     tap("button:has-text('Save draft')")
     expect(anna.locator("#saved")).to_be_visible()
     answer = Answer.objects.get(edition=edition, indicator="LMM1")

@@ -146,6 +146,17 @@ def answer_row(indicator: str, answer: str, **cells: object) -> list[object]:
     return [values.get(c) for c in QUESTIONNAIRE]
 
 
+def zip_version(data: bytes, version: int = 64) -> bytes:
+    """``data`` (a ZIP archive) with every central-directory entry asking for ZIP ``version``
+    (64: 6.4, past what Python's zipfile reads)."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at != -1:
+        out[at + 6 : at + 8] = version.to_bytes(2, "little")
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
 ENTITY_BOMB = (
     '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
     + "".join(f'<!ENTITY {chr(98 + k)} "{("&" + chr(97 + k) + ";") * 10}">' for k in range(8))
@@ -173,6 +184,7 @@ def binaries() -> dict[str, bytes]:
         "data/nul.csv": b"unit,period,q1,q2\nAT\x00,2024,yes,no\n",
         "data/control-character-unit.csv": b"unit,period,q1,q2\nEvil\x01Land,2024,yes,no\n",
         "data/random.xlsx": noise,
+        "data/zip-version-6.4.xlsx": zip_version(xlsx({"data": tiny})),
         "data/bomb.xlsx": xlsx({"data": tiny + "<row/>" * 2_000_000}),
         "data/empty-rows.xlsx": xlsx(
             {"data": tiny + "".join(f'<row r="{k}"/>' for k in range(3, 110_003))}
@@ -190,6 +202,7 @@ def binaries() -> dict[str, bytes]:
             {"Questionnaire": rows([QUESTIONNAIRE]) + '<row r="2"><c r="XFD2"><v>1</v></c></row>'}
         ),
         "workbooks/random.xlsx": noise,
+        "workbooks/zip-version-6.4.xlsx": zip_version(questionnaire(answer_row("LMM1", "a"))),
         "workbooks/entity-bomb.xlsx": xlsx(
             {"Questionnaire": rows([QUESTIONNAIRE])}, prologue=ENTITY_BOMB
         ),

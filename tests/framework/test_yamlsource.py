@@ -4,6 +4,7 @@ from textwrap import dedent
 
 import pytest
 
+from polindex.framework import yamlsource
 from polindex.framework.yamlsource import YamlDocument, YamlSyntaxError, format_path, parse_yaml
 
 
@@ -220,3 +221,35 @@ def test_values_yaml_cannot_build_are_syntax_errors(text: str, line: int, messag
     with pytest.raises(YamlSyntaxError) as caught:
         parse_yaml(text)
     assert (str(caught.value), caught.value.line) == (message, line)
+
+
+def test_a_document_with_aliases_keeps_the_lines_of_every_path() -> None:
+    # an alias sends the build back through the size check and builds again from the start
+    doc = parse_yaml("x-o: &o [a, b]\nq: *o\nr: 1\n")
+    assert doc.data == {"x-o": ["a", "b"], "q": ["a", "b"], "r": 1}
+    assert doc.lines == {
+        (): 1,
+        ("x-o",): 1,
+        ("x-o", 0): 1,
+        ("x-o", 1): 1,
+        ("q",): 1,  # an alias points at its anchor's line
+        ("q", 0): 1,
+        ("q", 1): 1,
+        ("r",): 3,
+    }
+
+
+def test_a_document_without_aliases_is_bounded_while_it_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamlsource, "MAX_VALUES", 10)
+    parse_yaml("a: [1, 2, 3]\n")  # 6 values: the root, a key, a list and its three items
+    with pytest.raises(YamlSyntaxError, match=r"^the document expands to more than 10 values"):
+        parse_yaml("a: [1, 2, 3, 4, 5, 6, 7, 8]\n")
+
+
+def test_deep_nesting_reached_through_an_alias_is_refused() -> None:
+    anchor = "a: &a " + "[" * 60 + "1" + "]" * 60 + "\n"  # 62 levels from the root
+    assert parse_yaml(anchor + "b: *a\n").data["b"] == parse_yaml(anchor).data["a"]
+    with pytest.raises(YamlSyntaxError, match=r"^the document nests deeper than 100 levels"):
+        parse_yaml(anchor + "b: " + "[" * 45 + "*a" + "]" * 45 + "\n")  # 107 levels

@@ -156,3 +156,45 @@ def test_a_workbook_bomb_is_not_read() -> None:
         "not an XLSForm Polindex can read:\n  its part xl/worksheets/sheet1.xml is compressed "
         "670 to 1 (at most 100 to 1): refused as a ZIP bomb would be"
     )
+
+
+def test_label_columns_name_their_languages() -> None:
+    # regression: 'label::Português (pt-BR)' and 'label::French' were read as English, their
+    # labels overwriting the English ones (found by fuzzing)
+    book = {
+        "survey": [
+            ["type", "name", "label::English (en)", "label::Português (pt-BR)", "label::French"],
+            ["select_one x", "q1", "Work?", "Trabalho?", "Travail ?"],
+        ],
+        "choices": [
+            ["list_name", "name", "label::English (en)", "label::Português (pt-BR)",
+             "label::French", "score"],
+            ["x", "a", "Yes", "Sim", "Oui", 100],
+        ],
+    }  # fmt: skip
+    document = from_xlsform(workbook(book))
+    assert document["languages"] == ["en", "pt-BR", "fr"]
+    q1 = document["indicators"][0]
+    assert q1["question"] == {"en": "Work?", "pt-BR": "Trabalho?", "fr": "Travail ?"}
+    assert q1["options"][0]["label"] == {"en": "Yes", "pt-BR": "Sim", "fr": "Oui"}
+    fw = polindex.load_framework(document)
+    assert fw.label(fw.indicators[0].options[0], "pt-BR") == "Sim"
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        (["label::Klingon"], "survey!1: column 'label::Klingon': name the language's code in "
+         "brackets, as in 'label::Klingon (xx)'"),
+        (["label", "label::English (en)"],
+         "survey!1: columns 'label' and 'label::English (en)' are both labels in 'en'"),
+    ],
+)  # fmt: skip
+def test_a_label_column_of_no_known_language_says_which(columns: list[str], message: str) -> None:
+    book = {
+        "survey": [["type", "name", *columns], ["integer", "q1", *["Q?"] * len(columns)]],
+        "choices": [["list_name", "name"]],
+    }
+    with pytest.raises(XLSFormError) as caught:
+        from_xlsform(workbook(book))
+    assert caught.value.problems == [message]

@@ -12,7 +12,15 @@ from openpyxl import Workbook
 from polindex.errors import PolindexError
 from polindex.io.xlsx import DATA, FORM, Bounds, WorkbookError, open_workbook
 
-from ..corpus.make import ENTITY_BOMB, empty_rows_bomb, numbered_empty_rows, row, rows, xlsx
+from ..corpus.make import (
+    ENTITY_BOMB,
+    empty_rows_bomb,
+    numbered_empty_rows,
+    row,
+    rows,
+    xlsx,
+    zip_version,
+)
 
 
 def problem(data: bytes, bounds: Bounds = FORM, sheet: str | int = 0) -> str:
@@ -115,6 +123,14 @@ def test_a_damaged_archive_is_a_workbook_error() -> None:
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
     damaged[start + 5] ^= 0xFF
     assert problem(bytes(damaged)).startswith("not an XLSX workbook (a damaged ZIP archive: ")
+
+
+def test_a_zip_version_zipfile_cannot_read_is_a_workbook_error() -> None:
+    # found by fuzzing: "zip file version 6.4" was a NotImplementedError, a 500 on upload
+    data = zip_version(xlsx({"s": rows([["a"]])}))
+    assert problem(data) == (
+        "not an XLSX workbook Polindex can read (NotImplementedError: zip file version 6.4)"
+    )
 
 
 def test_a_sheet_that_is_not_there() -> None:

@@ -224,3 +224,16 @@ def complete(**extra: str) -> dict[str, str]:
         "source-0-article": "5",
         **extra,
     }
+
+
+def take_step(client: Client, country: str, action: str, reason: str = "") -> Any:
+    """Take a step for many answers of ``country`` (its page's address) as a person does: open
+    its preview, then confirm what it lists. Returns the confirmation's response (the preview's,
+    when it offers nothing to confirm)."""
+    import re
+
+    preview = client.get(f"{country}steps/{action}/")
+    found = re.search(r'name="token" value="([^"]*)"', preview.content.decode())
+    if found is None:
+        return preview
+    return client.post(f"{country}steps/{action}/", {"token": found[1], "reason": reason})

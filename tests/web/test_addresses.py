@@ -44,9 +44,13 @@ def test_a_page_address_with_a_control_character_is_a_400_saying_why(published: 
     assert "A parameter of this web address holds a control character." in (
         client.get("/search/?q=%00").content.decode()
     )
-    french = client.get(PAGES[0], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # a public page's language is its address's (/fr/…); the workspace's, the visitor's
+    french = client.get("/fr" + PAGES[0], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="fr">' in french
     assert "<h1>Requête invalide</h1>" in french
+    assert '<html lang="en">' in client.get(PAGES[0], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    workspace = client.get("/work/demo%00/AT/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<h1>Requête invalide</h1>" in workspace
 
 
 def test_tab_line_feed_and_carriage_return_are_not_refused(published: Release) -> None:

@@ -30,12 +30,14 @@ def _answer(people: dict[str, Any]) -> Answer:
 
 # (who posts, what, the error shown) — each used to be stored or to end in a server error
 MALFORMED = {
-    "version not a number": ("expert_at", {"action": "save", "version": "abc"}, "version:"),
+    "version not a number": (
+        "expert_at", {"action": "save", "version": "abc"}, "Version of the page:",
+    ),
     "version too large": (
         "expert_at", {"action": "save", "version": "9" * 20}, "less than or equal to",
     ),
     "source count not a number": (
-        "expert_at", {"action": "save", "version": "1", "source_count": "²"}, "source_count:",
+        "expert_at", {"action": "save", "version": "1", "source_count": "²"}, "Number of sources:",
     ),
     "a day that does not exist": (
         "expert_at",
@@ -62,14 +64,14 @@ MALFORMED = {
         "expert_at", {"action": "save", "version": "1", "source-0-instrument": "x" * 301},
         "instrument is longer than 300 characters",
     ),
-    "a message id not a number": ("central", {"action": "hide", "message": "abc"}, "message:"),
+    "a message id not a number": ("central", {"action": "hide", "message": "abc"}, "Message:"),
     "an adjudicated option that is not the question's": (
         "central",
         {"action": "adjudicate", "version": "2", "comment": "Why.", "adjudicated_option": "=1"},
         "&#x27;=1&#x27; is not an option of LMM1",
     ),
     "a step's version not a number": (
-        "reviewer_at", {"action": "agree", "version": "2.5"}, "version:",
+        "reviewer_at", {"action": "agree", "version": "2.5"}, "Version of the page:",
     ),
     "an unknown action": ("expert_at", {"action": "delete", "version": "1"}, "unknown action"),
 }  # fmt: skip

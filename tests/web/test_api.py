@@ -84,6 +84,9 @@ def test_openapi_documents_the_errors_it_answers(client: Client, db: None) -> No
         for path, op in paths.items()
     }
     assert errors.pop("/api/v1/releases") == ["422"]
+    for tool in ("what-if", "goal"):  # a change or goal that cannot be read, too long (034)
+        route = f"/api/v1/releases/{{index}}/{{version}}/{tool}/{{unit}}"
+        assert errors.pop(route) == ["400", "404", "414", "422"]
     assert set(map(tuple, errors.values())) == {("404", "422")}
     problem = paths["/api/v1/scores"]["get"]["responses"]["404"]["content"]["application/json"]
     assert problem["schema"] == {"$ref": "#/components/schemas/ProblemOut"}
@@ -189,3 +192,13 @@ def test_page_bounds_are_client_errors(client: Client, published: Release, query
         response = client.get(f"{path}?{query}")
         assert 400 <= response.status_code < 500, (path, query, response.status_code)
         assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_schema_and_docs_only_read(client: Client, db: None, path: str, method: str) -> None:
+    # regression: django-ninja answered POST, PUT and DELETE on the schema as a GET
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response["Allow"] == "GET, HEAD, OPTIONS"

@@ -17,6 +17,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 PLAIN = {"Accept-Encoding": "identity"}  # the WSGI transport does not decompress
@@ -60,9 +61,21 @@ def test_every_response_matches_the_schema(
     if {"index", "version"} <= set(case.path_parameters or {}):
         for index, version in releases:
             case.path_parameters = {**case.path_parameters, "index": index, "version": version}
-            response = case.call_and_validate(headers=PLAIN, cookies=cookies)
+            # what a dialogue tool is asked (its weights, the other release) is valid or not by
+            # the release's own nodes and versions, which no schema can list: a 404 or 422 for
+            # a schema-valid request is right there
+            judged = any(
+                k in case.path
+                for k in ("/weights", "/compare-with/", "/compare-agg", "/what-if/", "/goal/")
+            )
+            skip = [positive_data_acceptance] if judged else None
+            response = case.call_and_validate(headers=PLAIN, cookies=cookies, excluded_checks=skip)
             # TOY has no robustness results, nor areas to group or compare countries on: those
             # routes say 404 (test_robustness_channels, test_dialogue_typology)
             found = (404, 422) if case.path.endswith(WITHOUT_ON_TOY) else (200, 422)
+            if "{other}" in case.path or "{method}" in case.path:  # most often none such
+                found = (200, 404, 422)
+            elif "/what-if/" in case.path or "/goal/" in case.path:  # a made-up unit, change, goal
+                found = (200, 400, 404, 414, 422)
             if case.method == "GET":  # (the coverage phase also sends other methods: 405)
                 assert response.status_code in found, (index, version)  # the release

@@ -84,7 +84,7 @@ def test_a_backup_restores_whole_into_a_new_database(site: dict[str, str], tmp_p
     session_key = Session.objects.get().session_key
     first = backed_up(database_url(), tmp_path / "first.zip", env=SECRETS)
     checksums = {(r.index.code, r.version): r.checksum for r in Release.objects.all()}
-    assert len(checksums) == 5
+    assert len(checksums) == 7  # the demo's previous SYNTH edition and MIPEX-style release too
     assert {r.pk: recomputed_checksum(r) for r in Release.objects.all()} == {
         r.pk: r.checksum for r in Release.objects.all()
     }
@@ -97,12 +97,13 @@ def test_a_backup_restores_whole_into_a_new_database(site: dict[str, str], tmp_p
     assert "sessions.session" not in first
     assert len(first["auth.user"]) == 8
     assert all(u["fields"]["password"].startswith("argon2$") for u in first["auth.user"])
-    assert len(first["collection.comment"]) == 2
+    assert len(first["collection.comment"]) == 3  # (one opened by an accepted suggestion)
+    assert len(first["feedback.suggestion"]) == 2
     assert {r["fields"]["action"] for r in first["collection.answerchange"]} >= {"save", "submit"}
 
     with fresh_database(connection.vendor, tmp_path) as url:
         output = restored(tmp_path / "first.zip", url)
-        assert "5 releases, every checksum computed again and equal" in output
+        assert "6 releases, every checksum computed again and equal" in output
         assert "Invitation" not in output  # a restored pending invitation is not sent again
         again = backed_up(url, tmp_path / "again.zip")
         assert_same_rows(first, again)

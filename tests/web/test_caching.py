@@ -55,3 +55,36 @@ def test_each_host_and_scheme_gets_its_own_cached_page(
         assert "<loc>https://localhost/TOY/2024.1/</loc>" in secure
         assert "127.0.0.1" not in here
         assert "https://" not in here
+
+
+def test_a_workers_copy_is_served_only_while_the_shared_cache_holds_the_page(
+    published: Release,
+) -> None:
+    """Each worker keeps its own copies of cached pages (reading one back from the shared
+    cache cost half a hit's time), but a page gone from the shared cache — cleared by a
+    restore, expired — is made again, never served from a copy."""
+    from django.core.cache import caches
+
+    client = Client()
+    first = client.get("/TOY/2024.1/")
+    assert first.status_code == 200
+    assert caching.local_copies.get(_only_key()) is not None
+    Release.objects.filter(pk=published.pk).update(citation="Changed in place (a restore)")
+    assert client.get("/TOY/2024.1/").content == first.content  # the copy: still cached
+    caches["pages"].clear()  # as a restore does
+    again = client.get("/TOY/2024.1/").content.decode()
+    assert "Changed in place (a restore)" in again
+
+
+def test_a_cached_page_carries_its_etag_and_answers_304(published: Release) -> None:
+    client = Client()
+    made = client.get("/TOY/2024.1/")
+    hit = client.get("/TOY/2024.1/")
+    assert hit["ETag"] == made["ETag"]
+    assert client.get("/TOY/2024.1/", HTTP_IF_NONE_MATCH=made["ETag"]).status_code == 304
+
+
+def _only_key() -> str:
+    keys = [k for k in caching.local_copies._pages if k.startswith("polindex:page:")]
+    assert len(keys) >= 1
+    return keys[-1]

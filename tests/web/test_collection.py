@@ -314,7 +314,7 @@ def test_agreement_of_two_experts_for_the_central_team(
     assert '<tr><td>LMM1</td><td class="num">100 %</td>' in page
     assert '<tr><td>LMM2</td><td class="num">0 %</td>' in page
     # AT over the three questions: 2 of 3 agree; ordinal alpha of (100, 100, 50) vs (100, 50, 50)
-    assert '<tr><td>AT</td><td class="num">67 %</td><td class="num">0.444</td>' in page
+    assert '<tr><td>Austria</td><td class="num">67 %</td><td class="num">0.444</td>' in page
     assert client_for(people["expert_at"]).get("/work/demo-2025/agreement/").status_code == 403
 
 
@@ -380,10 +380,13 @@ def test_queries_and_replies_are_emailed(people: dict[str, Any], mailoutbox: lis
     url = "/work/demo-2025/AT/LMM1/"
     expert.post(url, {"action": "submit", "version": 1, **complete()})
     a = Answer.objects.get(unit="AT", indicator="LMM1")
+    # the submission tells the reviewer, the query the expert
+    assert [m.to for m in mailoutbox] == [["reviewer_at@example.org"]]
+    assert mailoutbox[0].subject == "[Polindex] Ready for review: 1 answer of AT (Demo 2025)"
     reviewer.post(url, {"action": "query", "version": a.version, "comment": "Source?"})
-    assert [m.to for m in mailoutbox] == [["expert_at@example.org"]]
-    assert mailoutbox[0].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
-    assert f"http://127.0.0.1:8000{url}" in mailoutbox[0].body
+    assert [m.to for m in mailoutbox[1:]] == [["expert_at@example.org"]]
+    assert mailoutbox[1].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
+    assert f"http://127.0.0.1:8000{url}" in mailoutbox[1].body
     expert.post(url, {"action": "comment", "comment": "Art. 5.", "version": a.version + 1})
     assert mailoutbox[-1].to == ["reviewer_at@example.org"]
     assert mailoutbox[-1].subject == "[Polindex] Reply on LMM1 (AT, Demo 2025)"
@@ -445,10 +448,15 @@ def test_the_dashboard_shows_overdue_work(people: dict[str, Any], edition: Any) 
     edition.save()
     page = client_for(people["expert_at"]).get("/work/").content.decode()
     assert '<strong class="overdue">overdue</strong>' in page
+    # the to-do list: the country by name, what waits, the expert's own deadline
+    todo = page.split('id="todo"')[1].split("</section>")[0]
+    assert ">Austria</a>" in todo
+    assert "61 answers" in todo
+    assert "due Jan. 1, 2020" in todo
     overview = client_for(people["central"]).get("/work/").content.decode()
     assert "who is waiting on whom" in overview
     # AT: 61 questions nobody has answered, all waiting on the expert, who is late
-    row = overview.split('href="/work/demo-2025/AT/">AT</a></th>')[1].split("</tr>")[0]
+    row = overview.split('href="/work/demo-2025/AT/">Austria</a></th>')[1].split("</tr>")[0]
     assert row.count('class="num">') == 4
     assert [c.split("<")[0] for c in row.split('class="num">')[1:]] == ["61", "0", "0", "0"]
     assert '<strong class="overdue">expert</strong>' in row

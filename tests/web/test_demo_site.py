@@ -29,6 +29,7 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--publish", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert "Published SYNTH demo" in result.stdout
+    assert "Country reports of SYNTH demo: 24 PDFs and their ZIPs" in result.stdout
     assert "Sign in at http://127.0.0.1:8123/accounts/login/" in result.stdout  # its own port
     release = Release.objects.get(index__code="SYNTH", version="demo")
     assert release.synthetic
@@ -44,7 +45,10 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
         assert z.read("README.txt").decode().startswith("SYNTHETIC DATA")
     again = runner.invoke(app, ["demo", "--out", str(tmp_path), "--publish"])
     assert "Release SYNTH demo: already published" in again.stdout
-    assert Release.objects.filter(index__code="SYNTH").count() == 1
+    assert Release.objects.filter(index__code="SYNTH").count() == 2  # demo and its previous
+    compared = client.get("/SYNTH/demo/compare-with/2022/").content.decode()
+    assert "Only in demo (left out): Waiting time for a work permit" in compared  # back-cast
+    assert client.get("/SYNTH/").url == "/SYNTH/demo/"  # the latest edition stays the default
 
 
 def test_a_real_release_has_no_banner(client: Client, published: Release) -> None:

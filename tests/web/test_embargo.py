@@ -31,6 +31,9 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
         "/TOY/{version}/chart/areas/AA/2024.csv",
     "<str:index>/<str:version>/chart/area-series/<str:unit>.<chartfmt:fmt>":
         "/TOY/{version}/chart/area-series/AA.html",
+    "<str:index>/<str:version>/feedback/": "/TOY/{version}/feedback/?unit=AA",
+    "<str:index>/<str:version>/feedback/thanks/": "/TOY/{version}/feedback/thanks/?unit=AA",
+    "<str:index>/<str:version>/outcomes/": "/TOY/{version}/outcomes/",
     "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",
@@ -41,6 +44,14 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "api/v1/releases/<index>/<version>/scores": "/api/v1/releases/TOY/{version}/scores",
     "api/v1/releases/<index>/<version>/wide": "/api/v1/releases/TOY/{version}/wide",
     "api/v1/releases/<index>/<version>/answers": "/api/v1/releases/TOY/{version}/answers",
+    "<str:index>/<str:version>/what-if/": "/TOY/{version}/what-if/",
+    "<str:index>/<str:version>/what-if/<str:unit>/": "/TOY/{version}/what-if/BB/?q2=true",
+    "<str:index>/<str:version>/goal/<str:unit>/": "/TOY/{version}/goal/BB/?band=high",
+    "api/v1/releases/<index>/<version>/what-if/<unit>":
+        "/api/v1/releases/TOY/{version}/what-if/BB?change=q2:true",
+    "api/v1/releases/<index>/<version>/goal/<unit>":
+        "/api/v1/releases/TOY/{version}/goal/BB?band=high",
+    "api/v1/releases/<index>/<version>/outcomes": "/api/v1/releases/TOY/{version}/outcomes",
 }  # fmt: skip
 # routes that hold no release data, or whose embargo is tested elsewhere
 NOT_RELEASE_DATA = {

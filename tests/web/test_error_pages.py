@@ -112,3 +112,20 @@ def test_500_and_400_render_with_no_context_and_no_database() -> None:
     assert "Bad request" in pages["400"]
     for body in pages.values():
         _header(body)
+
+
+def test_a_french_address_refused_is_a_french_page_with_french_links(client: Client) -> None:
+    # regression: a control character in a /fr/ address gave the English 400 page (the
+    # browser's language was asked, not the address's), and the error pages' links led to the
+    # English home page
+    response = client.get("/fr/SYNTH/demo/%01/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<html lang="fr">' in body
+    assert "<h1>Requête invalide</h1>" in body
+    assert 'class="brand" href="/fr/"' in body
+    assert 'action="/fr/search/"' in body
+    english = client.get("/SYNTH/demo/%01/", HTTP_ACCEPT_LANGUAGE="fr")  # the address decides
+    assert english.status_code == 400
+    assert "<h1>Bad request</h1>" in english.content.decode()
+    assert 'class="brand" href="/"' in english.content.decode()

@@ -121,6 +121,8 @@ PAGES = [  # every public page kind
     "/BI/1/chart/trend/A/AT,BE.html",
     "/BI/1/chart/areas/AT/2024.html",
     "/BI/1/chart/area-series/AT.html",
+    "/BI/1/weights/?level=area&w.A=3",
+    "/BI/1/compare-with/",
 ]
 SPECS = [
     "/BI/1/chart/ranking/BI/2024.json",

@@ -120,7 +120,8 @@ def test_nothing_more_than_comments(answered: dict[str, Answer], gov: Client) ->
         assert gov.post(f"{AT}LMM1/", form).status_code == 403, action
     a.refresh_from_db()
     assert (a.status, a.option, a.version) == ("submitted", "b", answered["submitted"].version)
-    assert gov.post(AT, {"action": "agree"}).status_code == 403
+    assert gov.get(f"{AT}steps/agree/").status_code == 403
+    assert gov.post(f"{AT}steps/agree/", {"token": f"{a.pk}:{a.version}"}).status_code == 403
 
 
 @pytest.mark.parametrize(("start", "end"), [(-9, -3), (3, 8)], ids=["after", "before"])
@@ -153,5 +154,9 @@ def test_no_email_tells_a_government_contact_of_drafts(
     expert.post(f"{AT}LMM2/", {"action": "submit", "version": draft.version, "option": "b",
                                "justification": "Art. 9.", "source_count": "1",
                                "source-0-instrument": "Aliens Act"})  # fmt: skip
-    assert [m.to for m in mailoutbox] == [["expert_at@example.org"], ["reviewer_at@example.org"]]
+    assert [m.to for m in mailoutbox] == [
+        ["expert_at@example.org"],
+        ["reviewer_at@example.org"],
+        ["reviewer_at@example.org"],
+    ]  # the comment, the reply, the submission (ready for review)
     assert all(DRAFT not in m.body and DRAFT not in m.subject for m in mailoutbox)

@@ -117,6 +117,7 @@ SAMPLES = {
 BY_ROUTE = {  # where a parameter of the same name means something else
     "explorer:download": {"fmt": "long.csv"},
     "explorer:node": {"code": "q1"},
+    "collection:step": {"action": "validate"},
 }
 
 

@@ -103,8 +103,8 @@ def test_the_workspace_speaks_the_request_s_language(tmp_path: Path, db: None) -
     assert "Les migrants peuvent-ils travailler ?" in french
     answer = client.get("/work/bi-1/AT/q1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "<strong>Les migrants peuvent-ils travailler ?</strong>" in answer
-    assert "<strong>a</strong> (100) — Oui</label>" in answer  # a score, not "100,0"
-    assert "— No</label>" in answer  # no French label: the index's first language
+    assert "<strong>a</strong> (100) — Oui</span></label>" in answer  # a score, not "100,0"
+    assert "— No</span></label>" in answer  # no French label: the index's first language
     english = client.get("/work/bi-1/AT/q1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<strong>Can migrants work?</strong>" in english
     book = client.get("/work/bi-1/AT/questionnaire.xlsx", HTTP_ACCEPT_LANGUAGE="fr")

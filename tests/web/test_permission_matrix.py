@@ -29,6 +29,7 @@ from polindex.web.collection import demo, workflow
 from polindex.web.collection.answer_forms import FORMS
 from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.collection.permissions import ANSWER_ACTIONS, Country, allowed
+from polindex.web.feedback.models import Suggestion
 from polindex.web.releases.models import Index
 from polindex.web.releases.publish import publish_release
 from polindex.web.releases.visibility import can_see_embargoed
@@ -106,6 +107,9 @@ def _scene(django_user_model: Any) -> tuple[dict[str, Any], pm.Scene]:
             "auth_user": users["central"].pk,
             "auth_group": Group.objects.create(name="reviewers").pk,
             "django_tasks_database_dbtaskresult": DBTaskResult.objects.get().pk,
+            "feedback_suggestion": Suggestion.objects.create(
+                release=published, unit="AT", kind="other", problem="Art. 5 was repealed."
+            ).pk,
         },
     )  # fmt: skip
     people = {
@@ -119,12 +123,14 @@ def _scene(django_user_model: Any) -> tuple[dict[str, Any], pm.Scene]:
 
 
 def _outcome(response: HttpResponse) -> str:
-    """``allowed`` (2xx, a redirect elsewhere than a login page), ``refused`` (403, 404, 405,
-    to a login page), else what went wrong."""
+    """``allowed`` (2xx, a redirect elsewhere than a login page, a form's 400 or 409),
+    ``refused`` (403, 404, 405, to a login page), else what went wrong."""
     code = response.status_code
     if 300 <= code < 400:
         return "refused" if response["Location"].startswith(LOGIN) else "allowed"
     if 200 <= code < 300:
+        return "allowed"
+    if code in (400, 409):  # past the door: the form's own answer (a step's stale preview)
         return "allowed"
     return "refused" if code in (403, 404, 405) else f"error {code}"
 

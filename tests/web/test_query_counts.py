@@ -14,17 +14,18 @@ from .conftest import client_for, next_edition
 AT = "/work/demo-2025/AT/"
 # (who, page): queries — the session (a database row: the shared cache is the database unless
 # POLINDEX_REDIS_URL is set), the user, the edition, the user's roles (and permissions, for those
-# not answering), the answers, their sources, the framework (read once per page), and on an
-# answer's page its messages with their authors and its history
+# not answering), the answers, their sources, the framework (read once per page); on a country's
+# page the last steps for many answers; on an answer's page its messages with their authors, its
+# history and the statuses of the country's answers (for the links to those waiting on one)
 PAGES = {
     ("expert_at", "/work/"): 7,
     ("central", "/work/"): 7,
-    ("expert_at", AT): 7,
-    ("reviewer_at", AT): 9,
-    ("central", AT): 9,
-    ("expert_at", f"{AT}LMM1/"): 11,
-    ("reviewer_at", f"{AT}LMM1/"): 11,
-    ("central", f"{AT}LMM1/"): 11,
+    ("expert_at", AT): 8,
+    ("reviewer_at", AT): 10,
+    ("central", AT): 10,
+    ("expert_at", f"{AT}LMM1/"): 12,
+    ("reviewer_at", f"{AT}LMM1/"): 12,
+    ("central", f"{AT}LMM1/"): 12,
     ("gov_at", f"{AT}read/"): 10,
 }
 

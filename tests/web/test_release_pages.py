@@ -318,3 +318,14 @@ def test_an_embargoed_release_carries_a_banner_for_those_who_see_it(
         assert '<div class="embargo" role="note"><p><strong>Under embargo</strong>' in body, path
     assert "Under embargo" not in client.get("/TOY/2024.1/").content.decode()
     assert "To be published on" in client.get("/TOY/2025.1/").content.decode()
+
+
+def test_the_band_column_sorts_best_band_first_and_back(client: Client, published: Release) -> None:
+    # regression: the band column had no sort link (issue 14)
+    body = client.get("/TOY/2024.1/").content.decode()
+    assert '<a class="sort" href="?sort=band&amp;order=desc">Band</a>' in body
+    worst_first = client.get("/TOY/2024.1/?sort=band&order=asc").content.decode()
+    table = worst_first[worst_first.index('<table id="ranking">') :].split("</table>")[0]
+    assert 'aria-sort="ascending"><a class="sort" href="?sort=band&amp;order=desc">Band' in table
+    names = re.findall(r'<td><a href="/TOY/2024\.1/[^"]*/">([^<]*)</a>', table)
+    assert names == ["&lt;b&gt;CC", "Barbados", "AA"]  # low (0), then high (50, 100)

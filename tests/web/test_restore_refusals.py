@@ -24,6 +24,7 @@ from polindex.cli import app
 from polindex.web.backup.dump import backup
 from polindex.web.releases.models import Index, Release
 
+from ..corpus.make import zip_version
 from .backups import polindex_cli, rewrite, tables
 
 runner = CliRunner()
@@ -114,6 +115,10 @@ def alter_a_member(path: Path) -> None:
             z.writestr(name, data)
 
 
+def ask_for_zip_version_6_4(path: Path) -> None:
+    path.write_bytes(zip_version(path.read_bytes()))
+
+
 def drop_the_manifest(path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         members = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
@@ -132,10 +137,13 @@ def drop_the_manifest(path: Path) -> None:
         (lambda p: p.write_text("unit,score\nAT,1\n"), "is not a Polindex backup (not a ZIP"),
         (lambda p: p.write_bytes(b""), "is empty"),
         (drop_the_manifest, "is not a Polindex backup (no manifest.json)"),
+        (ask_for_zip_version_6_4, "is not a Polindex backup (zip file version 6.4)"),
         (lambda p: zipfile.ZipFile(p, "w").writestr("manifest.json", '{"format": "mine"}'),
          "is not a Polindex backup (its manifest.json is not one)"),
     ],
-    ids=["truncated", "flipped-byte", "altered", "csv", "empty", "no-manifest", "foreign"],
+    ids=[
+        "truncated", "flipped-byte", "altered", "csv", "empty", "no-manifest", "zip-6.4", "foreign"
+    ],
 )  # fmt: skip
 def test_a_file_that_is_not_a_whole_polindex_backup_is_refused(
     saved: Path, tmp_path: Path, damage: Any, message: str

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from polindex.web.collection import progress, workflow
+from polindex.web.collection import bulk, progress, workflow
 from polindex.web.collection.models import Answer, Assignment
 
-from .conftest import NOW, client_for, complete
+from .conftest import NOW, client_for, complete, take_step
 
 AT = "/work/demo-2025/AT/"
 
@@ -34,12 +34,14 @@ def test_an_expert_submits_every_complete_answer_at_once(people: dict[str, Any])
     _fill(people, ["LMM1", "LMM2", "EDU1"])
     expert = client_for(people["expert_at"])
     page = expert.get(AT).content.decode()
-    assert "Submit all 61 draft answers" in page
-    response = expert.post(AT, {"action": "submit"})
+    assert "Submit the 3 complete draft answers" in page
+    preview = expert.get(f"{AT}steps/submit/").content.decode()
+    assert "This step changes exactly 3 answers" in preview
+    assert "LMM3</a>: choose an answer" in preview  # what keeps the others back, with a link
+    response = take_step(expert, AT, "submit")
     assert response.status_code == 302
     page = expert.get(response["Location"]).content.decode()
-    assert "Submitted: 3 answers." in page
-    assert "LMM3</a>: choose an answer" in page  # what keeps the others back, with a link
+    assert "<strong>Submitted</strong> 3 answers" in page
     statuses = {k: a.status for k, a in _answers(people["expert_at"]).items()}
     assert sorted(k for k, s in statuses.items() if s == "submitted") == ["EDU1", "LMM1", "LMM2"]
     assert sum(s == "draft" for s in statuses.values()) == 58
@@ -47,12 +49,13 @@ def test_an_expert_submits_every_complete_answer_at_once(people: dict[str, Any])
 
 def test_a_reviewer_starts_the_review_then_agrees(people: dict[str, Any]) -> None:
     _fill(people, ["LMM1", "LMM2"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
     reviewer, expert = client_for(people["reviewer_at"]), client_for(people["expert_at"])
     assert "Start reviewing 2 submitted answers" in reviewer.get(AT).content.decode()
-    assert expert.post(AT, {"action": "review"}).status_code == 302  # offered to nobody else…
+    assert take_step(expert, AT, "review").status_code == 200  # offered to nobody else…
+    assert "This step applies to no answer now" in expert.get(f"{AT}steps/review/").content.decode()
     assert {a.status for a in _answers(people["expert_at"]).values()} == {"draft", "submitted"}
-    reviewer.post(AT, {"action": "review"})
+    take_step(reviewer, AT, "review")
     answers = _answers(people["expert_at"])
     assert (answers["LMM1"].status, answers["LMM2"].status) == ("in_review", "in_review")
     assert answers["LMM1"].changes.last().action == "review"
@@ -61,17 +64,18 @@ def test_a_reviewer_starts_the_review_then_agrees(people: dict[str, Any]) -> Non
     assert expert.post(f"{AT}LMM1/", edit).status_code == 403
     reviewer.post(f"{AT}LMM2/", {"action": "query", "version": answers["LMM2"].version,
                                  "comment": "Which article?"})  # fmt: skip
-    assert "Agree with 1 answer in review" in reviewer.get(AT).content.decode()
-    reviewer.post(AT, {"action": "agree"})
+    assert "Agree with 1 answer awaiting your review" in reviewer.get(AT).content.decode()
+    take_step(reviewer, AT, "agree")
     answers = _answers(people["expert_at"])
     assert (answers["LMM1"].status, answers["LMM2"].status) == ("agreed", "queried")
 
 
 def test_an_unknown_country_step_changes_nothing(people: dict[str, Any]) -> None:
     _fill(people, ["LMM1"])
-    response = client_for(people["expert_at"]).post(AT, {"action": "adjudicate"})
-    assert response.status_code == 400
-    assert "is not taken for a whole country" in response.content.decode()
+    expert = client_for(people["expert_at"])
+    assert take_step(expert, AT, "adjudicate").status_code == 404
+    assert expert.post(f"{AT}steps/adjudicate/", {"token": "1:1"}).status_code == 404
+    assert expert.post(AT, {"action": "submit"}).status_code == 405  # steps have their pages
     assert _answers(people["expert_at"])["LMM1"].status == "draft"
 
 
@@ -80,8 +84,9 @@ def test_a_conflict_in_a_country_step_undoes_all_of_it(people: dict[str, Any]) -
     answers = list(_answers(people["expert_at"]).values())
     stale = next(a for a in answers if a.indicator == "LMM2")
     Answer.objects.filter(pk=stale.pk).update(version=stale.version + 1)  # saved meanwhile
+    token = ",".join(f"{a.pk}:{a.version}" for a in answers if a.indicator in ("LMM1", "LMM2"))
     try:
-        workflow.act_all(answers, people["expert_at"], "submit")
+        bulk.take(answers, people["expert_at"], "submit", token)
     except workflow.ConflictError:
         pass
     else:
@@ -91,12 +96,12 @@ def test_a_conflict_in_a_country_step_undoes_all_of_it(people: dict[str, Any]) -
 
 def test_the_central_team_validates_and_locks_a_country(people: dict[str, Any]) -> None:
     _fill(people, ["LMM1"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
-    client_for(people["reviewer_at"]).post(AT, {"action": "agree"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
+    take_step(client_for(people["reviewer_at"]), AT, "agree")
     central = client_for(people["central"])
-    assert "Validate 1 answer" in central.get(AT).content.decode()
-    central.post(AT, {"action": "validate"})
-    central.post(AT, {"action": "lock"})
+    assert "Validate 1 reviewed answer" in central.get(AT).content.decode()
+    take_step(central, AT, "validate")
+    take_step(central, AT, "lock")
     assert _answers(people["expert_at"])["LMM1"].status == "locked"
 
 
@@ -133,12 +138,12 @@ def test_area_experts_and_coordinators_see_their_area(
     assert "EDU1" not in page
     assert coordinator.get(f"{AT}EDU1/").status_code == 403
     board = coordinator.get("/work/").content.decode()
-    assert "AT</a> — Labour market mobility" in board
+    assert "Austria</a> — Labour market mobility" in board
 
 
 def test_progress_counts_waiting_parties(people: dict[str, Any], edition: Any) -> None:
     _fill(people, ["LMM1", "LMM2"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
     client_for(people["reviewer_at"]).post(f"{AT}LMM1/", {"action": "agree", "version": 3})
     found = progress.counts(edition)
     at = progress.total(edition, found, "AT")
@@ -170,7 +175,7 @@ def test_government_contacts_read_what_was_submitted_and_comment(
     page = gov.get(f"{AT}read/").content.decode()
     assert page.count('class="read-answer"') == 1  # LMM1, submitted; the drafts are the expert's
     assert "Art. 5 of the Aliens Act." in page
-    assert "Aliens Act 5" in page
+    assert "<dt>Instrument</dt><dd>Aliens Act</dd></div><div><dt>Article</dt><dd>5</dd>" in page
     a = _answers(people["expert_at"])["LMM1"]
     response = gov.post(
         f"{AT}LMM1/",
@@ -185,7 +190,7 @@ def test_government_contacts_read_what_was_submitted_and_comment(
         gov.post(f"{AT}LMM1/", {"action": "save", "version": a.version, **complete()}).status_code
         == 403
     )
-    assert gov.post(AT, {"action": "submit"}).status_code == 403
+    assert gov.post(f"{AT}steps/submit/", {"token": ""}).status_code == 403
     assert _answers(people["expert_at"])["LMM2"].status == "draft"
     edition.factcheck_until = dt.date.today() - dt.timedelta(days=1)
     edition.save()
@@ -222,7 +227,7 @@ def test_reminders_count_only_the_persons_area(
     from polindex.web.collection.notify import reminders
 
     _fill(people, ["LMM1", "LMM2", "EDU1"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
     edu = django_user_model.objects.create_user("edu-rev", email="edu@example.org")
     Assignment.objects.create(
         edition=edition, user=edu, role="reviewer", unit="", area="EDU", accepted_at=NOW
@@ -286,7 +291,7 @@ def test_with_the_database_queue_mail_waits_for_the_worker(
     people["expert_at"].email = "expert@example.org"
     people["expert_at"].save()
     _fill(people, ["LMM1"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
     a = _answers(people["expert_at"])["LMM1"]
     reviewer = client_for(people["reviewer_at"])
     reviewer.post(f"{AT}LMM1/", {"action": "query", "version": a.version, "comment": "Which?"})
@@ -377,10 +382,10 @@ def test_the_reviewer_who_starts_a_review_stays_anonymous(people: dict[str, Any]
     """Regression: the history named the reviewer of a "review" step (only "agree" and
     "query" were taken for a reviewer's)."""
     _fill(people, ["LMM1"])
-    client_for(people["expert_at"]).post(AT, {"action": "submit"})
+    take_step(client_for(people["expert_at"]), AT, "submit")
     reviewer = client_for(people["reviewer_at"])
     assert "Start review" in reviewer.get(f"{AT}LMM1/").content.decode()
-    reviewer.post(AT, {"action": "review"})
+    take_step(reviewer, AT, "review")
     assert 'value="review"' not in reviewer.get(f"{AT}LMM1/").content.decode()  # started
     page = client_for(people["expert_at"]).get(f"{AT}LMM1/").content.decode()
     assert "<strong>review</strong> by reviewer," in page

@@ -40,7 +40,7 @@ def validate(
     ignore_extra_columns: IgnoreExtra = False,
     single_period: SinglePeriod = None,
 ) -> None:
-    """Check framework files and list [bold]every[/bold] problem with its YAML path and line.
+    """Check framework files and list every problem with its YAML path and line.
 
     With --data, the data are scored with the (one) framework too, and each unit named by its
     code alone (neither declared under units: nor an ISO 3166 country code) gets a note.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -26,7 +27,11 @@ from polindex.cli.common import (
 if TYPE_CHECKING:
     from polindex.demo.examples import Example
 
-release_app = typer.Typer(help="Freeze results into versioned releases.", no_args_is_help=True)
+release_app = typer.Typer(
+    help="Freeze results into versioned releases.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, fast (decision 045)
+)
 
 
 def django_setup(*, migrate: bool = True) -> None:
@@ -130,6 +135,32 @@ def create(
     )
 
 
+@release_app.command("outcomes")
+def outcomes(
+    release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Long CSV/XLSX: outcome, unit, period, value[, label, measure, source]."
+        ),
+    ],
+) -> None:
+    """Attach outcome indicators to a release (replacing outcomes of the same codes); every
+    problem is listed with its row and column, and nothing is stored then."""
+    index, _, version = release.partition("/")
+    django_setup()
+    from polindex.web.outcomes.importing import import_outcomes
+    from polindex.web.releases.models import Release
+
+    found = Release.objects.filter(index__code=index, version=version).first()
+    if found is None:
+        fail(f"no release {release}")
+    with user_errors():
+        made = import_outcomes(found, data)
+    for o in made:
+        say(f"{o.code}: {o.values.count():,} values ({o.name}) — /{index}/{version}/outcomes/")
+
+
 def bake(
     release: Annotated[str, typer.Argument(help="INDEX/VERSION, e.g. SYNTH/demo.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the static site.")],
@@ -231,6 +262,13 @@ def demo(
             publish_examples(published)
     if publish:
         seed_workspace(port)
+        from polindex.web.outcomes.demo import seed as seed_outcomes
+
+        if seed_outcomes(out_dir) is not None:
+            say(
+                f"Outcomes: a synthetic employment-rate gap ({out_dir}/synthetic-outcomes.csv) "
+                "against the synthetic index at /SYNTH/demo/outcomes/."
+            )
     if serve_site:
         say(f"Serving the explorer at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve(port=port, host="127.0.0.1")
@@ -251,6 +289,8 @@ def score_examples(out_dir: Path, published: list[Example]) -> None:
     published.append(synthetic)
     print_ranking(synthetic.scores, None, None, top=50)
     say(f"Full results: {out_dir}/synthetic-results.{{csv,xlsx,json}}")
+    with user_errors():  # its previous edition, for comparing methodologies
+        published.append(examples.synthetic_previous_example(out_dir))
     data_dir = os.environ.get("POLINDEX_DATA_DIR")
     impic = examples.impic_example(Path(data_dir), out_dir) if data_dir else None
     if impic is None:
@@ -283,13 +323,19 @@ def publish_examples(published: list[Example]) -> None:
             say(f"Release {code} {example.version}: already published")
             continue
         with user_errors():
-            publish_release(
+            release = publish_release(
                 example.results,
                 version=example.version,
+                publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=example.days_ago),
                 synthetic=example.synthetic,
                 key_findings=example.findings,
             )
         say(f"Published {code} {example.version}")
+        if example.synthetic:  # its country reports at once (the others: from the admin)
+            from polindex.web.reports.tasks import build_all
+
+            count = build_all(release)
+            say(f"Country reports of {code} {example.version}: {count} PDFs and their ZIPs")
 
 
 def seed_workspace(port: int) -> None:
@@ -320,6 +366,17 @@ def seed_workspace(port: int) -> None:
         "/work/, the central team's admin at /admin/. The questionnaire is a demonstration, "
         "not the official MIPEX; BE's pre-filled answers are synthetic."
     )
+    from polindex.web.collection.demo import CODE
+    from polindex.web.feedback.demo import seed as seed_feedback
+
+    earlier = seed_feedback(CODE)
+    if earlier is not None:
+        say(
+            f"Suggested corrections: readers send them from {earlier.index.code} "
+            f"{earlier.version}'s country and question pages (/{earlier.index.code}/"
+            f"{earlier.version}/feedback/); the central team moderates them at "
+            "/admin/feedback/suggestion/ (one waits, one is a thread on AT's first answer)."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -147,7 +147,7 @@ def score(
 ) -> None:
     """Score every node for every unit and period; print the ranking, write all results.
 
-    DATA is long ([italic]unit, period, indicator, value[/italic]; categorical values are
+    DATA is long (unit, period, indicator, value; categorical values are
     option codes) or wide (one row per unit and period, one column per indicator). Any bad
     value is reported with its file, row and column, and nothing is computed.
     """

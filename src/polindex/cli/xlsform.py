@@ -10,7 +10,9 @@ import typer
 from polindex.cli.common import FrameworkArg, load, say, user_errors, write_or_fail
 
 app = typer.Typer(
-    help="The questionnaire as an XLSForm (KoboToolbox, ODK), and back.", no_args_is_help=True
+    help="The questionnaire as an XLSForm (KoboToolbox, ODK), and back.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, fast (decision 045)
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from polindex.analysis.robustness import ReleaseResults
 from polindex.api import release_results, score
@@ -28,6 +29,8 @@ class Example:
     results: Results | ReleaseResults
     version: str
     synthetic: bool
+    days_ago: int = 0
+    """Published this many days before the demo is (an earlier edition)."""
 
     @property
     def scores(self) -> Results:
@@ -50,6 +53,31 @@ def synthetic_example(out_dir: Path) -> Example:
     for suffix in (".csv", ".xlsx", ".json"):
         write_results(results, out_dir / f"synthetic-results{suffix}")
     return Example(results, "demo", synthetic=True)
+
+
+PREVIOUS_DROPS = ("W4",)
+"""The questions the synthetic index's previous methodology did not ask yet."""
+
+
+def synthetic_previous_example(out_dir: Path) -> Example:
+    """The synthetic index's previous edition (its answers of 2019–2022, methodology 0.9
+    without the questions of :data:`PREVIOUS_DROPS`), published a year earlier: what the demo
+    compares the current edition with, back-cast on the questions both ask."""
+    fw = load_index(FRAMEWORK_PATH).framework
+
+    def prune(node: Any) -> Any:
+        if node.is_indicator:
+            return node
+        kept = tuple(prune(c) for c in node.children if c.code not in PREVIOUS_DROPS)
+        return node.model_copy(update={"children": kept})
+
+    previous = fw.model_copy(update={"version": "0.9", "root": prune(fw.root)})
+    data_path = out_dir / "synthetic-previous-data.csv"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = synthetic_data()  # the same invented answers, up to 2022, without the new questions
+    data = data[(data["period"].astype(int) <= 2022) & ~data["indicator"].isin(PREVIOUS_DROPS)]
+    data.to_csv(data_path, index=False)
+    return Example(score(previous, data_path), "2022", synthetic=True, days_ago=365)
 
 
 def impic_example(data_dir: Path, out_dir: Path) -> Example | None:

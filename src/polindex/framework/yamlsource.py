@@ -117,6 +117,13 @@ def _expanded(root: Any, children: Callable[[Any], list[Any]] = _yaml_children) 
     return size[id(root)], depth[id(root)]
 
 
+class _SharedNodeError(Exception):
+    """A YAML node met twice while building: the document has aliases."""
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
 def _check_size(size: int, depth: int, line: int | None) -> None:
     """Refuse a document that expands to too many values or nests too deep."""
     if size > MAX_VALUES or depth > MAX_DEPTH:
@@ -191,10 +198,15 @@ def parse_yaml(text: str) -> YamlDocument:
     doc = YamlDocument(data=None)
     if root is None:
         return doc
-    _check_size(*_expanded(root), line=1)
     constructor = yaml.SafeLoader("")  # its cache of constructed nodes lives for this parse
+    # A document without aliases is a tree: it is measured while it is built (values counted,
+    # nesting bounded), which costs a set of node ids. The first node met twice is an alias:
+    # the build stops and the whole graph is measured (:func:`_expanded`) before it is built.
+    seen: set[int] | None = set()
 
     def construct(node: yaml.Node) -> Any:
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value  # what SafeConstructor makes of a string, without its dispatch
         try:
             return constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag such as `!foo`
@@ -202,7 +214,13 @@ def parse_yaml(text: str) -> YamlDocument:
         except (ValueError, TypeError, OverflowError) as exc:  # `2024-02-30`, `!!float x`
             raise YamlSyntaxError(_unconstructed(node, exc), node.start_mark.line + 1) from exc
 
-    def build(node: yaml.Node, parts: tuple[PathPart, ...]) -> Any:
+    def build(node: yaml.Node, parts: tuple[PathPart, ...], depth: int) -> Any:
+        if seen is not None:
+            if id(node) in seen:
+                raise _SharedNodeError
+            seen.add(id(node))
+            if depth > MAX_DEPTH or len(seen) > MAX_VALUES:
+                _check_size(len(seen), depth, line=1)
         doc.lines[parts] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -210,6 +228,10 @@ def parse_yaml(text: str) -> YamlDocument:
                 line = key_node.start_mark.line + 1
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise YamlSyntaxError("YAML merge keys (<<) are not supported", line)
+                if seen is not None:
+                    if id(key_node) in seen:
+                        raise _SharedNodeError
+                    seen.add(id(key_node))
                 key = construct(key_node)
                 if isinstance(key, list | dict) or not isinstance(key, Hashable):
                     raise YamlSyntaxError("invalid YAML: a key must be a single value", line)
@@ -217,13 +239,19 @@ def parse_yaml(text: str) -> YamlDocument:
                     raise YamlSyntaxError(
                         f"{format_path((*parts, str(key)))}: key {key!r} appears twice", line
                     )
-                out[key] = build(value_node, (*parts, str(key)))
+                out[key] = build(value_node, (*parts, str(key)), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [build(v, (*parts, i)) for i, v in enumerate(node.value)]
+            return [build(v, (*parts, i), depth + 1) for i, v in enumerate(node.value)]
         return construct(node)
 
-    doc.data = build(root, ())
+    try:
+        doc.data = build(root, (), 1)
+    except _SharedNodeError:
+        _check_size(*_expanded(root), line=1)
+        seen = None
+        doc.lines.clear()
+        doc.data = build(root, (), 1)
     return doc
 
 

@@ -7,6 +7,7 @@ reported together with its file, row and column. If there is any, nothing is com
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from polindex.engine.dataset import Dataset, sort_periods
 from polindex.framework.models import CONTROL, Framework, Indicator
 from polindex.framework.vocabulary import MISSING_TOKENS, NOT_APPLICABLE_TOKENS
 from polindex.io.problems import DataError, DataProblem
+from polindex.io.tables import text_cells
 
 TRUE_TOKENS = frozenset({"true", "yes", "1", "y", "t"})
 FALSE_TOKENS = frozenset({"false", "no", "0", "n", "f"})
@@ -49,18 +51,29 @@ def _name_problem(kind: str, value: str) -> str:
     return ""
 
 
-def _texts(column: pd.Series) -> Texts:
-    return column.astype(str).str.strip().to_numpy(dtype=object)
+_WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
 
 
 def _period_texts(column: pd.Series) -> Texts:
-    """Periods as text, whole numbers written one way ("2019", "2019.0" and "02019" → "2019")."""
+    """Periods as text, whole numbers written one way ("2019", "2019.0" and "02019" → "2019").
+
+    Examples
+    --------
+    >>> _period_texts(pd.Series(["2019", " 2019.0", "02019", "2019Q1", 2020])).tolist()
+    ['2019', '2019', '2019', '2019Q1', '2020']
+    """
     codes, spellings = pd.factorize(column.astype(str))  # few distinct periods, many rows
-    canonical = pd.Series(spellings, dtype=object).str.strip()
-    whole = canonical.str.fullmatch(r"[+-]?\d+(\.0*)?")
-    canonical[whole] = canonical[whole].map(lambda t: str(int(float(t))))
-    out: Texts = canonical.to_numpy(dtype=object)[codes]
-    return out
+    if not all(isinstance(t, str) for t in spellings):  # NaN: pandas' own rules
+        canonical = pd.Series(spellings, dtype=object).str.strip()
+        whole = canonical.str.fullmatch(_WHOLE.pattern)
+        canonical[whole] = canonical[whole].map(lambda t: str(int(float(t))))
+        out: Texts = canonical.to_numpy(dtype=object)[codes]
+        return out
+    stripped = [t.strip() for t in spellings]
+    texts = [str(int(float(t))) if _WHOLE.fullmatch(t) else t for t in stripped]
+    table: Texts = np.empty(len(texts), dtype=object)
+    table[:] = texts
+    return table[codes]
 
 
 class _Report:
@@ -128,9 +141,9 @@ def encode(
         raise DataError([DataProblem(source, None, None, None, "the data have no values")])
     indicators = framework.indicators
     i_index = {ind.code: i for i, ind in enumerate(indicators)}
-    unit, period = _texts(table["unit"]), _period_texts(table["period"])
-    code, value = _texts(table["indicator"]), _texts(table["value"])
-    report = _Report(source, table["row"].to_numpy(), _texts(table["column"]), value)
+    unit, period = text_cells(table["unit"]), _period_texts(table["period"])
+    code, value = text_cells(table["indicator"]), text_cells(table["value"])
+    report = _Report(source, table["row"].to_numpy(), text_cells(table["column"]), value)
 
     for name, col in (("unit", unit), ("period", period)):
         report.add(np.flatnonzero(col == ""), f"empty {name}", column=name, values=col)
@@ -158,8 +171,14 @@ def encode(
         )
         report.add(where, reasons, column="indicator", values=code)
 
-    keys = pd.DataFrame({"u": unit, "p": period, "i": code})
-    dup = keys.duplicated(keep=False).to_numpy() & ~unknown
+    # most tables have no duplicate row: a set of keys says so at a fraction of pandas' cost
+    distinct = len(set(zip(unit, period, code, strict=True))) == len(code)
+    dup = (
+        np.zeros(len(code), dtype=bool)
+        if distinct
+        else pd.DataFrame({"u": unit, "p": period, "i": code}).duplicated(keep=False).to_numpy()
+        & ~unknown
+    )
     if dup.any():
         first = pd.Series(report.rows).groupby([unit, period, code]).transform("min").to_numpy()
         later = np.flatnonzero(dup & (report.rows != first))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from polindex.framework.models import Framework
@@ -82,13 +83,35 @@ def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
     """
     if cells.empty:
         return pd.DataFrame()
-    frame = cells.iloc[1:].reset_index(drop=True)
-    names = [str(c) for c in cells.iloc[0]]
-    frame.columns = pd.RangeIndex(len(names))
-    used = [k for k, name in enumerate(names) if name or (frame[k].astype(str) != "").any()]
-    frame = frame[used]
-    frame.columns = pd.Index([names[k] for k in used], dtype=object)
-    return frame
+    grid = cells.to_numpy(dtype=object)  # one block: later column picks are views, not takes
+    names = [str(c) for c in grid[0]]
+    body = grid[1:]
+    used = [k for k, name in enumerate(names) if name or (body[:, k].astype(str) != "").any()]
+    return pd.DataFrame(
+        body[:, used], columns=pd.Index([names[k] for k in used], dtype=object), dtype=object
+    )
+
+
+def text_cells(cells: pd.Series | npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    """Cells as stripped text, as ``astype(str).str.strip()`` makes them, without pandas'
+    per-call cost when every cell is already text (as read from a file).
+
+    Examples
+    --------
+    >>> text_cells(pd.Series([" a", "b "])).tolist(), text_cells(pd.Series([" a", 7])).tolist()
+    (['a', 'b'], ['a', '7'])
+    """
+    arr = cells.to_numpy(dtype=object) if isinstance(cells, pd.Series) else cells
+    try:
+        texts = [cell.strip() for cell in arr]
+    except (AttributeError, TypeError):  # a number, NaN or None: pandas says what it becomes
+        out: npt.NDArray[np.object_] = (
+            pd.Series(arr, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+        )
+        return out
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
 
 
 @dataclass(frozen=True)
@@ -187,10 +210,8 @@ def long_from_frame(
     {'unit': 'A', 'period': '2024', 'indicator': 'q1', 'value': 'yes', 'row': 2, 'column': 'q1'}
     """
     opts = options or ReadOptions()
-    frame = frame.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if opts.column_prefix:
-        frame.columns = [c.removeprefix(opts.column_prefix) for c in frame.columns]
+    names = [str(c).strip().removeprefix(opts.column_prefix) for c in frame.columns]
+    frame = frame.set_axis(names, axis=1)  # the caller's frame keeps its names
     problems: list[DataProblem] = []
     dupes = frame.columns[frame.columns.duplicated()].tolist()
     for col in dupes:
@@ -253,15 +274,16 @@ def long_from_frame(
         )
     # one block per indicator column, in column order (as many rows as the file has)
     n_rows, n_cols = len(frame), len(keep)
-    units = frame[unit_col].astype(str).to_numpy()
+    units = _as_text(frame[unit_col].to_numpy(dtype=object))
     periods = (
-        frame[period_col].astype(str).to_numpy()
+        _as_text(frame[period_col].to_numpy(dtype=object))
         if period_col in frame
         else np.full(n_rows, opts.period, dtype=object)
     )
-    values = frame[keep].astype(str).to_numpy()
+    at = {c: k for k, c in enumerate(frame.columns)}
+    values = _as_text(frame.to_numpy(dtype=object)[:, [at[c] for c in keep]])
     prefix = opts.column_prefix
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "unit": np.tile(units, n_cols),
             "period": np.tile(periods, n_cols),
@@ -271,7 +293,13 @@ def long_from_frame(
             "column": np.repeat(np.array([prefix + c for c in keep], dtype=object), n_rows),
         }
     )
-    return out[TABLE_COLUMNS]
+
+
+def _as_text(cells: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """``cells`` as ``str`` (unchanged when they already are, as read from a file)."""
+    if all(type(c) is str for c in cells.flat):
+        return cells
+    return pd.DataFrame(cells.reshape(len(cells), -1)).astype(str).to_numpy().reshape(cells.shape)
 
 
 def read_table(

@@ -13,7 +13,7 @@ import pandas as pd
 from polindex.engine.dataset import Dataset, Variables
 from polindex.framework.pipeline import Pipeline
 from polindex.io.problems import DataError, DataProblem
-from polindex.io.tables import ReadOptions, is_long
+from polindex.io.tables import ReadOptions, is_long, text_cells
 
 
 def split_variables(
@@ -58,30 +58,29 @@ def split_variables(
         rest = frame.loc[~take]
     else:
         missing = [c for c in codes if c not in columns]
-        parts = []
-        for code in codes:
-            if code in missing:
-                continue
-            col = frame.columns[columns.index(code)]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "unit": frame[options.unit_column].astype(str).str.strip()
-                        if options.unit_column in frame
-                        else "",
-                        "period": frame[options.period_column].astype(str).str.strip()
-                        if options.period_column in frame
-                        else options.period,
-                        "variable": code,
-                        "value": frame[col].astype(str).str.strip(),
-                        "row": rows,
-                    }
-                )
-            )
-        var = (
-            pd.concat(parts, ignore_index=True)
-            if parts
-            else pd.DataFrame(columns=["unit", "period", "variable", "value", "row"])
+        n_rows = len(frame)
+        units = (
+            text_cells(frame[options.unit_column])
+            if options.unit_column in frame
+            else np.full(n_rows, "", dtype=object)
+        )
+        periods = (
+            text_cells(frame[options.period_column])
+            if options.period_column in frame
+            else np.full(n_rows, options.period, dtype=object)
+        )
+        found = [c for c in codes if c not in missing]
+        var = pd.DataFrame(
+            {
+                "unit": np.tile(units, len(found)),
+                "period": np.tile(periods, len(found)),
+                "variable": np.repeat(np.array(found, dtype=object), n_rows),
+                "value": np.concatenate(
+                    [text_cells(frame.iloc[:, columns.index(c)]) for c in found]
+                    or [np.empty(0, dtype=object)]
+                ),
+                "row": np.tile(rows.to_numpy(), len(found)),
+            }
         )
         rest = frame[[c for c, n in zip(frame.columns, columns, strict=True) if n not in codes]]
     if missing:
@@ -111,12 +110,12 @@ def align_variables(
     labels: dict[str, np.ndarray] = {}
     problems: list[DataProblem] = []
     missing_tokens = {"", "na", "nan", "n/a", "."}
+    columns = [table[c].to_numpy(dtype=object) for c in ("unit", "period", "value", "row")]
+    variable = table["variable"].to_numpy(dtype=object)
     for code, role in roles.items():
-        part = table[table["variable"] == code]
+        part = np.flatnonzero(variable == code)
         arr = np.full(shape, np.nan) if role == "denominator" else np.full(shape, "", dtype=object)
-        for unit, period, value, row in zip(
-            part["unit"], part["period"], part["value"], part["row"], strict=True
-        ):
+        for unit, period, value, row in zip(*(c[part] for c in columns), strict=True):
             period_key = str(int(float(period))) if _is_int(period) else str(period)
             u, p = u_index.get(unit), p_index.get(period_key)
             if u is None or p is None:

@@ -130,7 +130,7 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
                                 ("choices", choice_columns, ("list_name", "name"))):  # fmt: skip
         if missing := [c for c in needed if c not in have]:
             raise XLSFormError(f"{sheet}!1: no {' or '.join(map(repr, missing))} column")
-    labels = [(c, _lang(c)) for c in columns if c.startswith("label")]
+    labels = _label_columns(columns)
     langs = list(dict.fromkeys(lang for _, lang in labels)) or ["en"]
     lists: dict[str, list[dict[str, Any]]] = {}
     for number, row in choice_rows:
@@ -229,9 +229,43 @@ def _score(value: Any, number: int) -> float:
         raise XLSFormError(f"choices!{number}: score {value!r} is not a number") from None
 
 
+LANGUAGE_CODE = re.compile(r"\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
+
+
 def _lang(column: str) -> str:
-    match = re.search(r"\((\w+)\)\s*$", column)
-    return match.group(1) if match else "en"
+    """The language of a label column: ``label`` is English; ``label::Português (pt-BR)``
+    names its code in brackets (any BCP 47 tag); ``label::French`` a language known by name.
+
+    >>> _lang("label"), _lang("label::Português (pt-BR)"), _lang("label::french")
+    ('en', 'pt-BR', 'fr')
+    """
+    if column == "label":
+        return "en"
+    name = column.removeprefix("label::").strip()
+    if match := LANGUAGE_CODE.search(name):
+        return match.group(1).replace("_", "-")
+    by_name = {n.casefold(): code for code, n in LANGUAGE_NAMES.items()}
+    if found := by_name.get(name.casefold()):
+        return found
+    raise XLSFormError(
+        f"survey!1: column {column!r}: name the language's code in brackets, as in "
+        f"'label::{name or 'Language'} (xx)'"
+    )
+
+
+def _label_columns(columns: list[str]) -> list[tuple[str, str]]:
+    """The label columns (``label``, ``label::…``) and their languages, each language once."""
+    found: dict[str, str] = {}
+    for column in columns:
+        if column != "label" and not column.startswith("label::"):
+            continue
+        lang = _lang(column)
+        if lang in found:
+            raise XLSFormError(
+                f"survey!1: columns {found[lang]!r} and {column!r} are both labels in {lang!r}"
+            )
+        found[lang] = column
+    return [(c, lang) for lang, c in found.items()]
 
 
 def _labels(row: dict[str, Any], columns: list[tuple[str, str]]) -> dict[str, str]:

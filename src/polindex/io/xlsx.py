@@ -258,6 +258,8 @@ def open_workbook(data: bytes, bounds: Bounds, source: str | None = None) -> Bou
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+    except NotImplementedError as exc:  # a ZIP version or feature zipfile cannot read
+        raise refuse([f"not an XLSX workbook Polindex can read ({_reason(exc)})"]) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise refuse(["not an XLSX workbook (not a ZIP archive)"]) from exc
     try:

@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from polindex.web.api.headers import api_headers
+from polindex.web.languages import page_language
 
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f"
 """C0 control characters but tab, line feed and carriage return (a regular expression range)."""
@@ -74,7 +75,7 @@ def _refusal(request: HttpRequest) -> HttpResponse:
         if in_path:
             return JsonResponse({"detail": "Not Found"}, status=404)
         return JsonResponse({"detail": _query_problems(request)}, status=422)
-    with translation.override(translation.get_language_from_request(request)):
+    with translation.override(page_language(request)):
         problem = (
             gettext("This web address holds a control character, which no address here uses.")
             if in_path

@@ -38,6 +38,24 @@ def _supported(code: str | None) -> str | None:
     return code if code in dict(settings.LANGUAGES) else None
 
 
+def unprefixed_language(request: HttpRequest) -> tuple[str, bool]:
+    """The language of an address without a language prefix, and whether the visitor's
+    preference chose it: on :data:`BY_PREFERENCE` paths ``?lang=`` (API), the cookie or
+    ``Accept-Language``; on a public page the default language."""
+    path = request.path_info
+    if not path.startswith(BY_PREFERENCE):
+        return settings.LANGUAGE_CODE, False
+    asked = _supported(request.GET.get("lang")) if path.startswith("/api/") else None
+    return asked or translation.get_language_from_request(request), True
+
+
+def page_language(request: HttpRequest) -> str:
+    """The language a page at this address is in: its prefix's (``/fr/…``), else
+    :func:`unprefixed_language`'s (for the pages rendered before the middleware ran, such as
+    the refusal of an address holding a control character)."""
+    return _supported(request.path_info.split("/", 2)[1]) or unprefixed_language(request)[0]
+
+
 def address_language(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
@@ -64,12 +82,7 @@ def address_language(
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(rest + (f"?{query}" if query else ""))
         if language is None:
-            if path.startswith(BY_PREFERENCE):
-                by_preference = True
-                asked = _supported(request.GET.get("lang")) if path.startswith("/api/") else None
-                language = asked or translation.get_language_from_request(request)
-            else:
-                language = default
+            language, by_preference = unprefixed_language(request)
         before = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -33,6 +33,7 @@ from polindex.web.collection.permissions import (
     allowed,
     page_permission,
 )
+from polindex.web.feedback.permissions import may_moderate
 from polindex.web.releases.visibility import can_see
 
 ROLES = (
@@ -147,6 +148,11 @@ def model(codename: str, *, release: str = "", never: bool = False) -> Rule:
     return rule
 
 
+def central(user: Any, scene: Scene) -> bool:
+    """The central team on staff: the queue of suggested corrections (:mod:`.feedback`)."""
+    return staff(user, scene) and may_moderate(user)
+
+
 def not_staff(user: Any, scene: Scene) -> bool:
     return not staff(user, scene)
 
@@ -177,7 +183,17 @@ RELEASE_ROUTES = {
     f"{CHART}trend/<str:node>/<str:units>.<chartfmt:fmt>": "{v}/chart/trend/T/AT,BE.csv",
     f"{CHART}areas/<str:unit>/<str:period>.<chartfmt:fmt>": "{v}/chart/areas/AT/2024.csv",
     f"{CHART}area-series/<str:unit>.<chartfmt:fmt>": "{v}/chart/area-series/AT.csv",
+    f"{R}/download/reports.zip": "{v}/download/reports.zip",
+    f"{R}/<str:unit>/report/": "{v}/AT/report/",
+    f"{R}/<str:unit>/report.pdf": "{v}/AT/report.pdf",
+    f"{R}/feedback/thanks/": "{v}/feedback/thanks/",
+    f"{R}/outcomes/": "{v}/outcomes/",
     f"{R}/<path:unit>/": "{v}/AT/",
+    f"{R}/what-if/": "{v}/what-if/",
+    f"{R}/what-if/<str:unit>/": "{v}/what-if/AT/",
+    f"{R}/goal/<str:unit>/": "{v}/goal/AT/?score=0",
+    "api/v1/releases/<index>/<version>/what-if/<unit>": "api/v1/releases/{v}/what-if/AT",
+    "api/v1/releases/<index>/<version>/goal/<unit>": "api/v1/releases/{v}/goal/AT?score=0",
     "api/v1/releases/<index>/<version>": "api/v1/releases/{v}",
     "api/v1/releases/<index>/<version>/framework": "api/v1/releases/{v}/framework",
     "api/v1/releases/<index>/<version>/codebook": "api/v1/releases/{v}/codebook",
@@ -186,6 +202,7 @@ RELEASE_ROUTES = {
     "api/v1/releases/<index>/<version>/wide": "api/v1/releases/{v}/wide",
     "api/v1/releases/<index>/<version>/answers": "api/v1/releases/{v}/answers",
     "api/v1/releases/<index>/<version>/robustness": "api/v1/releases/{v}/robustness",
+    "api/v1/releases/<index>/<version>/outcomes": "api/v1/releases/{v}/outcomes",
     "api/v1/releases/<index>/<version>/units/<unit>/robustness": (
         "api/v1/releases/{v}/units/AT/robustness"
     ),
@@ -201,22 +218,30 @@ PUBLIC = {  # public routes about no one release: everyone, GET only
 }
 
 
+SUGGESTION = {"unit": "AT", "kind": "other", "problem": "Art. 5 was repealed."}
+"""What the example of the form to suggest a correction posts (a valid suggestion)."""
+
+
 def _public() -> Iterator[Page]:
     for pattern, path in PUBLIC.items():
         yield Page(pattern, "public pages and API lists", path, anyone, None)
     for name in ("published", "embargoed"):
+        v = f"{{{name}.index.code}}/{{{name}.version}}"
         for pattern, path in RELEASE_ROUTES.items():
-            example = "/" + path.format(v=f"{{{name}.index.code}}/{{{name}.version}}")
+            example = "/" + path.format(v=v)
             label = f"{ARTICLE[name]} {name} release: its pages, downloads, charts and API"
             yield Page(pattern, label, example, sees(name), None)
+        yield Page(
+            f"{R}/feedback/", f"{ARTICLE[name]} {name} release: suggesting a correction",
+            f"/{v}/feedback/", sees(name), sees(name), body=SUGGESTION,
+        )  # fmt: skip
     yield Page(
         "<str:index>/", "an index's latest public release (a redirect to it)",
         "/{published.index.code}/", anyone, None,
     )  # fmt: skip
     yield Page("api/v1/", "the API's root (no page)", "/api/v1/", nobody, nobody)
-    for pattern in ("api/v1/openapi.json", "api/v1/docs"):
-        # (django-ninja's schema and docs views answer any method)
-        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, anyone)
+    for pattern in ("api/v1/openapi.json", "api/v1/docs"):  # read only (api/headers.py)
+        yield Page(pattern, "the API's schema and docs", "/" + pattern, anyone, None)
     yield Page("i18n/setlang/", "switching language", "/i18n/setlang/", anyone, anyone)
 
 
@@ -258,9 +283,12 @@ def _workspace() -> Iterator[Page]:
     ]:
         path = "/" + pattern.replace("<slug:code>", "{edition.code}")
         yield page(pattern, name, f"workspace: {what}", path, "edition")
+    yield page(f"{W}/", "collection:country", "workspace: a country's questionnaire",
+               country + "/", "country")  # fmt: skip
     yield page(
-        f"{W}/", "collection:country", "workspace: a country's questionnaire (POST: a step for all "
-        "its answers)", country + "/", "country", body={"action": "submit"},
+        f"{W}/steps/<slug:action>/", "collection:step",
+        "workspace: a step for many answers of a country (GET: its preview; POST: confirmed)",
+        country + "/steps/submit/", "country", body={"token": "0:0"},
     )  # fmt: skip
     for suffix, name, what in [
         ("questionnaire.xlsx", "collection:download", "a country's questionnaire as XLSX"),
@@ -286,6 +314,7 @@ ADMIN_MODELS = {
     ("auth", "user"): "indexes, editions, assignments, users and groups",
     ("auth", "group"): "indexes, editions, assignments, users and groups",
     ("django_tasks_database", "dbtaskresult"): "background tasks",
+    ("feedback", "suggestion"): "suggested corrections (the central team's queue)",
 }
 
 
@@ -316,12 +345,16 @@ def _admin() -> Iterator[Page]:
         yield Page(pattern, label, path, get, post, door=door)
     apps = list(dict.fromkeys(m._meta.app_label for m in admin.site._registry))  # (its order)
     for app in apps:
+        rule = central if app == "feedback" else app_index(app)
         yield Page(
             f"admin/^(?P<app_label>{'|'.join(apps)})/$", f"the admin's index of {app}",
-            f"/admin/{app}/", app_index(app), app_index(app), door=staff,
+            f"/admin/{app}/", rule, rule, door=staff,
         )  # fmt: skip
     for (app, name), shown in ADMIN_MODELS.items():
-        yield from _model_pages(app, name, shown)
+        if (app, name) == ("feedback", "suggestion"):
+            yield from _suggestion_pages(shown)
+        else:
+            yield from _model_pages(app, name, shown)
 
 
 def admin_page(pattern: str, label: str, path: str, get: Rule, post: Rule) -> Page:
@@ -361,6 +394,20 @@ def _model_pages(app: str, name: str, shown: str) -> Iterator[Page]:
                 "admin/auth/user/<id>/password/", "admin: a user's password",
                 url + "password/", change_user, change_user,
             )  # fmt: skip
+
+
+def _suggestion_pages(shown: str) -> Iterator[Page]:
+    """The moderation queue: the central team's (:mod:`.feedback.permissions`), Django's model
+    permissions aside; suggestions come from the public form, never added here."""
+    prefix, url = "admin/feedback/suggestion/", "/admin/feedback/suggestion/{feedback_suggestion}/"
+    yield admin_page(prefix, f"admin: {shown} — the list", "/" + prefix, central, central)
+    yield admin_page(f"{prefix}add/", f"admin: {shown} — adding", f"/{prefix}add/", nobody, nobody)
+    obj = prefix + "<path:object_id>/"
+    for suffix, what in [("change/", "its page"), ("history/", "its history"),
+                         ("delete/", "deleting")]:  # fmt: skip
+        yield admin_page(obj + suffix, f"admin: {shown} — one: {what}", url + suffix, central,
+                         central)  # fmt: skip
+    yield admin_page(obj, "admin: an object's old address (to its page)", url, staff, staff)
 
 
 def pages() -> list[Page]:

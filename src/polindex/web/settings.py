@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "polindex.web.collection",
     "polindex.web.explorer",
     "polindex.web.dialogue",
+    "polindex.web.reports",
+    "polindex.web.feedback",  # suggested corrections from the public, moderated in the admin
+    "polindex.web.outcomes",  # outcome indicators attached to releases
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",  # collection: polindex.web.collection.permissions

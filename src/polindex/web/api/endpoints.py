@@ -13,10 +13,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params import functions as params
 
 from polindex.web.addresses import NO_CONTROL
+from polindex.web.dialogue.api import router as dialogue_router
+from polindex.web.outcomes.api import router as outcomes_router
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.robustness import ReleaseRobustness
-from polindex.web.dialogue.api import router as dialogue_router
 from polindex.web.releases.visibility import visible_releases, visible_scores
 
 # the docs page (templates/ninja/swagger.html) without deep links: they nest a link inside each
@@ -490,3 +491,5 @@ def release_answers(
 
 # the dialogue tools' routes (what-if, goals, recommendations, peers, weights, comparison)
 api.add_router("/", dialogue_router)
+# a policy node against an outcome indicator (polindex.web.outcomes)
+api.add_router("/", outcomes_router)

@@ -16,10 +16,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from polindex.web.releases.visibility import can_see_embargoed
 
 PUBLIC_MAX_AGE = 300
+READ_ONLY = ("/api/v1/openapi.json", "/api/v1/docs")
+"""The schema and its docs page: django-ninja answers any method there, as if it were GET."""
 
 
 def api_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path in READ_ONLY and request.method not in ("GET", "HEAD", "OPTIONS"):
+            refused = JsonResponse({"detail": "Method Not Allowed"}, status=405)
+            refused["Allow"] = "GET, HEAD, OPTIONS"
+            return refused
         response = get_response(request)
         if not request.path.startswith("/api/"):
             return response

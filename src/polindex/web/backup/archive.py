@@ -91,6 +91,8 @@ def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
         head = f.read(len(ZIP_MAGIC))
     try:
         archive = zipfile.ZipFile(path)
+    except NotImplementedError as exc:  # "zip file version 6.4": not written by Polindex
+        raise RestoreError([f"{source} is not a Polindex backup ({exc})"]) from None
     except zipfile.BadZipFile:
         if head == ZIP_MAGIC:
             why = "is truncated or damaged: its ZIP directory is missing or unreadable"
@@ -106,7 +108,7 @@ def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
             raw = archive.read(MANIFEST)
         except KeyError:
             raise RestoreError([f"{source} is not a Polindex backup (no {MANIFEST})"]) from None
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             raise RestoreError([f"{source} is damaged: {MANIFEST}: {exc}"]) from None
         manifest = parse_manifest(raw, source)
         problems = [f"{source} is damaged: {p}" for p in damaged_members(archive, manifest)]
@@ -131,7 +133,7 @@ def damaged_members(archive: zipfile.ZipFile, manifest: Manifest) -> list[str]:
         except KeyError:
             problems.append(f"{table.member}: missing")
             continue
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             problems.append(f"{table.member}: unreadable ({exc})")
             continue
         found = sha.hexdigest()

@@ -266,6 +266,32 @@ class Source(models.Model):
         }
 
 
+class BulkStep(models.Model):
+    """One step taken for many answers of a country at once (submit, start the review, agree,
+    validate, lock, reopen): one entry of the country's history, whose answers' changes point
+    to it. It can be reversed while none of its answers has changed since (:mod:`.bulk`)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="bulk_steps")
+    unit = models.CharField(max_length=64)
+    action = models.CharField(max_length=32)
+    who = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    when = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    moved = models.JSONField(
+        default=list, help_text=_("Each answer moved: [answer id, status before, version after].")
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-when", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} × {len(self.moved)} {self.edition} {self.unit}"
+
+
 class AnswerChange(models.Model):
     """One change to an answer: who, when, before, after, why. Append-only."""
 
@@ -276,6 +302,9 @@ class AnswerChange(models.Model):
     old = models.JSONField(default=dict)
     new = models.JSONField(default=dict)
     reason = models.TextField(blank=True)
+    bulk = models.ForeignKey(
+        BulkStep, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )  # the step for many answers this change was part of (or its reversal)
 
     class Meta:
         ordering = ["when", "id"]

@@ -88,7 +88,35 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
             if reviewer.pk != actor.pk:
                 sent += _send(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
         return sent
+    if action == "submit":
+        return ready_for_review(answer.edition, answer.unit, [answer])
     return 0
+
+
+def ready_for_review(edition: Edition, unit: str, answers: list[Answer]) -> int:
+    """Tell the reviewers of ``unit`` that ``answers`` (just submitted) wait for their review:
+    one e-mail per reviewer, counting the answers of their area. Returns how many were sent."""
+    if not answers:
+        return 0
+    link = base_url() + reverse("collection:country", args=[edition.code, unit])
+    sent = 0
+    for who, n in reviewers_of(edition, unit, answers).items():
+        what = f"{n} answer{'s' if n != 1 else ''} of {unit} ({edition.name})"
+        sent += _send(who, f"Ready for review: {what}", f"{what} wait for your review.\n\n{link}\n")
+    return sent
+
+
+def reviewers_of(edition: Edition, unit: str, answers: list[Answer]) -> dict[Any, int]:
+    """The reviewers (invitation accepted) of ``unit``, each with how many of ``answers`` are
+    in their area."""
+    found: dict[Any, int] = {}
+    for r in Assignment.objects.filter(
+        edition=edition, role=Role.REVIEWER, unit__in=[unit, ""], accepted_at__isnull=False
+    ).select_related("user"):
+        n = sum(1 for a in answers if r.area in ("", a.area))
+        if n:
+            found[r.user] = found.get(r.user, 0) + n
+    return found
 
 
 def reminders(today: dt.date | None = None, days: tuple[int, ...] = (7, 1)) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import Answer, Assignment, BulkStep, Edition
 from polindex.web.collection.questions import area_of
 from polindex.web.collection.workflow import ACTIONS
 
@@ -36,11 +36,20 @@ class Country:
     edition: Edition
     unit: str
 
+    @property
+    def name(self) -> str:
+        """The country's name in the page's language (never a bare code)."""
+        from polindex.web.collection.names import unit_name
+
+        return unit_name(self.edition, self.unit)
+
 
 def _target(obj: Any) -> tuple[Edition, str, str]:
     if isinstance(obj, Answer):
         return obj.edition, obj.unit, area_of(obj.edition, obj.indicator)
     if isinstance(obj, Country):
+        return obj.edition, obj.unit, ""
+    if isinstance(obj, BulkStep):
         return obj.edition, obj.unit, ""
     if isinstance(obj, Edition):
         return obj, "", ""
@@ -140,6 +149,11 @@ def invitee(user: Any, assignment: Assignment) -> bool:
 
 
 @rules.predicate
+def took_step(user: Any, step: BulkStep) -> bool:
+    return isinstance(step, BulkStep) and step.who_id == user.pk
+
+
+@rules.predicate
 def in_factcheck_window(user: Any, obj: Any) -> bool:
     edition = _target(obj)[0]
     today: dt.date = timezone.localdate()
@@ -175,6 +189,11 @@ rules.add_perm(
 )  # fmt: skip
 # the country page's steps for all of its answers (each answer's step then asks its own)
 rules.add_perm("collection.take_steps", (is_expert | is_reviewer | is_central) & edition_open)
+# reversing a step taken for many answers at once: who took it (still holding a role that takes
+# steps there) or the central team (whether nothing depends on it yet is the step's own rule)
+rules.add_perm(
+    "collection.undo_step", ((took_step & (is_expert | is_reviewer)) | is_central) & edition_open
+)
 rules.add_perm("collection.adjudicate", (is_central | is_coordinator) & edition_open)
 rules.add_perm("collection.validate", is_central & edition_open)
 rules.add_perm("collection.moderate", is_central)
@@ -189,7 +208,10 @@ PAGES: dict[str, dict[str, str]] = {
     "collection:invitation": {"GET": "collection.accept", "POST": "collection.accept"},
     "collection:agreement": {"GET": "collection.manage"},
     "collection:answers_csv": {"GET": "collection.manage"},
-    "collection:country": {"GET": "collection.view_country", "POST": "collection.take_steps"},
+    "collection:country": {"GET": "collection.view_country"},
+    # a step for many answers of a country: its preview (GET) and its confirmation (POST); each
+    # answer then asks its own step's permission, a reversal "collection.undo_step"
+    "collection:step": {"GET": "collection.take_steps", "POST": "collection.take_steps"},
     "collection:download": {"GET": "collection.view_country"},
     "collection:upload": {"GET": "collection.answer", "POST": "collection.answer"},
     "collection:read": {"GET": "collection.view_country"},

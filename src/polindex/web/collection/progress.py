@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db.models import Count
 
@@ -78,12 +79,28 @@ def waiting(by_status: Counter[str]) -> dict[str, int]:
 
 
 def due(edition: Edition, party: str) -> dt.date | None:
-    """The deadline of ``party``'s stage: submission, review or validation."""
+    """The deadline of ``party``'s stage: submission, review, validation or the fact-check."""
     return {
         "expert": edition.submit_by,
         "reviewer": edition.review_by,
         "central": edition.validate_by,
+        "government": edition.factcheck_until,
     }.get(party)
+
+
+def party_of(user: Any, edition: Edition, unit: str) -> str:
+    """The party whose turn ``user`` takes on ``unit``: ``expert``, ``reviewer``, ``central``
+    (the central team and area coordinators), ``government``, or ``""`` for none — the first
+    of these the user holds (someone both expert and reviewer acts as the expert)."""
+    from polindex.web.collection.permissions import is_central, roles
+
+    held = roles(user, edition, unit)
+    for role, party in ((Role.EXPERT, "expert"), (Role.REVIEWER, "reviewer")):
+        if role in held:
+            return party
+    if Role.COORDINATOR in held or is_central(user):
+        return "central"
+    return "government" if Role.GOVERNMENT in held else ""
 
 
 def overdue(edition: Edition, by_party: dict[str, int], today: dt.date) -> list[str]:

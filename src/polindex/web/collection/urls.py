@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:code>/<str:unit>/questionnaire.xlsx", views.download, name="download"),
     path("<slug:code>/<str:unit>/upload/", views.upload, name="upload"),
     path("<slug:code>/<str:unit>/read/", views.read, name="read"),
+    path("<slug:code>/<str:unit>/steps/<slug:action>/", views.step, name="step"),
     path("<slug:code>/<str:unit>/<str:indicator>/", views.answer, name="answer"),
 ]

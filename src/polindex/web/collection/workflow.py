@@ -308,35 +308,6 @@ def act(
     return answer
 
 
-BULK = ("submit", "review", "agree", "validate", "lock")  # the steps taken for a whole country
-
-
-@transaction.atomic
-def act_all(answers: list[Answer], user: Any, action: str) -> tuple[list[Answer], dict[str, str]]:
-    """Take ``action`` on every answer that is at a step it starts from and that ``user`` may
-    move (a whole country's submission, start of review, agreement, validation or lock).
-
-    Returns the answers moved and, per indicator, why the others that could have been were not
-    (e.g. an incomplete answer is not submitted). All in one transaction: a conflict with a
-    concurrent save undoes the whole step.
-    """
-    from polindex.web.collection.permissions import allowed
-
-    if action not in BULK:
-        raise InvalidError({"action": f"{action!r} is not taken for a whole country"})
-    starts, _, perm = ACTIONS[action]
-    moved: list[Answer] = []
-    skipped: dict[str, str] = {}
-    for answer in answers:
-        if answer.status not in starts or not allowed(user, perm, answer):
-            continue
-        try:
-            moved.append(act(answer, user, action, answer.version))
-        except InvalidError as exc:
-            skipped[answer.indicator] = "; ".join(exc.problems.values())
-    return moved, skipped
-
-
 @transaction.atomic
 def comment(answer: Answer, user: Any, text: str) -> None:
     """Add a message to the answer's thread."""

@@ -4,6 +4,7 @@ legend that gives the values behind each colour."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -66,6 +67,26 @@ def _band_keys(reading: Reading, lines: Sequence[Line]) -> list[Key]:
     return keys
 
 
+def separating_decimals(ranges: Sequence[tuple[float, float]], decimals: int) -> int:
+    """The fewest decimals, from ``decimals`` up to three more, at which no two neighbouring
+    ``(low, high)`` ranges (ordered best first, either way up) share a rounded end: a legend
+    saying "0.35 to 0.37" then "0.37 to 0.40" would not tell where 0.37 belongs.
+
+    >>> separating_decimals([(0.371, 0.40), (0.35, 0.369)], 2)
+    3
+    >>> separating_decimals([(0.38, 0.40), (0.35, 0.37)], 2)
+    2
+    """
+    for d in range(decimals, decimals + 4):
+        ends = [(round(low, d), round(high, d)) for low, high in ranges]
+        if all(
+            not {a_low, a_high} & {b_low, b_high}
+            for (a_low, a_high), (b_low, b_high) in itertools.pairwise(ends)
+        ):
+            return d
+    return decimals + 3
+
+
 def _rank_keys(reading: Reading, lines: Sequence[Line], fills: dict[str, str]) -> list[Key]:
     """Each colour the map uses, from the best to the worst: the scores of its countries."""
     d = reading.decimals
@@ -76,6 +97,7 @@ def _rank_keys(reading: Reading, lines: Sequence[Line], fills: dict[str, str]) -
             by_colour.setdefault(colour, []).append(line.score)
     best = reading.framework.higher_is_better
     ordered = sorted(by_colour.items(), key=lambda kv: -max(kv[1]) if best else min(kv[1]))
+    d = separating_decimals([(min(s), max(s)) for _, s in ordered], d)
     keys = []
     for k, (colour, scores) in enumerate(ordered):
         low, high = _number(min(scores), d), _number(max(scores), d)

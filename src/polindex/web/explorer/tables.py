@@ -17,7 +17,7 @@ from polindex.framework.units import fold
 from polindex.web.explorer.display import Line, Reading, Section
 from polindex.web.explorer.state import ASCENDING, DESCENDING, Sorting
 
-FIXED = ("rank", "name", "score", "change")
+FIXED = ("rank", "name", "score", "band", "change")
 """The sort keys every ranking has; the other columns sort by their node's code."""
 
 
@@ -91,14 +91,16 @@ def improved(framework: Any, change: float | None, decimals: int) -> bool | None
 
 def columns(reading: Reading, extra: Sequence[tuple[str, str]], baseline: str | None
             ) -> tuple[list[Column], list[Column]]:  # fmt: skip
-    """The sortable columns: rank, name, score, change since ``baseline`` (when there is one),
-    then a column per ``extra`` node (code, label)."""
+    """The sortable columns: rank, name, score, band (when the index has bands), change since
+    ``baseline`` (when there is one), then a column per ``extra`` node (code, label)."""
     best = DESCENDING if reading.framework.higher_is_better else ASCENDING
     fixed = [
         Column("rank", _("Rank")),
         Column("name", _("Country"), numeric=False),
         Column("score", _("Score"), best_first=best),
     ]
+    if reading.has_bands:  # a band is a range of scores: by band is by score, best band first
+        fixed.append(Column("band", _("Band"), best_first=best, numeric=False))
     if baseline is not None:
         fixed.append(
             Column("change", _("Change since %(period)s") % {"period": baseline}, best_first=best)
@@ -112,7 +114,7 @@ def _value(row: Row, key: str, extra: dict[str, int]) -> Any:
         return row.line.rank
     if key == "name":
         return fold(row.line.name)
-    if key == "score":
+    if key in ("score", "band"):
         return row.line.score
     if key == "change":
         return row.change

@@ -37,6 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("search/", views.search, "search"),
     page("<str:index>/", views.latest, "latest"),
     page("<str:index>/<str:version>/", views.release, "release"),
+    # the country reports (and their ZIP): before the downloads and the country catch-all
+    path("<str:index>/<str:version>/", include("polindex.web.reports.urls")),
     page("<str:index>/<str:version>/download/<str:fmt>", views.download, "download"),
     page("<str:index>/<str:version>/compare/", views.compare, "compare"),
     page("<str:index>/<str:version>/methodology/", views.methodology, "methodology"),
@@ -63,5 +65,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # the dialogue tools (what-if, goals, ...): before the country catch-all
     path("<str:index>/<str:version>/", include("polindex.web.dialogue.urls")),
+    # suggest a correction: the one public form that posts (polindex.web.feedback)
+    path("", include("polindex.web.feedback.urls")),
+    # a policy node against an outcome indicator (polindex.web.outcomes)
+    path("", include("polindex.web.outcomes.urls")),
     page("<str:index>/<str:version>/<path:unit>/", views.unit, "unit"),
 ]

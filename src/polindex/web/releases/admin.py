@@ -48,7 +48,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     fields = readonly_fields = [
         f.name if f.name != "corrects" else "corrected" for f in Release._meta.fields
     ]
-    actions = ["publish_now"]
+    actions = ["publish_now", "draft_key_findings", "build_reports"]
     EDITABLE_UNDER_EMBARGO = ("key_findings",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -108,6 +108,60 @@ class ReleaseAdmin(admin.ModelAdmin):
         waiting = queryset.filter(publish_at__gt=now)
         count = waiting.update(publish_at=now)
         self.message_user(request, _("%(count)d release(s) published.") % {"count": count})
+
+    @admin.action(
+        description=_("Draft the key findings from the scores (embargoed, without findings)"),
+        permissions=["change"],
+    )
+    def draft_key_findings(self, request: HttpRequest, queryset: Any) -> None:
+        """Fill the key findings of each selected embargoed release that has none with a
+        draft written from its scores (see :mod:`polindex.web.reports.findings`), to edit
+        before publishing; a release with findings keeps them."""
+        from polindex.analysis.findings import FindingsError
+        from polindex.web.reports.findings import draft_for
+
+        for release in queryset:
+            if not release.embargoed:
+                level, text = messages.WARNING, _("%(release)s is published: its findings stay.")
+            elif release.key_findings.strip():
+                level, text = (
+                    messages.WARNING,
+                    _("%(release)s has key findings already: empty them to draft them again."),
+                )
+            else:
+                try:
+                    release.set_key_findings(draft_for(release))
+                except (FindingsError, ImmutableError) as exc:
+                    level, text = messages.ERROR, _("%(release)s: no draft (%(why)s).")
+                    self.message_user(request, text % {"release": release, "why": exc}, level)
+                    continue
+                level, text = (
+                    messages.SUCCESS,
+                    _("%(release)s: key findings drafted from the scores; check and edit them."),
+                )
+            self.message_user(request, text % {"release": release}, level)
+
+    @admin.action(description=_("Build every country report (PDF and ZIP)"), permissions=["view"])
+    def build_reports(self, request: HttpRequest, queryset: Any) -> None:
+        """Make every unit's report of each selected release, in every language, as a
+        background task (at once where tasks run at once, as in the demo)."""
+        from polindex.web.reports.tasks import build_reports
+
+        for release in queryset:
+            queued = build_reports.enqueue(release.pk)
+            if queued.status == TaskResultStatus.SUCCESSFUL:
+                text = _("%(release)s: %(count)s country reports made.") % {
+                    "release": release, "count": queued.return_value,
+                }  # fmt: skip
+            elif queued.status == TaskResultStatus.FAILED:
+                text = _("%(release)s: the reports failed; see the task list.") % {
+                    "release": release
+                }
+            else:
+                text = _("%(release)s: the country reports are being made in the background.") % {
+                    "release": release
+                }
+            self.message_user(request, text)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

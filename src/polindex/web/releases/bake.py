@@ -56,7 +56,7 @@ SERVER_ONLY = ("/admin/", "/i18n/", "/accounts/", "/work/")
 
 def bake(release: Release, out: Path, base_url: str = "http://localhost") -> list[str]:
     """Write the static site for ``release`` into ``out``, as served from ``base_url``; returns
-    the paths written.
+    the paths written (the country reports' pages, PDFs and ZIP among them).
 
     Raises ``LookupError`` when the release is not public yet (a bake is for everyone).
     """
@@ -74,6 +74,9 @@ def _bake(release: Release, out: Path, client: Client, secure: bool) -> list[str
             starts += [reverse("explorer:home"), reverse("explorer:release", args=args)]
     if client.get(starts[1], secure=secure).status_code != 200:
         raise LookupError(f"{release} is not public (embargoed until {release.publish_at})")
+    from polindex.web.reports.tasks import build_all
+
+    build_all(release)  # every country report (PDF, ZIP) made first: the crawl serves the files
     seen: set[str] = set()
     queue = deque(starts)
     written: list[str] = []

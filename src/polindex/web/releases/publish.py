@@ -124,9 +124,11 @@ def publish_release(
 
     The rules of :func:`check_release` are checked first (before any long build) and again
     when the release is stored. ``publish_at`` (default: now) ends the embargo; ``corrects`` is
-    the version (or release) this one corrects; ``notes`` carry each answer's justification and
-    sources when the data come from a collection edition; ``key_findings`` is the Markdown text
-    shown on the release's page (editable in the admin until publication).
+    the version (or release) this one corrects (its changelog then lists the readers'
+    suggestions it addresses, see :mod:`polindex.web.feedback.corrections`); ``notes`` carry
+    each answer's justification and sources when the data come from a collection edition;
+    ``key_findings`` is the Markdown text shown on the release's page (editable in the admin
+    until publication).
 
     Raises :class:`ReleaseError` for a broken rule, and the definition's or data's own
     :class:`~polindex.errors.PolindexError` (framework, data, build, robustness problems).
@@ -161,9 +163,13 @@ def publish_release(
         )
     with transaction.atomic():
         checked = check()
+        if checked.corrects is not None:  # the readers' suggestions it addresses (feedback app)
+            from polindex.web.feedback import corrections
+
+            changelog = corrections.changelog(changelog, checked.corrects)
         try:
             with transaction.atomic():
-                return freeze(
+                release = freeze(
                     computed,
                     version=version,
                     publish_at=when,
@@ -175,6 +181,9 @@ def publish_release(
                     notes=notes,
                     key_findings=key_findings,
                 )
+                if checked.corrects is not None:
+                    corrections.settle(checked.corrects, release)
+                return release
         except IntegrityError as exc:  # taken between the check and the insert
             raise ReleaseError(
                 [f"{definition.code} already has a release {version}; releases are immutable"]

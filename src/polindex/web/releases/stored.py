@@ -28,7 +28,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,6 +57,11 @@ MADE_FROM = (
     "polindex/web/releases/exports.py",
     "polindex/web/releases/robustness.py",
     "polindex/io/sheets.py",
+    "polindex/web/reports/content.py",
+    "polindex/web/reports/pdf.py",
+    "polindex/web/reports/templates/reports/_body.html",
+    "polindex/web/reports/templates/reports/print.html",
+    "polindex/web/reports/templates/reports/print.css",
 )
 """The modules whose code decides a file's bytes (with the catalogues and library versions)."""
 
@@ -64,8 +69,8 @@ MADE_FROM = (
 @functools.cache
 def code_version() -> str:
     """A digest of the code that makes the files: Polindex's version, the source of the
-    modules in :data:`MADE_FROM`, the translation catalogues and the versions of pandas and
-    openpyxl. A change to any of them makes every download again."""
+    modules and templates in :data:`MADE_FROM`, the translation catalogues and the versions
+    of pandas and openpyxl. A change to any of them makes every download again."""
     from importlib.metadata import version  # not an import of openpyxl: that takes a while
 
     import polindex
@@ -169,31 +174,57 @@ def response(request: HttpRequest, release: Release, fmt: str, lang: str) -> Htt
     it already (``If-None-Match``), with its ETag and cache lifetime either way."""
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     gzipped = fmt in GZIPPED and bool(ACCEPTS_GZIP.search(accepted))
-    tag = etag(release, fmt, lang, gzipped)
-    headers = {
-        "ETag": tag,
-        "Cache-Control": PUBLIC if release.publish_at <= timezone.now() else PRIVATE,
-    }
+    media_type = exports.FORMATS[fmt]
+    if media_type.startswith(("text/", "application/json")):
+        media_type += "; charset=utf-8"
+
+    def path() -> Path:
+        found = kept(release, fmt, lang)
+        return found.with_name(f"{fmt}.gz") if gzipped else found
+
+    answer = served(
+        request, release, etag(release, fmt, lang, gzipped), path, media_type,
+        exports.file_name(release, fmt),
+    )  # fmt: skip
+    if gzipped and answer.status_code == 200:
+        answer["Content-Encoding"] = "gzip"
+    if fmt in GZIPPED:
+        patch_vary_headers(answer, ["Accept-Encoding"])
+    return answer
+
+
+def kept_made(release: Release, name: str, lang: str, make: Callable[[], bytes]) -> Path:
+    """The file ``name`` of ``release`` in ``lang`` kept beside its downloads, made by
+    ``make`` on the first call (once, whoever asks at the same time): the country reports."""
+    target = folder(release, lang) / name
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target.with_name(f"{name}.lock")):
+        if not target.exists():  # (or made while this call waited for the lock)
+            _write(target, make())
+    return target
+
+
+def served(
+    request: HttpRequest, release: Release, tag: str, path: Callable[[], Path], media_type: str,
+    filename: str,
+) -> HttpResponse:  # fmt: skip
+    """A kept file as a download: ``304 Not Modified`` when the client holds ``tag`` already,
+    else the file at ``path()`` (made then, if need be); with its ETag and cache lifetime."""
     held = request.META.get("HTTP_IF_NONE_MATCH", "")
+    answer: HttpResponse
     if held.strip() == "*" or tag in _tags(held):
         answer = HttpResponse(status=304)
     else:
-        path = kept(release, fmt, lang)
-        media_type = exports.FORMATS[fmt]
-        if media_type.startswith(("text/", "application/json")):
-            media_type += "; charset=utf-8"
         answer = KeptFile(
-            open(path.with_name(f"{fmt}.gz") if gzipped else path, "rb"),  # noqa: SIM115
+            open(path(), "rb"),  # noqa: SIM115
             content_type=media_type,
             as_attachment=True,
-            filename=exports.file_name(release, fmt),
+            filename=filename,
         )
-        if gzipped:
-            answer["Content-Encoding"] = "gzip"
-    for header, value in headers.items():
-        answer[header] = value
-    if fmt in GZIPPED:
-        patch_vary_headers(answer, ["Accept-Encoding"])
+    answer["ETag"] = tag
+    answer["Cache-Control"] = PUBLIC if release.publish_at <= timezone.now() else PRIVATE
     return answer
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
@@ -29,6 +30,19 @@ from polindex.web.collection.permissions import (
 from polindex.web.collection.questions import questions
 
 View = Callable[..., HttpResponse]
+
+
+def whole_number(raw: str | None, most: int = 2**31 - 1) -> int | None:
+    """``raw`` as a whole number from 0 to ``most`` (an id, a count in an address or a form),
+    else ``None`` — never an error, whatever was typed.
+
+    >>> whole_number("12"), whole_number("²"), whole_number("-1"), whole_number("9" * 40)
+    (12, None, None, None)
+    """
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if value <= most else None
 
 
 def page(name: str, *, signed_in: bool = True) -> Callable[[View], View]:
@@ -83,6 +97,26 @@ def answers_shown(country: Country, user: Any, indicator: str = "") -> list[Answ
     reviewers, coordinators, the central team — and, submitted ones only
     (:data:`~..permissions.SUBMITTED`), government contacts. Only read: the rows are made when
     the edition opens or the expert accepts (:mod:`.answer_rows`)."""
+    answers = _shown(country, user, indicator)
+    if not indicator:  # one query for the sources of all (one answer reads its own)
+        answers = answers.prefetch_related(LIVE_SOURCES)
+    shown: dict[str, Answer] = {}
+    for a in answers.order_by("pk"):
+        a.edition = country.edition  # loaded once, not once per answer
+        shown.setdefault(a.indicator, a)
+    return list(shown.values())
+
+
+def statuses_shown(country: Country, user: Any) -> dict[str, str]:
+    """The status of each answer :func:`answers_shown` shows, by question, in one light query
+    (for the links to the next question waiting on the user)."""
+    found: dict[str, str] = {}
+    for code, status in _shown(country, user).order_by("pk").values_list("indicator", "status"):
+        found.setdefault(code, status)
+    return found
+
+
+def _shown(country: Country, user: Any, indicator: str = "") -> QuerySet[Answer]:
     edition, unit = country.edition, country.unit
     where: dict[str, Any] = {"edition": edition, "unit": unit}  # one filter(): one clone
     if allowed(user, "collection.answer", country):
@@ -98,14 +132,7 @@ def answers_shown(country: Country, user: Any, indicator: str = "") -> list[Answ
         where["indicator"] = indicator
     if visible is not None:
         where["area__in"] = visible
-    answers = answers.filter(**where)
-    if not indicator:  # one query for the sources of all (one answer reads its own)
-        answers = answers.prefetch_related(LIVE_SOURCES)
-    shown: dict[str, Answer] = {}
-    for a in answers.order_by("pk"):
-        a.edition = edition  # loaded once, not once per answer
-        shown.setdefault(a.indicator, a)
-    return list(shown.values())
+    return answers.filter(**where)
 
 
 def answer_shown(request: HttpRequest, country: Country, indicator: str) -> Answer:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from polindex.io.sheets import inert
 from polindex.web.collection import workflow
 from polindex.web.collection.models import LIVE_SOURCES, Answer
+from polindex.web.collection.names import unit_name
 from polindex.web.collection.views.access import edition_of, page
 
 
@@ -34,7 +35,10 @@ def agreement(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "edition": edition,
         "by_indicator": _records(tables.get("by_indicator"), "indicator"),
-        "by_unit": _records(tables.get("by_unit"), "unit"),
+        "by_unit": [
+            {**r, "name": unit_name(edition, str(r["unit"]))}
+            for r in _records(tables.get("by_unit"), "unit")
+        ],
     }
     return render(request, "collection/agreement.html", context)
 

@@ -7,62 +7,64 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from polindex.web.collection import notify, progress, workflow
-from polindex.web.collection.models import THREAD, Answer, Role
+from polindex.web.collection import bulk, progress, workflow
+from polindex.web.collection.models import THREAD, Answer, Assignment, BulkStep, Role
 from polindex.web.collection.permissions import Country, allowed, scope
 from polindex.web.collection.questions import area_of, label, option_labels
 from polindex.web.collection.questions import text as question_text
-from polindex.web.collection.views.access import answers_shown, country_of, page
+from polindex.web.collection.views.access import answers_shown, country_of, page, whole_number
+from polindex.web.collection.views.steps import label_steps
 from polindex.web.collection.views.thread import thread
 from polindex.web.text import render as markdown
 
 
 @page("collection:country")
 def country(request: HttpRequest, code: str, unit: str) -> HttpResponse:
-    """A country's questionnaire in the areas the user works on: every area with its progress,
-    every question with its status; POST takes one review step for all of them at once."""
+    """A country's questionnaire in the areas the user works on: every area with its progress
+    bar, every question with its status (and, carried forward, whether it changed since last
+    edition), the user's own deadline, the steps for many answers the user can take now (each
+    a link to its preview, :mod:`.steps`), and the last such steps, with their reversal."""
     c = country_of(request, code, unit)
     user = request.user
     can_answer = allowed(user, "collection.answer", c)
     answers = {a.indicator: a for a in answers_shown(c, user)}
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        queried = {a.pk for a in answers.values() if a.status == Answer.Status.QUERIED}
-        try:
-            moved, skipped = workflow.act_all(list(answers.values()), user, action)
-        except (workflow.InvalidError, workflow.ConflictError) as exc:
-            answers = {a.indicator: a for a in answers_shown(c, user)}  # as rolled back
-            context = {**_areas(c, user, answers, can_answer), "bulk_error": str(exc)}
-            status = 409 if isinstance(exc, workflow.ConflictError) else 400
-            return render(request, "collection/country.html", context, status=status)
-        for a in moved:
-            if a.pk in queried:  # a resubmission answers the reviewer's query
-                notify.answer_event(a, "reply", user)
-        done = str(DONE.get(action, action))
-        request.session["bulk"] = {"action": done, "moved": len(moved), "skipped": skipped}
-        return redirect(request.path + "?done=" + action)
     context = _areas(c, user, answers, can_answer)
-    if request.GET.get("done"):
-        context["bulk"] = request.session.pop("bulk", None)
+    recent = list(BulkStep.objects.filter(edition=c.edition, unit=unit).select_related("who")[:5])
+    label_steps(recent, user, c)
+    context["recent"] = recent
+    for key in ("step", "undone"):
+        if (pk := whole_number(request.GET.get(key))) is not None:
+            context[key] = next((s for s in recent if s.pk == pk), None)
+    if context.get("step") is not None and context["step"].action == "submit":
+        reviewed = Assignment.objects.filter(
+            edition=c.edition, unit__in=[unit, ""], role=Role.REVIEWER, accepted_at__isnull=False
+        ).exists()
+        context["next_of"] = {**NEXT, "submit": NEXT["submit"] if reviewed else NO_REVIEWER}
     return render(request, "collection/country.html", context)
 
 
-DONE = {
-    "submit": gettext_lazy("Submitted"),
-    "review": gettext_lazy("Review started"),
-    "agree": gettext_lazy("Agreed"),
-    "validate": gettext_lazy("Validated"),
-    "lock": gettext_lazy("Locked"),
+# what comes next after each step for many answers (the message on the country page)
+NEXT = {
+    "submit": gettext_lazy("Your reviewer has been notified."),
+    "review": gettext_lazy("Agree with each answer or query it."),
+    "agree": gettext_lazy("The central team validates them next."),
+    "validate": gettext_lazy("Lock them when the country is final."),
+    "lock": gettext_lazy("They are ready to be scored into a release."),
+    "reopen": gettext_lazy("They are drafts again; the reason is in each answer's discussion."),
 }
+NO_REVIEWER = gettext_lazy(
+    "No reviewer is assigned to this country yet: the central team assigns one."
+)
 
 
 def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) -> dict[str, Any]:
     """The country page's context: questions grouped by area, progress, the steps offered."""
     visible = scope(user, c.edition, c.unit, Role.EXPERT if can_answer else "")
+    mine = progress.party_of(user, c.edition, c.unit)
     areas: list[dict[str, Any]] = []
     for item in workflow.indicators(c.edition):
         area = area_of(c.edition, item.code)
@@ -79,22 +81,28 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         )
     today = timezone.localdate()
     by_status: Counter[str] = Counter()
+    first_mine = None
     for group in areas:
         items = group["items"]
         group["done"] = sum(1 for i in items if i["answer"] and not workflow.problems(i["answer"]))
         group["total"] = len(items)
+        group["percent"] = round(100 * group["done"] / group["total"]) if items else 0
         for i in items:
             status = i["answer"].status if i["answer"] else progress.NOT_STARTED
             by_status[status] += 1
-            due = progress.due(c.edition, progress.WAITING_ON[status])
+            party = progress.WAITING_ON[status]
+            due = progress.due(c.edition, party)
             i["overdue"] = due is not None and due < today
+            i["mine"] = bool(mine and party == mine and i["answer"])
+            if i["mine"] and first_mine is None:
+                first_mine = i["item"].code
     waiting = progress.waiting(by_status)
     steps = []
-    for action in workflow.BULK:
-        starts, _, perm = workflow.ACTIONS[action]
-        ready = [a for a in answers.values() if a.status in starts and allowed(user, perm, a)]
-        if ready:
-            steps.append({"action": action, "count": len(ready)})
+    for action in bulk.STEPS:
+        found = bulk.plan(list(answers.values()), user, action)
+        if found.ready:
+            steps.append({"action": action, "count": len(found.ready)})
+    deadline = progress.due(c.edition, mine) if mine else None
     return {
         "country": c,
         "edition": c.edition,
@@ -104,6 +112,12 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
         "steps": steps,
         "waiting": waiting,
         "overdue": progress.overdue(c.edition, waiting, today),
+        "party": mine,
+        "my_waiting": waiting.get(mine, 0) if mine else 0,
+        "deadline": deadline,
+        "late": bool(deadline and deadline < today),
+        "first_mine": first_mine,
+        "next_of": NEXT,
     }
 
 

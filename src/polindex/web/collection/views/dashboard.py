@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import progress
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
+from polindex.web.collection.names import unit_name
 from polindex.web.collection.permissions import Country, allowed
 from polindex.web.collection.questions import label
 from polindex.web.collection.views.access import guard, page
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 {
                     "assignment": a,
                     "unit": unit,
+                    "name": unit_name(a.edition, unit),
                     "area": label(a.edition, a.area) if a.area else "",
                     "counts": [(label, by_status[s]) for s, label in STATUSES if by_status[s]],
                     "mine": mine,
@@ -73,7 +75,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for unit in edition.units:
                 by_party = progress.waiting(progress.total(edition, counts_of(edition), unit))
                 late = progress.overdue(edition, by_party, today)
-                table.append({"unit": unit, "waiting": by_party, "overdue": late})
+                table.append(
+                    {
+                        "unit": unit,
+                        "name": unit_name(edition, unit),
+                        "waiting": by_party,
+                        "overdue": late,
+                    }
+                )
             overview.append({"edition": edition, "units": table})
-    context = {"rows": rows, "overview": overview, "parties": progress.PARTIES, "today": today}
+    # what waits on me, across countries and editions: the nearest deadline first
+    todo = sorted(
+        (r for r in rows if r["mine"]),
+        key=lambda r: (r["deadline"] is None, r["deadline"] or today, r["name"]),
+    )
+    context = {
+        "rows": rows,
+        "todo": todo,
+        "overview": overview,
+        "parties": progress.PARTIES,
+        "today": today,
+    }
     return render(request, "collection/dashboard.html", context)

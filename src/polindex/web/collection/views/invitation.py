@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polindex.web.collection.models import Assignment
+from polindex.web.collection.names import unit_name
 from polindex.web.collection.views.access import guard, page
 
 
@@ -54,5 +55,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             if not user.is_authenticated:
                 login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("collection:dashboard")
-    context = {"assignment": a, "edition": a.edition, "new_account": new_account, "errors": errors}
+    place = unit_name(a.edition, a.unit) if a.unit else ""
+    context = {
+        "assignment": a, "edition": a.edition, "place": place, "new_account": new_account,
+        "errors": errors,
+    }  # fmt: skip
     return render(request, "collection/invitation.html", context)

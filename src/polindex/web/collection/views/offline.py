@@ -83,6 +83,6 @@ def upload(request: HttpRequest, code: str, unit: str) -> HttpResponse:
                 ]
             else:  # nothing to confirm: the session (a database row) is left as it was
                 request.session.pop(key, None)
-    context = {"edition": c.edition, "unit": unit, "problems": problems, "changes": changes,
-               "posted": request.method == "POST"}  # fmt: skip
+    context = {"country": c, "edition": c.edition, "unit": unit, "problems": problems,
+               "changes": changes, "posted": request.method == "POST"}  # fmt: skip
     return render(request, "collection/upload.html", context)

@@ -10,9 +10,11 @@ import html
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -58,3 +60,17 @@ def page_url(context: Any) -> str:
     """
     request = context.get("request")
     return request.build_absolute_uri() if request is not None else ""
+
+
+@register.simple_tag
+def language_root() -> str:
+    """The explorer's root in the active language (``/`` in the default one, ``/fr/`` in
+    French), without the URL resolver: error pages are rendered without a request.
+
+    >>> from django.utils import translation
+    >>> with translation.override("fr"):
+    ...     language_root()
+    '/fr/'
+    """
+    lang = get_language() or settings.LANGUAGE_CODE
+    return "/" if lang == settings.LANGUAGE_CODE else f"/{lang}/"

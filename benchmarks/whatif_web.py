@@ -1,0 +1,121 @@
+"""What-if and goal seeking through a real server (run by `make bench`): the MIPEX-style example
+(61 questions) with invented answers for 50 countries, published into a fresh SQLite database
+and served by gunicorn with 2 workers. Printed, never asserted.
+
+Every what-if request asks for other changes (a country and two answers), so none is served
+from the page cache: the figures are the simulator's, per request. The load comes from a Python
+client with 8 keep-alive threads (which competes with the server for the cores and
+under-reports what it can serve).
+
+Targets (issue 15): simulator request p95 < 50 ms and >= 200 requests/s; goal seeking for one
+country and one target < 1 s.
+
+    POLINDEX_BENCH_SECONDS=1 .venv/bin/python benchmarks/whatif_web.py   # a short smoke run
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from web import BIN, ROOT, fetch, gunicorn, load
+
+FRAMEWORK = ROOT / "examples" / "mipex-style" / "framework.yaml"
+UNITS = 50
+
+
+def publish(var_dir: Path) -> tuple[list[str], list[str], list[str]]:
+    """Publish the example with invented answers; return what-if page paths, API paths and goal
+    paths, every one different."""
+    import polindex
+    from polindex.demo.synthetic import synthetic_data
+
+    fw = polindex.load_framework(FRAMEWORK)
+    units = [f"U{k:03d}" for k in range(UNITS)]
+    data = synthetic_data(fw, units=tuple(units), periods=(2023, 2024))
+    data.to_csv(var_dir / "data.csv", index=False)
+    env = {**os.environ, "POLINDEX_VAR_DIR": str(var_dir)}
+    subprocess.run(
+        [str(BIN / "polindex"), "release", "create", str(FRAMEWORK), str(var_dir / "data.csv"),
+         "--version", "bench"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    choices = [
+        (i.code, o.code)
+        for i in fw.indicators
+        if i.type == "categorical" and i.applicable_if is None
+        for o in i.options
+    ]
+    latest = data[data["period"] == 2024]
+    given = {(u, i): str(v) for u, i, v in latest[["unit", "indicator", "value"]].to_numpy()}
+    pages, api = [], []
+    pairs = itertools.combinations(range(len(choices)), 2)
+    for k, (a, b) in enumerate(itertools.islice(pairs, 6000)):
+        unit = units[k % UNITS]
+        (qa, va), (qb, vb) = choices[a], choices[b]
+        if qa == qb or given.get((unit, qa)) in (va, None) or given.get((unit, qb)) in (vb, None):
+            continue  # the same question, or an answer it has already: not a change
+        changes = {qa: va, qb: vb}
+        pages.append(f"/{fw.code}/bench/what-if/{unit}/?{urlencode(changes)}")
+        api.append(
+            f"/api/v1/releases/{fw.code}/bench/what-if/{unit}?"
+            + urlencode([("change", f"{c}:{v}") for c, v in changes.items()])
+        )
+    goals = [
+        f"/{fw.code}/bench/goal/{unit}/?{goal}"
+        for unit in units
+        for goal in ("band=favourable", "band=slightly_favourable", "rank=1", "rank=10")
+    ]
+    return pages, api, goals
+
+
+def main() -> None:
+    seconds = float(os.environ.get("POLINDEX_BENCH_SECONDS", "4"))
+    with tempfile.TemporaryDirectory() as tmp:
+        var_dir = Path(tmp)
+        pages, api, goals = publish(var_dir)
+        port = int(os.environ.get("POLINDEX_BENCH_PORT", "8766"))
+        env = {
+            **os.environ,
+            "POLINDEX_VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
+            "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
+        }
+        server = gunicorn(port, 2, env)
+        try:
+            print("What-if and goals through gunicorn (2 workers), MIPEX-style, 50 countries")
+            for path in pages[:UNITS] + api[:UNITS]:  # each worker makes its simulator once
+                fetch(port, path)
+            half = len(pages) // 2
+            for label, paths in (("what-if page", pages[half:]), ("what-if API", api[half:])):
+                rps, median, p95 = load(port, paths, seconds)
+                print(
+                    f"  {label:<30} {rps:8.0f} req/s   median {median:6.2f} ms   "
+                    f"p95 {p95:6.2f} ms (target p95 < 50 ms, >= 200 req/s)"
+                )
+            n = len(goals) if seconds >= 4 else 20
+            times = []
+            for path in goals[:n]:
+                status, _, took = fetch(port, path)
+                if status != 200:
+                    raise RuntimeError(f"{path}: HTTP {status}")
+                times.append(took)
+            times.sort()
+            print(
+                f"  {'goal page, ' + str(n) + ' goals':<30} median {statistics.median(times):6.1f} "
+                f"ms   slowest {times[-1]:6.1f} ms (target < 1,000 ms)"
+            )
+        finally:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,447 @@
+"""What the what-if and goal pages and API routes share: the release and its simulator (visible
+releases only), the changes read from an address, and a unit's answers and a what-if's nodes
+as a reader reads them — labels in the request's language, option labels, yes/no, numbers with
+their decimals and unit, bands by name, changes marked better or worse by the index's
+polarity."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404, HttpRequest, QueryDict
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from polindex.analysis.answers import Answer, read_answer
+from polindex.analysis.whatif import Simulator, WhatIf
+from polindex.errors import PolindexError
+from polindex.framework.models import Framework, Indicator
+from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.explorer import tables
+from polindex.web.explorer.display import Reading
+from polindex.web.releases.models import Release
+from polindex.web.releases.visibility import visible_releases
+
+MAX_INDENT = 8
+MAX_VALUE = 64
+"""Longest answer a change may give (an option code or a number is far shorter)."""
+
+
+class TooLongError(Exception):
+    """An address whose changes are longer than any the index can need."""
+
+
+class CannotSimulateError(Exception):
+    """A release whose frozen data cannot be simulated; the message says why, to a reader."""
+
+
+def simulable(release: Release) -> bool:
+    """Whether ``release`` froze what a what-if needs: its input data and, for a build, no
+    variables beside them (denominators and groups are not frozen, so such a build cannot be
+    rebuilt).
+
+    Examples
+    --------
+    >>> simulable(Release(inputs_csv="unit,period,indicator,value", spec={}))
+    True
+    >>> simulable(Release(inputs_csv="", spec={}))
+    False
+    """
+    pipeline = (release.spec or {}).get("pipeline") or {}
+    return bool(release.inputs_csv.strip()) and not pipeline.get("variables")
+
+
+def release_of(request: HttpRequest, index: str, version: str) -> Release:
+    """The release ``index``/``version`` if the user may see it (embargoed ones only for the
+    central team, see :func:`~polindex.web.releases.visibility.visible_releases`), else 404."""
+    found = (
+        visible_releases(request.user)
+        .filter(index__code=index, version=version)
+        .values_list("pk", "checksum", "publish_at")
+        .first()
+    )  # a light query: the release itself (framework, inputs, robustness) is kept
+    if found is None:
+        raise Http404("no such release")
+    return _kept(*found)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept(pk: int, checksum: str, publish_at: Any) -> Release:
+    """Release ``pk`` as stored (a release never changes: read once per process; its checksum
+    and publication time in the key make a restored database with other content a miss)."""
+    return Release.objects.select_related("index").get(pk=pk)
+
+
+def simulation(release: Release, unit: str | None = None) -> Simulator:
+    """The release's simulator; :class:`CannotSimulateError` when its frozen data cannot be
+    simulated, 404 when ``unit`` is not one of its units."""
+    if not simulable(release):
+        if release.inputs_csv.strip():
+            raise CannotSimulateError(
+                gettext(
+                    "%(release)s cannot be simulated: it was built by a pipeline that reads "
+                    "variables (denominators, groups) the release does not keep, so it cannot "
+                    "be rebuilt with other answers."
+                )
+                % {"release": f"{release.name} {release.version}"}
+            )
+        raise CannotSimulateError(
+            gettext("%(release)s holds scores only, not the answers a what-if changes.")
+            % {"release": f"{release.name} {release.version}"}
+        )
+    try:
+        sim = simulator_of(release)
+    except (NotSimulableError, PolindexError) as exc:
+        raise CannotSimulateError(
+            gettext("%(release)s cannot be simulated from its frozen data.")
+            % {"release": f"{release.name} {release.version}"}
+        ) from exc
+    if unit is not None and unit not in sim.dataset.units:
+        raise Http404("no such unit in this release")
+    return sim
+
+
+def max_query(sim: Simulator) -> int:
+    """The longest query string a what-if of ``sim`` may have: every question with a long
+    answer, and room to spare.
+
+    Examples
+    --------
+    >>> class S:
+    ...     indicators = [None] * 61
+    >>> max_query(S())
+    5904
+    """
+    return 1024 + len(sim.indicators) * (MAX_VALUE + 16)
+
+
+def changes_from(pairs: Iterable[tuple[str, str]], sim: Simulator, length: int) -> dict[str, str]:
+    """The changes an address asks for (indicator code → answer text, the last one given when a
+    code is repeated); :class:`TooLongError` when it is longer than any what-if needs. A decimal
+    comma reads as a point."""
+    if length > max_query(sim):
+        raise TooLongError
+    out: dict[str, str] = {}
+    for code, value in pairs:
+        if len(value) > MAX_VALUE or len(code) > MAX_VALUE:
+            raise TooLongError
+        out[code] = value.strip()
+    return out
+
+
+def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
+    """Every (name, value) of a query string, in order."""
+    return [(k, v) for k, values in query.lists() for v in values]
+
+
+@dataclass
+class Problems:
+    """What is wrong with the changes: per question (shown by its field), and overall."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.general)
+
+    def lines(self, names: Mapping[str, str]) -> list[str]:
+        """Every problem as one sentence, the question named."""
+        return [*self.general, *(f"{names.get(c, c)}: {m}" for c, m in self.fields.items())]
+
+
+def _range(fw: Framework, ind: Indicator, sim: Simulator) -> tuple[str, str] | None:
+    """The smallest and largest number an answer to ``ind`` may be (``None``: any number)."""
+    if sim.mode == "scored":
+        return f"{fw.scale.min:g}", f"{fw.scale.max:g}"
+    if ind.bounds is not None:
+        return f"{ind.bounds[0]:g}", f"{ind.bounds[1]:g}"
+    return None
+
+
+def field_problem(fw: Framework, ind: Indicator, sim: Simulator) -> str:
+    """What an answer to ``ind`` may be, said when a wrong one was given."""
+    if ind.type != "numeric" and sim.mode != "scored":
+        return gettext("Choose one of the answers listed.")
+    span = _range(fw, ind, sim)
+    if span is None:
+        return gettext("Give a number, or n/a.")
+    return gettext("Give a number from %(min)s to %(max)s, or n/a.") % {
+        "min": span[0],
+        "max": span[1],
+    }
+
+
+def number_hint(fw: Framework, ind: Indicator, sim: Simulator) -> str:
+    """What a number field takes, shown under it."""
+    span = _range(fw, ind, sim)
+    if span is None:
+        return gettext("a number, or n/a")
+    return gettext("a number from %(min)s to %(max)s, or n/a") % {"min": span[0], "max": span[1]}
+
+
+def check_changes(
+    sim: Simulator, unit: str, asked: Mapping[str, str], names: Mapping[str, str]
+) -> tuple[dict[str, str], Problems]:
+    """The changes that change something (an answer equal to the official one is left out),
+    and the problems of the others: an unknown question, a group, a value that is no answer."""
+    fw = sim.framework
+    official = sim.answers(unit)
+    by_code = {i.code: i for i in sim.indicators}
+    kept: dict[str, str] = {}
+    problems = Problems()
+    for code, value in asked.items():
+        ind = by_code.get(code)
+        if ind is None:
+            if code in names:
+                problems.general.append(
+                    gettext("“%(name)s” is a group: its score is computed from its questions.")
+                    % {"name": names[code]}
+                )
+            else:
+                problems.general.append(
+                    gettext("There is no question “%(code)s” in this index.") % {"code": code}
+                )
+            continue
+        text = value.replace(",", ".") if ind.type == "numeric" or sim.mode != "answers" else value
+        try:
+            answer = read_answer(fw, ind, text, sim.mode)
+        except ValueError:
+            problems.fields[code] = field_problem(fw, ind, sim)
+            continue
+        if answer.text != official[code].text:
+            kept[code] = answer.text
+    return kept, problems
+
+
+# -- answers and figures as read -------------------------------------------------------------
+
+
+def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None) -> str:
+    """An answer as a reader reads it: the option's label, Yes or No, the number with its
+    decimals and unit, "Not applicable" or "No answer"."""
+    if answer.not_applicable:
+        return gettext("Not applicable")
+    if answer.missing:
+        return gettext("No answer")
+    if ind.type == "categorical":
+        option = ind.option(answer.text)
+        if option is not None:
+            return fw.label(option, lang)
+    if ind.type == "boolean":
+        return gettext("Yes") if answer.text == "true" else gettext("No")
+    if math.isnan(answer.raw):
+        return answer.text
+    decimals = ind.decimals if ind.type == "numeric" and ind.bounds else fw.decimals
+    text = number_format(round(answer.raw, decimals), decimal_pos=decimals)
+    unit = fw.unit(ind, lang) if ind.type == "numeric" else ""
+    return f"{text} {unit}" if unit else text
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the what-if form: its field (a list of answers, or a number), the answer
+    shown (the what-if's), the official one, and its problem if the value given was wrong."""
+
+    code: str
+    label: str
+    area: str
+    choices: list[tuple[str, str]]
+    value: str
+    official: str
+    official_label: str
+    numeric: bool
+    hint: str
+    problem: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.value != self.official
+
+
+def questions(
+    sim: Simulator,
+    unit: str,
+    shown: Mapping[str, Answer],
+    lang: str | None,
+    problems: Problems | None = None,
+    given: Mapping[str, str] | None = None,
+) -> list[Question]:
+    """Every question of ``unit`` in the framework's order, with the answer ``shown`` (the
+    what-if's) beside the official one; a field with a problem shows the value ``given``."""
+    fw = sim.framework
+    official = sim.answers(unit)
+    areas = {}
+    for item, parent, depth in fw.walk():
+        if depth == 1:
+            areas[item.code] = fw.label(item, lang)
+        elif depth > 1:
+            areas[item.code] = areas.get(parent, "")
+    out = []
+    for ind in fw.indicators:
+        now = shown[ind.code]
+        numeric = ind.type == "numeric" or sim.mode == "scored"
+        choices: list[tuple[str, str]] = []
+        hint = ""
+        if numeric:
+            hint = number_hint(fw, ind, sim)
+        elif ind.type == "boolean":
+            choices = [("true", gettext("Yes")), ("false", gettext("No"))]
+        else:
+            choices = [(o.code, fw.label(o, lang)) for o in ind.options]
+        if not numeric:
+            choices.append(("n/a", gettext("Not applicable")))
+            if now.missing or official[ind.code].missing:
+                choices.append(("", gettext("No answer")))
+        problem = (problems.fields.get(ind.code, "") if problems else "") or ""
+        # a wrong number stays in its field; a wrong option cannot be shown by a list
+        value = (given or {}).get(ind.code, now.text) if problem and numeric else now.text
+        out.append(
+            Question(
+                code=ind.code,
+                label=fw.label(ind, lang),
+                area=areas.get(ind.code, ""),
+                choices=choices,
+                value=value,
+                official=official[ind.code].text,
+                official_label=answer_label(fw, ind, official[ind.code], lang),
+                numeric=numeric,
+                hint=hint,
+                problem=problem,
+            )
+        )
+    return out
+
+
+def by_area(items: list[Question]) -> list[tuple[str, list[Question], bool]]:
+    """Questions grouped by their area, in order, each group with whether to show it open (a
+    question in it changed, or has a problem)."""
+    groups: dict[str, list[Question]] = {}
+    for q in items:
+        groups.setdefault(q.area, []).append(q)
+    return [(a, qs, any(q.changed or q.problem for q in qs)) for a, qs in groups.items()]
+
+
+def _number(x: Any) -> float | None:
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def _rank(x: Any) -> int | None:
+    v = _number(x)
+    return None if v is None else int(v)
+
+
+def node_rows(out: WhatIf, reading: Reading) -> list[dict[str, Any]]:
+    """Every node of a what-if, official and new figures side by side, as plain values with the
+    node's label, depth, band labels and whether each change is better or worse."""
+    fw = reading.framework
+    names = fw.labels(reading.lang)
+    depth = {item.code: d for item, _, d in fw.walk()}
+    indicators = {i.code for i in fw.indicators}
+    rows = []
+    frame = out.nodes
+    columns = {str(c): frame[c].tolist() for c in frame.columns}  # far cheaper than to_dict
+    records = zip(*columns.values(), strict=True)
+    for rec in (dict(zip(columns, values, strict=True)) for values in records):
+        code = str(rec["node"])
+        score, new_score = _number(rec["score"]), _number(rec["new_score"])
+        difference = _number(rec["score_difference"])
+        change, new_change = _number(rec["change"]), _number(rec["new_change"])
+        rank_difference = _rank(rec["rank_difference"])
+        rows.append(
+            {
+                "node": code,
+                "label": names.get(code, code),
+                "level": str(rec["level"]),
+                "parent": str(rec["parent"]),
+                "is_indicator": code in indicators,
+                "indent": min(depth.get(code, 0), MAX_INDENT),
+                "score": score,
+                "rank": _rank(rec["rank"]),
+                "band": str(rec["band"]),
+                "band_label": reading.band(str(rec["band"])),
+                "change": change,
+                "new_score": new_score,
+                "new_rank": _rank(rec["new_rank"]),
+                "new_band": str(rec["new_band"]),
+                "new_band_label": reading.band(str(rec["new_band"])),
+                "new_change": new_change,
+                "score_difference": difference,
+                "rank_difference": rank_difference,
+                "better": tables.improved(fw, difference, reading.decimals),
+                "rank_better": None if not rank_difference else rank_difference > 0,
+                "places": abs(rank_difference) if rank_difference else 0,
+                "moved": (difference is not None and round(difference, reading.decimals) != 0)
+                or bool(rank_difference)
+                or rec["band"] != rec["new_band"],
+            }
+        )
+    return rows
+
+
+def changed_answers(out: WhatIf, sim: Simulator, lang: str | None) -> list[dict[str, Any]]:
+    """Each answer that moved (asked for, or as a consequence): the question's label, the
+    official and new answers as read, and their indicator scores."""
+    fw = sim.framework
+    by_code = {i.code: i for i in sim.indicators}
+    rows = []
+    for before, after in out.changes:
+        ind = by_code[after.indicator]
+        rows.append(
+            {
+                "indicator": ind.code,
+                "label": fw.label(ind, lang),
+                "asked": ind.code in out.asked,
+                "before": before.text,
+                "after": after.text,
+                "before_label": answer_label(fw, ind, before, lang),
+                "after_label": answer_label(fw, ind, after, lang),
+                "before_score": _number(before.score),
+                "after_score": _number(after.score),
+            }
+        )
+    return rows
+
+
+def official_interval(release: Release, unit: str) -> dict[str, Any] | None:
+    """The unit's rank interval as the release froze it (``None``: the release has none)."""
+    uncertainty = (release.robustness or {}).get("uncertainty") or {}
+    found = next((u for u in uncertainty.get("summary") or [] if u.get("unit") == unit), None)
+    if found is None:
+        return None
+    return {
+        "node": uncertainty.get("target"),
+        "period": uncertainty.get("period"),
+        "low": _number(found.get("rank_q05")),
+        "high": _number(found.get("rank_q95")),
+        "rank": _number(found.get("rank_nominal")),
+    }
+
+
+__all__ = [
+    "CannotSimulateError",
+    "Problems",
+    "Question",
+    "TooLongError",
+    "answer_label",
+    "by_area",
+    "changed_answers",
+    "changes_from",
+    "check_changes",
+    "node_rows",
+    "official_interval",
+    "query_pairs",
+    "questions",
+    "release_of",
+    "simulable",
+    "simulation",
+]

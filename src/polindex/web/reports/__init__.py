@@ -1,0 +1,1 @@
+"""Country reports: one unit of a frozen release, as an HTML page and a PDF, and a ZIP of all."""

@@ -1,0 +1,83 @@
+"""The what-if and goal pages in a real browser, on a phone (390 px) and a laptop (1366 px): a
+visitor changes an answer with the form, reads the new figures, asks what it would take, opens
+a proposal in the simulator and resets — no JavaScript needed, nothing scrolls sideways."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import polindex
+from polindex.web.releases.publish import publish_release
+
+from ..web.whatif_index import DATA, FW
+
+SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture
+def wif_site(transactional_db: None) -> None:
+    results = polindex.score(polindex.load_framework(FW), DATA)
+    publish_release(results, version="1", publish_at=dt.datetime.now(dt.UTC))
+
+
+def index_row(page: Any) -> list[str]:
+    cells = page.locator("#whatif-nodes tbody tr").first.locator("th, td").all_inner_texts()
+    return [" ".join(c.split()) for c in cells]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_change_an_answer_then_seek_a_goal(
+    local_page: Any, live_server: Any, wif_site: None, width: int
+) -> None:
+    page = local_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/WIF/1/CC/")
+    page.get_by_role("link", name="What if the answers changed?").click()
+    page.wait_for_url("**/WIF/1/what-if/CC/")
+    assert page.evaluate(SIDEWAYS) <= 0
+    page.locator("summary", has_text="Access").click()  # the area's questions
+    page.select_option("#q-q1", "a")
+    page.get_by_role("button", name="Simulate").click()
+    page.wait_for_url("**/WIF/1/what-if/CC/?q1=a")  # only the change is in the address
+    assert index_row(page)[:4] == ["What-if index", "50.0", "56.2", "▲ +6.2 (better)"]
+    assert page.locator("#changed").inner_text().count("Work permit") == 1
+    assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways"
+    # a wrong number: named by its field, the published figures kept
+    page.fill("#q-q2", "30")
+    page.get_by_role("button", name="Simulate").click()
+    assert page.locator("#e-q2").inner_text() == "Give a number from 0 to 24, or n/a."
+    assert index_row(page)[:3] == ["What-if index", "50.0", "2"]  # the published figures
+    page.get_by_role("link", name="What would it take to reach a goal?").click()
+    page.wait_for_url("**/WIF/1/goal/CC/")
+    page.select_option("#band", "strong")
+    page.get_by_role("button", name="Find the changes").click()
+    page.wait_for_url("**/WIF/1/goal/CC/?node=WIF&band=strong&rank=&score=")
+    assert page.locator(".proposal h3").first.inner_text().startswith("2 changes")
+    assert page.evaluate(SIDEWAYS) <= 0, "the goal page scrolls sideways"
+    page.get_by_role("link", name="Open in the what-if simulator").first.click()
+    page.wait_for_url("**/WIF/1/what-if/CC/?r2=a&q2=7.2")
+    assert index_row(page)[:2] + index_row(page)[6:8] == ["What-if index", "50.0", "Fair", "Strong"]
+    assert index_row(page)[2] == "80.0"
+    page.get_by_role("link", name="Reset: the published answers").click()
+    page.wait_for_url("**/WIF/1/what-if/CC/")
+    assert index_row(page) == ["What-if index", "50.0", "2", "Fair", "–"]
+
+
+def test_the_pages_in_french(local_page: Any, live_server: Any, wif_site: None) -> None:
+    page = local_page
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server.url + "/fr/WIF/1/what-if/CC/")
+    page.locator("summary", has_text="Droits").click()
+    page.select_option("#q-r1", "false")
+    page.get_by_role("button", name="Simuler").click()
+    page.wait_for_url("**/fr/WIF/1/what-if/CC/?r1=false")
+    assert index_row(page)[:8] == [
+        "Indice de simulation", "50,0", "25,0", "▼ −25,0 (moins bien)", "2", "2", "Moyen", "Faible",
+    ]  # fmt: skip
+    assert "par conséquence" in page.locator("#changed").inner_text()
+    page.goto(live_server.url + "/fr/WIF/1/goal/CC/?score=100")
+    assert "ne peut pas être atteint" in page.locator("main").inner_text()
+    assert page.evaluate(SIDEWAYS) <= 0
