@@ -103,7 +103,7 @@ def test_a_backup_restores_whole_into_a_new_database(site: dict[str, str], tmp_p
 
     with fresh_database(connection.vendor, tmp_path) as url:
         output = restored(tmp_path / "first.zip", url)
-        assert "6 releases, every checksum computed again and equal" in output
+        assert "7 releases, every checksum computed again and equal" in output
         assert "Invitation" not in output  # a restored pending invitation is not sent again
         again = backed_up(url, tmp_path / "again.zip")
         assert_same_rows(first, again)

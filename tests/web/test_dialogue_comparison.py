@@ -162,8 +162,17 @@ def test_an_embargoed_other_release_is_not_found(
     assert client.get("/TOY/2024.1/compare-with/2025.1/").status_code == 404
     assert client.get("/api/v1/releases/TOY/2024.1/compare-with/2025.1").status_code == 404
     assert "2025.1" not in client.get("/TOY/2024.1/compare-with/").content.decode()
+    # the embargoed release's own comparison pages, and its aggregation variant
+    assert client.get("/TOY/2025.1/compare-with/2024.1/").status_code == 404
+    assert client.get("/TOY/2025.1/compare-with/").status_code == 404
+    assert client.get("/api/v1/releases/TOY/2025.1/compare-with/2024.1").status_code == 404
+    variant = "/api/v1/releases/TOY/2025.1/compare-aggregation/arithmetic"
+    assert client.get(variant).status_code == 404
     client.force_login(insider)
     assert client.get("/TOY/2024.1/compare-with/2025.1/").status_code == 200
+    assert client.get("/TOY/2025.1/compare-with/").status_code == 200
+    assert client.get("/api/v1/releases/TOY/2025.1/compare-with/2024.1").status_code == 200
+    assert client.get(variant).status_code == 200
 
 
 def test_the_page_in_french(client: Client, two: Release, v3: Release) -> None:

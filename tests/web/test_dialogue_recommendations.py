@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -138,13 +139,24 @@ def test_a_flat_index_has_no_areas_to_recommend_by(client: Client, published: Re
     assert "no areas" in api.json()["detail"]
 
 
-def test_embargoed_is_hidden_from_the_public(client: Client, db: None) -> None:
+def test_embargoed_is_hidden_from_the_public(client: Client, db: None, insider: Any) -> None:
     import datetime as dt
 
     publish("9", publish_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
-    assert client.get("/ARE/9/recommendations/AT/").status_code == 404
-    assert client.get("/api/v1/releases/ARE/9/recommendations/AT").status_code == 404
-    assert client.get("/ARE/9/typology/").status_code == 404
+    routes = [
+        "/ARE/9/recommendations/AT/",
+        "/ARE/9/recommendations/AT/?format=csv",
+        "/api/v1/releases/ARE/9/recommendations/AT",
+        "/api/v1/releases/ARE/9/peers/AT",
+        "/ARE/9/typology/",
+        "/ARE/9/typology/chart.csv",
+        "/api/v1/releases/ARE/9/typology",
+    ]
+    for route in routes:
+        assert client.get(route).status_code == 404, route
+    client.force_login(insider)  # the embargo role sees every one of them
+    for route in routes:
+        assert client.get(route).status_code == 200, route
 
 
 def test_a_built_index_says_its_changes_cannot_be_ranked(
@@ -152,11 +164,11 @@ def test_a_built_index_says_its_changes_cannot_be_ranked(
 ) -> None:
     framework, data = robust_files
     publish_release(polindex.load_index(framework), data, version="b")
-    page = client.get("/T/b/recommendations/AT/")
-    assert page.status_code == 404
+    page = client.get("/T/b/recommendations/AT/")  # a page that says why (decision 030)
+    assert page.status_code == 200
     assert "construction pipeline" in page.content.decode()
     api = client.get("/api/v1/releases/T/b/recommendations/AT")
-    assert api.status_code == 404
+    assert api.status_code == 422
     assert "construction pipeline" in api.json()["detail"]
     profile = client.get("/T/b/AT/").content.decode()  # peers yes, recommendations no
     assert 'id="similar"' in profile

@@ -52,6 +52,9 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "api/v1/releases/<index>/<version>/goal/<unit>":
         "/api/v1/releases/TOY/{version}/goal/BB?band=high",
     "api/v1/releases/<index>/<version>/outcomes": "/api/v1/releases/TOY/{version}/outcomes",
+    "<str:index>/<str:version>/<str:unit>/report/": "/TOY/{version}/AA/report/",
+    "<str:index>/<str:version>/weights/": "/TOY/{version}/weights/",
+    "api/v1/releases/<index>/<version>/weights": "/api/v1/releases/TOY/{version}/weights",
 }  # fmt: skip
 # routes that hold no release data, or whose embargo is tested elsewhere
 NOT_RELEASE_DATA = {
@@ -78,6 +81,22 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/agreement/",
     "work/<slug:code>/answers.csv",
     "work/invitation/<str:token>/",
+    "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
+    # comparing releases (TOY cannot be compared with itself): test_dialogue_comparison
+    "<str:index>/<str:version>/compare-with/",
+    "<str:index>/<str:version>/compare-with/<str:other>/",
+    "api/v1/releases/<index>/<version>/compare-with/<other>",
+    "api/v1/releases/<index>/<version>/compare-aggregation/<method>",
+    # recommendations, peers and typology need areas (TOY has none): test_dialogue_recommendations
+    "<str:index>/<str:version>/recommendations/<str:unit>/",
+    "api/v1/releases/<index>/<version>/recommendations/<unit>",
+    "api/v1/releases/<index>/<version>/peers/<unit>",
+    "<str:index>/<str:version>/typology/",
+    "<str:index>/<str:version>/typology/chart.<str:fmt>",
+    "api/v1/releases/<index>/<version>/typology",
+    # a release's PDF and ZIP of reports (binary): test_reports
+    "<str:index>/<str:version>/<str:unit>/report.pdf",
+    "<str:index>/<str:version>/download/reports.zip",
 }
 ROUTE_EXAMPLES = list(ROUTES.values())
 

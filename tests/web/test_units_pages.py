@@ -140,7 +140,7 @@ def test_band_labels_and_colours_in_french_and_no_empty_band_column(
     publish_release(results, version="demo", publish_at=dt.datetime.now(dt.UTC), synthetic=True)
     body = client.get("/fr/SYNTH/demo/").content.decode()
     ranking = _table(body, 'id="ranking"')
-    assert '<th scope="col">Catégorie</th>' in ranking
+    assert '<a class="sort" href="?sort=band&amp;order=desc">Catégorie</a></th>' in ranking
     assert "Légèrement favorable" in ranking
     assert "slightly_favourable" not in body  # no band code anywhere on the page
     swatch = '<rect width="16" height="16" fill="#d1e5f0"/></svg> Légèrement favorable'

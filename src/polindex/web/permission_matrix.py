@@ -203,6 +203,25 @@ RELEASE_ROUTES = {
     "api/v1/releases/<index>/<version>/answers": "api/v1/releases/{v}/answers",
     "api/v1/releases/<index>/<version>/robustness": "api/v1/releases/{v}/robustness",
     "api/v1/releases/<index>/<version>/outcomes": "api/v1/releases/{v}/outcomes",
+    f"{R}/weights/": "{v}/weights/",
+    "api/v1/releases/<index>/<version>/weights": "api/v1/releases/{v}/weights",
+    f"{R}/compare-with/": "{v}/compare-with/",
+    # (compared with the published release: itself, for the published one — a form's 400)
+    f"{R}/compare-with/<str:other>/": "{v}/compare-with/{{published.version}}/",
+    "api/v1/releases/<index>/<version>/compare-with/<other>": (
+        "api/v1/releases/{v}/compare-with/{{published.version}}"
+    ),
+    "api/v1/releases/<index>/<version>/compare-aggregation/<method>": (
+        "api/v1/releases/{v}/compare-aggregation/arithmetic"
+    ),
+    f"{R}/recommendations/<str:unit>/": "{v}/recommendations/AT/",
+    "api/v1/releases/<index>/<version>/recommendations/<unit>": (
+        "api/v1/releases/{v}/recommendations/AT"
+    ),
+    "api/v1/releases/<index>/<version>/peers/<unit>": "api/v1/releases/{v}/peers/AT",
+    f"{R}/typology/": "{v}/typology/",
+    f"{R}/typology/chart.<str:fmt>": "{v}/typology/chart.csv",
+    "api/v1/releases/<index>/<version>/typology": "api/v1/releases/{v}/typology",
     "api/v1/releases/<index>/<version>/units/<unit>/robustness": (
         "api/v1/releases/{v}/units/AT/robustness"
     ),

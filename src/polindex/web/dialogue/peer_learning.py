@@ -55,6 +55,11 @@ class RefusedError(Exception):
         self.status = status
 
 
+class UnanswerableError(RefusedError):
+    """A valid question this release cannot answer (its changes cannot be ranked: an index
+    built by a pipeline): the page says why (200), the API answers 422."""
+
+
 def release_or_404(request: HttpRequest, index: str, version: str) -> Release:
     """The release ``index``/``version`` if the visitor may see it (embargo: see
     :func:`~polindex.web.releases.visibility.visible_releases`), else a 404."""
@@ -304,8 +309,8 @@ def recommendations(
     try:
         table = recommend(sim, unit, level=level, per_group=None if area else PER_AREA)
     except PolindexError as exc:
-        raise RefusedError(  # an index built by a pipeline: see decision 030
-            _("These changes cannot be ranked: %(why)s.") % {"why": _why(exc)}, 404
+        raise UnanswerableError(  # an index built by a pipeline: see decision 030
+            _("These changes cannot be ranked: %(why)s.") % {"why": _why(exc)}
         ) from exc
     period = str(sim.dataset.periods[sim.period_index(unit)])
     notes: dict[tuple[str, str], dict[str, Any]] = {

@@ -20,6 +20,7 @@ from polindex.web.dialogue.peer_learning import (
     Peer,
     Recommendations,
     RefusedError,
+    UnanswerableError,
     levels,
     recommendations,
     release_or_404,
@@ -27,11 +28,14 @@ from polindex.web.dialogue.peer_learning import (
 from polindex.web.releases.models import Release
 
 
-def refused_page(request: HttpRequest, r: Release, title: str, message: str) -> HttpResponse:
-    """A page of the release that cannot be shown as asked: the reason, with a 404."""
+def refused_page(
+    request: HttpRequest, r: Release, title: str, message: str, status: int = 404
+) -> HttpResponse:
+    """A page of the release that cannot be shown as asked: the reason, with a 404 (or, for a
+    question the release cannot answer, ``status`` 200: the page exists and says why)."""
     context = {"release": r, "synthetic": r.synthetic, "embargoed": r.embargoed,
                "title": title, "message": message}  # fmt: skip
-    return render(request, "dialogue/refused.html", context, status=404)
+    return render(request, "dialogue/refused.html", context, status=status)
 
 
 def _asked(request: HttpRequest, key: str) -> str | None:
@@ -50,7 +54,7 @@ def recommendations_page(request: HttpRequest, index: str, version: str, unit: s
         try:
             recs = recommendations(r, unit, lang, level=level, area=area)
         except RefusedError as exc:
-            if exc.status == 404:
+            if exc.status == 404 or isinstance(exc, UnanswerableError):
                 raise
             notices.append(exc.message)
             try:  # the area may be what was wrong; else the level too
@@ -60,7 +64,8 @@ def recommendations_page(request: HttpRequest, index: str, version: str, unit: s
                     raise
                 recs = recommendations(r, unit, lang)
     except RefusedError as exc:
-        return refused_page(request, r, gettext("Recommendations"), exc.message)
+        status = 200 if isinstance(exc, UnanswerableError) else 404
+        return refused_page(request, r, gettext("Recommendations"), exc.message, status)
     if request.GET.get("format") == "csv":
         return csv_response(r, recs)
     fw = r.definition.framework

@@ -26,12 +26,10 @@ def simulator_of(release: Release) -> Simulator:
     the release has no frozen inputs). Callers must have checked that the user may see the
     release (:func:`polindex.web.releases.visibility.visible_releases`).
 
-    Examples
-    --------
-    >>> from polindex.web.releases.models import Release
-    >>> r = Release.objects.get(index__code="SYNTH", version="demo")  # doctest: +SKIP
-    >>> simulator_of(r).simulate("AT", {}).row()["rank_difference"]  # doctest: +SKIP
-    0
+    Example (with Django set up and the demo published)::
+
+        r = Release.objects.get(index__code="SYNTH", version="demo")
+        simulator_of(r).simulate("Synthetic-A", {}).row()["rank_difference"]  # 0
     """
     if not release.inputs_csv.strip():
         raise NotSimulableError(f"{release} has no input data to simulate")

@@ -68,7 +68,7 @@ class NodeOut(Schema):
     rank_difference: int | None = Field(description="Places gained (negative: lost)")
 
 
-class IntervalOut(Schema):
+class WhatIfIntervalOut(Schema):
     node: str | None
     period: str | None
     low: float | None = Field(description="5th percentile of the rank, as published")
@@ -89,7 +89,7 @@ class WhatIfOut(Schema):
     query: dict[str, str] = Field(description="The changes asked for, as indicator → answer")
     notes: list[str] = Field(description="Consequences: questions that stop or start to apply")
     nodes: list[NodeOut] = Field(description="Every node, in the framework's order")
-    interval: IntervalOut | None = Field(description="The unit's rank interval, as published")
+    interval: WhatIfIntervalOut | None = Field(description="The unit's rank interval, as published")
     page: str = Field(description="The what-if page of the same changes")
 
 
@@ -199,7 +199,7 @@ def whatif(
         query=out.query(),
         notes=list(out.notes),
         nodes=[NodeOut(**{k: r[k] for k in NodeOut.model_fields}) for r in _nodes(out, reading)],
-        interval=IntervalOut(**interval, recomputed=False) if interval else None,
+        interval=WhatIfIntervalOut(**interval, recomputed=False) if interval else None,
         page=request.build_absolute_uri(whatif_url(release, unit, out.query())),
     )
 

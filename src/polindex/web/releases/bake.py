@@ -52,6 +52,21 @@ def api_paths(release: Release, page_size: int = 1000) -> list[str]:
 # what only a running server can do (sign in, the workspace, the admin, the language form):
 # never written into a static copy, though every page's header links to it
 SERVER_ONLY = ("/admin/", "/i18n/", "/accounts/", "/work/")
+LIVE_TOOLS = re.compile(
+    r"^(/[a-z]{2})?/[^/]+/[^/]+/(what-if|goal|weights|compare-with|feedback)/"
+    r"|^/api/v1/releases/[^/]+/[^/]+/(what-if|goal|weights|compare-with|compare-aggregation)/?"
+)
+"""The tools that compute per question (what-if, goals, your own weights, comparisons) and the
+form that posts a correction: a static copy cannot answer them, so it links to the server."""
+
+
+def server_only(path: str) -> bool:
+    """Whether ``path`` needs the running server (never written into a static copy).
+
+    >>> server_only("/work/"), server_only("/fr/SYNTH/demo/what-if/AT/"), server_only("/SYNTH/")
+    (True, True, False)
+    """
+    return path.startswith(SERVER_ONLY) or LIVE_TOOLS.match(path) is not None
 
 
 def bake(release: Release, out: Path, base_url: str = "http://localhost") -> list[str]:
@@ -82,7 +97,7 @@ def _bake(release: Release, out: Path, client: Client, secure: bool) -> list[str
     written: list[str] = []
     while queue:
         path = queue.popleft()
-        if path in seen or path.startswith(SERVER_ONLY):
+        if path in seen or server_only(path):
             continue
         seen.add(path)
         response = client.get(path, secure=secure)
