@@ -28,11 +28,11 @@ def official_results(release: Release) -> Results:
     frozen indicator scores (kept once per release and process). Callers must have checked
     that the user may see the release.
 
-    Examples
-    --------
-    >>> from polindex.web.releases.models import Release
-    >>> r = Release.objects.get(index__code="Index", version="2018")  # doctest: +SKIP
-    >>> official_results(r).score(unit="AUT")  # doctest: +SKIP
+    Example (with Django set up and a release ``release`` at hand)::
+
+        from polindex.web.releases.models import Release
+        r = Release.objects.get(index__code="Index", version="2018")
+        official_results(r).score(unit="AUT")
     """
     try:
         return simulator_of(release).results

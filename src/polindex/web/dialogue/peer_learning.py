@@ -73,10 +73,10 @@ def release_or_404(request: HttpRequest, index: str, version: str) -> Release:
 def levels(release: Release, lang: str | None) -> list[tuple[str, str]]:
     """The levels of groups (code, label in ``lang``), top-down: what ``?level=`` may be.
 
-    Examples
-    --------
-    >>> levels(release, "fr")  # doctest: +SKIP
-    [('area', 'Domaine'), ('dimension', 'Dimension')]
+    Example (with Django set up and a release ``release`` at hand)::
+
+        levels(release, "fr")
+        # [('area', 'Domaine'), ('dimension', 'Dimension')]
     """
     fw = release.definition.framework
     present = list(dict.fromkeys(n.level for n in fw.groups()))
@@ -278,11 +278,11 @@ def recommendations(
     one of ``area`` alone. Raises :class:`RefusedError` (unknown unit: 404; unknown level or
     area: 422; a release that cannot be simulated: 404).
 
-    Examples
-    --------
-    >>> recs = recommendations(release, "AT", "en")  # doctest: +SKIP
-    >>> recs.groups[0][2][0].proposed_label, recs.groups[0][2][0].gain  # doctest: +SKIP
-    ('Yes, in every sector', 1.04)
+    Example (with Django set up and a release ``release`` at hand)::
+
+        recs = recommendations(release, "AT", "en")
+        recs.groups[0][2][0].proposed_label, recs.groups[0][2][0].gain
+        # ('Yes, in every sector', 1.04)
     """
     fw = release.definition.framework
     level = chosen_level(release, level, lang)
@@ -378,10 +378,10 @@ def neighbours(
     """The ``k`` countries nearest to ``unit`` on ``level``'s scores in ``period`` (default:
     the latest), nearest first. Raises :class:`RefusedError`.
 
-    Examples
-    --------
-    >>> [n.name for n in neighbours(release, "AT", "en", k=2)]  # doctest: +SKIP
-    ['Belgium', 'Germany']
+    Example (with Django set up and a release ``release`` at hand)::
+
+        [n.name for n in neighbours(release, "AT", "en", k=2)]
+        # ['Belgium', 'Germany']
     """
     level = chosen_level(release, level, lang)
     if not release.scores.filter(unit=unit).exists():
@@ -459,11 +459,11 @@ def typology_view(
     silhouette), with their stability over :data:`RESAMPLES` resamples and the framework's
     named approaches. Made once per release and choice, then kept. Raises :class:`RefusedError`.
 
-    Examples
-    --------
-    >>> view = typology_view(release, "en", method="kmeans")  # doctest: +SKIP
-    >>> view.k, [len(g.members) for g in view.groups]  # doctest: +SKIP
-    (3, [4, 5, 3])
+    Example (with Django set up and a release ``release`` at hand)::
+
+        view = typology_view(release, "en", method="kmeans")
+        view.k, [len(g.members) for g in view.groups]
+        # (3, [4, 5, 3])
     """
     fw = release.definition.framework
     level = chosen_level(release, level, lang)

@@ -24,11 +24,11 @@ from polindex.web.releases.models import Release
 def whatif_url(release: Release, unit: str, changes: dict[str, str] | None = None) -> str:
     """The address of a what-if of ``unit`` with ``changes`` (indicator → answer text).
 
-    Examples
-    --------
-    >>> r = Release.objects.get(index__code="SYNTH", version="demo")  # doctest: +SKIP
-    >>> whatif_url(r, "Synthetic-A", {"W1": "a"})  # doctest: +SKIP
-    '/SYNTH/demo/what-if/Synthetic-A/?W1=a'
+    Example (with Django set up and a release ``release`` at hand)::
+
+        r = Release.objects.get(index__code="SYNTH", version="demo")
+        whatif_url(r, "Synthetic-A", {"W1": "a"})
+        # '/SYNTH/demo/what-if/Synthetic-A/?W1=a'
     """
     url = reverse("explorer:dialogue:whatif", args=[release.index.code, release.version, unit])
     return f"{url}?{urlencode(changes)}" if changes else url
