@@ -198,3 +198,23 @@ def test_api_units_give_names_kinds_iso_codes_and_groups(client: Client, impic: 
         "EU-level": {"en": "EU level", "fr": "EU level"},
         "EU": {"en": "EU member states (2010)", "fr": "EU member states (2010)"},
     }
+
+
+def test_an_unlabelled_question_is_named_by_its_text_never_its_code(
+    client: Client, db: None
+) -> None:
+    # regression: the MIPEX-style profile listed its questions as AN1, AD7… (they have a
+    # question text but no label)
+    fw = {
+        "code": "Q", "name": {"en": "Questions"},
+        "indicators": [
+            {"code": "AN1", "type": "boolean", "question": {"en": "Is dual nationality allowed?"}},
+            {"code": "AN2", "type": "boolean", "label": {"en": "Residence"}},
+        ],
+    }  # fmt: skip
+    data = [("AT", 2024, "AN1", "yes"), ("AT", 2024, "AN2", "no")]
+    publish_release(polindex.score(fw, data), version="1", publish_at=dt.datetime.now(dt.UTC))
+    body = client.get("/Q/1/AT/").content.decode()
+    assert ">Is dual nationality allowed?</a>" in body
+    assert ">Residence</a>" in body
+    assert ">AN1</a>" not in body

@@ -436,6 +436,25 @@ class Framework(_Model):
         """
         return {item.code: self.label(item, lang) for item, _, _ in self.root.walk()}
 
+    def names(self, lang: str | None = None) -> dict[str, str]:
+        """Every node's and indicator's name for a reader, by code: its label (see
+        :meth:`label`) or, for an indicator with no label but a question, the question —
+        never a bare code where the framework says more.
+
+        Examples
+        --------
+        >>> fw = Framework(code="T", name={"en": "Toy"}, root=Node(code="T", children=(
+        ...     Indicator(code="q1", type="boolean", question={"en": "Is it legal?"}),
+        ...     Indicator(code="q2", type="boolean"))))
+        >>> fw.names()
+        {'T': 'Toy', 'q1': 'Is it legal?', 'q2': 'q2'}
+        """
+        found = self.labels(lang)
+        for item in self.indicators:
+            if not item.label and item.question:
+                found[item.code] = self.text(item.question, lang, item.code)
+        return found
+
     def walk(self) -> Iterator[tuple[Node | Indicator, str, int]]:
         """Every node and indicator: ``(item, parent's code, depth)``, pre-order (the root has
         parent ``""`` and depth 0)."""

@@ -57,8 +57,8 @@ def _root(release: Release) -> str:
 
 
 def _names(release: Release) -> dict[str, str]:
-    """Each node's label in the request's language."""
-    return release.definition.framework.labels(get_language())
+    """Each node's name in the request's language (an unlabelled question's text)."""
+    return release.definition.framework.names(get_language())
 
 
 def _reading(release: Release) -> Reading:
