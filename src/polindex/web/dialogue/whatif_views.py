@@ -126,6 +126,8 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     if out is None:
         out = sim.simulate(unit, {}, intervals=False)
     rows = figures.node_rows(out, reading)
+    for row in rows:  # (reversed here once a row, not by the template's url tag)
+        row["url"] = reverse("explorer:node", args=[index, version, row["node"]])
     context = {
         **_page(request, release, gettext("What if? — %(name)s") % {"name": name}),
         **reading.context(),
