@@ -47,6 +47,7 @@ def test_a_step_shows_exactly_what_it_changes_then_is_confirmed_and_reversed(
     assert _rows() == before  # a preview writes nothing
     table = preview.split('id="step-answers"')[1].split("</table>")[0]
     assert re.findall(r">(\w+)</a>", table) == ["LMM1", "LMM2", "EDU1"]  # questionnaire order
+    assert '"Answer">a — Yes, in every sector</td>' in table  # the option named, not only "a"
     assert (
         table.count('"Status now">Submitted</td><td data-label="After the step">Agreed</td>') == 3
     )

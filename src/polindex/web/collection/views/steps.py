@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from polindex.web.collection import bulk, notify, workflow
 from polindex.web.collection.models import Answer, BulkStep
 from polindex.web.collection.permissions import Country, allowed
+from polindex.web.collection.questions import option_labels
 from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.views.access import answers_shown, country_of, page, whole_number
 from polindex.web.collection.views.thread import REVIEWERS_ACTIONS
@@ -136,7 +137,12 @@ def _rows(c: Country, answers: list[Answer]) -> list[dict[str, Any]]:
     order = {item.code: k for k, item in enumerate(workflow.indicators(c.edition))}
     items = {item.code: item for item in workflow.indicators(c.edition)}
     return [
-        {"answer": a, "question": question_text(c.edition, items[a.indicator])}
+        {
+            "answer": a,
+            "question": question_text(c.edition, items[a.indicator]),
+            # the option's label beside its code (the preview listed "a", "c")
+            "label": option_labels(c.edition, items[a.indicator]).get(a.option, ""),
+        }
         for a in sorted(answers, key=lambda a: order.get(a.indicator, 0))
         if a.indicator in items
     ]
