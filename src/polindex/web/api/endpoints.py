@@ -18,7 +18,11 @@ from polindex.web.outcomes.api import router as outcomes_router
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release, ReleaseScore
 from polindex.web.releases.robustness import ReleaseRobustness
-from polindex.web.releases.visibility import visible_releases, visible_scores
+from polindex.web.releases.visibility import (
+    visible_release_or_404,
+    visible_releases,
+    visible_scores,
+)
 
 # the docs page (templates/ninja/swagger.html) without deep links: they nest a link inside each
 # route's button, which screen readers cannot use (axe: nested-interactive)
@@ -124,10 +128,7 @@ class UnitOut(Schema):
 
 
 def _visible_release(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 @api.get("/releases/{index}/{version}", response={200: ReleaseDetail, **ERRORS})

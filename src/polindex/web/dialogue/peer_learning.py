@@ -20,7 +20,7 @@ from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 import numpy as np
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from polindex.framework.units import PEERS
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 from polindex.web.text import render as markdown
 
 RESAMPLES = 1000
@@ -63,10 +63,7 @@ class UnanswerableError(RefusedError):
 def release_or_404(request: HttpRequest, index: str, version: str) -> Release:
     """The release ``index``/``version`` if the visitor may see it (embargo: see
     :func:`~polindex.web.releases.visibility.visible_releases`), else a 404."""
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 # -- the release's tree ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -19,7 +19,7 @@ from polindex.web.dialogue import weights as w
 from polindex.web.dialogue.comparison_views import movers, rows
 from polindex.web.explorer.display import Reading
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 
 router = Router(tags=["dialogue"])
 MAX_PARAMETER = 2000
@@ -36,10 +36,7 @@ PROBLEMS: dict[int, type[Schema]] = {404: Problem, 422: Problem}
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 class WeightsRow(Schema):

@@ -6,7 +6,7 @@ import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import get_format
@@ -22,16 +22,13 @@ from polindex.web.explorer.display import Reading
 from polindex.web.explorer.templatetags.scores import MINUS
 from polindex.web.explorer.templatetags.scores import score as score_filter
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 
 
 def release_or_404(request: HttpRequest, index: str, version: str) -> Release:
     """The release if ``request.user`` may see it (404 otherwise: an embargoed release does not
     exist for those who may not see it)."""
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 def _number(value: Any) -> float | None:

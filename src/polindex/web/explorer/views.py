@@ -25,7 +25,11 @@ from polindex.web.releases import exports, stored
 from polindex.web.releases.answers import answers
 from polindex.web.releases.models import Release
 from polindex.web.releases.robustness import ReleaseRobustness
-from polindex.web.releases.visibility import visible_releases, visible_scores
+from polindex.web.releases.visibility import (
+    visible_release_or_404,
+    visible_releases,
+    visible_scores,
+)
 from polindex.web.text import render as markdown
 from polindex.web.text import render_long
 
@@ -104,10 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 def latest(request: HttpRequest, index: str) -> HttpResponse:

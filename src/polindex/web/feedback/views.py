@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -23,14 +23,11 @@ from polindex.web.feedback.forms import MAX_BODY, SuggestionForm, choices
 from polindex.web.feedback.models import Suggestion
 from polindex.web.feedback.throttle import PER_ADDRESS, over_limit
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 def _context(release: Release, **more: Any) -> dict[str, Any]:

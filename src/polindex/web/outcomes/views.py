@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -21,14 +21,11 @@ from polindex.framework.units import PEERS
 from polindex.web.explorer.templatetags.scores import score as shown
 from polindex.web.outcomes.models import Outcome
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 def _chosen(request: HttpRequest, name: str, allowed: list[str], default: str) -> tuple[str, str]:

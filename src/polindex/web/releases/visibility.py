@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from polindex.web.releases.models import Release, ReleaseScore
@@ -35,6 +36,16 @@ def visible_releases(user: Any) -> QuerySet[Release]:
     if can_see_embargoed(user):
         return releases
     return releases.filter(publish_at__lte=timezone.now())
+
+
+def visible_release_or_404(user: Any, index: str, version: str) -> Release:
+    """The release ``index``/``version`` if ``user`` may see it, else ``Http404`` (an
+    embargoed release does not exist for those who may not see it): the one door every page
+    and API route of one release goes through."""
+    try:
+        return visible_releases(user).get(index__code=index, version=version)
+    except Release.DoesNotExist:
+        raise Http404("no such release") from None
 
 
 def visible_scores(user: Any) -> QuerySet[ReleaseScore]:

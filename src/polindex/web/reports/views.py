@@ -11,16 +11,13 @@ from django.utils.translation import get_language
 
 from polindex.web.releases import stored
 from polindex.web.releases.models import Release
-from polindex.web.releases.visibility import visible_releases
+from polindex.web.releases.visibility import visible_release_or_404
 from polindex.web.reports import content, store
 from polindex.web.reports.tasks import build_reports
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:
-    try:
-        return visible_releases(request.user).get(index__code=index, version=version)
-    except Release.DoesNotExist:
-        raise Http404("no such release") from None
+    return visible_release_or_404(request.user, index, version)
 
 
 def _lang() -> str:
