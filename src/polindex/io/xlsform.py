@@ -4,8 +4,10 @@ Export: each categorical indicator becomes a ``select_one`` question (its choice
 score in an extra ``score`` column, which XForm tools keep), each group a ``begin_group`` …
 ``end_group``, with labels in every language of the framework (``label::English (en)``). Boolean
 indicators are ``select_one yes_no``; numeric ones ``decimal`` questions with their bounds as a
-constraint. Import reads such a form back into a framework document (a dict in the framework
-format), so a questionnaire designed in an XLSForm tool can be scored by Polindex.
+constraint. A question's guidance notes go in the ``hint`` columns (how to answer) and the
+``guidance_hint`` columns (examples and definitions), per language. Import reads such a form
+back into a framework document (a dict in the framework format), so a questionnaire designed
+in an XLSForm tool can be scored by Polindex.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from polindex.errors import PolindexError
+from polindex.framework.guidance import as_text, notes_in
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 
@@ -28,8 +31,8 @@ seven more for a question's options and their labels, within 100)."""
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 
 
-def _column(lang: str) -> str:
-    return f"label::{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+def _column(lang: str, kind: str = "label") -> str:
+    return f"{kind}::{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
 
 
 def to_xlsform(framework: Framework) -> bytes:
@@ -49,10 +52,12 @@ def to_xlsform(framework: Framework) -> bytes:
     """
     langs = list(framework.languages)
     labels = [_column(lang) for lang in langs]
+    noted = any(i.guidance is not None for i in framework.indicators)
+    hints = [_column(lang, kind) for kind in ("hint", "guidance_hint") for lang in langs]
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(["type", "name", *labels, "required", "constraint"])
+    survey.append(["type", "name", *labels, "required", "constraint", *(hints if noted else [])])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *labels, "score"])
     yes_no = False
@@ -69,20 +74,21 @@ def to_xlsform(framework: Framework) -> bytes:
             survey.append(["end_group", item.code])
             return
         words = text(dict(item.question) or dict(item.label), item.code)
+        notes = _notes(framework, item, langs) if noted else []
         if item.type == "categorical":
-            survey.append([f"select_one {item.code}", item.code, *words, "yes"])
+            survey.append([f"select_one {item.code}", item.code, *words, "yes", "", *notes])
             for option in item.options:
                 choices.append(
                     [item.code, option.code, *text(dict(option.label), option.code), option.score]
                 )
         elif item.type == "boolean":
-            survey.append(["select_one yes_no", item.code, *words, "yes"])
+            survey.append(["select_one yes_no", item.code, *words, "yes", "", *notes])
             yes_no = True
         else:
             constraint = ""
             if item.bounds is not None:
                 constraint = f". >= {item.bounds[0]:g} and . <= {item.bounds[1]:g}"
-            survey.append(["decimal", item.code, *words, "yes", constraint])
+            survey.append(["decimal", item.code, *words, "yes", constraint, *notes])
 
     for child in framework.root.children:
         visit(child)
@@ -96,6 +102,16 @@ def to_xlsform(framework: Framework) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _notes(framework: Framework, item: Indicator, langs: list[str]) -> list[str]:
+    """The question's guidance for its ``hint`` columns (how to answer, shown under the
+    question) and ``guidance_hint`` columns (examples and definitions, shown on request), one
+    per language; empty cells for a question without guidance."""
+    found = [notes_in(framework, item, lang) for lang in langs]
+    return [n.how_to_answer if n else "" for n in found] + [
+        as_text(n, lang, how=False) if n else "" for n, lang in zip(found, langs, strict=True)
+    ]
 
 
 class XLSFormError(PolindexError):
