@@ -111,7 +111,7 @@ def test_the_whole_journey(
     rudi.fill("#comment", "Does Art. 4 cover the public sector?")
     rudi.get_by_role("button", name="Query").click()
     expect(rudi.locator("#status")).to_have_text("Queried")
-    assert any("LMM1 (AT, Journey edition) has a query" in m.subject for m in mailoutbox)
+    assert any("LMM1 (Austria, Journey edition) has a query" in m.subject for m in mailoutbox)
 
     # the expert sees the query (the reviewer stays anonymous), replies and resubmits
     anna.goto(url + "/work/journey/AT/LMM1/")

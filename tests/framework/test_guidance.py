@@ -110,9 +110,7 @@ def test_every_guidance_problem_is_reported_with_its_path_and_line() -> None:
 
 
 def test_too_many_definitions_and_control_characters_are_refused() -> None:
-    terms = "\n".join(
-        f"        - {{term: T{k}, definition: D{k}}}" for k in range(11)
-    )
+    terms = "\n".join(f"        - {{term: T{k}, definition: D{k}}}" for k in range(11))
     text = (
         "code: T\nname: Toy\nindicators:\n  - code: q1\n    type: boolean\n    guidance:\n"
         f"      definitions:\n{terms}\n  - code: q2\n    type: boolean\n    guidance:\n"

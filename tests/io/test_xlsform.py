@@ -198,3 +198,37 @@ def test_a_label_column_of_no_known_language_says_which(columns: list[str], mess
     with pytest.raises(XLSFormError) as caught:
         from_xlsform(workbook(book))
     assert caught.value.problems == [message]
+
+
+def test_guidance_notes_go_in_the_hint_columns_of_every_language() -> None:
+    fw = polindex.load_framework(MIPEX)
+    data = to_xlsform(fw)
+    warnings: list[str] = []
+    xform = convert(xlsform=io.BytesIO(data), file_type=".xlsx", warnings=warnings).xform
+    assert warnings == []
+    # how to answer: the question's hint, in English and French
+    assert "Answer for the law in force on the edition's reference date" in xform
+    assert "Répondez pour le droit en vigueur à la date de référence" in xform
+    # examples and definitions: the guidance hint (shown on request), headed in each language
+    assert 'form="guidance"' in xform
+    assert "Labour-market test: A check that no national or EU worker" in xform
+    assert "Test du marché du travail: Une vérification" in xform
+    book = load_workbook(io.BytesIO(data))
+    header = [c.value for c in book["survey"][1]]
+    assert header[-4:] == [
+        "hint::English (en)", "hint::French (fr)",
+        "guidance_hint::English (en)", "guidance_hint::French (fr)",
+    ]  # fmt: skip
+    rows = {r[1]: r for r in book["survey"].iter_rows(min_row=2, values_only=True)}
+    hint_fr = header.index("guidance_hint::French (fr)")
+    assert rows["PR2"][hint_fr] == (
+        "Exemples\nTrois ans d'études comptent pour dix-huit mois sur les cinq ans exigés : b."
+    )
+    assert rows["LMM2"][hint_fr] in (None, "")  # no notes: empty cells
+
+
+def test_a_framework_without_guidance_has_no_hint_columns() -> None:
+    fw = polindex.load_framework({"code": "X", "name": "X", "indicators": [
+        {"code": "q1", "type": "boolean"}]})  # fmt: skip
+    header = [c.value for c in load_workbook(io.BytesIO(to_xlsform(fw)))["survey"][1]]
+    assert header == ["type", "name", "label::English (en)", "required", "constraint"]

@@ -99,6 +99,13 @@ class Assignment(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the person's e-mails (empty: the site's); set from the "
+                    "page's language when the invitation is accepted."),
+    )  # fmt: skip
 
     class Meta:
         constraints = [

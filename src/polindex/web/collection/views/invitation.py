@@ -51,7 +51,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     a.user.save()
                 a.accepted_at = timezone.now()
                 a.conflict_of_interest = declaration or "none declared"
-                a.save(update_fields=["accepted_at", "conflict_of_interest"])  # makes the rows
+                # e-mails then come in the language the invitation was accepted in
+                a.language = a.language or _page_language()
+                fields = ["accepted_at", "conflict_of_interest", "language"]
+                a.save(update_fields=fields)  # makes the rows
             if not user.is_authenticated:
                 login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("collection:dashboard")
@@ -61,3 +64,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "errors": errors,
     }  # fmt: skip
     return render(request, "collection/invitation.html", context)
+
+
+def _page_language() -> str:
+    """The page's language if it is one of the site's, else ``""`` (the site's default)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "")[:2]
+    return lang if lang in dict(settings.LANGUAGES) else ""
