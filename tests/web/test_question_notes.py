@@ -36,7 +36,7 @@ def test_the_answer_page_shows_the_guidance_folded_in_english(people: dict[str, 
     assert "<summary>Guidance for this question" in notes
     assert "(how to answer, examples, definitions)" in notes
     # two paragraphs of how to answer, from the text's blank line
-    assert "<p>Answer for the law in force on the edition&#x27;s reference date" in notes
+    assert "<p>Answer for the law in force on the edition’s reference date" in notes
     assert "<p>Choose b when a labour-market test" in notes
     assert "<dt>Labour-market test</dt><dd>A check that no national or EU worker" in notes
     # folded under the question, before the form: after the question, before the answer
