@@ -236,9 +236,7 @@ def test_reminders_count_only_the_persons_area(
     edition.save()
     assert reminders(dt.date(2025, 3, 7)) == 1  # one day before; the others have no address
     assert mailoutbox[-1].to == ["edu@example.org"]
-    assert (
-        "1 answer for Austria in Demo 2025 waits for you (due in 1 day" in mailoutbox[-1].body
-    )
+    assert "1 answer for Austria in Demo 2025 waits for you (due in 1 day" in mailoutbox[-1].body
 
 
 def test_an_area_experts_workbook_holds_that_area(

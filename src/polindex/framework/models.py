@@ -209,9 +209,7 @@ class Guidance(_Model):
 
     how_to_answer: dict[str, GuidanceText] = Field(default_factory=dict)
     examples: dict[str, GuidanceText] = Field(default_factory=dict)
-    definitions: Annotated[
-        tuple[Definition, ...], Field(max_length=GUIDANCE_DEFINITIONS_MAX)
-    ] = ()
+    definitions: Annotated[tuple[Definition, ...], Field(max_length=GUIDANCE_DEFINITIONS_MAX)] = ()
 
     @model_validator(mode="after")
     def _not_empty(self) -> Guidance:
