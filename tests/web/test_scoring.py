@@ -144,7 +144,7 @@ def test_the_version_follows_the_release_services_rules(
     assert response.status_code == 400
     page = response.content.decode()
     field = page.split('<label for="version">')[1].split("</div>")[0]
-    assert f'<p class="field-message" id="version-error">' in field
+    assert '<p class="field-message" id="version-error">' in field
     assert problem in field
     assert 'aria-invalid="true"' in field
     assert 'id="preview"' not in page

@@ -18,6 +18,7 @@ from polindex.web.collection.models import Assignment, Edition
 from polindex.web.collection.permissions import allowed
 from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
 
+
 class EditionForm(forms.ModelForm):
     framework_file = forms.FileField(
         required=False, help_text=_("The framework YAML (needed when opening an edition).")

@@ -157,9 +157,11 @@ def changelog(shown: Preview) -> str:
     text = f"Scored from edition {shown.edition.code} ({len(shown.answers)} answers): {units}."
     partial = [c for c in shown.countries if c.state != COMPLETE]
     if partial:
-        text += " Incomplete, only its validated answers scored: " + ", ".join(
-            f"{c.unit} ({c.unscored} questions without an answer)" for c in partial
-        ) + "."
+        text += (
+            " Incomplete, only its validated answers scored: "
+            + ", ".join(f"{c.unit} ({c.unscored} questions without an answer)" for c in partial)
+            + "."
+        )
     return text
 
 
@@ -184,4 +186,3 @@ def score(
             changelog=changelog(shown),
             units=[c.unit for c in shown.countries],
         )
-
