@@ -92,7 +92,7 @@ def test_an_edition_is_scored_into_an_embargoed_release_without_surprises(
     assert chief.locator("#preview").count() == 0
     _fits(chief)
     assert violations(chief) == []
-    summary.get_by_role("link", name="Belgium: Belgium is incomplete").click()
+    summary.get_by_role("link", name="Countries to score: Belgium is incomplete").click()
     assert chief.url.endswith("#confirm-BE")
 
     chief.locator("#confirm-BE").check()

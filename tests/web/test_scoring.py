@@ -115,7 +115,7 @@ def test_an_incomplete_country_needs_its_own_confirmation(scene: Edition) -> Non
     assert "Austria is incomplete: tick the box to confirm that only its 2 validated answers" in (
         _country(page, "AT")
     )
-    assert '<a href="#confirm-AT">Austria: Austria is incomplete' in page  # the summary links
+    assert '<a href="#confirm-AT">Countries to score: Austria is incomplete' in page  # (linked)
     assert 'id="preview"' not in page
     # a missing country cannot be slipped in by hand either
     page = central.get(URL, _form(units=["DE"])).content.decode()

@@ -108,7 +108,10 @@ def _summary(errors: dict[str, str], countries: list[scoring.CountryState]) -> l
     for key, problem in errors.items():
         if key in names:
             c = names[key]
-            label, anchor = c.name, f"{'confirm' if c.choosable else 'unit'}-{c.unit}"
+            label, anchor = (
+                _("Countries to score"),
+                f"{'confirm' if c.choosable else 'unit'}-{c.unit}",
+            )
         else:
             label, anchor = labels[key]
         out.append({"label": label, "anchor": anchor, "problem": problem})
