@@ -276,3 +276,4 @@ def test_the_admin_is_named_and_links_back_in_english_and_french(scene: Edition)
     )
     assert '<a href="/work/" id="to-workspace">Espace de travail</a>' in page
     assert '<a href="/fr/" id="to-site">Site public</a>' in page
+    assert "Collecte des données" in page  # the apps' names too
