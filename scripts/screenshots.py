@@ -105,6 +105,9 @@ WORKSPACE = [
     ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
     ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "work-score", "/work/mipex-style-demo/score/"),
+    ("central", "work-score-errors", "/work/mipex-style-demo/score/?preview=1&version=a/b"),
+    ("central", "admin-index", "/admin/"),
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]

@@ -82,6 +82,7 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/answers.csv",
     "work/invitation/<str:token>/",
     "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
+    "work/<slug:code>/score/",  # central team only; makes an embargoed release (test_scoring)
     # comparing releases (TOY cannot be compared with itself): test_dialogue_comparison
     "<str:index>/<str:version>/compare-with/",
     "<str:index>/<str:version>/compare-with/<str:other>/",

@@ -299,6 +299,7 @@ def _workspace() -> Iterator[Page]:
     for pattern, name, what in [
         ("work/<slug:code>/agreement/", "collection:agreement", "inter-coder agreement"),
         ("work/<slug:code>/answers.csv", "collection:answers_csv", "every answer as CSV"),
+        ("work/<slug:code>/score/", "collection:score", "scoring into a release (POST: made)"),
     ]:
         path = "/" + pattern.replace("<slug:code>", "{edition.code}")
         yield page(pattern, name, f"workspace: {what}", path, "edition")

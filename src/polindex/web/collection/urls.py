@@ -10,6 +10,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("<slug:code>/agreement/", views.agreement, name="agreement"),
     path("<slug:code>/answers.csv", views.answers_csv, name="answers_csv"),
+    path("<slug:code>/score/", views.score, name="score"),
     path("<slug:code>/<str:unit>/", views.country, name="country"),
     path("<slug:code>/<str:unit>/questionnaire.xlsx", views.download, name="download"),
     path("<slug:code>/<str:unit>/upload/", views.upload, name="upload"),
