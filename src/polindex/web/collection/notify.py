@@ -43,7 +43,7 @@ def _send(user: Any, subject: str, body: str) -> int:
     return 1
 
 
-def language_of(user: Any, edition: Edition) -> str:
+def language_of(user: Any, edition: Edition | None) -> str:
     """The language to write to ``user`` in: the one of their assignments in ``edition`` (set
     when they accepted the invitation, the most recent first), else the site's default.
 
