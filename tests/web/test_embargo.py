@@ -34,6 +34,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "<str:index>/<str:version>/feedback/": "/TOY/{version}/feedback/?unit=AA",
     "<str:index>/<str:version>/feedback/thanks/": "/TOY/{version}/feedback/thanks/?unit=AA",
     "<str:index>/<str:version>/outcomes/": "/TOY/{version}/outcomes/",
+    "<str:index>/<str:version>/credits/": "/TOY/{version}/credits/",
     "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",

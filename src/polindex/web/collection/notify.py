@@ -27,7 +27,7 @@ def deliver(address: str, subject: str, body: str) -> int:
     return send_mail(f"[Polindex] {subject}", body, None, [address])
 
 
-def _send(user: Any, subject: str, body: str) -> int:
+def send_to(user: Any, subject: str, body: str) -> int:
     """Queue an e-mail to ``user`` (none without an address); returns how many were queued."""
     if not getattr(user, "email", ""):
         return 0
@@ -36,18 +36,11 @@ def _send(user: Any, subject: str, body: str) -> int:
 
 
 def invitation(assignment: Assignment) -> int:
-    """Invite the assigned person: the link leads to the acceptance page (with the conflict of
-    interest declaration)."""
-    link = base_url() + reverse("collection:invitation", args=[assignment.token])
-    where = assignment.unit or "every country"
-    body = (
-        f"You are invited as {assignment.get_role_display()} for {where} in "
-        f"{assignment.edition.name} (policies in force on {assignment.edition.reference_date}).\n\n"
-        f"Accept the invitation and declare any conflict of interest here:\n{link}\n"
-    )
-    sent = _send(assignment.user, f"Invitation: {assignment.edition.name}", body)
-    Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
-    return sent
+    """Invite the assigned person, in their language: the link leads to the acceptance page
+    (with the conflict of interest declaration and the choice to be named in the credits)."""
+    from polindex.web.collection.invitations import send
+
+    return send(assignment.user, [assignment])
 
 
 def _answer_link(answer: Answer) -> str:
@@ -81,12 +74,12 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
         verb = {"query": "has a query", "adjudicate": "was adjudicated"}.get(
             action, "has a new message"
         )
-        return _send(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
+        return send_to(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
     if action == "reply":
         sent = 0
         for reviewer in _people(answer, Role.REVIEWER):
             if reviewer.pk != actor.pk:
-                sent += _send(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
+                sent += send_to(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
         return sent
     if action == "submit":
         return ready_for_review(answer.edition, answer.unit, [answer])
@@ -102,7 +95,8 @@ def ready_for_review(edition: Edition, unit: str, answers: list[Answer]) -> int:
     sent = 0
     for who, n in reviewers_of(edition, unit, answers).items():
         what = f"{n} answer{'s' if n != 1 else ''} of {unit} ({edition.name})"
-        sent += _send(who, f"Ready for review: {what}", f"{what} wait for your review.\n\n{link}\n")
+        body = f"{what} wait for your review.\n\n{link}\n"
+        sent += send_to(who, f"Ready for review: {what}", body)
     return sent
 
 
@@ -158,5 +152,5 @@ def _remind(
             f"{count} answer(s) for {where} in {edition.name} are waiting for you "
             f"({when}: {due}).\n\n{base_url()}{reverse('collection:dashboard')}\n"
         )
-        sent += _send(a.user, f"Reminder: {edition.name}, {when}", body)
+        sent += send_to(a.user, f"Reminder: {edition.name}, {when}", body)
     return sent

@@ -24,6 +24,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from django.utils.translation import gettext
 
     a = get_object_or_404(Assignment.objects.select_related("edition", "user"), token=token)
+    if a.revoked_at is not None and a.accepted_at is None:  # withdrawn: say so, accept nothing
+        context = {"assignment": a, "edition": a.edition, "withdrawn": True}
+        return render(request, "collection/invitation.html", context, status=410)
     user = request.user
     new_account = not a.user.has_usable_password()
     if not new_account and not user.is_authenticated:
@@ -51,7 +54,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     a.user.save()
                 a.accepted_at = timezone.now()
                 a.conflict_of_interest = declaration or "none declared"
-                a.save(update_fields=["accepted_at", "conflict_of_interest"])  # makes the rows
+                a.named = request.POST.get("named") == "on"  # on the credits (default: not)
+                a.save(update_fields=["accepted_at", "conflict_of_interest", "named"])  # (rows)
             if not user.is_authenticated:
                 login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("collection:dashboard")
