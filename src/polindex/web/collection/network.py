@@ -40,12 +40,25 @@ def editions() -> dict[int, Edition]:
     return {e.pk: e for e in Edition.objects.all()}
 
 
+def country_name(edition: Edition, code: str) -> str:
+    """The name of ``code`` in ``edition`` — its code where the edition has no framework to
+    name it by yet (a draft being set up)."""
+    try:
+        return unit_name(edition, code)
+    except ValueError:  # (pydantic's ValidationError: a framework not loaded yet)
+        return code
+
+
 def place(edition: Edition, a: Assignment) -> tuple[str, str]:
     """Where an assignment is: its country's name (or "every country") and area's label."""
     from django.utils.translation import gettext
 
-    where = unit_name(edition, a.unit) if a.unit else gettext("every country")
-    return where, (label(edition, a.area) if a.area else "")
+    where = country_name(edition, a.unit) if a.unit else gettext("every country")
+    try:
+        area = label(edition, a.area) if a.area else ""
+    except ValueError:
+        area = a.area
+    return where, area
 
 
 def members(*, country: str = "", role: str = "", edition: str = "") -> list[Member]:

@@ -86,7 +86,7 @@ def people(request: HttpRequest) -> HttpResponse:
     countries: dict[str, str] = {}
     for e in known.values():
         for unit in e.units:
-            countries.setdefault(unit, unit_name(e, unit))
+            countries.setdefault(unit, network.country_name(e, unit))
     context = {
         "members": network.members(**chosen), "chosen": chosen,
         "countries": sorted(countries.items(), key=lambda kv: kv[1]),
