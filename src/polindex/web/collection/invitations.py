@@ -295,13 +295,6 @@ def _entries(
                 gettext("%(value)s is not an e-mail address.")
                 % {"value": repr(email) if email else gettext("(empty)")},
             )
-        role = row.get("role", "").lower()
-        if role not in Role.values:
-            problem(
-                "role",
-                gettext("Unknown role %(value)s: one of %(roles)s.")
-                % {"value": repr(row.get("role", "")), "roles": ", ".join(Role.values)},
-            )
         units, unknown = _codes(row.get("countries", ""), list(edition.units))
         for code in unknown:
             problem(
@@ -315,6 +308,13 @@ def _entries(
                 "areas",
                 gettext("%(code)s is not an area of %(edition)s: %(codes)s.")
                 % {"code": repr(code), "edition": edition.code, "codes": ", ".join(areas)},
+            )
+        role = row.get("role", "").lower()
+        if role not in Role.values:
+            problem(
+                "role",
+                gettext("Unknown role %(value)s: one of %(roles)s.")
+                % {"value": repr(row.get("role", "")), "roles": ", ".join(Role.values)},
             )
         language = row.get("language", "").lower() or languages[0]
         if language not in languages:
@@ -465,7 +465,16 @@ def apply(plan: Plan) -> Done:
         per_person: dict[int, list[Assignment]] = {}
         for a in roles:
             per_person.setdefault(a.user_id, []).append(a)
-        transaction.on_commit(lambda: [send(a[0].user, a) for a in per_person.values()])
+        spoken = {u.pk: languages.get(email, "en") for email, u in by_email.items()}
+        have_language = {
+            p.user_id: p.language for p in Person.objects.filter(user__in=by_email.values())
+        }  # (a known person keeps the language they had)
+        transaction.on_commit(
+            lambda: [
+                send(a[0].user, a, have_language.get(pk) or spoken[pk])
+                for pk, a in per_person.items()
+            ]
+        )
     return Done(len(made), len(roles), len(per_person))
 
 
@@ -486,9 +495,10 @@ def language_of(user: Any) -> str:
     return site_languages()[0]
 
 
-def send(user: Any, assignments: list[Assignment]) -> int:
+def send(user: Any, assignments: list[Assignment], language: str = "") -> int:
     """E-mail ``user`` their invitation(s), in their language: for each role, where, and the
-    link that accepts it. Marks them invited now; returns the number of e-mails queued."""
+    link that accepts it (``language``: theirs when known, else read). Marks them invited now;
+    returns the number of e-mails queued."""
     from django.urls import reverse
 
     from polindex.web.collection import notify
@@ -497,7 +507,7 @@ def send(user: Any, assignments: list[Assignment]) -> int:
     if not assignments:
         return 0
     edition = assignments[0].edition
-    lang = language_of(user)
+    lang = language or language_of(user)
     with translation.override(lang):
         labels = edition.definition.framework.labels(lang)
         lines = []
