@@ -79,8 +79,8 @@ def test_every_problem_is_named_with_its_row_and_column(people: dict[str, Any], 
     )
     assert _problems(edition, text) == [
         (2, "email", "'not-an-email' is not an e-mail address."),
-        (3, "countries", "'XX' is not a country of demo-2025: AT, BE."),
-        (4, "areas", "'ZZZ' is not an area of demo-2025: LMM, FAM, EDU, HEA, PP, PR, AN, AD."),
+        (3, "countries", "'XX' is not a country of this edition: AT, BE."),
+        (4, "areas", "'ZZZ' is not an area of this edition: LMM, FAM, EDU, HEA, PP, PR, AN, AD."),
         (5, "role", "Unknown role 'chief': one of coordinator, expert, reviewer, government."),
         (6, "language", "Unknown language 'de': one of en, fr."),
         (8, "email", "The same role as row 7 (a duplicate row)."),
@@ -290,7 +290,7 @@ def test_the_directory_names_roles_countries_and_declarations(people: dict[str, 
     assert "Demo 2025" in row
     assert "Board member of an NGO" in row
     assert "Asylum law" in row
-    assert ">fr<" in row
+    assert "e-mails in Français" in row
     assert ">AT<" not in page  # names, not codes
     by_country = central.get("/work/people/?country=BE").content.decode()
     assert "expert_be" in by_country
@@ -366,8 +366,8 @@ def test_credits_name_only_those_who_chose_and_no_reviewer_before_publication(
     caches["pages"].clear()
     page = Client().get(url).content.decode()
     assert "Austria" in page
-    assert "National expert</span>: Anna Gruber" in page
-    assert "Peer reviewer</span>: Luc Martin" in page
+    assert "<strong>National expert</strong> — Anna Gruber" in page
+    assert "<strong>Peer reviewer</strong> — Luc Martin" in page
     assert "Peeters" not in page
     assert "Belgium" not in page
     french = Client().get("/fr" + url).content.decode()

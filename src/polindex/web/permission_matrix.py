@@ -352,6 +352,7 @@ ADMIN_MODELS = {
     ("releases", "index"): "indexes, editions, assignments, users and groups",
     ("collection", "edition"): "indexes, editions, assignments, users and groups",
     ("collection", "assignment"): "indexes, editions, assignments, users and groups",
+    ("collection", "person"): "indexes, editions, assignments, users and groups",
     ("auth", "user"): "indexes, editions, assignments, users and groups",
     ("auth", "group"): "indexes, editions, assignments, users and groups",
     ("django_tasks_database", "dbtaskresult"): "background tasks",

@@ -299,15 +299,15 @@ def _entries(
         for code in unknown:
             problem(
                 "countries",
-                gettext("%(code)s is not a country of %(edition)s: %(codes)s.")
-                % {"code": repr(code), "edition": edition.code, "codes": ", ".join(edition.units)},
+                gettext("%(code)s is not a country of this edition: %(codes)s.")
+                % {"code": repr(code), "codes": ", ".join(edition.units)},
             )
         chosen, unknown = _codes(row.get("areas", ""), areas)
         for code in unknown:
             problem(
                 "areas",
-                gettext("%(code)s is not an area of %(edition)s: %(codes)s.")
-                % {"code": repr(code), "edition": edition.code, "codes": ", ".join(areas)},
+                gettext("%(code)s is not an area of this edition: %(codes)s.")
+                % {"code": repr(code), "codes": ", ".join(areas)},
             )
         role = row.get("role", "").lower()
         if role not in Role.values:

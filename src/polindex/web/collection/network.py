@@ -23,16 +23,24 @@ class Member:
     user: Any
     language: str = ""
     expertise: str = ""
-    roles: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)  # names
-    areas: set[str] = field(default_factory=set)  # labels
+    roles: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # names
+    areas: list[str] = field(default_factory=list)  # labels
     editions: list[Edition] = field(default_factory=list)
     conflicts: list[tuple[Edition, str]] = field(default_factory=list)
     pending: int = 0  # invitations not accepted (nor withdrawn)
+    withdrawn: int = 0  # invitations withdrawn before they were accepted
 
     @property
     def name(self) -> str:
         return str(self.user.get_full_name() or self.user.get_username())
+
+    @property
+    def language_name(self) -> str:
+        """The language of their e-mails by its name (in itself, as the site's menu)."""
+        from django.conf import settings
+
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
 
 
 def editions() -> dict[int, Edition]:
@@ -87,11 +95,14 @@ def members(*, country: str = "", role: str = "", edition: str = "") -> list[Mem
                 language=person.language if person else "",
                 expertise=person.expertise if person else "",
             )
-        m.roles.add(str(Role(a.role).label))
+        if a.revoked_at is not None and a.accepted_at is None:
+            m.withdrawn += 1  # (listed, to be invited again; the role is not theirs)
+            continue
         where, area = place(e, a)
-        m.countries.add(where)
-        if area:
-            m.areas.add(area)
+        for found_in, value in ((m.roles, str(Role(a.role).label)), (m.countries, where),
+                                (m.areas, area)):  # fmt: skip
+            if value and value not in found_in:
+                found_in.append(value)
         if e not in m.editions:
             m.editions.append(e)
         declared = (e, a.conflict_of_interest)
@@ -101,6 +112,9 @@ def members(*, country: str = "", role: str = "", edition: str = "") -> list[Mem
             m.pending += 1
     for m in found.values():
         m.editions.sort(key=lambda e: e.reference_date, reverse=True)
+        m.roles.sort()
+        m.countries.sort()
+        m.areas.sort()
     return sorted(found.values(), key=lambda m: m.name.lower())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -108,8 +109,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     guard(request, None)
     user = _person_or_404(pk)
     history = network.history(user)
+    profile = getattr(user, "person", None)
     context = {
-        "person": user, "profile": getattr(user, "person", None), "history": history,
+        "person": user, "profile": profile, "history": history,
+        "language": dict(settings.LANGUAGES).get(profile.language, "") if profile else "",
         "editions": Edition.objects.exclude(state=Edition.State.CLOSED),
     }  # fmt: skip
     return render(request, "collection/person.html", context)
