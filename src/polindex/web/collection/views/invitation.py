@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from polindex.web.collection.models import Assignment
 from polindex.web.collection.names import unit_name
+from polindex.web.collection.questions import label
 from polindex.web.collection.views.access import guard, page
 
 
@@ -62,6 +63,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     place = unit_name(a.edition, a.unit) if a.unit else ""
     context = {
         "assignment": a, "edition": a.edition, "place": place, "new_account": new_account,
-        "errors": errors,
+        "errors": errors, "area": label(a.edition, a.area) if a.area else "",
     }  # fmt: skip
     return render(request, "collection/invitation.html", context)
