@@ -29,7 +29,11 @@ def _preview(request: HttpRequest, plan: Plan, status: int = 200, **extra: Any) 
         "max_rows": invitations.MAX_ROWS, "columns": invitations.COLUMNS,
         "new": [_shown(edition, e) for e in plan.new],
         "skipped": [_shown(edition, e) for e in plan.skipped],
-        "areas": invitations.areas_of(edition), **extra,
+        "areas": invitations.areas_of(edition) if edition.framework else [],
+        "new_people": [
+            (e, dict(settings.LANGUAGES).get(e.language, e.language))
+            for e in plan.new_people.values()
+        ], **extra,
     }  # fmt: skip
     return render(request, "collection/invite.html", context, status=status)
 
