@@ -83,6 +83,13 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/answers.csv",
     "work/invitation/<str:token>/",
     "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
+    # the central team's people pages: no release data (test_invitations)
+    "work/<slug:code>/invite/",
+    "work/<slug:code>/invite/confirm/",
+    "work/people/",
+    "work/people/<int:pk>/",
+    "work/people/<int:pk>/invite/",
+    "work/invitations/<int:pk>/<slug:action>/",
     # comparing releases (TOY cannot be compared with itself): test_dialogue_comparison
     "<str:index>/<str:version>/compare-with/",
     "<str:index>/<str:version>/compare-with/<str:other>/",

@@ -104,7 +104,7 @@ def test_a_wrong_file_is_refused_with_what_is_wrong(people: dict[str, Any], edit
     ]  # fmt: skip
     big = HEADER + "x" * invitations.MAX_BYTES
     assert _problems(edition, big) == [
-        (0, "", "The file is 1024 kB; at most 1024 kB can be read at once: split it.")
+        (0, "", "The file is larger than 1024 kB, the most read at once: split it.")
     ]
     many = HEADER + "".join(f"P{i},p{i}@example.org,AT,,expert,en\n" for i in range(2001))
     assert _problems(edition, many) == [
@@ -238,6 +238,13 @@ def test_resend_and_withdraw_an_invitation(people: dict[str, Any], edition: Any)
     response = central.post(f"/work/invitations/{accepted.pk}/revoke/", follow=True)
     assert "has accepted this invitation already" in response.content.decode()
     assert Assignment.objects.get(pk=accepted.pk).revoked_at is None
+    # someone without an address: said so, and a withdrawn invitation stays withdrawn
+    nobody = Assignment.objects.create(
+        edition=edition, user=people["outsider"], role="expert", unit="BE", revoked_at=NOW
+    )
+    response = central.post(f"/work/invitations/{nobody.pk}/resend/", follow=True)
+    assert "outsider has no e-mail address" in response.content.decode()
+    assert Assignment.objects.get(pk=nobody.pk).revoked_at == NOW
     assert central.post(f"/work/invitations/{a.pk}/delete/").status_code == 404
     assert central.post(f"/work/invitations/{'9' * 30}/resend/").status_code == 404
 

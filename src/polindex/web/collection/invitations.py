@@ -140,10 +140,8 @@ def plan(edition: Edition, content: bytes) -> Plan:
             Problem(
                 0,
                 "",
-                gettext(
-                    "The file is %(size)s kB; at most %(most)s kB can be read at once: split it."
-                )
-                % {"size": len(content) // 1024, "most": MAX_BYTES // 1024},
+                gettext("The file is larger than %(most)s kB, the most read at once: split it.")
+                % {"most": MAX_BYTES // 1024},
             )
         )
         return found
@@ -532,7 +530,8 @@ def send(user: Any, assignments: list[Assignment], language: str = "") -> int:
             "Invitation: %(edition)s", "Invitations (%(n)d): %(edition)s", len(assignments)
         ) % {"edition": edition.name, "n": len(assignments)}
     sent = notify.send_to(user, subject, body)
-    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
-        invited_at=timezone.now(), revoked_at=None
-    )
+    if sent:  # (someone without an address is not invited: a withdrawn invitation stays so)
+        Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+            invited_at=timezone.now(), revoked_at=None
+        )
     return sent
