@@ -381,3 +381,9 @@ def test_credits_name_only_those_who_chose_and_no_reviewer_before_publication(
     assert "Autriche" in french
     assert "Crédits" in french
     assert f'href="{url}"' in Client().get(f"/MIPEXDEMO/{release.version}/").content.decode()
+
+
+def test_a_release_not_scored_from_an_edition_says_so(published: Any) -> None:
+    page = Client().get(f"/TOY/{published.version}/credits/")
+    assert page.status_code == 200
+    assert "was not gathered in the Polindex workspace" in page.content.decode()
