@@ -100,6 +100,8 @@ WORKSPACE = [
     ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
     ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "work-people", "/work/people/"),
+    ("central", "work-invite", "/work/mipex-style-demo/invite/"),
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
