@@ -108,6 +108,8 @@ WORKSPACE = [
     ("central", "work-score", "/work/mipex-style-demo/score/"),
     ("central", "work-score-errors", "/work/mipex-style-demo/score/?preview=1&version=a/b"),
     ("central", "admin-index", "/admin/"),
+    ("central", "work-people", "/work/people/"),
+    ("central", "work-invite", "/work/mipex-style-demo/invite/"),
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]

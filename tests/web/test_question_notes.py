@@ -134,7 +134,7 @@ def test_accepting_an_invitation_in_french_keeps_french_for_e_mails(
     with django_capture_on_commit_callbacks(execute=True):
         a = Assignment.objects.create(edition=edition, user=user, role="reviewer", unit="BE")
     assert mailoutbox[0].subject == "[Polindex] Invitation: Demo 2025"
-    assert "You are invited as Peer reviewer for Belgium in Demo 2025" in mailoutbox[0].body
+    assert "- Peer reviewer, Belgium:\n" in mailoutbox[0].body
     zoe = french(client_for(user))
     done = zoe.post(f"/work/invitation/{a.token}/", {"no_conflict": "on"})
     assert done.status_code == 302
@@ -144,4 +144,4 @@ def test_accepting_an_invitation_in_french_keeps_french_for_e_mails(
 
     invitation(a)
     assert mailoutbox[-1].subject == "[Polindex] Invitation : Demo 2025"
-    assert "pour Belgique dans Demo 2025" in mailoutbox[-1].body
+    assert "- Relecteur, Belgique:\n" in mailoutbox[-1].body

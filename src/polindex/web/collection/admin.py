@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from polindex.errors import PolindexError
 from polindex.framework.definition import load_index
-from polindex.web.collection.models import Assignment, Edition
+from polindex.web.collection.models import Assignment, Edition, Person
 from polindex.web.collection.permissions import allowed
 from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
 
@@ -130,3 +130,11 @@ class AssignmentAdmin(admin.ModelAdmin):
             _("%(sent)d invitation(s) sent; %(skipped)d already accepted or without an address.")
             % {"sent": sent, "skipped": len(chosen) - sent},
         )
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """A person's language (of their e-mails) and expertise, shown in the expert network."""
+
+    list_display = ("user", "language", "expertise")
+    search_fields = ("user__username", "user__email", "user__last_name", "expertise")

@@ -14,7 +14,7 @@ from polindex.api import score
 from polindex.errors import PolindexError, plural
 from polindex.framework.definition import load_index
 from polindex.framework.models import Framework
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition, EditionRelease
 
 
 class EditionError(PolindexError):
@@ -125,11 +125,14 @@ def release_draft(
         }
         for a in answers
     ]
-    return publish_release(
-        results,
-        version=version,
-        publish_at=publish_at,
-        changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
-        synthetic=edition.synthetic,
-        notes=notes,
-    )
+    with transaction.atomic():  # the release and the edition it came from (its credits)
+        release = publish_release(
+            results,
+            version=version,
+            publish_at=publish_at,
+            changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
+            synthetic=edition.synthetic,
+            notes=notes,
+        )
+        EditionRelease.objects.create(release=release, edition=edition)
+    return release

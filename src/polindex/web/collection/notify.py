@@ -35,7 +35,7 @@ def deliver(address: str, subject: str, body: str) -> int:
     return send_mail(f"[Polindex] {subject}", body, None, [address])
 
 
-def _send(user: Any, subject: str, body: str) -> int:
+def send_to(user: Any, subject: str, body: str) -> int:
     """Queue an e-mail to ``user`` (none without an address); returns how many were queued."""
     if not getattr(user, "email", ""):
         return 0
@@ -45,43 +45,36 @@ def _send(user: Any, subject: str, body: str) -> int:
 
 def language_of(user: Any, edition: Edition | None) -> str:
     """The language to write to ``user`` in: the one of their assignments in ``edition`` (set
-    when they accepted the invitation, the most recent first), else the site's default.
+    when they accepted the invitation, the most recent first), else their person's language
+    (given when they were invited), else the site's default.
 
     >>> language_of(None, None)
     'en'
     """
-    if user is None or edition is None:
+    if user is None:
         return str(settings.LANGUAGE_CODE)
-    found = (
-        Assignment.objects.filter(edition=edition, user=user)
-        .exclude(language="")
-        .order_by("-accepted_at", "-pk")
-        .values_list("language", flat=True)
-        .first()
-    )
-    return found or str(settings.LANGUAGE_CODE)
+    found = None
+    if edition is not None:
+        found = (
+            Assignment.objects.filter(edition=edition, user=user)
+            .exclude(language="")
+            .order_by("-accepted_at", "-pk")
+            .values_list("language", flat=True)
+            .first()
+        )
+    if found:
+        return str(found)
+    from polindex.web.collection.invitations import language_of as persons_language
+
+    return persons_language(user)
 
 
 def invitation(assignment: Assignment) -> int:
-    """Invite the assigned person: the link leads to the acceptance page (with the conflict of
-    interest declaration)."""
-    link = base_url() + reverse("collection:invitation", args=[assignment.token])
-    edition = assignment.edition
-    lang = assignment.language or language_of(assignment.user, edition)
-    with translation.override(lang):
-        where = unit_name(edition, assignment.unit, lang) if assignment.unit else _("every country")
-        body = _(
-            "You are invited as %(role)s for %(where)s in %(edition)s (policies in force on "
-            "%(date)s)."
-        ) % {
-            "role": assignment.get_role_display(), "where": where, "edition": edition.name,
-            "date": edition.reference_date,
-        }  # fmt: skip
-        body += "\n\n" + _("Accept the invitation and declare any conflict of interest here:")
-        subject = _("Invitation: %(edition)s") % {"edition": edition.name}
-    sent = _send(assignment.user, subject, f"{body}\n{link}\n")
-    Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
-    return sent
+    """Invite the assigned person, in their language: the link leads to the acceptance page
+    (with the conflict of interest declaration and the choice to be named in the credits)."""
+    from polindex.web.collection.invitations import send
+
+    return send(assignment.user, [assignment], assignment.language)
 
 
 def _what(answer: Answer, lang: str) -> str:
@@ -127,7 +120,7 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
             else:
                 subject = _("%(what)s has a new message") % what
             body = f"{subject}.\n\n" + _("Open it: %(link)s") % {"link": link} + "\n"
-        return _send(answer.expert, subject, body)
+        return send_to(answer.expert, subject, body)
     if action == "reply":
         sent = 0
         for reviewer in _people(answer, Role.REVIEWER):
@@ -136,7 +129,7 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
                 with translation.override(lang):
                     subject = _("Reply on %(what)s") % {"what": _what(answer, lang)}
                     body = _("The expert replied.") + f"\n\n{link}\n"
-                sent += _send(reviewer, subject, body)
+                sent += send_to(reviewer, subject, body)
         return sent
     if action == "submit":
         return ready_for_review(answer.edition, answer.unit, [answer])
@@ -162,7 +155,7 @@ def ready_for_review(edition: Edition, unit: str, answers: list[Answer]) -> int:
             body = ngettext(
                 "%(what)s waits for your review.", "%(what)s wait for your review.", n
             ) % {"what": what}
-        sent += _send(who, subject, f"{body}\n\n{link}\n")
+        sent += send_to(who, subject, f"{body}\n\n{link}\n")
     return sent
 
 
@@ -225,5 +218,7 @@ def _remind(
                 count,
             ) % {"n": count, "where": where, "edition": edition.name, "when": when, "due": due}
             subject = _("Reminder: %(edition)s, %(when)s") % {"edition": edition.name, "when": when}
-        sent += _send(a.user, subject, f"{body}\n\n{base_url()}{reverse('collection:dashboard')}\n")
+        sent += send_to(
+            a.user, subject, f"{body}\n\n{base_url()}{reverse('collection:dashboard')}\n"
+        )
     return sent

@@ -212,6 +212,14 @@ PAGES: dict[str, dict[str, str]] = {
     "collection:answers_csv": {"GET": "collection.manage"},
     # the scoring page: its preview (GET) and its confirmation (POST), which makes a release
     "collection:score": {"GET": "collection.score", "POST": "collection.score"},
+    # people: inviting from a CSV (GET the form, POST its dry run; the confirmation POSTs), the
+    # expert network's directory, a person's page, inviting them again, resending or withdrawing
+    "collection:invite": {"GET": "collection.manage", "POST": "collection.manage"},
+    "collection:invite_confirm": {"POST": "collection.manage"},
+    "collection:people": {"GET": "collection.manage"},
+    "collection:person": {"GET": "collection.manage"},
+    "collection:reinvite": {"GET": "collection.manage"},
+    "collection:invitation_step": {"POST": "collection.manage"},
     "collection:country": {"GET": "collection.view_country"},
     # a step for many answers of a country: its preview (GET) and its confirmation (POST); each
     # answer then asks its own step's permission, a reversal "collection.undo_step"
