@@ -81,3 +81,13 @@ def test_groups_by_length() -> None:
     assert [(length, pos.tolist()) for length, pos, _ in s.groups] == [(2, [2]), (3, [0, 1, 3])]
     assert s.groups[0][2] == slice(6, 8)
     assert s.groups[1][2].tolist() == [0, 1, 2, 3, 4, 5, 8, 9, 10]
+
+
+@pytest.mark.usefixtures("always_planes")
+@pytest.mark.parametrize("length", [1, 2, 3, 9, 12, 20, 140])
+def test_negative_zeros_stay_negative(length: int) -> None:
+    # numpy's pairwise sum starts from -0.0, so a segment of -0.0 sums to -0.0
+    x = np.full((length, 3), -0.0)
+    got = segment_sum(x, Segments.of(np.array([0]), length))
+    assert np.signbit(got).all()
+    assert np.array_equal(np.signbit(got), np.signbit(np.add.reduceat(x, [0], axis=0)))
