@@ -91,3 +91,32 @@ def test_negative_zeros_stay_negative(length: int) -> None:
     got = segment_sum(x, Segments.of(np.array([0]), length))
     assert np.signbit(got).all()
     assert np.array_equal(np.signbit(got), np.signbit(np.add.reduceat(x, [0], axis=0)))
+
+
+@pytest.mark.usefixtures("always_planes")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in multiply")  # inf · 0
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [1.0, 2.0, 3.0, 0.5, 1.5, 2.5, 0.0, 4.0],  # unequal, one zero
+        [1.0, -2.0, 3.0, 0.5, 1.5, 2.5, 1.0, 4.0],  # a negative weight: the general path
+    ],
+)
+def test_weighted_arithmetic_is_the_reduceat_formula(weights: list[float]) -> None:
+    from polindex.engine.aggregate import ChildValues, weighted_arithmetic
+
+    rng = np.random.default_rng(9)
+    x = rng.uniform(-50, 50, (8, 2, 5))
+    x[rng.random(x.shape) < 0.2] = np.nan
+    x[6, 0, 0] = np.inf  # an infinite value under a zero weight: inf·0 is NaN either way
+    starts = np.array([0, 3])
+    avail = ~np.isnan(x)
+    count = np.add.reduceat(avail * 1.0, starts, axis=0)
+    w = np.array(weights)[:, None, None]
+    kids = ChildValues(x, avail, count, starts, segments=Segments.of(starts, 8))
+    score, wsum = weighted_arithmetic(kids, w)
+    want_wsum = np.add.reduceat(avail * 1.0 * w, starts, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.add.reduceat(np.where(avail, x, 0.0) * w, starts, axis=0) / want_wsum
+    assert np.array_equal(wsum, want_wsum)
+    assert np.array_equal(score, want, equal_nan=True)

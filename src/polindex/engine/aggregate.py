@@ -54,8 +54,12 @@ class ChildValues:
         """Each parent's sum of the weights of its available children.
 
         The terms are ``available_f * weights`` (``0.0 * w`` where a child is missing), made
-        in one pass without the 0.0/1.0 array."""
-        terms = np.where(self.available, weights, 0.0 * weights)
+        in place in a new 0.0/1.0 array."""
+        terms = self.available.astype(np.float64)
+        if np.broadcast_shapes(terms.shape, weights.shape) == terms.shape:
+            terms *= weights  # in place: one array, not two
+        else:
+            terms = terms * weights
         return self.segment_sum(terms)
 
     @property
@@ -88,15 +92,27 @@ def weighted_arithmetic(
     >>> score.ravel().tolist(), wsum.ravel().tolist()
     ([17.5], [4.0])
     """
-    filled = np.where(children.available, children.values, 0.0)
     if weights.size == 1 or np.all(weights == weights.flat[0]):
         # equal weights (the common case): plain sums, scaled once
         w0 = float(weights.flat[0])
-        total = children.segment_sum(filled)
+        total = children.segment_sum(np.where(children.available, children.values, 0.0))
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / children.count, children.count * w0
-    wsum = children.weight_sum(weights)
-    filled *= weights
+    terms = children.available.astype(np.float64)
+    in_place = np.broadcast_shapes(terms.shape, weights.shape) == terms.shape
+    if in_place:
+        terms *= weights
+    else:
+        terms = terms * weights
+    wsum = children.segment_sum(terms)
+    if in_place and bool(np.all(weights >= 0)) and bool(np.isfinite(weights).all()):
+        # the same array again (new memory costs more than the arithmetic, decision 064):
+        # x·w where present, and 0.0·w = 0.0 where missing, as where(available, x, 0)·w
+        filled = np.multiply(children.values, weights, out=terms)
+        np.putmask(filled, ~children.available, 0.0)
+    else:
+        filled = np.where(children.available, children.values, 0.0)
+        filled *= weights
     total = children.segment_sum(filled)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum, wsum

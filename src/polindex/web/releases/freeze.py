@@ -145,8 +145,7 @@ def insert_scores(release: Release, rows: list[dict[str, Any]]) -> None:
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     params = [
-        (release.pk, *(f.get_db_prep_save(row[f.name], connection) for f in fields))
-        for row in rows
+        (release.pk, *(f.get_db_prep_save(row[f.name], connection) for f in fields)) for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
