@@ -126,11 +126,11 @@ def freeze(
         **used,
     )
     release.save()
-    insert_scores(release, rows)
+    _insert_scores(release, rows)
     return release
 
 
-def insert_scores(release: Release, rows: list[dict[str, Any]]) -> None:
+def _insert_scores(release: Release, rows: list[dict[str, Any]]) -> None:
     """Store ``rows`` as ``release``'s :class:`ReleaseScore` rows: one prepared ``INSERT`` run
     for every row (``executemany``), each value converted by its model field as
     ``bulk_create`` converts it — without building a model instance per row and the SQL of
