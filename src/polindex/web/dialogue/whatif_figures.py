@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -276,6 +278,62 @@ class Question:
         )  # fmt: skip
 
 
+def areas_of(fw: Framework, lang: str | None) -> dict[str, str]:
+    """Each node's and indicator's area label (the first level under the index; empty for the
+    index and for a question placed right under it)."""
+    areas: dict[str, str] = {}
+    for item, parent, depth in fw.walk():
+        if depth == 1:
+            areas[item.code] = fw.label(item, lang)
+        elif depth > 1:
+            areas[item.code] = areas.get(parent, "")
+    return areas
+
+
+def question(
+    sim: Simulator,
+    ind: Indicator,
+    official: Answer,
+    now: Answer,
+    lang: str | None,
+    problems: Problems | None = None,
+    given: Mapping[str, str] | None = None,
+    area: str | None = "",
+) -> Question:
+    """Question ``ind`` with the answer ``now`` (the what-if's) beside the ``official`` one; a
+    field with a problem shows the value ``given``."""
+    fw = sim.framework
+    code = ind.code
+    numeric = ind.type == "numeric" or sim.mode == "scored"
+    choices: list[tuple[str, str]] = []
+    hint = ""
+    if numeric:
+        hint = number_hint(fw, ind, sim)
+    elif ind.type == "boolean":
+        choices = [("true", gettext("Yes")), ("false", gettext("No"))]
+    else:
+        choices = [(o.code, fw.label(o, lang)) for o in ind.options]
+    if not numeric:
+        choices.append(("n/a", gettext("Not applicable")))
+        if now.missing or official.missing:
+            choices.append(("", gettext("No answer")))
+    problem = (problems.fields.get(code, "") if problems else "") or ""
+    # a wrong number stays in its field; a wrong option cannot be shown by a list
+    value = (given or {}).get(code, now.text) if problem and numeric else now.text
+    return Question(
+        code=code,
+        label=fw.label(ind, lang),
+        area=area or "",
+        choices=choices,
+        value=value,
+        official=official.text,
+        official_label=answer_label(fw, ind, official, lang),
+        numeric=numeric,
+        hint=hint,
+        problem=problem,
+    )
+
+
 def questions(
     sim: Simulator,
     unit: str,
@@ -286,48 +344,12 @@ def questions(
 ) -> list[Question]:
     """Every question of ``unit`` in the framework's order, with the answer ``shown`` (the
     what-if's) beside the official one; a field with a problem shows the value ``given``."""
-    fw = sim.framework
+    areas = areas_of(sim.framework, lang)
     official = sim.answers(unit)
-    areas = {}
-    for item, parent, depth in fw.walk():
-        if depth == 1:
-            areas[item.code] = fw.label(item, lang)
-        elif depth > 1:
-            areas[item.code] = areas.get(parent, "")
-    out = []
-    for ind in fw.indicators:
-        now = shown[ind.code]
-        numeric = ind.type == "numeric" or sim.mode == "scored"
-        choices: list[tuple[str, str]] = []
-        hint = ""
-        if numeric:
-            hint = number_hint(fw, ind, sim)
-        elif ind.type == "boolean":
-            choices = [("true", gettext("Yes")), ("false", gettext("No"))]
-        else:
-            choices = [(o.code, fw.label(o, lang)) for o in ind.options]
-        if not numeric:
-            choices.append(("n/a", gettext("Not applicable")))
-            if now.missing or official[ind.code].missing:
-                choices.append(("", gettext("No answer")))
-        problem = (problems.fields.get(ind.code, "") if problems else "") or ""
-        # a wrong number stays in its field; a wrong option cannot be shown by a list
-        value = (given or {}).get(ind.code, now.text) if problem and numeric else now.text
-        out.append(
-            Question(
-                code=ind.code,
-                label=fw.label(ind, lang),
-                area=areas.get(ind.code, ""),
-                choices=choices,
-                value=value,
-                official=official[ind.code].text,
-                official_label=answer_label(fw, ind, official[ind.code], lang),
-                numeric=numeric,
-                hint=hint,
-                problem=problem,
-            )
-        )
-    return out
+    return [
+        question(sim, i, official[i.code], shown[i.code], lang, problems, given, areas.get(i.code))
+        for i in sim.indicators
+    ]
 
 
 def by_area(items: list[Question]) -> list[tuple[str, list[Question], bool]]:
@@ -354,13 +376,54 @@ def _rank(x: Any) -> int | None:
     return None if v is None else int(v)
 
 
-def node_rows(out: WhatIf, reading: Reading) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Tree:
+    """What the what-if's tables need of a release's tree in one language: each node's label,
+    depth and page address, and which are indicators."""
+
+    names: dict[str, str]
+    depth: dict[str, int]
+    indicators: frozenset[str]
+    urls: dict[str, str]
+
+
+_tree_lock = threading.Lock()
+
+
+def tree(release: Release, lang: str | None) -> Tree:
+    """The :class:`Tree` of ``release`` in ``lang`` (kept per release and language: a release
+    never changes, and its pages' addresses carry the language)."""
+    with _tree_lock:
+        return _tree(release.pk, release.checksum, lang, release)
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(pk: int, checksum: str, lang: str | None, release: Release) -> Tree:
+    fw = release.definition.framework
+    code, version = release.index.code, release.version
+    walked = list(fw.walk())
+    return Tree(
+        names=fw.labels(lang),
+        depth={item.code: d for item, _, d in walked},
+        indicators=frozenset(i.code for i in fw.indicators),
+        urls={
+            item.code: reverse("explorer:node", args=[code, version, item.code])
+            for item, _, _ in walked
+        },
+    )
+
+
+def node_rows(out: WhatIf, reading: Reading, known: Tree | None = None) -> list[dict[str, Any]]:
     """Every node of a what-if, official and new figures side by side, as plain values with the
-    node's label, depth, band labels and whether each change is better or worse."""
+    node's label, depth, band labels and whether each change is better or worse (``known``:
+    the release's :func:`tree` in the reader's language, else worked out now)."""
     fw = reading.framework
-    names = fw.labels(reading.lang)
-    depth = {item.code: d for item, _, d in fw.walk()}
-    indicators = {i.code for i in fw.indicators}
+    if known is not None:
+        names, depth, indicators = known.names, known.depth, known.indicators
+    else:
+        names = fw.labels(reading.lang)
+        depth = {item.code: d for item, _, d in fw.walk()}
+        indicators = frozenset(i.code for i in fw.indicators)
     rows = []
     frame = out.nodes
     columns = {str(c): frame[c].tolist() for c in frame.columns}  # far cheaper than to_dict
@@ -446,7 +509,9 @@ __all__ = [
     "Problems",
     "Question",
     "TooLongError",
+    "Tree",
     "answer_label",
+    "areas_of",
     "by_area",
     "changed_answers",
     "changes_from",
@@ -454,8 +519,10 @@ __all__ = [
     "node_rows",
     "official_interval",
     "query_pairs",
+    "question",
     "questions",
     "release_of",
     "simulable",
     "simulation",
+    "tree",
 ]
