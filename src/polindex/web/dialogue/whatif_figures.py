@@ -25,7 +25,6 @@ from polindex.analysis.whatif import Simulator, WhatIf
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
-from polindex.web.explorer import tables
 from polindex.web.explorer.display import Reading
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases
@@ -371,11 +370,6 @@ def _number(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _rank(x: Any) -> int | None:
-    v = _number(x)
-    return None if v is None else int(v)
-
-
 @dataclass(frozen=True)
 class Tree:
     """What the what-if's tables need of a release's tree in one language: each node's label,
@@ -424,42 +418,50 @@ def node_rows(out: WhatIf, reading: Reading, known: Tree | None = None) -> list[
         names = fw.labels(reading.lang)
         depth = {item.code: d for item, _, d in fw.walk()}
         indicators = frozenset(i.code for i in fw.indicators)
-    rows = []
     frame = out.nodes
-    columns = {str(c): frame[c].tolist() for c in frame.columns}  # far cheaper than to_dict
-    records = zip(*columns.values(), strict=True)
-    for rec in (dict(zip(columns, values, strict=True)) for values in records):
-        code = str(rec["node"])
-        score, new_score = _number(rec["score"]), _number(rec["new_score"])
-        difference = _number(rec["score_difference"])
-        change, new_change = _number(rec["change"]), _number(rec["new_change"])
-        rank_difference = _rank(rec["rank_difference"])
+    floats = {
+        c: [None if v != v else v for v in frame[c].to_numpy(dtype=float).tolist()]
+        for c in ("score", "new_score", "score_difference", "change", "new_change")
+    }  # NaN → None, column by column (far cheaper than a row's dict from pandas)
+    ranks = {
+        c: [None if v != v else int(v) for v in frame[c].to_numpy(float, na_value=math.nan)]
+        for c in ("rank", "new_rank", "rank_difference")
+    }
+    decimals = reading.decimals
+    band_label = {code: label for code, (label, _c) in reading.bands.items()}
+    rows = []
+    fixed = (frame[c].tolist() for c in ("node", "level", "parent", "band", "new_band"))
+    for k, (code, level, parent, band, new_band) in enumerate(zip(*fixed, strict=True)):
+        code, band, new_band = str(code), str(band), str(new_band)
+        difference = floats["score_difference"][k]
+        rank_difference = ranks["rank_difference"][k]
+        shown_difference = difference is not None and round(difference, decimals) != 0
         rows.append(
             {
                 "node": code,
                 "label": names.get(code, code),
-                "level": str(rec["level"]),
-                "parent": str(rec["parent"]),
+                "level": str(level),
+                "parent": str(parent),
                 "is_indicator": code in indicators,
                 "indent": min(depth.get(code, 0), MAX_INDENT),
-                "score": score,
-                "rank": _rank(rec["rank"]),
-                "band": str(rec["band"]),
-                "band_label": reading.band(str(rec["band"])),
-                "change": change,
-                "new_score": new_score,
-                "new_rank": _rank(rec["new_rank"]),
-                "new_band": str(rec["new_band"]),
-                "new_band_label": reading.band(str(rec["new_band"])),
-                "new_change": new_change,
+                "score": floats["score"][k],
+                "rank": ranks["rank"][k],
+                "band": band,
+                "band_label": band_label.get(band, ""),
+                "change": floats["change"][k],
+                "new_score": floats["new_score"][k],
+                "new_rank": ranks["new_rank"][k],
+                "new_band": new_band,
+                "new_band_label": band_label.get(new_band, ""),
+                "new_change": floats["new_change"][k],
                 "score_difference": difference,
                 "rank_difference": rank_difference,
-                "better": tables.improved(fw, difference, reading.decimals),
+                "better": fw.better(difference)
+                if difference is not None and shown_difference
+                else None,
                 "rank_better": None if not rank_difference else rank_difference > 0,
                 "places": abs(rank_difference) if rank_difference else 0,
-                "moved": (difference is not None and round(difference, reading.decimals) != 0)
-                or bool(rank_difference)
-                or rec["band"] != rec["new_band"],
+                "moved": shown_difference or bool(rank_difference) or band != new_band,
             }
         )
     return rows
