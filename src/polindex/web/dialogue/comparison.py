@@ -1,7 +1,8 @@
 """Comparing two releases of one index (issue 15, point 6): what the page and the API route
 share. Two releases of the same methodology are compared as published; when their frameworks
-differ, both are scored on the indicators they share under the newer methodology (matched by
-code: :func:`polindex.analysis.crosswalk.backcast`), and the older figures are back-cast."""
+differ, both are scored on the indicators they share under the newer methodology
+(:func:`polindex.analysis.crosswalk.backcast`: matched by the crosswalk the newer release
+stores from the older one's methodology, else by code), and the older figures are back-cast."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from polindex.analysis.comparison import Comparison, compare_results
-from polindex.analysis.crosswalk import Backcast, CrosswalkError, backcast, scored_tree
+from polindex.analysis.crosswalk import Backcast, Crosswalk, CrosswalkError, backcast, scored_tree
 from polindex.engine.aggregate import AggregationError
 from polindex.engine.compute import compute
 from polindex.engine.results import Results
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework
 from polindex.web.dialogue.frozen import official_results
+from polindex.web.releases.crosswalks import crosswalk_between
 from polindex.web.releases.models import Release
 
 VARIANTS: dict[str, Callable[[], str]] = {
@@ -46,6 +48,8 @@ class Outcome:
     variant: str | None = None
     """The aggregation method ``b`` was re-aggregated with (``a`` is then the same release as
     published)."""
+    crosswalk: Crosswalk | None = None
+    """The crosswalk ``b`` stores from ``a``'s methodology, when the back-cast used one."""
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -119,9 +123,11 @@ def compare(one: Release, other: Release, node: str | None = None) -> Outcome:
     a, b = ordered(one, other)
     ra, rb = _results(a), _results(b)
     bc = None
+    cw = None
     if shape(ra.framework) != shape(rb.framework):
+        cw = crosswalk_between(a, b)  # (None: matched by code)
         try:
-            bc = backcast(ra, rb)  # by code: no crosswalk is stored with a release yet
+            bc = backcast(ra, rb, cw)
         except CrosswalkError:
             raise CannotCompareError(
                 _("The two releases share no indicator: they cannot be compared.")
@@ -131,4 +137,4 @@ def compare(one: Release, other: Release, node: str | None = None) -> Outcome:
         raise CannotCompareError(
             _("There is no node “%(node)s” in both releases.") % {"node": node[:64]}
         )
-    return Outcome(a, b, compare_results(ra, rb, node=node, movers=MOVERS), bc)
+    return Outcome(a, b, compare_results(ra, rb, node=node, movers=MOVERS), bc, crosswalk=cw)

@@ -177,12 +177,26 @@ def _show(
         "dropped": _old_names(outcome, bc.dropped) if bc else [],
         "added": [names.get(c, c) for c in bc.added] if bc else [],
         "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
+        "renamed": (renamed := _renamed(outcome, names)),
+        "renamed_text": ", ".join(renamed),
         "csv": "?" + urlencode({**query, "format": "csv"}),
         "api": api + quote(o.version) if o is not None else None,
         "lower_is_better": not reading.framework.higher_is_better,
         **reading.context(),
     }
     return render(request, "dialogue/comparison.html", context)
+
+
+def _renamed(outcome: cmp.Outcome, names: dict[str, str]) -> list[str]:
+    """The crosswalk's renamed indicators as "old name → new name" (empty without one)."""
+    if outcome.crosswalk is None or outcome.backcast is None:
+        return []
+    old = outcome.a.definition.framework.labels(get_language())
+    return [
+        f"{old.get(k.old, k.old)} → {names.get(k.new, k.new)}"
+        for k in outcome.backcast.links
+        if k.kind == "renamed" and k.old is not None and k.new is not None
+    ]
 
 
 def _old_names(outcome: cmp.Outcome, codes: list[str]) -> list[str]:
