@@ -1,4 +1,4 @@
-"""Comparing a release with itself rebuilt another way (decision 060): another normalisation or
+"""Comparing a release with itself rebuilt another way (decision 061): another normalisation or
 imputation where the release was built by a pipeline, hand-checked and against a direct engine
 run; a questionnaire index says these do not apply.
 

@@ -114,3 +114,24 @@ def test_the_api_body_is_the_schemas(client: Client) -> None:
     assert body.query == {"q1": "a"}
     assert list(r.json()) == list(WhatIfOut.model_fields)  # the schema's order
     assert list(r.json()["nodes"][0]) == list(type(body.nodes[0]).model_fields)
+
+
+def test_an_unlabelled_question_is_named_by_its_text(client: Client, db: None) -> None:
+    # regression: the MIPEX-style form and its table of changes named questions LMM1, LMM2…
+    fw = copy.deepcopy(FW)
+    fw["code"] = "TXT"
+    q1 = fw["areas"][0]["indicators"][0]
+    del q1["label"]
+    q1["question"] = {"en": "Can migrants <work> at once?", "fr": "Travail immédiat ?"}
+    publish_release(
+        polindex.score(polindex.load_framework(fw), DATA), version="1",
+        publish_at=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    body = client.get("/TXT/1/what-if/CC/?q1=a").content.decode()
+    assert '<label for="q-q1">Can migrants &lt;work&gt; at once?</label>' in body
+    assert ">Can migrants &lt;work&gt; at once?</a>" in body  # the table of changes
+    goal = client.get("/TXT/1/goal/CC/", {"band": "strong"}).content.decode()
+    assert "Can migrants &lt;work&gt; at once?" in goal
+    assert ">q1<" not in body
+    fr = client.get("/fr/TXT/1/what-if/CC/").content.decode()
+    assert '<label for="q-q1">Travail immédiat ?</label>' in fr

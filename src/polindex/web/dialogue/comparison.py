@@ -39,7 +39,7 @@ REBUILT: dict[str, tuple[str, str, Callable[[], str]]] = {
     "impute-median": ("impute", "median", lambda: _("imputation by the median")),
 }
 """The variants rebuilt by a release's own pipeline with one step's method replaced: (step,
-method, name). Normalisations stay on the index's scale (decision 060)."""
+method, name). Normalisations stay on the index's scale (decision 061)."""
 MOVERS = 10
 """The movers whose change is explained by the nodes that moved them."""
 

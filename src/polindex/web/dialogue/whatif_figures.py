@@ -223,6 +223,23 @@ def check_changes(
 # -- answers and figures as read -------------------------------------------------------------
 
 
+def question_name(fw: Framework, ind: Indicator, lang: str | None) -> str:
+    """A question's name for a reader: its label, or its question's text when it has no label
+    (as :meth:`Framework.names`), never its bare code when the framework says more.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "boolean", "question": {"en": "Is it legal?"}}]})
+    >>> question_name(fw, fw.indicators[0], "en")
+    'Is it legal?'
+    """
+    if not ind.label and ind.question:
+        return fw.text(ind.question, lang, ind.code)
+    return fw.label(ind, lang)
+
+
 def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None) -> str:
     """An answer as a reader reads it: the option's label, Yes or No, the number with its
     decimals and unit, "Not applicable" or "No answer"."""
@@ -321,7 +338,7 @@ def question(
     value = (given or {}).get(code, now.text) if problem and numeric else now.text
     return Question(
         code=code,
-        label=fw.label(ind, lang),
+        label=question_name(fw, ind, lang),
         area=area or "",
         choices=choices,
         value=value,
@@ -397,7 +414,7 @@ def _tree(pk: int, checksum: str, lang: str | None, release: Release) -> Tree:
     code, version = release.index.code, release.version
     walked = list(fw.walk())
     return Tree(
-        names=fw.labels(lang),
+        names=fw.names(lang),  # an unlabelled question by its text, never its code
         depth={item.code: d for item, _, d in walked},
         indicators=frozenset(i.code for i in fw.indicators),
         urls={
@@ -478,7 +495,7 @@ def changed_answers(out: WhatIf, sim: Simulator, lang: str | None) -> list[dict[
         rows.append(
             {
                 "indicator": ind.code,
-                "label": fw.label(ind, lang),
+                "label": question_name(fw, ind, lang),
                 "asked": ind.code in out.asked,
                 "before": before.text,
                 "after": after.text,
@@ -522,6 +539,7 @@ __all__ = [
     "official_interval",
     "query_pairs",
     "question",
+    "question_name",
     "questions",
     "release_of",
     "simulable",
