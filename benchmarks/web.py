@@ -116,6 +116,15 @@ def gunicorn(
     return server
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on now (another benchmark's server may hold the default)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def wait_for(port: int) -> None:
     """Return once a server answers on ``port`` (10 s at most)."""
     for _ in range(100):
@@ -190,6 +199,43 @@ def load_wrk(port: int, path: str, seconds: float = 4.0) -> tuple[float, float, 
     }
     rps = float(next(ln.split()[1] for ln in out.splitlines() if ln.startswith("Requests/sec")))
     return rps, ms(percentiles["50%"]), ms(percentiles["99%"])
+
+
+WRK_PATHS = """-- every request the next path of a file (one a line), so that none repeats the last
+local paths, turn = {}, 0
+for line in io.lines(os.getenv("POLINDEX_WRK_PATHS")) do paths[#paths + 1] = line end
+request = function()
+  turn = turn + 1
+  return wrk.format("GET", paths[(turn - 1) % #paths + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("p95-us %d\\n", latency:percentile(95)))
+  io.write(string.format("p50-us %d\\n", latency:percentile(50)))
+end
+"""
+
+
+def load_wrk_paths(port: int, paths: list[str], seconds: float = 4.0) -> tuple[float, float, float]:
+    """Requests per second, median and p95 latency (ms) measured by wrk (1 thread, 8
+    connections), each request the next of ``paths`` (a Lua script reads them from a file):
+    no two requests in a row ask the same thing, so none is served from the page cache."""
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        script = Path(tmp) / "paths.lua"
+        script.write_text(WRK_PATHS)
+        done = subprocess.run(
+            ["wrk", "-t1", "-c8", f"-d{seconds:g}s", "-s", str(script),
+             f"http://127.0.0.1:{port}/"],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "POLINDEX_WRK_PATHS": str(listing)},
+        )  # fmt: skip
+    out = done.stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"wrk saw error responses\n{out}")
+    found = dict(line.split() for line in out.splitlines() if line.startswith(("p95-us", "p50-us")))
+    rps = float(next(ln.split()[1] for ln in out.splitlines() if ln.startswith("Requests/sec")))
+    return rps, int(found["p50-us"]) / 1000, int(found["p95-us"]) / 1000
 
 
 def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, int, float]:

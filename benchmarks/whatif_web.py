@@ -3,9 +3,14 @@
 and served by gunicorn with 2 workers. Printed, never asserted.
 
 Every what-if request asks for other changes (a country and two answers), so none is served
-from the page cache: the figures are the simulator's, per request. The load comes from a Python
-client with 8 keep-alive threads (which competes with the server for the cores and
-under-reports what it can serve).
+from the page cache: the figures are the simulator's, per request. The load comes from `wrk`
+(1 thread, 8 connections; a Lua script sends the next path of a list each request) when it is
+installed, else from a Python client with 8 keep-alive threads (which competes with the server
+for the cores and under-reports what it can serve); the output says which.
+
+Then the CPU time of one request in process (Django's test client, no server; the minimum and
+median over 200 different what-ifs): a figure a busy machine disturbs far less than a
+throughput.
 
 Targets (issue 15): simulator request p95 < 50 ms and >= 200 requests/s; goal seeking for one
 country and one target < 1 s.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +31,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from web import BIN, ROOT, fetch, gunicorn, load
+from web import BIN, ROOT, fetch, free_port, gunicorn, load, load_wrk_paths
 
 FRAMEWORK = ROOT / "examples" / "mipex-style" / "framework.yaml"
 UNITS = 50
@@ -81,7 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         var_dir = Path(tmp)
         pages, api, goals = publish(var_dir)
-        port = int(os.environ.get("POLINDEX_BENCH_PORT", "8766"))
+        port = int(os.environ.get("POLINDEX_BENCH_PORT") or free_port())
         env = {
             **os.environ,
             "POLINDEX_VAR_DIR": str(var_dir),
@@ -90,12 +96,18 @@ def main() -> None:
         }
         server = gunicorn(port, 2, env)
         try:
-            print("What-if and goals through gunicorn (2 workers), MIPEX-style, 50 countries")
+            compiled = shutil.which("wrk") is not None
+            client = "wrk, 1 thread" if compiled else "a Python client, 8 threads (install wrk)"
+            print(
+                "What-if and goals through gunicorn (2 workers), MIPEX-style, 50 countries; "
+                f"8 keep-alive connections from {client}"
+            )
             for path in pages[:UNITS] + api[:UNITS]:  # each worker makes its simulator once
                 fetch(port, path)
             half = len(pages) // 2
             for label, paths in (("what-if page", pages[half:]), ("what-if API", api[half:])):
-                rps, median, p95 = load(port, paths, seconds)
+                measure = load_wrk_paths if compiled else load
+                rps, median, p95 = measure(port, paths, seconds)
                 print(
                     f"  {label:<30} {rps:8.0f} req/s   median {median:6.2f} ms   "
                     f"p95 {p95:6.2f} ms (target p95 < 50 ms, >= 200 req/s)"
@@ -115,7 +127,45 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
+        cpu = subprocess.run(
+            [sys.executable, __file__, "--cpu"],
+            env={**env, "POLINDEX_BENCH_PATHS": "\n".join(
+                [*pages[UNITS : UNITS + 200], "", *api[UNITS : UNITS + 200]]
+            )},  # what-ifs neither the warm-up nor the load asked (no page cache hit)
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        print(cpu, end="")
+
+
+def cpu_per_request() -> None:
+    """Print the CPU time of one what-if page and API request in this process (the paths in
+    ``POLINDEX_BENCH_PATHS``: pages, a blank line, API routes), minimum and median."""
+    import time
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    pages, _, api = os.environ["POLINDEX_BENCH_PATHS"].partition("\n\n")
+    client = Client()
+    for label, paths in (("what-if page", pages.split("\n")), ("what-if API", api.split("\n"))):
+        for bare in sorted({p.partition("?")[0] for p in paths}):  # each country's published
+            client.get(bare)  # questions made and kept (once per process): not measured
+        times = []
+        for path in paths:
+            t0 = time.process_time()
+            status = client.get(path).status_code
+            times.append((time.process_time() - t0) * 1000)
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+        print(
+            f"  {label + ', CPU in process':<30} min {min(times):6.2f} ms   "
+            f"median {statistics.median(times):6.2f} ms ({len(times)} different what-ifs)"
+        )
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--cpu"]:
+        sys.exit(cpu_per_request())
     sys.exit(main())

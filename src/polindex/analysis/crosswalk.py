@@ -173,7 +173,12 @@ def _links(rows: Iterable[Any], where: str) -> tuple[Link, ...]:
         if not isinstance(item, Mapping):
             problems.append(f"{where} {row}: expected old, new and note, got {item!r}")
             continue
-        extra = sorted(str(k) for k in item if k not in FIELDS)
+        if None in item:  # (a CSV row with more values than its header has columns)
+            problems.append(
+                f"{where} {row}: more values than the columns old, new, note (put a note that "
+                "holds a comma in double quotes)"
+            )
+        extra = sorted(str(k) for k in item if k is not None and k not in FIELDS)
         if extra:
             problems.append(
                 f"{where} {row}: unknown field {', '.join(extra)} (fields: old, new, note)"
@@ -244,7 +249,7 @@ def _from_csv(text: str) -> Crosswalk:
         raise CrosswalkError(
             [f"the CSV has no column {', '.join(missing)} (columns: old, new, note)"]
         )
-    return Crosswalk(_links(list(reader), "line"))
+    return Crosswalk(_links(list(reader), "row"))  # rows counted after the header
 
 
 @dataclass(frozen=True)

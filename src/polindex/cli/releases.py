@@ -83,6 +83,14 @@ def create(
             "(editable in the admin until the release is published)."
         ),
     ] = None,
+    crosswalk: Annotated[
+        Path | None,
+        typer.Option(
+            help="A crosswalk (YAML, or CSV with columns old,new,note) from the methodology of "
+            "the index's latest release to this one: renamed, dropped and added indicators, "
+            "frozen with the release and used when the two are compared (back-cast)."
+        ),
+    ] = None,
     unit_column: UnitColumn = "unit",
     period_column: PeriodColumn = "period",
     column_prefix: ColumnPrefix = "",
@@ -128,6 +136,7 @@ def create(
             changelog=changelog,
             corrects=corrects,
             key_findings=findings,
+            crosswalk=crosswalk,
         )
     say(
         f"Release {release.index.code} {release.version}: {release.scores.count():,} scores, "

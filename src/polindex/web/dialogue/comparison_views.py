@@ -48,20 +48,28 @@ def choose(request: HttpRequest, index: str, version: str) -> HttpResponse:
         except cmp.CannotCompareError as exc:
             context = {**_base(request, r), "others": others, "notices": [str(exc)]}
             return render(request, "dialogue/comparison.html", {**context, "outcome": None,
-                          "variants": _variants(method)}, status=400)  # fmt: skip
-        return _show(request, r, outcome, others, _variants(method))
+                          **_variants(method, r)}, status=400)  # fmt: skip
+        return _show(request, r, outcome, others, _variants(method, r))
     notices = []
     if asked:
         notices.append(_("There is no other release “%(version)s” of this index.")
                        % {"version": asked[:64]})  # fmt: skip
     context = {**_base(request, r), "others": others, "notices": notices, "outcome": None}
-    context["variants"] = _variants(method)
+    context.update(_variants(method, r))
     return render(request, "dialogue/comparison.html", context, status=404 if asked else 200)
 
 
-def _variants(chosen: str) -> list[tuple[str, str, bool]]:
-    """The aggregation methods to re-aggregate with: (code, name, chosen)."""
-    return [(code, name(), code == chosen) for code, name in cmp.VARIANTS.items()]
+def _variants(chosen: str, r: Release) -> dict[str, Any]:
+    """The variants to compare the release with, by kind — aggregation methods, and for a
+    release its pipeline can rebuild, normalisations and imputations: ``variants`` as (kind,
+    [(code, name, chosen)]), and ``variants_note`` saying why some kinds do not apply."""
+    rebuilt, note = cmp.rebuilt_variants(r)
+    kinds = [(_("Aggregation"), [(c, n(), c == chosen) for c, n in cmp.VARIANTS.items()])]
+    for step, kind in (("normalise", _("Normalisation")), ("impute", _("Imputation"))):
+        found = [(c, cmp.variant_name(c), c == chosen) for c in rebuilt if c.startswith(step)]
+        if found:
+            kinds.append((kind, found))
+    return {"variants": kinds, "variants_note": note}
 
 
 def _base(request: HttpRequest, r: Release) -> dict[str, Any]:
@@ -131,12 +139,12 @@ def compare_with(request: HttpRequest, index: str, version: str, other: str) -> 
     if outcome is None:
         context.update({"notices": notices, "outcome": None})
         return render(request, "dialogue/comparison.html", context, status=400)
-    return _show(request, r, outcome, context["others"], _variants(""), o)
+    return _show(request, r, outcome, context["others"], _variants("", r), o)
 
 
 def _show(
     request: HttpRequest, r: Release, outcome: cmp.Outcome, others: list[Release],
-    variants: list[tuple[str, str, bool]], o: Release | None = None,
+    variants: dict[str, Any], o: Release | None = None,
 ) -> HttpResponse:  # fmt: skip
     """The comparison page (or its CSV) for ``outcome``."""
     reading = Reading(outcome.b, get_language())
@@ -153,7 +161,9 @@ def _show(
         **_base(request, r),
         "others": others,
         "other": o,
-        "variants": variants,
+        **variants,
+        "rebuilt": outcome.variant in cmp.REBUILT,
+        "variant_name": cmp.variant_name(outcome.variant) if outcome.variant else "",
         "notices": [],
         "outcome": outcome,
         "a": outcome.a,
@@ -177,12 +187,26 @@ def _show(
         "dropped": _old_names(outcome, bc.dropped) if bc else [],
         "added": [names.get(c, c) for c in bc.added] if bc else [],
         "left_out": [names.get(c, c) for c in bc.left_out] if bc else [],
+        "renamed": (renamed := _renamed(outcome, names)),
+        "renamed_text": ", ".join(renamed),
         "csv": "?" + urlencode({**query, "format": "csv"}),
         "api": api + quote(o.version) if o is not None else None,
         "lower_is_better": not reading.framework.higher_is_better,
         **reading.context(),
     }
     return render(request, "dialogue/comparison.html", context)
+
+
+def _renamed(outcome: cmp.Outcome, names: dict[str, str]) -> list[str]:
+    """The crosswalk's renamed indicators as "old name → new name" (empty without one)."""
+    if outcome.crosswalk is None or outcome.backcast is None:
+        return []
+    old = outcome.a.definition.framework.labels(get_language())
+    return [
+        f"{old.get(k.old, k.old)} → {names.get(k.new, k.new)}"
+        for k in outcome.backcast.links
+        if k.kind == "renamed" and k.old is not None and k.new is not None
+    ]
 
 
 def _old_names(outcome: cmp.Outcome, codes: list[str]) -> list[str]:

@@ -126,7 +126,7 @@ def proposal_of(
         "changes": [
             {
                 "indicator": m.after.indicator,
-                "label": fw.label(by_code[m.after.indicator], lang),
+                "label": figures.question_name(fw, by_code[m.after.indicator], lang),
                 "before": m.before.text,
                 "after": m.after.text,
                 "before_label": figures.answer_label(

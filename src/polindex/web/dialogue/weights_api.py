@@ -165,6 +165,14 @@ class CompareOut(Schema):
     core: list[str] = Field(description="With backcast: the shared indicators")
     dropped: list[str] = Field(description="With backcast: indicators only in a")
     added: list[str] = Field(description="With backcast: indicators only in b")
+    matched_by: str = Field(
+        "code",
+        description="With backcast: 'crosswalk' when b's stored crosswalk from a's methodology "
+        "matched the indicators (the rest by code), else 'code'",
+    )
+    renamed: dict[str, str] = Field(
+        default_factory=dict, description="With a crosswalk: a's code → b's, where they differ"
+    )
     rows: list[CompareRow]
     movers: list[Mover]
 
@@ -202,6 +210,9 @@ def _compare_out(outcome: cmp.Outcome) -> CompareOut:
         node=c.node, period_a=str(c.period_a), period_b=str(c.period_b), backcast=bc is not None,
         core=[new for _old, new in bc.core] if bc else [],
         dropped=bc.dropped if bc else [], added=bc.added if bc else [],
+        matched_by="crosswalk" if bc and outcome.crosswalk else "code",
+        renamed={k.old: k.new for k in bc.links if k.old and k.new and k.old != k.new}
+        if bc else {},
         rows=[CompareRow(**x, places_gained=x["rank_difference"]) for x in rows(outcome, reading)],
         movers=[Mover(**m) for m in movers(outcome, names)],
     )  # fmt: skip

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -23,7 +25,6 @@ from polindex.analysis.whatif import Simulator, WhatIf
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
 from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
-from polindex.web.explorer import tables
 from polindex.web.explorer.display import Reading
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases
@@ -222,6 +223,23 @@ def check_changes(
 # -- answers and figures as read -------------------------------------------------------------
 
 
+def question_name(fw: Framework, ind: Indicator, lang: str | None) -> str:
+    """A question's name for a reader: its label, or its question's text when it has no label
+    (as :meth:`Framework.names`), never its bare code when the framework says more.
+
+    Examples
+    --------
+    >>> import polindex
+    >>> fw = polindex.load_framework({"code": "T", "name": "T", "indicators": [
+    ...     {"code": "q1", "type": "boolean", "question": {"en": "Is it legal?"}}]})
+    >>> question_name(fw, fw.indicators[0], "en")
+    'Is it legal?'
+    """
+    if not ind.label and ind.question:
+        return fw.text(ind.question, lang, ind.code)
+    return fw.label(ind, lang)
+
+
 def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None) -> str:
     """An answer as a reader reads it: the option's label, Yes or No, the number with its
     decimals and unit, "Not applicable" or "No answer"."""
@@ -276,6 +294,62 @@ class Question:
         )  # fmt: skip
 
 
+def areas_of(fw: Framework, lang: str | None) -> dict[str, str]:
+    """Each node's and indicator's area label (the first level under the index; empty for the
+    index and for a question placed right under it)."""
+    areas: dict[str, str] = {}
+    for item, parent, depth in fw.walk():
+        if depth == 1:
+            areas[item.code] = fw.label(item, lang)
+        elif depth > 1:
+            areas[item.code] = areas.get(parent, "")
+    return areas
+
+
+def question(
+    sim: Simulator,
+    ind: Indicator,
+    official: Answer,
+    now: Answer,
+    lang: str | None,
+    problems: Problems | None = None,
+    given: Mapping[str, str] | None = None,
+    area: str | None = "",
+) -> Question:
+    """Question ``ind`` with the answer ``now`` (the what-if's) beside the ``official`` one; a
+    field with a problem shows the value ``given``."""
+    fw = sim.framework
+    code = ind.code
+    numeric = ind.type == "numeric" or sim.mode == "scored"
+    choices: list[tuple[str, str]] = []
+    hint = ""
+    if numeric:
+        hint = number_hint(fw, ind, sim)
+    elif ind.type == "boolean":
+        choices = [("true", gettext("Yes")), ("false", gettext("No"))]
+    else:
+        choices = [(o.code, fw.label(o, lang)) for o in ind.options]
+    if not numeric:
+        choices.append(("n/a", gettext("Not applicable")))
+        if now.missing or official.missing:
+            choices.append(("", gettext("No answer")))
+    problem = (problems.fields.get(code, "") if problems else "") or ""
+    # a wrong number stays in its field; a wrong option cannot be shown by a list
+    value = (given or {}).get(code, now.text) if problem and numeric else now.text
+    return Question(
+        code=code,
+        label=question_name(fw, ind, lang),
+        area=area or "",
+        choices=choices,
+        value=value,
+        official=official.text,
+        official_label=answer_label(fw, ind, official, lang),
+        numeric=numeric,
+        hint=hint,
+        problem=problem,
+    )
+
+
 def questions(
     sim: Simulator,
     unit: str,
@@ -286,48 +360,12 @@ def questions(
 ) -> list[Question]:
     """Every question of ``unit`` in the framework's order, with the answer ``shown`` (the
     what-if's) beside the official one; a field with a problem shows the value ``given``."""
-    fw = sim.framework
+    areas = areas_of(sim.framework, lang)
     official = sim.answers(unit)
-    areas = {}
-    for item, parent, depth in fw.walk():
-        if depth == 1:
-            areas[item.code] = fw.label(item, lang)
-        elif depth > 1:
-            areas[item.code] = areas.get(parent, "")
-    out = []
-    for ind in fw.indicators:
-        now = shown[ind.code]
-        numeric = ind.type == "numeric" or sim.mode == "scored"
-        choices: list[tuple[str, str]] = []
-        hint = ""
-        if numeric:
-            hint = number_hint(fw, ind, sim)
-        elif ind.type == "boolean":
-            choices = [("true", gettext("Yes")), ("false", gettext("No"))]
-        else:
-            choices = [(o.code, fw.label(o, lang)) for o in ind.options]
-        if not numeric:
-            choices.append(("n/a", gettext("Not applicable")))
-            if now.missing or official[ind.code].missing:
-                choices.append(("", gettext("No answer")))
-        problem = (problems.fields.get(ind.code, "") if problems else "") or ""
-        # a wrong number stays in its field; a wrong option cannot be shown by a list
-        value = (given or {}).get(ind.code, now.text) if problem and numeric else now.text
-        out.append(
-            Question(
-                code=ind.code,
-                label=fw.label(ind, lang),
-                area=areas.get(ind.code, ""),
-                choices=choices,
-                value=value,
-                official=official[ind.code].text,
-                official_label=answer_label(fw, ind, official[ind.code], lang),
-                numeric=numeric,
-                hint=hint,
-                problem=problem,
-            )
-        )
-    return out
+    return [
+        question(sim, i, official[i.code], shown[i.code], lang, problems, given, areas.get(i.code))
+        for i in sim.indicators
+    ]
 
 
 def by_area(items: list[Question]) -> list[tuple[str, list[Question], bool]]:
@@ -349,54 +387,98 @@ def _number(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _rank(x: Any) -> int | None:
-    v = _number(x)
-    return None if v is None else int(v)
+@dataclass(frozen=True)
+class Tree:
+    """What the what-if's tables need of a release's tree in one language: each node's label,
+    depth and page address, and which are indicators."""
+
+    names: dict[str, str]
+    depth: dict[str, int]
+    indicators: frozenset[str]
+    urls: dict[str, str]
 
 
-def node_rows(out: WhatIf, reading: Reading) -> list[dict[str, Any]]:
+_tree_lock = threading.Lock()
+
+
+def tree(release: Release, lang: str | None) -> Tree:
+    """The :class:`Tree` of ``release`` in ``lang`` (kept per release and language: a release
+    never changes, and its pages' addresses carry the language)."""
+    with _tree_lock:
+        return _tree(release.pk, release.checksum, lang, release)
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(pk: int, checksum: str, lang: str | None, release: Release) -> Tree:
+    fw = release.definition.framework
+    code, version = release.index.code, release.version
+    walked = list(fw.walk())
+    return Tree(
+        names=fw.names(lang),  # an unlabelled question by its text, never its code
+        depth={item.code: d for item, _, d in walked},
+        indicators=frozenset(i.code for i in fw.indicators),
+        urls={
+            item.code: reverse("explorer:node", args=[code, version, item.code])
+            for item, _, _ in walked
+        },
+    )
+
+
+def node_rows(out: WhatIf, reading: Reading, known: Tree | None = None) -> list[dict[str, Any]]:
     """Every node of a what-if, official and new figures side by side, as plain values with the
-    node's label, depth, band labels and whether each change is better or worse."""
+    node's label, depth, band labels and whether each change is better or worse (``known``:
+    the release's :func:`tree` in the reader's language, else worked out now)."""
     fw = reading.framework
-    names = fw.labels(reading.lang)
-    depth = {item.code: d for item, _, d in fw.walk()}
-    indicators = {i.code for i in fw.indicators}
-    rows = []
+    if known is not None:
+        names, depth, indicators = known.names, known.depth, known.indicators
+    else:
+        names = fw.labels(reading.lang)
+        depth = {item.code: d for item, _, d in fw.walk()}
+        indicators = frozenset(i.code for i in fw.indicators)
     frame = out.nodes
-    columns = {str(c): frame[c].tolist() for c in frame.columns}  # far cheaper than to_dict
-    records = zip(*columns.values(), strict=True)
-    for rec in (dict(zip(columns, values, strict=True)) for values in records):
-        code = str(rec["node"])
-        score, new_score = _number(rec["score"]), _number(rec["new_score"])
-        difference = _number(rec["score_difference"])
-        change, new_change = _number(rec["change"]), _number(rec["new_change"])
-        rank_difference = _rank(rec["rank_difference"])
+    floats = {
+        c: [None if v != v else v for v in frame[c].to_numpy(dtype=float).tolist()]
+        for c in ("score", "new_score", "score_difference", "change", "new_change")
+    }  # NaN → None, column by column (far cheaper than a row's dict from pandas)
+    ranks = {
+        c: [None if v != v else int(v) for v in frame[c].to_numpy(float, na_value=math.nan)]
+        for c in ("rank", "new_rank", "rank_difference")
+    }
+    decimals = reading.decimals
+    band_label = {code: label for code, (label, _c) in reading.bands.items()}
+    rows = []
+    fixed = (frame[c].tolist() for c in ("node", "level", "parent", "band", "new_band"))
+    for k, (code, level, parent, band, new_band) in enumerate(zip(*fixed, strict=True)):
+        code, band, new_band = str(code), str(band), str(new_band)
+        difference = floats["score_difference"][k]
+        rank_difference = ranks["rank_difference"][k]
+        shown_difference = difference is not None and round(difference, decimals) != 0
         rows.append(
             {
                 "node": code,
                 "label": names.get(code, code),
-                "level": str(rec["level"]),
-                "parent": str(rec["parent"]),
+                "level": str(level),
+                "parent": str(parent),
                 "is_indicator": code in indicators,
                 "indent": min(depth.get(code, 0), MAX_INDENT),
-                "score": score,
-                "rank": _rank(rec["rank"]),
-                "band": str(rec["band"]),
-                "band_label": reading.band(str(rec["band"])),
-                "change": change,
-                "new_score": new_score,
-                "new_rank": _rank(rec["new_rank"]),
-                "new_band": str(rec["new_band"]),
-                "new_band_label": reading.band(str(rec["new_band"])),
-                "new_change": new_change,
+                "score": floats["score"][k],
+                "rank": ranks["rank"][k],
+                "band": band,
+                "band_label": band_label.get(band, ""),
+                "change": floats["change"][k],
+                "new_score": floats["new_score"][k],
+                "new_rank": ranks["new_rank"][k],
+                "new_band": new_band,
+                "new_band_label": band_label.get(new_band, ""),
+                "new_change": floats["new_change"][k],
                 "score_difference": difference,
                 "rank_difference": rank_difference,
-                "better": tables.improved(fw, difference, reading.decimals),
+                "better": fw.better(difference)
+                if difference is not None and shown_difference
+                else None,
                 "rank_better": None if not rank_difference else rank_difference > 0,
                 "places": abs(rank_difference) if rank_difference else 0,
-                "moved": (difference is not None and round(difference, reading.decimals) != 0)
-                or bool(rank_difference)
-                or rec["band"] != rec["new_band"],
+                "moved": shown_difference or bool(rank_difference) or band != new_band,
             }
         )
     return rows
@@ -413,7 +495,7 @@ def changed_answers(out: WhatIf, sim: Simulator, lang: str | None) -> list[dict[
         rows.append(
             {
                 "indicator": ind.code,
-                "label": fw.label(ind, lang),
+                "label": question_name(fw, ind, lang),
                 "asked": ind.code in out.asked,
                 "before": before.text,
                 "after": after.text,
@@ -446,7 +528,9 @@ __all__ = [
     "Problems",
     "Question",
     "TooLongError",
+    "Tree",
     "answer_label",
+    "areas_of",
     "by_area",
     "changed_answers",
     "changes_from",
@@ -454,8 +538,11 @@ __all__ = [
     "node_rows",
     "official_interval",
     "query_pairs",
+    "question",
+    "question_name",
     "questions",
     "release_of",
     "simulable",
     "simulation",
+    "tree",
 ]

@@ -16,6 +16,7 @@ from polindex.analysis.answers import ChangeError
 from polindex.analysis.whatif import Simulator
 from polindex.framework.units import fold
 from polindex.web.dialogue import whatif_figures as figures
+from polindex.web.dialogue import whatif_html
 from polindex.web.explorer.display import Reading
 from polindex.web.explorer.views import _page
 from polindex.web.releases.models import Release
@@ -92,7 +93,8 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
         return found
     release, sim, reading = found
     lang = reading.lang
-    names = reading.framework.labels(lang)
+    known = figures.tree(release, lang)
+    names = known.names
     status = 200
     problems = figures.Problems()
     asked: dict[str, str] = {}
@@ -122,22 +124,23 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     if out is not None:
         shown.update({after.indicator: after for _, after in out.changes})
     name = reading.name(unit)
-    questions = figures.questions(sim, unit, shown, lang, problems, asked)
     if out is None:
         out = sim.simulate(unit, {}, intervals=False)
-    rows = figures.node_rows(out, reading)
-    for row in rows:  # (reversed here once a row, not by the template's url tag)
-        row["url"] = reverse("explorer:node", args=[index, version, row["node"]])
+    changed = figures.changed_answers(out, sim, lang) if out.changes else []
+    groups = [r for r in figures.node_rows(out, reading, known) if not r["is_indicator"]]
     context = {
         **_page(request, release, gettext("What if? — %(name)s") % {"name": name}),
         **reading.context(),
         "unit": unit,
         "name": name,
         "period": out.period,
-        "areas": figures.by_area(questions),
-        "changed": figures.changed_answers(out, sim, lang) if out.changes else [],
+        "areas": whatif_html.form(release, sim, unit, lang, shown, problems, asked),
+        "changed": changed,
         "consequences": list(out.notes),
-        "groups": [r for r in rows if not r["is_indicator"]],
+        "groups": groups,
+        "group_rows": whatif_html.rows_html(
+            groups, bool(changed), reading.has_bands, reading.decimals, known.urls
+        ),
         "problems": problems.lines(names),
         "interval": figures.official_interval(release, unit),
         "reset_url": whatif_url(release, unit),

@@ -48,9 +48,11 @@ def checksum(
     notes: list[dict[str, Any]] | None = None,
     used: dict[str, Any] | None = None,
     units: dict[str, Any] | None = None,
+    crosswalk: dict[str, Any] | None = None,
 ) -> str:
     """SHA-256 over the canonical JSON of everything a release holds (``used``: the weights
-    and methods used, by name; ``units``: the unit table as frozen)."""
+    and methods used, by name; ``units``: the unit table as frozen; ``crosswalk``: the one to
+    its predecessor, when it has one — a release without leaves its checksum as it was)."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
     if units:
         doc["units"] = units
@@ -60,6 +62,8 @@ def checksum(
         doc["notes"] = notes
     if used:
         doc.update(used)
+    if crosswalk:
+        doc["crosswalk"] = crosswalk
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -77,6 +81,7 @@ def freeze(
     synthetic: bool = False,
     notes: list[dict[str, Any]] | None = None,
     key_findings: str = "",
+    crosswalk: dict[str, Any] | None = None,
 ) -> Release:
     """Store ``results`` as release ``version`` of its index (created if new), all or nothing.
 
@@ -86,7 +91,8 @@ def freeze(
     ``notes`` carry each answer's justification and sources (``unit``, ``period``,
     ``indicator``, ``justification``, ``sources``) when the data come from a collection edition.
     ``key_findings`` is the central team's Markdown text shown on the release's page (not in
-    the checksum: it may be edited until the release is published).
+    the checksum: it may be edited until the release is published). ``crosswalk`` is the
+    checked crosswalk to the predecessor (:mod:`~polindex.web.releases.crosswalks`).
     """
     content = computed if isinstance(computed, ReleaseResults) else ReleaseResults(computed)
     results = content.results
@@ -117,12 +123,15 @@ def freeze(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
-        checksum=checksum(framework, spec, inputs_csv, rows, robustness, notes, used, units),
+        checksum=checksum(
+            framework, spec, inputs_csv, rows, robustness, notes, used, units, crosswalk
+        ),
         synthetic=synthetic,
         robustness=robustness,
         notes=notes or [],
         units=units,
         key_findings=key_findings,
+        crosswalk=crosswalk or {},
         **used,
     )
     release.save()

@@ -84,6 +84,11 @@ class Release(models.Model):
         blank=True,
         help_text=_("Markdown shown on the release's page; editable until it is published."),
     )
+    crosswalk = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("The predecessor's indicators matched to this release's (frozen)."),
+    )
 
     class Meta:
         constraints = [

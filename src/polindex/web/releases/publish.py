@@ -14,12 +14,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from polindex.analysis.crosswalk import CrosswalkError
 from polindex.analysis.robustness import ReleaseResults
 from polindex.api import Data, Inputs, release_results
 from polindex.engine.results import Results
 from polindex.errors import PolindexError, plural
 from polindex.framework.definition import Source, load_index
 from polindex.io.tables import ReadOptions
+from polindex.web.releases.crosswalks import Given, frozen_crosswalk
 from polindex.web.releases.freeze import freeze
 from polindex.web.releases.models import Release
 
@@ -116,6 +118,7 @@ def publish_release(
     synthetic: bool = False,
     notes: list[dict[str, Any]] | None = None,
     key_findings: str = "",
+    crosswalk: Given | None = None,
 ) -> Release:
     """Publish release ``version`` of an index, all or nothing: ``source`` is either results
     already computed, or an index definition (see :func:`~polindex.framework.load_index`) whose
@@ -128,7 +131,10 @@ def publish_release(
     suggestions it addresses, see :mod:`polindex.web.feedback.corrections`); ``notes`` carry
     each answer's justification and sources when the data come from a collection edition;
     ``key_findings`` is the Markdown text shown on the release's page (editable in the admin
-    until publication).
+    until publication). ``crosswalk`` (a file, YAML or CSV text, a mapping) says which
+    indicator of the predecessor's methodology is which of this one's; it is checked against
+    both frameworks before anything is built and frozen with the release
+    (:mod:`~polindex.web.releases.crosswalks`).
 
     Raises :class:`ReleaseError` for a broken rule, and the definition's or data's own
     :class:`~polindex.errors.PolindexError` (framework, data, build, robustness problems).
@@ -155,6 +161,12 @@ def publish_release(
         )
 
     check()
+    frozen_cw: dict[str, Any] | None = None
+    if crosswalk is not None:
+        try:
+            frozen_cw = frozen_crosswalk(definition.code, definition.framework, crosswalk)
+        except CrosswalkError as exc:
+            raise ReleaseError([f"crosswalk: {p}" for p in exc.problems]) from None
     if computed is None:
         if data is None:
             raise TypeError("publish_release: give the data to score with an index definition")
@@ -180,6 +192,7 @@ def publish_release(
                     synthetic=synthetic,
                     notes=notes,
                     key_findings=key_findings,
+                    crosswalk=frozen_cw,
                 )
                 if checked.corrects is not None:
                     corrections.settle(checked.corrects, release)

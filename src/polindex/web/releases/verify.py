@@ -33,6 +33,7 @@ def recomputed_checksum(release: Release) -> str:
         release.notes,
         used if any(used.values()) else None,
         release.units or None,  # (releases frozen before units were first-class have none)
+        release.crosswalk or None,
     )
 
 
