@@ -35,6 +35,15 @@ def _send(user: Any, subject: str, body: str) -> int:
     return 1
 
 
+def remind(address: str, subject: str, body: str) -> int:
+    """Queue a reminder the central team sends from an edition's progress page
+    (:mod:`.reminding`) to ``address`` (none without one); returns how many were queued."""
+    if not address:
+        return 0
+    deliver.enqueue(address, subject, body)
+    return 1
+
+
 def invitation(assignment: Assignment) -> int:
     """Invite the assigned person: the link leads to the acceptance page (with the conflict of
     interest declaration)."""

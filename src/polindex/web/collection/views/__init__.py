@@ -7,9 +7,15 @@ from polindex.web.collection.views.country import country, read
 from polindex.web.collection.views.dashboard import dashboard
 from polindex.web.collection.views.invitation import invitation
 from polindex.web.collection.views.offline import download, upload
+from polindex.web.collection.views.running import (
+    assign_person,
+    edition_progress,
+    progress_export,
+    remind,
+)
 from polindex.web.collection.views.steps import step
 
 __all__ = [
-    "agreement", "answer", "answers_csv", "country", "dashboard", "download", "invitation",
-    "read", "step", "upload",
+    "agreement", "answer", "answers_csv", "assign_person", "country", "dashboard", "download",
+    "edition_progress", "invitation", "progress_export", "read", "remind", "step", "upload",
 ]  # fmt: skip
