@@ -80,6 +80,10 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/<str:unit>/read/",
     "work/<slug:code>/agreement/",
     "work/<slug:code>/answers.csv",
+    "work/<slug:code>/progress/",  # test_running_edition
+    "work/<slug:code>/progress.<str:fmt>",
+    "work/<slug:code>/assign/",
+    "work/<slug:code>/remind/",
     "work/invitation/<str:token>/",
     "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
     # comparing releases (TOY cannot be compared with itself): test_dialogue_comparison

@@ -299,9 +299,19 @@ def _workspace() -> Iterator[Page]:
     for pattern, name, what in [
         ("work/<slug:code>/agreement/", "collection:agreement", "inter-coder agreement"),
         ("work/<slug:code>/answers.csv", "collection:answers_csv", "every answer as CSV"),
-    ]:
-        path = "/" + pattern.replace("<slug:code>", "{edition.code}")
+        ("work/<slug:code>/progress/", "collection:progress", "an edition's progress table"),
+        ("work/<slug:code>/progress.<str:fmt>", "collection:progress_export",
+         "an edition's progress table as CSV or XLSX"),
+        ("work/<slug:code>/remind/", "collection:remind",
+         "reminders (GET: their preview; POST: confirmed)"),
+    ]:  # fmt: skip
+        path = "/" + pattern.replace("<slug:code>", "{edition.code}").replace("<str:fmt>", "csv")
         yield page(pattern, name, f"workspace: {what}", path, "edition")
+    yield page(
+        "work/<slug:code>/assign/", "collection:assign",
+        "workspace: assigning and inviting a person", "/work/{edition.code}/assign/", "edition",
+        body={"unit": "AT", "role": "expert", "name": "New Person", "email": "new@example.org"},
+    )  # fmt: skip
     yield page(f"{W}/", "collection:country", "workspace: a country's questionnaire",
                country + "/", "country")  # fmt: skip
     yield page(
