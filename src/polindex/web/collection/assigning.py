@@ -15,11 +15,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import notify, progress
 from polindex.web.collection.models import Assignment, Edition, Role
 from polindex.web.collection.overview import person_name
 
+NO_ADDRESS = gettext_lazy(
+    "%(name)s has no e-mail address, so the invitation cannot be sent: add one in the admin first."
+)
 NAME_LENGTH = 150  # Django's first and last name columns hold 150 characters each
 
 
@@ -86,10 +90,7 @@ def assign(
             elif person is None and len(name) > 2 * NAME_LENGTH:
                 problems["name"] = _("Give a name of at most 300 characters.")
     if person is not None and not person.email:
-        problems["person"] = _(
-            "%(name)s has no e-mail address, so the invitation cannot be sent: add one in the "
-            "admin first."
-        ) % {"name": person_name(person)}
+        problems["person"] = str(NO_ADDRESS) % {"name": person_name(person)}
     if person is not None and not problems:
         held = _already(edition, person, role, unit, area)
         if held:

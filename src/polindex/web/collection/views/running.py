@@ -37,6 +37,10 @@ STATUS_LABELS = {
     "central": gettext_lazy("Waiting on the central team"),
     "done": gettext_lazy("Nothing waiting (all validated)"),
 }
+ASSIGNED = gettext_lazy(
+    "%(name)s is assigned as %(role)s for %(where)s; the invitation was e-mailed to %(email)s. "
+    "The role counts once they accept it."
+)
 SORT_LABELS = {
     "name": gettext_lazy("Country"),
     "overdue": gettext_lazy("Most days overdue"),
@@ -271,10 +275,7 @@ def assign_person(request: HttpRequest, code: str) -> HttpResponse:
                 where = unit_name(edition, done.unit) if done.unit else _("every country")
                 messages.success(
                     request,
-                    _(
-                        "%(name)s is assigned as %(role)s for %(where)s; the invitation was "
-                        "e-mailed to %(email)s. The role counts once they accept it."
-                    )
+                    str(ASSIGNED)
                     % {
                         "name": person_name(done.user),
                         "role": done.get_role_display(),
