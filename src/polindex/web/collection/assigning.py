@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from polindex.web.collection import notify, progress
+from polindex.web.collection import progress
 from polindex.web.collection.models import Assignment, Edition, Role
 from polindex.web.collection.overview import person_name
 
@@ -48,8 +48,8 @@ def assign(
 ) -> Assignment:
     """Assign ``person`` (a user) — or the person with the address ``email``, made with
     ``name`` if nobody has it yet — as ``role`` on ``unit`` (``""``: every country) and
-    ``area`` (``""``: every area) of ``edition``, and e-mail them the invitation
-    (:func:`.notify.invitation`). Raises :class:`AssignError` (nothing stored, nobody
+    ``area`` (``""``: every area) of ``edition``; the invitation (:func:`.notify.invitation`)
+    is e-mailed when the transaction commits, as for every new assignment. Raises :class:`AssignError` (nothing stored, nobody
     e-mailed) for a role, country or area the edition does not have, no person or two, a
     malformed address, a new person without a name, a person without an e-mail address, a
     closed edition, or an assignment the person already holds (or one covering it).
@@ -106,8 +106,7 @@ def assign(
             )
     except IntegrityError:  # the same assignment made at the same moment by someone else
         raise AssignError({"person": _already(edition, person, role, unit, area)}) from None
-    notify.invitation(assignment)
-    return assignment
+    return assignment  # (invited once the transaction commits: the app's post_save signal)
 
 
 def _with_address(email: str) -> Any:
