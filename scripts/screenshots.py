@@ -100,6 +100,9 @@ WORKSPACE = [
     ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
     ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "work-central-progress", "/work/mipex-style-demo/progress/"),
+    ("central", "work-central-assign", "/work/mipex-style-demo/assign/?unit=DE&role=expert"),
+    ("central", "work-central-remind", "remind"),  # the first person's, from the progress page
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
@@ -242,6 +245,10 @@ def main() -> None:
                 sign_in(page, base, account)
                 if where is None:  # the first question on the expert's country page
                     where = first_question(page, base, "/work/mipex-style-demo/AT/")
+                elif where == "remind":  # the first reminder offered on the progress page
+                    page.goto(base + "/work/mipex-style-demo/progress/")
+                    link = page.locator("#people-table a").first.get_attribute("href")
+                    where = link or "/work/mipex-style-demo/remind/"
                 for width in WIDTHS:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()

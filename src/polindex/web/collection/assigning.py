@@ -49,10 +49,11 @@ def assign(
     """Assign ``person`` (a user) — or the person with the address ``email``, made with
     ``name`` if nobody has it yet — as ``role`` on ``unit`` (``""``: every country) and
     ``area`` (``""``: every area) of ``edition``; the invitation (:func:`.notify.invitation`)
-    is e-mailed when the transaction commits, as for every new assignment. Raises :class:`AssignError` (nothing stored, nobody
-    e-mailed) for a role, country or area the edition does not have, no person or two, a
-    malformed address, a new person without a name, a person without an e-mail address, a
-    closed edition, or an assignment the person already holds (or one covering it).
+    is e-mailed when the transaction commits, as for every new assignment. Raises
+    :class:`AssignError` (nothing stored, nobody e-mailed) for a role, country or area the
+    edition does not have, no person or two, a malformed address, a new person without a
+    name, a person without an e-mail address, a closed edition, or an assignment the person
+    already holds (or one covering it).
 
     Examples
     --------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,8 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from polindex.io.sheets import inert, write_sheets
 from polindex.web.collection import overview, progress, reminding
@@ -25,7 +27,7 @@ from polindex.web.collection.assigning import AssignError, assign
 from polindex.web.collection.models import Edition, Role
 from polindex.web.collection.names import unit_name
 from polindex.web.collection.overview import Filters, Table, person_name
-from polindex.web.collection.questions import label
+from polindex.web.collection.questions import area_labels
 from polindex.web.collection.views.access import edition_of, page, whole_number
 
 STATUS_LABELS = {
@@ -41,6 +43,16 @@ ASSIGNED = gettext_lazy(
     "%(name)s is assigned as %(role)s for %(where)s; the invitation was e-mailed to %(email)s. "
     "The role counts once they accept it."
 )
+WAITING_ON = {  # a stage's cell, as a phone shows it (its heading's two lines in one)
+    "expert": gettext_lazy("Waiting on the expert"),
+    "reviewer": gettext_lazy("Waiting on the reviewer"),
+    "central": gettext_lazy("Waiting on the central team"),
+}
+PARTY = {  # the second line of the table's heading: "Answers waiting on" … "the expert"
+    "expert": gettext_lazy("the expert"),
+    "reviewer": gettext_lazy("the reviewer"),
+    "central": gettext_lazy("the central team"),
+}
 SORT_LABELS = {
     "name": gettext_lazy("Country"),
     "overdue": gettext_lazy("Most days overdue"),
@@ -62,8 +74,7 @@ class FilterForm(forms.Form):
     def __init__(self, data: Any, edition: Edition, everyone: dict[int, str]) -> None:
         super().__init__(data)
         every = [("", _("All"))]
-        areas = [(a, label(edition, a)) for a in progress.questions(edition)]
-        self.fields["area"].choices = every + areas
+        self.fields["area"].choices = every + list(area_labels(edition).items())
         self.fields["status"].choices = every + list(STATUS_LABELS.items())
         people = sorted(everyone.items(), key=lambda p: p[1].casefold())
         self.fields["person"].choices = every + [(str(pk), name) for pk, name in people]
@@ -85,15 +96,15 @@ def _names(edition: Edition, lang: str | None = None) -> Any:
 
 
 def _table(request: HttpRequest, edition: Edition) -> tuple[FilterForm, Table]:
-    """The filter form and the table it asks for (the form is made from the table's people,
-    so the table is built once with no person filter, then filtered)."""
-    today = timezone.localdate()
-    first = overview.build(edition, today, Filters(), _names(edition))
-    form = FilterForm(request.GET, edition, first.everyone)
-    filters = form.filters()
-    if filters == Filters():
-        return form, first
-    return form, overview.build(edition, today, filters, _names(edition))
+    """The filter form and the table it asks for (a person filter is checked against the
+    table's people — everyone assigned in the edition, whatever the filters — afterwards)."""
+    first = FilterForm(request.GET, edition, {}).filters()
+    filters = replace(first, person=whole_number(request.GET.get("person")))
+    table = overview.build(edition, timezone.localdate(), filters, _names(edition))
+    form = FilterForm(request.GET, edition, table.everyone)
+    if form.filters() != filters:  # someone not assigned here: the table without that filter
+        table = overview.build(edition, timezone.localdate(), form.filters(), _names(edition))
+    return form, table
 
 
 @page("collection:progress")
@@ -101,6 +112,8 @@ def edition_progress(request: HttpRequest, code: str) -> HttpResponse:
     """The edition's progress table for the central team (see the module)."""
     edition = edition_of(request, code)
     form, table = _table(request, edition)
+    areas = area_labels(edition)
+    waiting_on = {p: str(label) for p, label in WAITING_ON.items()}  # (translated once)
     query = request.GET.copy()
     sorts = {}
     for key in overview.SORTS:
@@ -112,7 +125,8 @@ def edition_progress(request: HttpRequest, code: str) -> HttpResponse:
         "edition": edition,
         "form": form,
         "table": table,
-        "countries": [_country(r, edition) for r in table.countries],
+        "countries": [_country(r, edition, areas, waiting_on) for r in table.countries],
+        "parties": [(p, PARTY[p], sorts[p]) for p in overview.STAGES],
         "people": [_person(p, edition) for p in table.people],
         "overdue_people": sum(1 for p in table.people if p.overdue_days),
         "sorts": sorts,
@@ -124,7 +138,9 @@ def edition_progress(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "collection/progress.html", context)
 
 
-def _country(row: overview.CountryRow, edition: Edition) -> dict[str, Any]:
+def _country(
+    row: overview.CountryRow, edition: Edition, areas: dict[str, str], waiting_on: dict[str, str]
+) -> dict[str, Any]:
     """A country's row as the page shows it: each role's people (with their area's name and
     whether they accepted), the areas nobody covers, where to assign someone."""
     assign = reverse("collection:assign", args=[edition.code])
@@ -133,7 +149,7 @@ def _country(row: overview.CountryRow, edition: Edition) -> dict[str, Any]:
         holders = [
             {
                 "name": h.name,
-                "area": label(edition, h.area) if h.area else "",
+                "area": areas.get(h.area, h.area),
                 "state": "accepted" if h.accepted else "invited" if h.invited else "assigned",
             }
             for h in s.holders
@@ -146,23 +162,39 @@ def _country(row: overview.CountryRow, edition: Edition) -> dict[str, Any]:
                 "role": s.role,
                 "state": s.state,
                 "holders": holders,
-                "missing": [label(edition, a) for a in s.missing],
+                "missing": [areas.get(a, a) for a in s.missing],
                 "assign": f"{assign}?{urlencode(query)}",
             }
         )
-    return {"row": row, "cells": cells, "stages": row.stages}
+    stages = [
+        {"waiting": s.waiting, "overdue_days": s.overdue_days, "label": waiting_on[s.party]}
+        for s in row.stages
+    ]
+    return {"row": row, "cells": cells, "stages": stages}
 
 
 def _person(row: overview.PersonRow, edition: Edition) -> dict[str, Any]:
-    """A person's row as the pages show it: each debt with its countries' names."""
-    return {
-        "row": row,
-        "debts": [
-            {"debt": d, "places": [(unit_name(edition, u), n) for u, n in d.units]}
-            for d in row.debts
-        ],
-        "again_at": reminding.again_at(row),
-    }
+    """A person's row as the pages show it: what each of their roles owes, in words (made
+    here, not by template tags per row: a table of 100 people), countries by name."""
+    debts = []
+    for d in row.debts:
+        n = d.answers
+        if d.role == Role.EXPERT:
+            what = ngettext("%(n)s answer to submit", "%(n)s answers to submit", n) % {"n": n}
+        else:
+            what = ngettext("%(n)s answer to review", "%(n)s answers to review", n) % {"n": n}
+        days = d.overdue_days
+        debts.append(
+            {
+                "what": what,
+                "due": _("by %(date)s") % {"date": date_format(d.due)} if d.due else "",
+                "overdue": ngettext("%(n)s day overdue", "%(n)s days overdue", days) % {"n": days}
+                if days
+                else "",
+                "places": ", ".join(f"{unit_name(edition, u)} ({n})" for u, n in d.units),
+            }
+        )
+    return {"row": row, "debts": debts, "again_at": reminding.again_at(row)}
 
 
 EXPORT_COLUMNS = [
@@ -237,7 +269,7 @@ class AssignForm(forms.Form):
         units = sorted(((u, unit_name(edition, u)) for u in edition.units), key=lambda x: x[1])
         self.fields["unit"].choices = [("", _("Every country")), *units]
         self.fields["role"].choices = Role.choices
-        areas = [(a, label(edition, a)) for a in progress.questions(edition)]
+        areas = list(area_labels(edition).items())
         self.fields["area"].choices = [("", _("Every area")), *areas]
         people = get_user_model().objects.filter(is_active=True).order_by("username")
         choices = sorted(
