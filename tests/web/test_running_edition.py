@@ -345,7 +345,8 @@ def test_remind_everyone_overdue(
         edition=Edition.objects.get(), person=people["expert_be"], sent_at=timezone.now()
     )
     page = run.get(PROGRESS).content.decode()
-    assert "Remind all 2 people overdue" in page
+    assert "Remind all 2 people overdue" not in page  # BE's expert was reminded today
+    assert "Remind the 1 person overdue" in page
     preview = run.get(REMIND).content.decode()
     assert re.findall(r'name="who" value="(\d+)"', preview) == [str(at)]
     recent = preview.split('id="recent"')[1]
@@ -355,6 +356,7 @@ def test_remind_everyone_overdue(
     response = run.post(REMIND, {"who": [str(at), str(be)]})  # BE was not confirmable
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [["expert_at@example.org"]]
+    assert 'id="remind-overdue"' not in run.get(PROGRESS).content.decode()  # both done today
     assert run.post(REMIND, {"who": []}).status_code == 409  # nothing confirmed: nothing sent
     assert len(mailoutbox) == 1
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import overview as running
-from polindex.web.collection import progress
+from polindex.web.collection import progress, reminding
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
 from polindex.web.collection.names import unit_name
 from polindex.web.collection.permissions import Country, allowed
@@ -116,5 +116,6 @@ def _summary(edition: Edition, table: running.Table) -> dict[str, Any]:
         "unassigned": no_expert["n"] + no_reviewer["n"],
         "waiting": waiting,
         "late_countries": sum(1 for r in table.countries if r.overdue_days),
-        "late_people": sum(1 for p in table.people if p.overdue_days),
+        # overdue, and not reminded in the last day
+        "late_people": len(reminding.plan(table, timezone.now()).send),
     }

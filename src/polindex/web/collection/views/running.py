@@ -128,7 +128,7 @@ def edition_progress(request: HttpRequest, code: str) -> HttpResponse:
         "countries": [_country(r, edition, areas, waiting_on) for r in table.countries],
         "parties": [(p, PARTY[p], sorts[p]) for p in overview.STAGES],
         "people": [_person(p, edition) for p in table.people],
-        "overdue_people": sum(1 for p in table.people if p.overdue_days),
+        "overdue_people": len(reminding.plan(table, timezone.now()).send),  # (not reminded today)
         "sorts": sorts,
         "sort": form.filters().sort,
         "exports": f"?{exports}" if exports else "",
