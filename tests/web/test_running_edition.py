@@ -125,6 +125,8 @@ def test_filters_and_sorting_live_in_the_address(run: Client, people: dict[str, 
     page = run.get(PROGRESS + "?status=nonsense&person=%C2%B2&area=XX").content.decode()
     assert page.count('class="field-message"') == 3  # each beside its field, all shown
     assert "“nonsense” is not in this list" in page
+    page = run.get(PROGRESS + "?status=%3Cb%3Ex%3C/b%3E").content.decode()
+    assert "“&lt;b&gt;x&lt;/b&gt;” is not in this list" in page  # escaped, never markup
     assert re.findall(r'id="country-(\w+)"', page) == ["AT", "BE", "DE"]
     # the export links carry the filters
     page = run.get(PROGRESS + "?status=unassigned&sort=overdue").content.decode()
