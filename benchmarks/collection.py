@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from web import gunicorn  # benchmarks/web.py, beside this script
 
@@ -140,11 +141,29 @@ def run(experts: list[tuple[str, str]], seconds: float, pause: float) -> list[fl
     return sorted(latencies)
 
 
+def timed(client: Any, label: str, path: str, repeat: int) -> None:
+    """Print the median time of ``repeat`` GETs of ``path`` (after one to warm the caches)
+    and the number of database queries one makes."""
+    from django.conf import settings
+    from django.db import connection
+
+    client.get(path)  # warm
+    settings.DEBUG = True  # (counts queries)
+    connection.queries_log.clear()
+    assert client.get(path).status_code == 200, path
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        client.get(path)
+        times.append(time.perf_counter() - t0)
+    print(f"  {label:<30} {statistics.median(times) * 1000:6.1f} ms   {queries} queries")
+
+
 def pages(session: str, unit: str, repeat: int = 20) -> None:
     """Median time to render each workspace page for one expert (in-process, no server),
     with the number of database queries."""
-    from django.conf import settings
-    from django.db import connection
     from django.test import Client
 
     client = Client()
@@ -157,18 +176,37 @@ def pages(session: str, unit: str, repeat: int = 20) -> None:
         ("read-through", f"/work/bench/{unit}/read/"),
         ("XLSX download", f"/work/bench/{unit}/questionnaire.xlsx"),
     ):
-        client.get(path)  # warm
-        settings.DEBUG = True  # (counts queries)
-        connection.queries_log.clear()
-        assert client.get(path).status_code == 200, path
-        queries = len(connection.queries)
-        settings.DEBUG = False
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            client.get(path)
-            times.append(time.perf_counter() - t0)
-        print(f"  {label:<30} {statistics.median(times) * 1000:6.1f} ms   {queries} queries")
+        timed(client, label, path, repeat)
+
+
+def central_pages(repeat: int = 20) -> None:
+    """Median time to render the central team's pages of the edition (100 countries, each with
+    its expert; every second one with a reviewer), in-process, with the number of queries."""
+    from django.contrib.auth.models import Permission, User
+    from django.test import Client
+    from django.utils import timezone
+
+    from polindex.web.collection.models import Assignment, Edition
+
+    edition = Edition.objects.get(code="bench")
+    for k, unit in enumerate(edition.units[1::2]):
+        user = User.objects.create(username=f"reviewer-{k}", email=f"reviewer-{k}@example.org")
+        Assignment.objects.create(
+            edition=edition, user=user, role="reviewer", unit=unit, accepted_at=timezone.now()
+        )
+    chief = User.objects.create(username="bench-central")
+    chief.user_permissions.add(Permission.objects.get(codename="manage_edition"))
+    client = Client()
+    client.force_login(chief)
+    print("Central team's pages (100 countries; median of 20, in-process)")
+    for label, path in (
+        ("dashboard (summary)", "/work/"),
+        ("progress table", "/work/bench/progress/"),
+        ("progress, filtered", "/work/bench/progress/?status=unassigned&sort=overdue"),
+        ("progress as CSV", "/work/bench/progress.csv"),
+        ("reminder preview", "/work/bench/remind/"),
+    ):
+        timed(client, label, path, repeat)
 
 
 def main() -> None:
@@ -183,6 +221,7 @@ def main() -> None:
     os.environ.update(env)
     experts = seed()
     pages(*experts[0])
+    central_pages()
     workers = str(os.cpu_count() or 2)
     server = gunicorn(PORT, int(workers), env, threads=8)
     try:

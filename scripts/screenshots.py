@@ -110,6 +110,9 @@ WORKSPACE = [
     ("central", "admin-index", "/admin/"),
     ("central", "work-people", "/work/people/"),
     ("central", "work-invite", "/work/mipex-style-demo/invite/"),
+    ("central", "work-central-progress", "/work/mipex-style-demo/progress/"),
+    ("central", "work-central-assign", "/work/mipex-style-demo/assign/?unit=DE&role=expert"),
+    ("central", "work-central-remind", "remind"),  # the first person's, from the progress page
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
@@ -254,6 +257,10 @@ def main() -> None:
                 sign_in(page, base, account)
                 if where is None:  # the first question on the expert's country page
                     where = first_question(page, base, "/work/mipex-style-demo/AT/")
+                elif where == "remind":  # the first reminder offered on the progress page
+                    page.goto(base + "/work/mipex-style-demo/progress/")
+                    link = page.locator("#people-table a").first.get_attribute("href")
+                    where = link or "/work/mipex-style-demo/remind/"
                 for width in WORKSPACE_WIDTHS if name.startswith("work-") else WIDTHS:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()

@@ -458,9 +458,17 @@ def test_the_dashboard_shows_overdue_work(people: dict[str, Any], edition: Any) 
     assert "61 answers" in todo
     assert "due Jan. 1, 2020" in todo
     overview = client_for(people["central"]).get("/work/").content.decode()
-    assert "who is waiting on whom" in overview
-    # AT: 61 questions nobody has answered, all waiting on the expert, who is late
-    row = overview.split('href="/work/demo-2025/AT/">Austria</a></th>')[1].split("</tr>")[0]
-    assert row.count('class="num">') == 4
-    assert [c.split("<")[0] for c in row.split('class="num">')[1:]] == ["61", "0", "0", "0"]
-    assert '<strong class="overdue">expert</strong>' in row
+    # the central team's summary of the edition: BE has no reviewer, both experts are late
+    summary = overview.split('id="edition-demo-2025"')[1].split("</section>")[0]
+    assert "2 countries: 122 answers waiting on experts, 0 on reviewers" in summary
+    assert "1 country without a reviewer</strong>: Belgium" in summary
+    assert "without an expert" not in summary
+    assert "2 countries overdue</strong> — 2 people to remind" in summary
+    assert 'href="/work/demo-2025/progress/?status=unassigned"' in summary
+    # its table (tests/web/test_running_edition): AT waits on its expert, who is late
+    table = client_for(people["central"]).get("/work/demo-2025/progress/").content.decode()
+    row = table.split('id="country-AT"')[1].split("</tr>")[0]
+    assert ">Austria</a></th>" in row
+    assert row.count('<td class="num"') == 5
+    assert "61" in row.split('<td class="num"')[1]
+    assert '<strong class="overdue">' in row

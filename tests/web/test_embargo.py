@@ -81,6 +81,10 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/<str:unit>/read/",
     "work/<slug:code>/agreement/",
     "work/<slug:code>/answers.csv",
+    "work/<slug:code>/progress/",  # test_running_edition
+    "work/<slug:code>/progress.<str:fmt>",
+    "work/<slug:code>/assign/",
+    "work/<slug:code>/remind/",
     "work/invitation/<str:token>/",
     "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
     "work/<slug:code>/score/",  # central team only; makes an embargoed release (test_scoring)

@@ -19,7 +19,8 @@ AT = "/work/demo-2025/AT/"
 # history and the statuses of the country's answers (for the links to those waiting on one)
 PAGES = {
     ("expert_at", "/work/"): 7,
-    ("central", "/work/"): 7,
+    ("central", "/work/"): 9,  # and each open edition's assignments and last reminders
+    ("central", "/work/demo-2025/progress/"): 8,  # the edition, answers, people, reminders
     ("expert_at", AT): 8,
     ("reviewer_at", AT): 10,
     ("central", AT): 10,

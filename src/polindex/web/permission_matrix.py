@@ -311,9 +311,19 @@ def _workspace() -> Iterator[Page]:
             "collection:invite_confirm",
             "inviting people from a CSV: the confirmation",
         ),
-    ]:
-        path = "/" + pattern.replace("<slug:code>", "{edition.code}")
+        ("work/<slug:code>/progress/", "collection:progress", "an edition's progress table"),
+        ("work/<slug:code>/progress.<str:fmt>", "collection:progress_export",
+         "an edition's progress table as CSV or XLSX"),
+        ("work/<slug:code>/remind/", "collection:remind",
+         "reminders (GET: their preview; POST: confirmed)"),
+    ]:  # fmt: skip
+        path = "/" + pattern.replace("<slug:code>", "{edition.code}").replace("<str:fmt>", "csv")
         yield page(pattern, name, f"workspace: {what}", path, "edition")
+    yield page(
+        "work/<slug:code>/assign/", "collection:assign",
+        "workspace: assigning and inviting a person", "/work/{edition.code}/assign/", "edition",
+        body={"unit": "AT", "role": "expert", "name": "New Person", "email": "new@example.org"},
+    )  # fmt: skip
     person = "/work/people/{invitation.user_id}/"
     for pattern, name, what, path in [
         ("work/people/", "collection:people", "the expert network", "/work/people/"),

@@ -151,6 +151,29 @@ class EditionRelease(models.Model):
         return f"{self.release} ← {self.edition}"
 
 
+class Reminder(models.Model):
+    """An e-mail the central team sent a person about what they owe in an edition (from the
+    edition's progress page): when each person was last reminded, and no second reminder
+    within a day (:mod:`.reminding`)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    owed = models.TextField(blank=True, help_text=_("What the e-mail said they owe."))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["edition", "person", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.edition} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class AnswerQuerySet(models.QuerySet["Answer"]):
     def that_count(self) -> AnswerQuerySet:
         """The answers that count: for each country and area, its primary expert's.

@@ -69,6 +69,15 @@ def language_of(user: Any, edition: Edition | None) -> str:
     return persons_language(user)
 
 
+def remind(address: str, subject: str, body: str) -> int:
+    """Queue a reminder the central team sends from an edition's progress page
+    (:mod:`.reminding`) to ``address`` (none without one); returns how many were queued."""
+    if not address:
+        return 0
+    deliver.enqueue(address, subject, body)
+    return 1
+
+
 def invitation(assignment: Assignment) -> int:
     """Invite the assigned person, in their language: the link leads to the acceptance page
     (with the conflict of interest declaration and the choice to be named in the credits)."""

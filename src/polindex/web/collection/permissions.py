@@ -220,6 +220,11 @@ PAGES: dict[str, dict[str, str]] = {
     "collection:person": {"GET": "collection.manage"},
     "collection:reinvite": {"GET": "collection.manage"},
     "collection:invitation_step": {"POST": "collection.manage"},
+    # running an edition: its progress table and exports, assigning, reminders (preview: GET)
+    "collection:progress": {"GET": "collection.manage"},
+    "collection:progress_export": {"GET": "collection.manage"},
+    "collection:assign": {"GET": "collection.manage", "POST": "collection.manage"},
+    "collection:remind": {"GET": "collection.manage", "POST": "collection.manage"},
     "collection:country": {"GET": "collection.view_country"},
     # a step for many answers of a country: its preview (GET) and its confirmation (POST); each
     # answer then asks its own step's permission, a reversal "collection.undo_step"

@@ -59,6 +59,29 @@ def total(
     return out
 
 
+def totals(
+    edition: Edition, found: dict[tuple[str, str], Counter[str]]
+) -> dict[tuple[str, str], Counter[str]]:
+    """:func:`total` for every country of ``edition`` and each of its areas at once, in one
+    pass over ``found``: ``(unit, area)`` and ``(unit, "")`` (all areas) → status counts, questions
+    nobody has opened yet counted as ``not_started`` (for tables of many countries, where
+    calling :func:`total` per row would read ``found`` again for each)."""
+    asked = questions(edition)
+    out: dict[tuple[str, str], Counter[str]] = {}
+    for unit in edition.units:
+        for area in ("", *asked):
+            out[(unit, area)] = Counter()
+    for (unit, area), c in found.items():
+        for key in ((unit, area), (unit, "")):
+            if key in out:
+                out[key].update(c)
+    for (_unit, area), c in out.items():
+        expected = asked[area] if area else asked.total()
+        if expected > c.total():
+            c[NOT_STARTED] = expected - c.total()
+    return out
+
+
 def questions(edition: Edition) -> Counter[str]:
     """How many questions each area of ``edition`` asks."""
     from polindex.web.collection.workflow import indicators

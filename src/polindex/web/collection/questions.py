@@ -85,6 +85,13 @@ def label(edition: Edition, code: str) -> str:
     return edition.definition.framework.labels(get_language()).get(code, code)
 
 
+def area_labels(edition: Edition) -> dict[str, str]:
+    """Each area (top-level node) of ``edition`` → its label in the request's language, read
+    once (for pages naming many areas: :func:`label` reads every label of the framework)."""
+    labels = edition.definition.framework.labels(get_language())
+    return {q.area: labels.get(q.area, q.area) for q in questions(edition).values()}
+
+
 def text(edition: Edition, item: Indicator) -> str:
     """An indicator's question (else its label) in the request's language."""
     fw = edition.definition.framework

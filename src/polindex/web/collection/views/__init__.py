@@ -15,11 +15,17 @@ from polindex.web.collection.views.people import (
     person,
     reinvite,
 )
+from polindex.web.collection.views.running import (
+    assign_person,
+    edition_progress,
+    progress_export,
+    remind,
+)
 from polindex.web.collection.views.score import score
 from polindex.web.collection.views.steps import step
 
 __all__ = [
-    "agreement", "answer", "answers_csv", "country", "dashboard", "download", "invitation",
-    "invitation_step", "invite", "invite_confirm", "people", "person", "read", "reinvite", "score",
-    "step", "upload",
+    "agreement", "answer", "answers_csv", "assign_person", "country", "dashboard", "download",
+    "edition_progress", "invitation", "invitation_step", "invite", "invite_confirm", "people",
+    "person", "progress_export", "read", "reinvite", "remind", "score", "step", "upload",
 ]  # fmt: skip

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from polindex.web.collection import progress
+from polindex.web.collection import overview as running
+from polindex.web.collection import progress, reminding
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
 from polindex.web.collection.names import unit_name
 from polindex.web.collection.permissions import Country, allowed
@@ -68,22 +69,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 }
             )
     overview = []
-    if central:
+    if central:  # each open edition in a few lines; its table is on its progress page
         for edition in Edition.objects.filter(state=Edition.State.OPEN):
-            needed[edition.pk] = None
-            table = []
-            for unit in edition.units:
-                by_party = progress.waiting(progress.total(edition, counts_of(edition), unit))
-                late = progress.overdue(edition, by_party, today)
-                table.append(
-                    {
-                        "unit": unit,
-                        "name": unit_name(edition, unit),
-                        "waiting": by_party,
-                        "overdue": late,
-                    }
-                )
-            overview.append({"edition": edition, "units": table})
+            table = running.build(edition, today, names=lambda u, e=edition: unit_name(e, u))
+            overview.append(_summary(edition, table))
     # what waits on me, across countries and editions: the nearest deadline first
     todo = sorted(
         (r for r in rows if r["mine"]),
@@ -97,3 +86,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "collection/dashboard.html", context)
+
+
+SHOWN_NAMES = 6  # countries named in a line of the summary (then "and N more")
+
+
+def _summary(edition: Edition, table: running.Table) -> dict[str, Any]:
+    """An open edition for the central team's dashboard: its countries without an expert or
+    a reviewer (named), answers waiting on each party, the people overdue."""
+
+    def lacking(role: str) -> dict[str, Any]:
+        names = [
+            r.name
+            for r in table.countries
+            if any(s.role == role and s.state in ("none", "partial") for s in r.staffing)
+        ]
+        shown = names[:SHOWN_NAMES]
+        return {"role": role, "n": len(names), "names": shown, "more": len(names) - len(shown)}
+
+    waiting = dict.fromkeys(progress.PARTIES, 0)
+    for r in table.countries:
+        for party, n in r.waiting.items():
+            waiting[party] += n
+    no_expert, no_reviewer = lacking(Role.EXPERT), lacking(Role.REVIEWER)
+    return {
+        "edition": edition,
+        "countries": len(table.countries),
+        "lacking": [no_expert, no_reviewer],
+        "unassigned": no_expert["n"] + no_reviewer["n"],
+        "waiting": waiting,
+        "late_countries": sum(1 for r in table.countries if r.overdue_days),
+        # overdue, and not reminded in the last day
+        "late_people": len(reminding.plan(table, timezone.now()).send),
+    }
