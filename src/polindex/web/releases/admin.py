@@ -61,7 +61,7 @@ def _findings_field(lang: str) -> forms.CharField:
     )
 
 
-class FindingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class FindingsForm(forms.ModelForm):
     """An embargoed release's change form: the key findings in the default language and one
     text box per other site language (``key_findings_fr``…), read from and written to
     ``Release.key_findings_translations``."""
@@ -101,7 +101,9 @@ class ReleaseAdmin(admin.ModelAdmin):
     list_display = ("index", "version", "publish_at", "corrected", "synthetic", "checksum")
     list_filter = ("index",)
     fields = readonly_fields = [
-        f.name if f.name != "corrects" else "corrected" for f in Release._meta.fields
+        *(f.name if f.name != "corrects" else "corrected" for f in Release._meta.fields),
+        "outcome_files",
+        "outcome_count",
     ]
     actions = ["publish_now", "draft_key_findings", "build_reports"]
     form = FindingsForm
@@ -118,8 +120,12 @@ class ReleaseAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """An editable release shows one text box per language where the translations are."""
+        """An editable release shows one text box per language where the translations are;
+        the central team sees the link to upload outcome files."""
+        from polindex.web.collection.permissions import is_central
+
         fields = list(self.fields)
+        fields.remove("outcome_count" if is_central(request.user) else "outcome_files")
         if self._editable(request, obj):
             at = fields.index("key_findings_translations")
             fields[at : at + 1] = [f"key_findings_{lang}" for lang in other_languages()]
@@ -145,6 +151,45 @@ class ReleaseAdmin(admin.ModelAdmin):
         if release is None:
             raise Http404("no such release")
         return release
+
+    def get_urls(self) -> list[Any]:
+        """The release's pages, and its outcome files' upload (``ID/outcomes/``)."""
+        from django.urls import path
+
+        upload = path(
+            "<path:object_id>/outcomes/",
+            self.admin_site.admin_view(self.outcomes_view),
+            name="releases_release_outcomes",
+        )
+        return [upload, *super().get_urls()]
+
+    def outcomes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Upload an outcome file onto a release the user may see (the central team's; see
+        :mod:`polindex.web.outcomes.upload`)."""
+        from polindex.web.outcomes.upload import upload_view
+
+        release = self.get_object(request, object_id)
+        assert release is not None  # (else a 404)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        return upload_view(request, release, context)
+
+    @admin.display(description=gettext_lazy("outcome files"))
+    def outcome_count(self, release: Release) -> str:
+        """How many outcomes the release has."""
+        count = release.outcomes.count()
+        return _("%(count)d outcome(s)") % {"count": count}
+
+    @admin.display(description=gettext_lazy("outcome files"))
+    def outcome_files(self, release: Release) -> str:
+        """How many outcomes the release has, and the link to upload more (the central
+        team's: :meth:`get_fields` shows it to them only)."""
+        from django.utils.html import format_html
+
+        url = reverse("admin:releases_release_outcomes", args=[release.pk])
+        return format_html(
+            '{} · <a href="{}">{}</a>', self.outcome_count(release), url,
+            _("Upload an outcome file"),
+        )  # fmt: skip
 
     @admin.display(description=_("corrects"))
     def corrected(self, release: Release) -> str:

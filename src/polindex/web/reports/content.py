@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_noop, override
+from django.utils.translation import get_language, gettext_noop, override, pgettext
 from django.utils.translation import gettext as _
 
 from polindex.framework.models import Framework, Indicator
@@ -191,7 +191,7 @@ def _build(release: Release, unit: str, lang: str, rows: list[ReleaseScore]) -> 
     if base is None:
         previous = None
     elif base.other:
-        previous = _("release %(version)s") % {"version": base.release.version}
+        previous = pgettext("since", "release %(version)s") % {"version": base.release.version}
     else:
         previous = base.period
     if areas:

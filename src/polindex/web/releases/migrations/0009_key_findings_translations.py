@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('releases', '0008_key_findings'),
+        ("releases", "0008_key_findings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='release',
-            name='key_findings_translations',
-            field=models.JSONField(blank=True, default=dict, help_text="The key findings in the site's other languages: {language: Markdown}."),
+            model_name="release",
+            name="key_findings_translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="The key findings in the site's other languages: {language: Markdown}.",
+            ),
         ),
     ]
