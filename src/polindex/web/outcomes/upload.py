@@ -85,7 +85,7 @@ def upload_view(request: HttpRequest, release: Release, context: dict[str, Any])
         else:
             messages.success(
                 request,
-                _("%(file)s: %(count)d outcome(s) stored on %(release)s (%(codes)s).") % {
+                _("%(count)d outcome(s) from %(file)s stored on %(release)s (%(codes)s).") % {
                     "file": upload.name, "count": len(made), "release": release,
                     "codes": ", ".join(o.code for o in made),
                 },
