@@ -75,9 +75,7 @@ def test_every_problem_with_its_row_and_column_and_nothing_stored(
     assert sorted(v.value for v in values) == [0.5, 2.0, 3.0]  # the earlier file's, untouched
 
 
-def test_add_keeps_the_others_and_replace_removes_them(
-    published: Release, central: Client
-) -> None:
+def test_add_keeps_the_others_and_replace_removes_them(published: Release, central: Client) -> None:
     _post(central, published, GOOD)
     _post(central, published, OTHER)
     assert sorted(Outcome.objects.filter(release=published).values_list("code", flat=True)) == [
