@@ -68,6 +68,7 @@ def upload_view(request: HttpRequest, release: Release, context: dict[str, Any])
     if not is_central(request.user):
         raise PermissionDenied
     form = OutcomeUploadForm(request.POST or None, request.FILES or None)
+    shown: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -77,11 +78,11 @@ def upload_view(request: HttpRequest, release: Release, context: dict[str, Any])
             )  # fmt: skip
         except DataError as exc:
             problems = exc.messages()
+            form.add_error(None, _("Nothing was stored: the file has %(count)d problem(s).")
+                           % {"count": len(problems)})  # fmt: skip
             shown = problems[:SHOWN]
             if len(problems) > SHOWN:
                 shown.append(_("… and %(count)d more problems.") % {"count": len(problems) - SHOWN})
-            form.add_error(None, [_("Nothing was stored: the file has %(count)d problem(s).")
-                                  % {"count": len(problems)}, *shown])  # fmt: skip
         else:
             messages.success(
                 request,
@@ -95,6 +96,6 @@ def upload_view(request: HttpRequest, release: Release, context: dict[str, Any])
     return TemplateResponse(
         request,
         "admin/releases/release/outcomes.html",
-        {**context, "release": release, "form": form, "outcomes": outcomes,
+        {**context, "release": release, "form": form, "outcomes": outcomes, "problems": shown,
          "title": _("Outcome files of %(release)s") % {"release": release}},
     )  # fmt: skip

@@ -53,7 +53,6 @@ def _findings_field(lang: str) -> forms.CharField:
     return forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        label=gettext_lazy("Key findings (%(language)s)") % {"language": _language_name(lang)},
         help_text=gettext_lazy(
             "Markdown shown on the pages and reports in this language; when empty, they show "
             "the key findings above."
@@ -75,8 +74,11 @@ class FindingsForm(forms.ModelForm):
             }
         for lang in other_languages():
             name = f"key_findings_{lang}"
-            if name in self.fields:
+            if name in self.fields:  # (the label in the request's language, not the import's)
                 self.fields[name].initial = translations.get(lang, "")
+                self.fields[name].label = _("Key findings (%(language)s)") % {
+                    "language": _language_name(lang)
+                }
 
     def translations(self) -> dict[str, str]:
         """The texts of the other languages as entered: {language: Markdown}."""
