@@ -53,9 +53,10 @@ def test_pages_and_reports_show_the_page_language(db: None, client: Client) -> N
     release.set_key_findings("The English text.", {"fr": "Le texte français."})
     Release.objects.filter(pk=release.pk).update(publish_at=NOW - dt.timedelta(minutes=1))
     release.refresh_from_db()
-    english, french = client.get("/MINI/2024/").content.decode(), client.get(
-        "/fr/MINI/2024/"
-    ).content.decode()
+    english, french = (
+        client.get("/MINI/2024/").content.decode(),
+        client.get("/fr/MINI/2024/").content.decode(),
+    )
     assert "The English text." in english
     assert "Le texte français." not in english
     assert "Le texte français." in french
