@@ -99,3 +99,15 @@ def test_a_kept_report_is_made_again_when_what_it_says_changes(db: None) -> None
     assert store.pdf_file(hidden, "de", "fr") != again
     hidden.set_key_findings("New text.", {"fr": "Nouveau texte."})
     assert store.pdf_file(hidden, "de", "en") == again  # the English text did not change
+
+
+def test_scores_without_answers_say_so(first: Release, client: Client) -> None:
+    """A previous release holding scores only (no answers) lists no change, and says why
+    instead of "No answer changed"."""
+    Release.objects.filter(pk=first.pk).update(inputs_csv="")  # (as a release of scores only)
+    next_release(NOW - dt.timedelta(days=1))
+    changes = _changes(client.get("/MINI/2025/de/report/").content.decode())
+    assert "What changed since release 2024, and why" in changes
+    assert "which answers changed cannot be told here" in changes
+    assert "No answer changed" not in changes
+    assert '<ol class="changes">' not in changes

@@ -279,13 +279,17 @@ def _changed(
 ) -> dict[str, Any]:  # fmt: skip
     """The answers that differ between the ``base``line and ``period``: the question, the
     answer before (in the baseline's release) and now, how its score moved and the
-    justification (with sources) given now. A question only one of the two asks is left out."""
+    justification (with sources) given now. A question only one of the two asks is left out;
+    ``no_answers`` when either side holds scores only."""
     fw = release.definition.framework
     then_fw = base.release.definition.framework
     names = fw.labels(lang)
     old = {a["indicator"]: a for a in answers(base.release, unit, base.period, lang)}
+    given = answers(release, unit, period, lang)
+    if not old or not given:  # scores without the answers behind them: nothing to compare
+        return {"rows": [], "more": 0, "no_answers": True}
     rows = []
-    for a in answers(release, unit, period, lang):
+    for a in given:
         was = old.get(a["indicator"])
         if was is None or was["value"] == a["value"]:
             continue
