@@ -30,6 +30,9 @@ from polindex.web.releases.forms import ReleaseForm, build, build_in_background
 from polindex.web.releases.models import ImmutableError, Index, Release, site_languages
 from polindex.web.releases.visibility import can_see, can_see_embargoed, visible_releases
 
+DRAFTED = gettext_lazy(
+    "%(release)s: key findings drafted from the scores in %(languages)s; check and edit them."
+)
 QUEUED = gettext_lazy(
     "Release %(version)s is being built with its robustness analyses: it appears here when done."
 )
@@ -257,13 +260,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                     level, text = messages.ERROR, _("%(release)s: no draft (%(why)s).")
                     self.message_user(request, text % {"release": release, "why": exc}, level)
                     continue
-                level, text = (
-                    messages.SUCCESS,
-                    _(
-                        "%(release)s: key findings drafted from the scores in %(languages)s; "
-                        "check and edit them."
-                    ),
-                )
+                level, text = messages.SUCCESS, str(DRAFTED)
                 names = ", ".join(_language_name(lang) for lang in missing)
                 self.message_user(request, text % {"release": release, "languages": names}, level)
                 continue
