@@ -77,20 +77,28 @@ def run(n: int, tmp: Path) -> None:
         "consent": "on",
     }
     times: list[float] = []
+    cpu: list[float] = []
     for i in range(n + 5):
         address = f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         response = client.post(url, body, REMOTE_ADDR=address)
         elapsed = (time.perf_counter() - start) * 1000
+        used = (time.process_time() - used) * 1000
         if response.status_code != 303:
             sys.exit(f"POST {url} answered {response.status_code}, not 303")
         if i >= 5:  # (the first few warm the caches)
             times.append(elapsed)
+            cpu.append(used)
     stored = Suggestion.objects.count()
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
     print(
         f"feedback POST: {n} suggestions stored ({stored} with the warm-up), "
         f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms (target < {TARGET_MS:.0f})"
+    )
+    cpu_p95 = statistics.quantiles(cpu, n=20)[-1] if len(cpu) >= 2 else cpu[0]
+    print(
+        f"  CPU time per POST: median {statistics.median(cpu):.1f} ms, p95 {cpu_p95:.1f} ms "
+        "(on a busy machine wall time runs ahead of CPU time)"
     )
 
 

@@ -14,10 +14,18 @@ States; the widest gap is Rights, 66.7 against 25.0 (Access: 58.3 against 75.0).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import polindex
-from polindex.analysis.findings import FindingsError, draft_findings, findings
+from polindex.analysis.findings import (
+    PHRASES,
+    FindingsError,
+    draft_findings,
+    findings,
+    phrases_for,
+)
 
 from ..mini import MINI_DATA, MINI_FW
 
@@ -74,10 +82,36 @@ def test_groups_differ(results: polindex.Results) -> None:
 
 
 def test_names_in_another_language(results: polindex.Results) -> None:
-    text = findings(results, lang="fr")
+    text = findings(results, lang="fr", phrases=PHRASES["en"])  # French names, English text
     assert "**Allemagne** improved" in text
     assert "* **Accès**: mean 65.0" in text
     assert "**Union européenne** (3 countries)" in text
+
+
+def test_the_draft_in_french(results: polindex.Results) -> None:
+    """The same figures as the English tests above, in French sentences, decimal commas and
+    French spacing (a no-break space before ':', a narrow one before ';')."""
+    text = findings(results, lang="fr")
+    lines = text.splitlines()
+    assert lines[0].startswith("*Un brouillon écrit par Polindex à partir des scores\u00a0:")
+    assert "### En tête et en queue" in lines
+    assert "### Plus fortes évolutions depuis 2023" in lines
+    for sentence in (
+        "* **Allemagne** progresse de +62,5 (12,5 → 75,0, rang 5 → 2)\u00a0: par domaine Accès "
+        "+75,0, Droits +50,0\u202f; 3 indicateurs modifiés.",
+        "* **États-Unis** recule de −25,0 (50,0 → 25,0, rang 3 → 4)\u00a0: par domaine Accès "
+        "−50,0\u202f; 1 indicateur modifié.",
+        "* **Accès**\u00a0: moyenne 65,0",
+        "* **Union européenne** (3 pays)\u00a0: moyenne 62,5 sur Mini-indice, contre 50,0 pour "
+        "les 2 autres (+12,5)\u202f; l’écart le plus grand est en Droits (66,7 contre 25,0).",
+    ):
+        assert sentence in text, sentence
+    assert not re.search(r"\d\.\d", text)  # no decimal point
+
+
+def test_unknown_languages_are_drafted_in_english(results: polindex.Results) -> None:
+    assert findings(results, lang="de") == findings(results)
+    assert phrases_for("fr-CA") is PHRASES["fr"]
 
 
 def test_an_earlier_period_has_no_movers(results: polindex.Results) -> None:

@@ -231,6 +231,11 @@ def test_the_admin_drafts_key_findings_and_builds_reports(
         "* **Germany** improved by +62.5 (12.5 → 75.0, rank 5 → 2): by area Access +75.0, "
         "Rights +50.0; 3 indicators changed." in hidden.key_findings
     )
+    assert hidden.key_findings_translations == {"fr": draft_for(hidden, "fr")}  # both drafted
+    assert (
+        "* **Allemagne** progresse de +62,5 (12,5 → 75,0, rang 5 → 2)\u00a0: par domaine "
+        "Accès +75,0, Droits +50,0\u202f; 3 indicateurs modifiés."
+    ) in hidden.key_findings_translations["fr"]
     again = admin_client.post(
         url, {"action": "draft_key_findings", "_selected_action": [hidden.pk]}, follow=True
     )

@@ -153,6 +153,12 @@ def central(user: Any, scene: Scene) -> bool:
     return staff(user, scene) and may_moderate(user)
 
 
+def central_seeing(release: str) -> Rule:
+    """The central team on staff, when it may see the scene's ``release``: a release's
+    outcome upload (:mod:`.outcomes.upload`)."""
+    return lambda user, scene: central(user, scene) and can_see(user, getattr(scene, release))
+
+
 def not_staff(user: Any, scene: Scene) -> bool:
     return not staff(user, scene)
 
@@ -439,6 +445,10 @@ def _model_pages(app: str, name: str, shown: str) -> Iterator[Page]:
         yield admin_page(obj + "change/", f"{label}: its page", url + "change/", see, change)
         yield admin_page(obj + "history/", f"{label}: its history", url + "history/", see, see)
         yield admin_page(obj + "delete/", f"{label}: deleting", url + "delete/", delete, delete)
+        if releases:  # a release's outcome files: the central team's upload
+            upload = central_seeing(example)
+            yield admin_page(obj + "outcomes/", f"{label}: its outcome files (upload)",
+                             url + "outcomes/", upload, upload)  # fmt: skip
         # (its old address redirects to its page, for anyone on staff)
         yield admin_page(obj, "admin: an object's old address (to its page)", url, staff, staff)
         if (app, name) == ("auth", "user"):

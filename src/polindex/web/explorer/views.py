@@ -214,7 +214,7 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "period": period,
         "periods": periods,
         "description": fw.text(fw.description, lang),
-        "findings": render_long(r.key_findings) if r.key_findings.strip() else "",
+        "findings": render_long(found) if (found := r.findings_in(lang)).strip() else "",
         "root": root,
         "groups": _groups(reading),
         "nodes": _node_choices(r),

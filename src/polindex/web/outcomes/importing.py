@@ -12,9 +12,13 @@ from polindex.web.outcomes.models import Outcome, OutcomeValue
 from polindex.web.releases.models import Release
 
 
-def import_outcomes(release: Release, source: str | Path | Upload) -> list[Outcome]:
+def import_outcomes(
+    release: Release, source: str | Path | Upload, *, replace_all: bool = False
+) -> list[Outcome]:
     """Read ``source`` (long CSV/XLSX: outcome, unit, period, value[, label, measure, source])
-    against ``release``'s units and store its outcomes, replacing those of the same codes.
+    against ``release``'s units and store its outcomes: added beside the release's others,
+    an outcome of the same code replaced whole — or, with ``replace_all``, every outcome of
+    the release removed first.
 
     Raises :class:`~polindex.io.problems.DataError` listing every problem with its row and
     column; nothing is stored then.
@@ -27,7 +31,10 @@ def import_outcomes(release: Release, source: str | Path | Upload) -> list[Outco
     name = source_name(source if isinstance(source, Upload) else Path(source))
     made = []
     with transaction.atomic():
-        Outcome.objects.filter(release=release, code__in=[o.code for o in read]).delete()
+        gone = Outcome.objects.filter(release=release)
+        if not replace_all:
+            gone = gone.filter(code__in=[o.code for o in read])
+        gone.delete()
         for o in read:
             outcome = Outcome.objects.create(
                 release=release, code=o.code, label=o.label, measure=o.measure,

@@ -89,6 +89,11 @@ class Release(models.Model):
         blank=True,
         help_text=_("The predecessor's indicators matched to this release's (frozen)."),
     )
+    key_findings_translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("The key findings in the site's other languages: {language: Markdown}."),
+    )
 
     class Meta:
         constraints = [
@@ -134,17 +139,38 @@ class Release(models.Model):
             raise ImmutableError(f"release {self} is frozen; publish a correction instead")
         super().save(*args, **kwargs)
 
-    def set_key_findings(self, text: str) -> None:
-        """Replace the key findings (Markdown) — only while the release is under embargo: once
-        published, a release's page never changes (a correction is a new version).
+    def set_key_findings(self, text: str, translations: dict[str, str] | None = None) -> None:
+        """Replace the key findings (Markdown, in the site's default language) and, when
+        given, their ``translations`` ({language: Markdown}; an empty text drops a language)
+        — only while the release is under embargo: once published, a release's page never
+        changes (a correction is a new version).
 
-        Raises :class:`ImmutableError` for a published release. The findings are not part of the
-        checksum, which covers the data (see ``docs/decisions/028-release-pages.md``).
+        Raises :class:`ImmutableError` for a published release. The findings, in every
+        language, are not part of the checksum, which covers the data (see
+        ``docs/decisions/028-release-pages.md`` and ``063-key-findings-in-each-language.md``).
         """
+        changes: dict[str, Any] = {"key_findings": text}
+        if translations is not None:
+            changes["key_findings_translations"] = {
+                lang: body for lang, body in sorted(translations.items()) if body.strip()
+            }
         waiting = Release.objects.filter(pk=self.pk, publish_at__gt=timezone.now())
-        if not waiting.update(key_findings=text):  # (one statement: no race with publishing)
+        if not waiting.update(**changes):  # (one statement: no race with publishing)
             raise ImmutableError(f"release {self} is published: its key findings are frozen")
-        self.key_findings = text
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def findings_in(self, lang: str | None) -> str:
+        """The key findings (Markdown) in ``lang``: its translation when there is one, else
+        the default language's text.
+
+        Example (with Django set up)::
+
+            release.findings_in("fr")  # the French text, or the English one
+        """
+        base = (lang or "").split("-")[0]
+        text = (self.key_findings_translations or {}).get(base, "")
+        return text if text.strip() else self.key_findings
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError(f"release {self} cannot be deleted; old versions stay reachable")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language, gettext_noop, override
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_noop, override, pgettext
 from django.utils.translation import gettext as _
 
 from polindex.framework.models import Framework, Indicator
@@ -40,6 +42,19 @@ NO_ANSWERS_NOTE = gettext_noop("The release holds no answers of %(name)s in %(pe
 METHOD_NOTE = gettext_noop(
     "%(name)s scores %(indicators)s indicators in %(areas)s areas on a scale from "
     "%(low)s to %(high)s; the index is the %(method)s of its areas."
+)
+
+
+COMPARED_RELEASE = gettext_noop(
+    "Compared with release %(version)s of this index, published %(date)s (its scores in "
+    "%(period)s)."
+)
+NO_EARLIER_RELEASE = gettext_noop(
+    "No earlier release of this index: the change is since %(period)s within this release."
+)
+NOT_IN_EARLIER_RELEASE = gettext_noop(
+    "Release %(version)s, the one before, has no scores for %(name)s: the change is since "
+    "%(period)s within this release."
 )
 
 
@@ -78,6 +93,70 @@ def _means(release: Release, period: str, nodes: list[str]) -> dict[str, float |
     return {node: sum(v) / len(v) for node, v in sums.items()}
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """What a report compares with: the previous release of the index (its latest period of
+    the unit) or, without one, the period before in the same release."""
+
+    release: Release
+    period: str
+    scores: dict[str, ReleaseScore]
+    """The unit's scores then, by node."""
+    other: bool = False
+    """Whether the baseline is another release."""
+
+
+def previous_release(release: Release) -> Release | None:
+    """The release of the same index published just before ``release`` (by publish time, then
+    version): the edition a country report compares with. Whoever may see ``release`` may see
+    it (it is published no later: public when ``release`` is, else seen by those who see
+    embargoed releases), so a report made once serves every reader.
+
+    Example (with Django set up)::
+
+        previous_release(Release.objects.get(index__code="SYNTH", version="demo"))  # or None
+    """
+    earlier = (
+        Release.objects.filter(index_id=release.index_id)
+        .exclude(pk=release.pk)
+        .filter(
+            Q(publish_at__lt=release.publish_at)
+            | Q(publish_at=release.publish_at, version__lt=release.version)
+        )
+    )
+    return earlier.order_by("-publish_at", "-version").first()
+
+
+def _baseline(
+    release: Release, unit: str, name: str, rows: list[ReleaseScore], periods: list[str]
+) -> tuple[Baseline | None, str]:
+    """What the report compares with, and the sentence saying so."""
+    before = previous_release(release)
+    inside = periods[-2] if len(periods) > 1 else None
+    if before is not None:
+        theirs = list(before.scores.filter(unit=unit).order_by("period", "id"))
+        if theirs:
+            period = _periods(theirs)[-1]
+            scores = {row.node: row for row in theirs if row.period == period}
+            said = _(COMPARED_RELEASE) % {
+                "version": before.version, "period": period,
+                "date": date_format(before.publish_at, "DATE_FORMAT"),
+            }  # fmt: skip
+            return Baseline(before, period, scores, other=True), said
+    if inside is None:
+        return None, ""
+    scores = {row.node: row for row in rows if row.period == inside}
+    if before is None:
+        said = _(NO_EARLIER_RELEASE) % {"period": inside}
+    else:
+        said = _(NOT_IN_EARLIER_RELEASE) % {
+            "version": before.version,
+            "name": name,
+            "period": inside,
+        }
+    return Baseline(release, inside, scores), said
+
+
 def build(release: Release, unit: str, lang: str) -> Report:
     """The report of ``unit`` in ``release``, in ``lang``; :class:`NoReportError` when the
     release has no scores for ``unit``. Callers check that the user may see the release.
@@ -100,26 +179,33 @@ def _build(release: Release, unit: str, lang: str, rows: list[ReleaseScore]) -> 
     names = fw.labels(lang)
     periods = _periods(rows)
     period = periods[-1]
-    previous = periods[-2] if len(periods) > 1 else None
     by = {(row.period, row.node): row for row in rows}
     root = fw.root.code
-    now, before = by.get((period, root)), by.get((previous, root)) if previous else None
     areas = [(c.code, names[c.code]) for c in fw.root.children]
     means = _means(release, period, [root, *(code for code, _label in areas)])
     report = Report(release, unit, lang)
     name = reading.name(unit)
+    base, compared = _baseline(release, unit, name, rows, periods)
+    then = base.scores if base is not None else {}
+    now, before = by.get((period, root)), then.get(root)
+    if base is None:
+        previous = None
+    elif base.other:
+        previous = pgettext("since", "release %(version)s") % {"version": base.release.version}
+    else:
+        previous = base.period
     if areas:
         report.charts["areas"] = charts.areas(
             _base(release), unit, period, areas,
             {code: by.get((period, code)) for code, _label in areas}, means, reading,
         )  # fmt: skip
-    if previous is not None:
+    if len(periods) > 1:
         nodes = [(root, names[root]), *areas]
         report.charts["series"] = charts.area_series(_base(release), unit, nodes, rows, reading)
     ranked = release.scores.filter(period=period, node=root, rank__isnull=False).count()
     area_rows = []
     for code, label in areas:
-        row, old = by.get((period, code)), by.get((previous, code)) if previous else None
+        row, old = by.get((period, code)), then.get(code)
         area_rows.append(_figure(reading, label, row, old, means.get(code)))
     report.context = {
         "release": release,
@@ -130,18 +216,20 @@ def _build(release: Release, unit: str, lang: str, rows: list[ReleaseScore]) -> 
         "kind": reading.units[unit].kind,
         "period": period,
         "previous": previous,
+        "compared": compared,
+        "compared_release": base.release if base is not None and base.other else None,
         "index": _figure(reading, names[root], now, before, means.get(root)),
         "ranked": ranked,
         "interval": _interval(release, unit, period),
         "areas": area_rows,
-        "changed": _changed(release, unit, previous, period, lang, by) if previous else None,
+        "changed": _changed(release, unit, period, lang, by, base) if base else None,
         "strengths": [],
         "weaknesses": [],
         "recommendations": [],
         "peers": [],
         "sources": _sources(release, unit, period),
         "methodology": _methodology(reading, release),
-        "key_findings": render_long(release.key_findings) if release.key_findings else "",
+        "key_findings": render_long(found) if (found := release.findings_in(lang)).strip() else "",
         "lang": lang,
         "figures": {key: {"chart": chart, "svg": ""} for key, chart in report.charts.items()},
         **reading.context(),
@@ -186,20 +274,26 @@ def _interval(release: Release, unit: str, period: str) -> dict[str, Any] | None
 
 
 def _changed(
-    release: Release, unit: str, previous: str, period: str, lang: str,
-    by: dict[tuple[str, str], ReleaseScore],
+    release: Release, unit: str, period: str, lang: str,
+    by: dict[tuple[str, str], ReleaseScore], base: Baseline,
 ) -> dict[str, Any]:  # fmt: skip
-    """The answers that differ between ``previous`` and ``period``: the question, the answer
-    before and now, how its score moved and the justification (with sources) given now."""
+    """The answers that differ between the ``base``line and ``period``: the question, the
+    answer before (in the baseline's release) and now, how its score moved and the
+    justification (with sources) given now. A question only one of the two asks is left out;
+    ``no_answers`` when either side holds scores only."""
     fw = release.definition.framework
+    then_fw = base.release.definition.framework
     names = fw.labels(lang)
-    old = {a["indicator"]: a for a in answers(release, unit, previous, lang)}
+    old = {a["indicator"]: a for a in answers(base.release, unit, base.period, lang)}
+    given = answers(release, unit, period, lang)
+    if not old or not given:  # scores without the answers behind them: nothing to compare
+        return {"rows": [], "more": 0, "no_answers": True}
     rows = []
-    for a in answers(release, unit, period, lang):
+    for a in given:
         was = old.get(a["indicator"])
         if was is None or was["value"] == a["value"]:
             continue
-        now, then = by.get((period, a["indicator"])), by.get((previous, a["indicator"]))
+        now, then = by.get((period, a["indicator"])), base.scores.get(a["indicator"])
         moved = (
             now.score - then.score
             if now and then and now.score is not None and then.score is not None
@@ -209,7 +303,7 @@ def _changed(
             {
                 "label": names.get(a["indicator"], a["indicator"]),
                 "before": was["answer"]
-                or answer_text(fw, a["indicator"], was["value"], then.score if then else None),
+                or answer_text(then_fw, a["indicator"], was["value"], then.score if then else None),
                 "now": a["answer"]
                 or answer_text(fw, a["indicator"], a["value"], now.score if now else None),
                 "change": moved,

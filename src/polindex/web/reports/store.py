@@ -18,7 +18,7 @@ from polindex.web.releases.models import Release
 from polindex.web.reports import content, pdf
 
 ZIP = "reports.zip"
-"""The download name of the ZIP of every unit's report."""
+"""The name the ZIP of every unit's report is kept under (with :func:`edition`'s digest)."""
 
 
 def units_of(release: Release) -> list[str]:
@@ -32,9 +32,26 @@ def _stem(release: Release, unit: str, lang: str) -> str:
     return f"{clean}-{lang}"
 
 
-def file_name(unit: str) -> str:
+def edition(release: Release, lang: str) -> str:
+    """A digest of what a report says beyond the release's frozen data, so that a kept report
+    is made again when it changes: the key findings in ``lang`` (editable under embargo) and
+    the release compared with (:func:`~.content.previous_release`; a release published early
+    can become another's previous one)."""
+    before = content.previous_release(release)
+    said = [release.findings_in(lang), [before.pk, before.version, before.checksum] if before
+            else None]  # fmt: skip
+    return hashlib.sha256(repr(said).encode()).hexdigest()[:12]
+
+
+def file_name(release: Release, unit: str, lang: str) -> str:
     """Where a unit's PDF is kept (a digest: unit codes may hold any character)."""
-    return "report-" + hashlib.sha256(unit.encode()).hexdigest()[:24] + ".pdf"
+    digest = hashlib.sha256(unit.encode()).hexdigest()[:24]
+    return f"report-{digest}-{edition(release, lang)}.pdf"
+
+
+def zip_name(release: Release, lang: str) -> str:
+    """Where the ZIP of every report in ``lang`` is kept."""
+    return f"reports-{edition(release, lang)}.zip"
 
 
 def pdf_file(release: Release, unit: str, lang: str) -> Path:
@@ -45,7 +62,7 @@ def pdf_file(release: Release, unit: str, lang: str) -> Path:
 
 def keep(release: Release, unit: str, lang: str, make: Callable[[], bytes]) -> Path:
     """The kept PDF of ``unit``'s report in ``lang``, made by ``make`` if it has not been."""
-    return stored.kept_made(release, file_name(unit), lang, make)
+    return stored.kept_made(release, file_name(release, unit, lang), lang, make)
 
 
 def zip_file(release: Release, lang: str) -> Path:
@@ -58,22 +75,22 @@ def zip_file(release: Release, lang: str) -> Path:
         ]
         return _zip(members, release.publish_at)
 
-    return stored.kept_made(release, ZIP, lang, make)
+    return stored.kept_made(release, zip_name(release, lang), lang, make)
 
 
 def zip_ready(release: Release, lang: str) -> bool:
     """Whether the ZIP of ``lang`` has been made."""
-    return (stored.folder(release, lang) / ZIP).exists()
+    return (stored.folder(release, lang) / zip_name(release, lang)).exists()
 
 
 def _tag(release: Release, name: str, lang: str) -> str:
-    return f'"{stored.key(release, lang)[:20]}-{name[:40]}-{lang}"'
+    return f'"{stored.key(release, lang)[:20]}-{name[:64]}-{lang}"'
 
 
 def pdf_response(request: HttpRequest, release: Release, unit: str, lang: str) -> HttpResponse:
     """The PDF of ``unit``'s report as a download (304 when the client holds it)."""
     return stored.served(
-        request, release, _tag(release, file_name(unit), lang),
+        request, release, _tag(release, file_name(release, unit, lang), lang),
         lambda: pdf_file(release, unit, lang), "application/pdf",
         f"{_stem(release, unit, lang)}.pdf",
     )  # fmt: skip
@@ -83,6 +100,7 @@ def zip_response(request: HttpRequest, release: Release, lang: str) -> HttpRespo
     """The ZIP of every report as a download; the caller checks :func:`zip_ready` first."""
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{release.index.code}-{release.version}")
     return stored.served(
-        request, release, _tag(release, ZIP, lang), lambda: zip_file(release, lang),
+        request, release, _tag(release, zip_name(release, lang), lang),
+        lambda: zip_file(release, lang),
         "application/zip", f"{stem}-reports-{lang}.zip",
     )  # fmt: skip

@@ -40,7 +40,7 @@ def build_all(
         (unit, lang)
         for lang in languages
         for unit in units
-        if not (stored.folder(release, lang) / store.file_name(unit)).exists()
+        if not (stored.folder(release, lang) / store.file_name(release, unit, lang)).exists()
     ]
     if workers and len(missing) > 1:
         context = multiprocessing.get_context("spawn")  # a clean interpreter, no Django
