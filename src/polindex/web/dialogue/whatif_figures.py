@@ -22,7 +22,7 @@ from polindex.analysis.answers import Answer, read_answer
 from polindex.analysis.whatif import Simulator, WhatIf
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
-from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.dialogue.simulators import NotSimulableError, rebuildable, simulator_of
 from polindex.web.explorer import tables
 from polindex.web.explorer.display import Reading
 from polindex.web.releases.models import Release
@@ -42,9 +42,9 @@ class CannotSimulateError(Exception):
 
 
 def simulable(release: Release) -> bool:
-    """Whether ``release`` froze what a what-if needs: its input data and, for a build, no
-    variables beside them (denominators and groups are not frozen, so such a build cannot be
-    rebuilt).
+    """Whether ``release`` froze what a what-if needs: its input data and, for a build whose
+    pipeline reads variables (denominators, groups), those variables (see
+    :func:`~polindex.web.dialogue.simulators.rebuildable`).
 
     Examples
     --------
@@ -53,8 +53,7 @@ def simulable(release: Release) -> bool:
     >>> simulable(Release(inputs_csv="", spec={}))
     False
     """
-    pipeline = (release.spec or {}).get("pipeline") or {}
-    return bool(release.inputs_csv.strip()) and not pipeline.get("variables")
+    return rebuildable(release)
 
 
 def release_of(request: HttpRequest, index: str, version: str) -> Release:

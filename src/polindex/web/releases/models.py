@@ -51,6 +51,18 @@ class Release(models.Model):
     framework = models.JSONField()
     spec = models.JSONField()
     inputs_csv = models.TextField(blank=True)
+    variables_csv = models.TextField(
+        blank=True,
+        help_text=_(
+            "A build's pipeline variables (denominators, groups) as read: "
+            "unit, period, indicator, value."
+        ),
+    )
+    uncertainty_design = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("The uncertainty design whose analysis the release publishes, whole."),
+    )
     checksum = models.CharField(max_length=64)
     robustness = models.JSONField(
         default=dict,

@@ -33,6 +33,8 @@ def recomputed_checksum(release: Release) -> str:
         release.notes,
         used if any(used.values()) else None,
         release.units or None,  # (releases frozen before units were first-class have none)
+        release.variables_csv,  # (empty for a release without a pipeline, or frozen before)
+        release.uncertainty_design or None,
     )
 
 
