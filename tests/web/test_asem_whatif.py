@@ -61,8 +61,7 @@ def test_the_release_freezes_the_pipeline_variables_and_the_design(asem: Release
 def test_no_change_gives_every_published_figure_exactly(asem: Release) -> None:
     sim = simulator_of(asem)
     published = {
-        (u, n): (s, r)
-        for u, n, s, r in asem.scores.values_list("unit", "node", "score", "rank")
+        (u, n): (s, r) for u, n, s, r in asem.scores.values_list("unit", "node", "score", "rank")
     }
     rebuilt = sim.results.table()
     assert len(rebuilt) == len(published) == 51 * 60  # every country, every node
@@ -120,7 +119,8 @@ def test_a_release_made_before_the_variables_were_frozen_still_loads(asem: Relea
     made with: it still verifies, and says it cannot be simulated, as before."""
     from polindex.web.releases.freeze import SCORE_FIELDS, checksum
 
-    rows = [dict(zip(SCORE_FIELDS, v, strict=True)) for v in asem.scores.order_by("id").values_list(*SCORE_FIELDS)]
+    stored = asem.scores.order_by("id").values_list(*SCORE_FIELDS)
+    rows = [dict(zip(SCORE_FIELDS, v, strict=True)) for v in stored]
     used = {"weights_used": asem.weights_used, "methods_used": asem.methods_used}
     old = checksum(
         asem.framework, asem.spec, asem.inputs_csv, rows, asem.robustness, asem.notes, used,

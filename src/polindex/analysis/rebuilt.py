@@ -127,9 +127,7 @@ def levers(sim: Simulator, unit: str, period: Period | None = None) -> list[Leve
         if better * (best - raw[u]) <= 0:
             continue
         low, high = sorted((lo / f, hi / f))
-        out.append(
-            Lever(ind.code, float(raw[u]), best, low, high, leader, den[0] if den else None)
-        )
+        out.append(Lever(ind.code, float(raw[u]), best, low, high, leader, den[0] if den else None))
     return out
 
 
@@ -238,9 +236,7 @@ def recommend_built(
     return table.drop(columns=["_g", "_i", "_gain"]).reset_index(drop=True)
 
 
-def _reaches(
-    sim: Simulator, goal: Goal, y: int, scores: FloatArray, ranks: FloatArray
-) -> bool:
+def _reaches(sim: Simulator, goal: Goal, y: int, scores: FloatArray, ranks: FloatArray) -> bool:
     if goal.kind == "rank":
         return not math.isnan(ranks[y]) and int(ranks[y]) <= int(goal.value)
     return not math.isnan(scores[y]) and goal.reached_by(sim.sign * float(scores[y]))
@@ -295,7 +291,7 @@ def seek_built_goal(
         raise ChangeError([f"{sim.framework.code} is not built by a pipeline"])
     if limit < 1:
         raise ChangeError([f"limit {limit}: give at least 1"])
-    u, p, y = sim.unit_index(unit), sim.period_index(unit, period), sim.node_index(node)
+    p, y = sim.period_index(unit, period), sim.node_index(node)
     goal = _goal(sim, unit, p, y, band, rank, score)
     base = sim.answers(unit, sim.dataset.periods[p])
     now, now_ranks = sim.rebuilt_figures(unit, p, base)

@@ -54,7 +54,9 @@ def recommend(
     (the index's score change), ``group_gain`` (the group's), ``step`` (how far the
     question's score moves), ``effective_weight`` (gain per point of the question's score),
     and ``units`` (those that already give the proposed answer — or, for a number, at least as
-    good a score — in that period).
+    good a score — in that period). An index built by a pipeline is answered by
+    :func:`~polindex.analysis.rebuilt.recommend_built` (each value moved to the best rate the
+    period observed, the index rebuilt).
 
     Examples
     --------
@@ -69,14 +71,10 @@ def recommend(
     >>> recommend(sim, "X")[["group", "indicator", "gain", "units"]].values.tolist()
     [['A', 'q1', 25.0, ('Y',)], ['A', 'q2', 25.0, ()], ['B', 'q3', 50.0, ('Y',)]]
     """
-    if sim.mode == "built":
-        raise ChangeError(
-            [
-                f"{sim.framework.code} is built by a construction pipeline: each unit's scores "
-                "depend on every unit's data, so changes cannot be ranked one by one; try them "
-                "in the what-if simulator"
-            ]
-        )
+    if sim.mode == "built":  # every unit moves: each change ranked by rebuilding (decision 049)
+        from polindex.analysis.rebuilt import recommend_built
+
+        return recommend_built(sim, unit, period, level=level, per_group=per_group)
     u, p = sim.unit_index(unit), sim.period_index(unit, period)
     groups = _group_of(sim, level)
     s, sign = sim.structure, sim.sign

@@ -135,8 +135,8 @@ def changes_from(pairs: Iterable[tuple[str, str]], sim: Simulator, length: int) 
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
-    """Every (name, value) of a query string, in order."""
-    return [(k, v) for k, values in query.lists() for v in values]
+    """Every (name, value) of a query string, in order (but :data:`INTERVAL`, not a change)."""
+    return [(k, v) for k, values in query.lists() if k != INTERVAL for v in values]
 
 
 @dataclass
@@ -440,7 +440,43 @@ def official_interval(release: Release, unit: str) -> dict[str, Any] | None:
     }
 
 
+INTERVAL = "interval"
+"""The address parameter asking a what-if to recompute the rank interval (``?interval=1``):
+not a question's code (decision 050)."""
+
+
+def wants_interval(query: QueryDict | Mapping[str, str]) -> bool:
+    """Whether an address asks for the rank interval to be recomputed (``interval=1``)."""
+    return (query.get(INTERVAL) or "").strip() in ("1", "true", "yes")
+
+
+def replays_interval(release: Release, sim: Simulator) -> bool:
+    """Whether a what-if of ``release`` can recompute the rank interval: it froze its
+    uncertainty design whole (decision 050) and publishes an interval."""
+    return sim.uncertainty is not None and bool(
+        ((release.robustness or {}).get("uncertainty") or {}).get("summary")
+    )
+
+
+def interval_figures(release: Release, out: WhatIf) -> dict[str, Any] | None:
+    """The unit's rank interval as published and, when ``out`` recomputed it, as recomputed
+    (``new_low``, ``new_high``; ``None`` where not), with the design's number of runs."""
+    found = official_interval(release, out.unit)
+    if found is None:
+        return None
+    new = out.new_interval
+    design = release.uncertainty_design or {}
+    return {
+        **found,
+        "recomputed": new is not None,
+        "new_low": new[0] if new else None,
+        "new_high": new[1] if new else None,
+        "runs": design.get("runs"),
+    }
+
+
 __all__ = [
+    "INTERVAL",
     "CannotSimulateError",
     "Problems",
     "Question",
@@ -450,11 +486,14 @@ __all__ = [
     "changed_answers",
     "changes_from",
     "check_changes",
+    "interval_figures",
     "node_rows",
     "official_interval",
     "query_pairs",
     "questions",
     "release_of",
+    "replays_interval",
     "simulable",
     "simulation",
+    "wants_interval",
 ]
