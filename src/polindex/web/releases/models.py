@@ -53,10 +53,7 @@ class Release(models.Model):
     inputs_csv = models.TextField(blank=True)
     variables_csv = models.TextField(
         blank=True,
-        help_text=_(
-            "A build's pipeline variables (denominators, groups) as read: "
-            "unit, period, indicator, value."
-        ),
+        help_text=_("The pipeline's denominators and groups, to rebuild the release."),
     )
     uncertainty_design = models.JSONField(
         default=dict,

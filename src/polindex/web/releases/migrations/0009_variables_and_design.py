@@ -15,10 +15,7 @@ class Migration(migrations.Migration):
             name="variables_csv",
             field=models.TextField(
                 blank=True,
-                help_text=(
-                    "A build's pipeline variables (denominators, groups) as read: "
-                    "unit, period, indicator, value."
-                ),
+                help_text="The pipeline's denominators and groups, to rebuild the release.",
             ),
         ),
         migrations.AddField(
