@@ -69,6 +69,22 @@ class Lever:
         return self.current + t * (self.best - self.current)
 
 
+def _significant(x: float, up: float, digits: int = 6) -> float:
+    """``x`` to ``digits`` significant digits, rounded up (``up`` > 0) or down: a value a reader
+    can type, at least as good as ``x`` (a best rate times a denominator has many digits).
+
+    Examples
+    --------
+    >>> _significant(727.9887069214053, 1), _significant(727.9887069214053, -1), _significant(80.0, 1)
+    (727.989, 727.988, 80.0)
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    unit = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+    out = (math.ceil if up > 0 else math.floor)(round(x / unit, 6)) * unit
+    return float(f"{out:.{digits}g}")
+
+
 def _denominators(sim: Simulator) -> dict[str, tuple[str, float]]:
     """Indicator → (denominator variable, scale) of the build's denomination step."""
     out: dict[str, tuple[str, float]] = {}
@@ -123,7 +139,7 @@ def levers(sim: Simulator, unit: str, period: Period | None = None) -> list[Leve
         best_rate = hi if better > 0 else lo
         leader = ds.units[int(np.flatnonzero(seen & (rates == best_rate))[0])]
         f = float(factor[u])
-        best = best_rate / f
+        best = _significant(best_rate / f, better)
         if better * (best - raw[u]) <= 0:
             continue
         low, high = sorted((lo / f, hi / f))
