@@ -68,7 +68,8 @@ def test_a_goal_no_single_value_reaches_adds_values_by_their_gains(sim: Simulato
     out = seek_built_goal(sim, "AT", rank=1)
     assert len(out.proposals) == 1
     (p,) = out.proposals
-    assert p.query()["a1"] == "80" and p.query()["b1"] == "9"
+    assert p.query()["a1"] == "80"
+    assert p.query()["b1"] == "9"
     assert p.query()["b2"] == "55.42"
     assert p.rank == 1
     assert "a smaller set of changes may exist" in out.notes[0]

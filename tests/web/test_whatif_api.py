@@ -235,7 +235,8 @@ def test_a_build_seeks_goals_by_rebuilding(client: Client, built: Release) -> No
     page = r.content.decode()
     assert "checked by rebuilding the index" in page
     body = client.get("/api/v1/releases/T/b1/goal/AT?score=50").json()
-    assert (body["score"], body["rank"], body["exact"]) == (pytest.approx(26.634, abs=1e-3), 5, False)
+    assert body["score"] == pytest.approx(26.634, abs=1e-3)
+    assert (body["rank"], body["exact"]) == (5, False)
     first = body["proposals"][0]
     assert first["query"] == {"a1": "76.65"}
     assert first["score"] == pytest.approx(50.002, abs=1e-3)

@@ -75,8 +75,10 @@ def _significant(x: float, up: float, digits: int = 6) -> float:
 
     Examples
     --------
-    >>> _significant(727.9887069214053, 1), _significant(727.9887069214053, -1), _significant(80.0, 1)
-    (727.989, 727.988, 80.0)
+    >>> _significant(727.9887069214053, 1), _significant(727.9887069214053, -1)
+    (727.989, 727.988)
+    >>> _significant(80.0, 1)
+    80.0
     """
     if x == 0 or not math.isfinite(x):
         return x
