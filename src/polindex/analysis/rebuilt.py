@@ -97,6 +97,19 @@ def _denominators(sim: Simulator) -> dict[str, tuple[str, float]]:
     return out
 
 
+def _rates(sim: Simulator, p: int, i: int) -> tuple[FloatArray, FloatArray]:
+    """Every unit's rate on indicator ``i`` in period ``p`` (its raw value divided by its own
+    denominator where the pipeline denominates the indicator), and the factor raw → rate."""
+    raw = sim.dataset.raw[:, p, i]
+    factor = np.ones(len(raw))
+    den = _denominators(sim).get(sim.dataset.indicators[i])
+    numbers = sim.variables.numbers if sim.variables is not None else {}
+    if den is not None and den[0] in numbers:
+        factor = den[1] / numbers[den[0]][:, p]
+    out: FloatArray = raw * factor
+    return out, factor
+
+
 def levers(sim: Simulator, unit: str, period: Period | None = None) -> list[Lever]:
     """The numeric raw values of ``unit`` (in ``period``, default: its latest) a build could
     change, each with the range the period observed, in the framework's order; only the values
@@ -119,7 +132,6 @@ def levers(sim: Simulator, unit: str, period: Period | None = None) -> list[Leve
     u, p = sim.unit_index(unit), sim.period_index(unit, period)
     ds, sign = sim.dataset, sim.sign
     by = _denominators(sim)
-    numbers = sim.variables.numbers if sim.variables is not None else {}
     present = ds.present[:, p]
     out = []
     for i, ind in enumerate(sim.indicators):
@@ -128,11 +140,8 @@ def levers(sim: Simulator, unit: str, period: Period | None = None) -> list[Leve
         raw = ds.raw[:, p, i]
         if math.isnan(raw[u]):
             continue
-        factor = np.ones(len(raw))  # raw value → rate
+        rates, factor = _rates(sim, p, i)
         den = by.get(ind.code)
-        if den is not None and den[0] in numbers:
-            factor = den[1] / numbers[den[0]][:, p]
-        rates = raw * factor
         seen = present & ~np.isnan(rates)
         if not seen[u] or seen.sum() < 2:
             continue
@@ -194,16 +203,11 @@ def recommend_built(
     base = sim.answers(unit, ds.periods[p])
     now, _ = sim.rebuilt_figures(unit, p, base)
     root = s.root
-    by = _denominators(sim)
-    numbers = sim.variables.numbers if sim.variables is not None else {}
     candidates: list[tuple[str, Answer, float, tuple[str, ...]]] = []
     for lever in levers(sim, unit, ds.periods[p]):
         ans = sim.apply(base, {lever.indicator: number_text(lever.best)})[lever.indicator]
         i = ds.indicators.index(lever.indicator)
-        rates = ds.raw[:, p, i].copy()
-        den = by.get(lever.indicator)
-        if den is not None and den[0] in numbers:
-            rates = rates * den[1] / numbers[den[0]][:, p]
+        rates, _ = _rates(sim, p, i)
         mine = rates[u]
         better = float(sim.indicators[i].direction) * sign
         best_rate = float(np.nanmax(better * rates)) * better
