@@ -195,7 +195,7 @@ def recommend_built(
     >>> recommend_built(sim, "A")[["indicator", "proposed", "gain", "units"]].values.tolist()
     [['q1', '5', 50.0, ('B',)]]
     """
-    from polindex.analysis.recommendations import _group_of
+    from polindex.analysis.recommendations import _group_of, _ranked
 
     u, p = sim.unit_index(unit), sim.period_index(unit, period)
     groups = _group_of(sim, level)
@@ -223,7 +223,7 @@ def recommend_built(
         if not continuous:  # a better option or yes/no of a question the build scores as given
             given = tuple(v for v in peers if sim.answers(v, ds.periods[p])[code].text == ans.text)
             candidates.append((code, ans, abs(ans.score - base[code].score), given))
-    rows = []
+    rows: list[dict[str, object]] = []
     for code, ans, step, have in candidates:
         scores, _ = sim.rebuilt_figures(unit, p, sim.apply(base, {code: ans.text}))
         gain = float(scores[root] - now[root])
@@ -243,19 +243,7 @@ def recommend_built(
                 "units": have,
             }
         )
-    columns = ["group", "indicator", "current", "proposed", "gain", "group_gain", "step",
-               "effective_weight", "units"]  # fmt: skip
-    table = pd.DataFrame(rows, columns=columns)
-    if table.empty:
-        return table
-    order = {c: k for k, c in enumerate(s.codes)}
-    table["_g"] = table["group"].map(order)
-    table["_i"] = table["indicator"].map(order)
-    table["_gain"] = -sign * table["gain"]
-    table = table.sort_values(["_g", "_gain", "step", "_i"], kind="stable")
-    if per_group is not None:
-        table = table.groupby("_g", sort=False).head(per_group)
-    return table.drop(columns=["_g", "_i", "_gain"]).reset_index(drop=True)
+    return _ranked(sim, rows, per_group)
 
 
 def _reaches(sim: Simulator, goal: Goal, y: int, scores: FloatArray, ranks: FloatArray) -> bool:

@@ -85,7 +85,7 @@ def recommend(
     scores = sim.node_scores(np.array([v for v, _ in states]), np.array([n for _, n in states]))
     root = s.root
     others = _peers_answers(sim, u, p)
-    rows = []
+    rows: list[dict[str, object]] = []
     for k, (code, ans, continuous) in enumerate(found, start=1):
         gain = float(scores[k, root] - scores[0, root])
         if sign * gain <= 1e-12:
@@ -113,15 +113,21 @@ def recommend(
                 "units": tuple(have),
             }
         )
+    return _ranked(sim, rows, per_group)
+
+
+def _ranked(sim: Simulator, rows: list[dict[str, object]], per_group: int | None) -> pd.DataFrame:
+    """Recommendation ``rows`` as a table, by group in the tree's order, the largest gain first
+    (then the smallest step), at most ``per_group`` a group (``None``: all)."""
     columns = ["group", "indicator", "current", "proposed", "gain", "group_gain", "step",
                "effective_weight", "units"]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:
         return table
-    order = {c: k for k, c in enumerate(s.codes)}
+    order = {c: k for k, c in enumerate(sim.structure.codes)}
     table["_g"] = table["group"].map(order)
     table["_i"] = table["indicator"].map(order)
-    table["_gain"] = -sign * table["gain"]
+    table["_gain"] = -sim.sign * table["gain"]
     table = table.sort_values(["_g", "_gain", "step", "_i"], kind="stable")
     if per_group is not None:
         table = table.groupby("_g", sort=False).head(per_group)
