@@ -210,7 +210,7 @@ def test_a_build_is_rebuilt_and_recomputes_its_interval_on_request(
     assert moved["interval"]["new_high"] < moved["interval"]["high"]  # AT climbs
     assert moved["page"].endswith("/T/b1/what-if/AT/?a1=80&interval=1")
     shown = client.get("/T/b1/what-if/AT/?a1=80&interval=1").content.decode()
-    assert "With these answers: between" in shown
+    assert "With these changes: between" in shown
     assert '<input type="hidden" name="interval" value="1">' in shown
 
 
