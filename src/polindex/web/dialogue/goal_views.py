@@ -140,7 +140,9 @@ def proposal_of(
                 "before_label": figures.answer_label(
                     fw, by_code[m.after.indicator], m.before, lang
                 ),
-                "after_label": figures.answer_label(fw, by_code[m.after.indicator], m.after, lang),
+                "after_label": figures.answer_label(
+                    fw, by_code[m.after.indicator], m.after, lang, exact=sim.mode == "built"
+                ),  # (a build's proposed value is one to type: every decimal shown)
                 "gain": m.gain,
                 "step": m.step,
             }

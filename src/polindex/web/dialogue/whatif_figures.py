@@ -221,9 +221,12 @@ def check_changes(
 # -- answers and figures as read -------------------------------------------------------------
 
 
-def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None) -> str:
+def answer_label(
+    fw: Framework, ind: Indicator, answer: Answer, lang: str | None, *, exact: bool = False
+) -> str:
     """An answer as a reader reads it: the option's label, Yes or No, the number with its
-    decimals and unit, "Not applicable" or "No answer"."""
+    decimals and unit, "Not applicable" or "No answer"; with ``exact``, a number keeps every
+    decimal its text has (at least the indicator's): a value proposed to type, not to read."""
     if answer.not_applicable:
         return gettext("Not applicable")
     if answer.missing:
@@ -237,6 +240,8 @@ def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None
     if math.isnan(answer.raw):
         return answer.text
     decimals = ind.decimals if ind.type == "numeric" and ind.bounds else fw.decimals
+    if exact:
+        decimals = max(decimals, len(answer.text.partition(".")[2]))
     text = number_format(round(answer.raw, decimals), decimal_pos=decimals)
     unit = fw.unit(ind, lang) if ind.type == "numeric" else ""
     return f"{text} {unit}" if unit else text
