@@ -161,6 +161,8 @@ def test_both_routes_are_documented(client: Client) -> None:
     assert {"200", "400", "404", "414"} <= set(whatif["responses"])
     change = next(p for p in whatif["parameters"] if p["name"] == "change")
     assert "CODE:VALUE" in change["description"]
+    interval = next(p for p in whatif["parameters"] if p["name"] == "interval")
+    assert "replaying the release's robustness design" in interval["description"]
     goal = paths["/api/v1/releases/{index}/{version}/goal/{unit}"]["get"]
     assert {"200", "400", "404", "422"} <= set(goal["responses"])
     assert {p["name"] for p in goal["parameters"]} >= {"node", "band", "rank", "score"}
