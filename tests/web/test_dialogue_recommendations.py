@@ -175,6 +175,12 @@ def test_a_built_index_ranks_changes_by_rebuilding(
     assert (first["indicator"], first["proposed"]) == ("a1", "80")
     assert first["gain"] == pytest.approx(24.75)
     assert [p["unit"] for p in first["peers"]] == ["NL"]
+    assert first["effective_weight"] is None  # gains of a build do not add up
+    assert first["step"] == pytest.approx(100.0)  # the whole observed range, 10 to 80
+    assert "1 country already does at least as well" in page.content.decode()
+    csv = client.get("/T/b/recommendations/AT/?format=csv")
+    assert csv.status_code == 200
+    assert "a1" in csv.content.decode()
     profile = client.get("/T/b/AT/").content.decode()
     assert 'id="similar"' in profile
     assert "/T/b/recommendations/" in profile
