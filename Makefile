@@ -63,6 +63,7 @@ bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed
 	$(BIN)/python benchmarks/collection.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/bulk_steps.py
+	$(BIN)/python benchmarks/invitations.py
 	$(BIN)/python benchmarks/soak.py
 
 screenshots: $(STAMP)  ## Every page kind at 390 and 1366 px, English and French, into var/screenshots/ (needs /usr/bin/chromium)

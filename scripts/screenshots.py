@@ -1,5 +1,6 @@
-"""``make screenshots``: every page kind of the demo site at 390 and 1366 px, in English and
-French, written to ``var/screenshots/`` (PNG, full page) for a person to look at.
+"""``make screenshots``: every page kind of the demo site at 390 and 1366 px (the workspace's
+and the sign-in page also at 768 px), in English and French, written to ``var/screenshots/``
+(PNG, full page) for a person to look at.
 
 It builds the demo (``polindex demo --publish``) into a fresh SQLite database under
 ``var/screenshots/``, serves it with ``polindex serve`` on a free port and drives Debian's
@@ -32,6 +33,8 @@ OUT = ROOT / "var" / "screenshots"
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = (390, 1366)
+WORKSPACE_WIDTHS = (390, 768, 1366)
+"""The workspace and its sign-in page are also shot at a tablet's width."""
 LANGUAGES = ("en", "fr")
 PASSWORD = "polindex-demo"
 
@@ -99,10 +102,17 @@ WORKSPACE = [
     ("expert-at", "work-dashboard", "/work/"),
     ("expert-at", "work-country", "/work/mipex-style-demo/AT/"),
     ("expert-at", "work-answer", None),  # the first question of AT, found on the country page
+    ("expert-at", "work-answer-guidance", "/work/mipex-style-demo/AT/LMM1/"),  # notes opened
+    ("expert-at", "work-upload", "/work/mipex-style-demo/AT/upload/"),
     ("reviewer-be", "work-review", "/work/mipex-style-demo/BE/read/"),
     ("reviewer-be", "work-reviewer-country", "/work/mipex-style-demo/BE/"),
     ("reviewer-be", "work-step-preview", "/work/mipex-style-demo/BE/steps/agree/"),
     ("central", "work-central", "/work/"),
+    ("central", "work-score", "/work/mipex-style-demo/score/"),
+    ("central", "work-score-errors", "/work/mipex-style-demo/score/?preview=1&version=a/b"),
+    ("central", "admin-index", "/admin/"),
+    ("central", "work-people", "/work/people/"),
+    ("central", "work-invite", "/work/mipex-style-demo/invite/"),
     ("central", "admin-feedback-queue", "/admin/feedback/suggestion/"),
     ("central", "admin-feedback-suggestion", "/admin/feedback/suggestion/1/change/"),
 ]
@@ -179,6 +189,8 @@ def shoot(
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         response = None
+    if name.endswith("-guidance"):  # a question's guidance notes, opened
+        page.click("details.guidance > summary")
     status = response.status if response else 0
     path = OUT / f"{name}-{language}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -227,7 +239,7 @@ def main() -> None:
                 if args.only and args.only not in name:
                     continue
                 url = localised(base, path, language, page)
-                for width in WIDTHS:
+                for width in WORKSPACE_WIDTHS if name == "sign-in" else WIDTHS:
                     shoot(page, url, name, width, language, wide)
             for name, path in SENT_EMPTY:
                 if args.only and args.only not in name:
@@ -245,7 +257,7 @@ def main() -> None:
                 sign_in(page, base, account)
                 if where is None:  # the first question on the expert's country page
                     where = first_question(page, base, "/work/mipex-style-demo/AT/")
-                for width in WIDTHS:
+                for width in WORKSPACE_WIDTHS if name.startswith("work-") else WIDTHS:
                     shoot(page, base + where, name, width, language, wide)
                 context.close()
         browser.close()

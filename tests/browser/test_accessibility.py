@@ -119,3 +119,95 @@ def test_the_checker_finds_violations(local_page: Any, live_server: Any) -> None
     )
     found = {line.split(" ")[0] for line in violations(page)}
     assert found == {"html-has-lang", "color-contrast", "label"}
+
+
+# ---- the workspace: the same checks, at a phone's, a tablet's and a laptop's width ----------
+WORKSPACE_FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+WIDTHS = (390, 768, 1366)
+SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture
+def workspace(transactional_db: None, django_user_model: Any) -> dict[str, str]:
+    """An edition of the MIPEX-style questionnaire: an expert for AT with one complete draft
+    (so the step "submit" has a row to preview), and an invitation not yet accepted."""
+    from django.test import Client
+
+    from polindex.web.collection.editions import create_edition
+    from polindex.web.collection.models import Assignment
+
+    edition = create_edition(
+        WORKSPACE_FRAMEWORK, code="a11y-2025", name="Accessibility 2025",
+        reference_date=dt.date(2024, 12, 31), period="2024", units=["AT", "BE"],
+    )  # fmt: skip
+    expert = django_user_model.objects.create_user("a11y-expert", password="pw-a11y-1")
+    Assignment.objects.create(
+        edition=edition, user=expert, role="expert", unit="AT", accepted_at=dt.datetime.now(dt.UTC)
+    )
+    invited = Assignment.objects.create(edition=edition, user=expert, role="expert", unit="BE")
+    client = Client()
+    client.force_login(expert)
+    saved = client.post(
+        "/work/a11y-2025/AT/LMM1/",
+        {"action": "save", "version": 1, "option": "b", "justification": "Art. 4 of the Act.",
+         "source_count": "1", "source-0-instrument": "Employment Act", "source-0-article": "4"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    from django.conf import settings
+
+    return {
+        "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "invitation": f"/work/invitation/{invited.token}/",
+    }
+
+
+WORKSPACE_PAGES = {
+    "answer (with guidance)": "/work/a11y-2025/AT/LMM1/",
+    "country": "/work/a11y-2025/AT/",
+    "step preview": "/work/a11y-2025/AT/steps/submit/",
+    "read": "/work/a11y-2025/AT/read/",
+    "upload": "/work/a11y-2025/AT/upload/",
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_workspace_pages_pass_axe_and_fit_the_screen(
+    local_page: Any, live_server: Any, workspace: dict[str, str], width: int, lang: str
+) -> None:
+    """Every workspace page kind, signed in (the login page signed out), in both languages:
+    no WCAG 2.1 AA violation and nothing wider than the screen."""
+    from django.conf import settings
+
+    page = local_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+    found: dict[str, list[str]] = {}
+    sideways = []
+
+    def check(name: str, path: str) -> None:
+        response = page.goto(live_server.url + path)
+        assert response is not None
+        assert response.status == 200, name
+        assert page.locator("html").get_attribute("lang") == lang, name
+        if problems := violations(page):
+            found[name] = problems
+        if (extra := page.evaluate(SIDEWAYS)) > 0:
+            sideways.append(f"{name}: {extra} px too wide")
+
+    check("login", "/accounts/login/")
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": workspace["cookie"],
+          "url": live_server.url}]
+    )  # fmt: skip
+    for name, path in {**WORKSPACE_PAGES, "invitation": workspace["invitation"]}.items():
+        check(name, path)
+    page.goto(live_server.url + WORKSPACE_PAGES["answer (with guidance)"])
+    page.locator("details.guidance > summary").click()  # opened: its content checked too
+    assert page.locator("#guidance-how").is_visible()
+    if problems := violations(page):
+        found["answer, guidance open"] = problems
+    if (extra := page.evaluate(SIDEWAYS)) > 0:
+        sideways.append(f"answer, guidance open: {extra} px too wide")
+    assert found == {}
+    assert sideways == []

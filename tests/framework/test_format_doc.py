@@ -20,7 +20,14 @@ from polindex.framework import (
     check_framework_text,
     load_framework,
 )
-from polindex.framework.models import Approach, ApproachRule, Display, UnitDeclaration
+from polindex.framework.models import (
+    Approach,
+    ApproachRule,
+    Definition,
+    Display,
+    Guidance,
+    UnitDeclaration,
+)
 
 ROOT = Path(__file__).parents[2]
 DOC = ROOT / "docs" / "framework-format.md"
@@ -152,6 +159,8 @@ def test_the_smallest_framework_in_the_doc_is_valid() -> None:
         Display,
         Approach,
         ApproachRule,
+        Guidance,
+        Definition,
     ],
 )
 def test_every_key_is_documented(model: type[BaseModel]) -> None:

@@ -198,3 +198,62 @@ def test_a_label_column_of_no_known_language_says_which(columns: list[str], mess
     with pytest.raises(XLSFormError) as caught:
         from_xlsform(workbook(book))
     assert caught.value.problems == [message]
+
+
+def test_guidance_notes_go_in_the_hint_columns_of_every_language() -> None:
+    fw = polindex.load_framework(MIPEX)
+    data = to_xlsform(fw)
+    warnings: list[str] = []
+    xform = convert(xlsform=io.BytesIO(data), file_type=".xlsx", warnings=warnings).xform
+    assert warnings == []
+    # how to answer: the question's hint, in English and French
+    assert "Answer for the law in force on the edition" in xform
+    assert "Répondez pour le droit en vigueur à la date de référence" in xform
+    # examples and definitions: the guidance hint (shown on request), headed in each language
+    assert 'form="guidance"' in xform
+    assert "Labour-market test: A check that no national or EU worker" in xform
+    assert "Test du marché du travail: Une vérification" in xform
+    book = load_workbook(io.BytesIO(data))
+    header = [c.value for c in book["survey"][1]]
+    assert header[-4:] == [
+        "hint::English (en)", "hint::French (fr)",
+        "guidance_hint::English (en)", "guidance_hint::French (fr)",
+    ]  # fmt: skip
+    rows = {r[1]: r for r in book["survey"].iter_rows(min_row=2, values_only=True)}
+    hint_fr = header.index("guidance_hint::French (fr)")
+    assert rows["PR2"][hint_fr] == (
+        "Exemples\nTrois ans d’études comptent pour dix-huit mois sur les cinq ans exigés : b."
+    )
+    assert rows["LMM2"][hint_fr] in (None, "")  # no notes: empty cells
+
+
+def test_a_framework_without_guidance_has_no_hint_columns() -> None:
+    fw = polindex.load_framework({"code": "X", "name": "X", "indicators": [
+        {"code": "q1", "type": "boolean"}]})  # fmt: skip
+    header = [c.value for c in load_workbook(io.BytesIO(to_xlsform(fw)))["survey"][1]]
+    assert header == ["type", "name", "label::English (en)", "required", "constraint"]
+
+
+def test_a_round_trip_keeps_how_to_answer_from_the_hints() -> None:
+    fw = polindex.load_framework(MIPEX)
+    back = polindex.load_framework(from_xlsform(to_xlsform(fw)))
+    noted = [i.code for i in back.indicators if i.guidance is not None]
+    assert noted == ["LMM1", "EDU1", "PR1", "PR2", "AN1", "AD1"]
+    for code in noted:
+        assert back.find(code).guidance.how_to_answer == fw.find(code).guidance.how_to_answer  # type: ignore[union-attr]
+
+
+def test_a_plain_hint_column_is_the_forms_first_language() -> None:
+    book = Workbook()
+    book.active.title = "survey"
+    for row in [["type", "name", "label::French (fr)", "hint"],
+                ["select_one x", "q1", "Permis ?", "Lisez la loi."]]:  # fmt: skip
+        book["survey"].append(row)
+    choices = book.create_sheet("choices")
+    for row in [["list_name", "name", "label::French (fr)", "score"], ["x", "a", "Oui", 100]]:
+        choices.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    doc = from_xlsform(out.getvalue())
+    assert doc["indicators"][0]["guidance"] == {"how_to_answer": {"fr": "Lisez la loi."}}
+    assert polindex.load_framework(doc).find("q1").guidance is not None

@@ -168,13 +168,15 @@ def test_release_builds_in_the_task_queue_need_the_embargo_permission(
 def test_scoring_an_edition_into_a_release_needs_the_central_team(
     edition: Any, django_user_model: Any
 ) -> None:
-    """The edition admin's "score into a release" action makes a release: staff who may only
-    look at editions do not get it (the action would answer that nothing is validated yet)."""
+    """The edition admin's "score into a release" action opens the scoring page (which makes
+    a release once confirmed): staff who may only look at editions do not get it."""
     form = {"action": "make_release", "_selected_action": [edition.pk], "index": 0}
     looker = client_for(staff(django_user_model, "looker", "view_edition"))
-    page = looker.post("/admin/collection/edition/", form, follow=True).content.decode()
-    assert "no validated answer to score yet" not in page
-    assert 'value="make_release"' not in page
+    response = looker.post("/admin/collection/edition/", form, follow=True)
+    assert response.redirect_chain == []  # (no scoring page: the action is not theirs)
+    assert 'value="make_release"' not in response.content.decode()
+    assert looker.get(f"/work/{edition.code}/score/").status_code == 403
     team = staff(django_user_model, "team", "view_edition", "change_edition", "manage_edition")
-    page = client_for(team).post("/admin/collection/edition/", form, follow=True).content.decode()
-    assert "no validated answer to score yet" in page
+    response = client_for(team).post("/admin/collection/edition/", form, follow=True)
+    assert response.redirect_chain == [(f"/work/{edition.code}/score/", 302)]
+    assert "Score the edition into a release" in response.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -232,12 +233,15 @@ def test_from_validated_answers_to_a_published_release(
     response = admin.post(
         "/admin/collection/edition/",
         {"action": "make_release", "_selected_action": [edition.pk]},
-        follow=True,
     )
+    assert response["Location"] == "/work/demo-2025/score/"  # the scoring page (its preview)
+    later = dt.date.today() + dt.timedelta(days=3)
+    form = {"units": ["AT"], "confirm": ["AT"], "version": "2025.1", "publish_at": f"{later}T09:00"}
+    preview = admin.get("/work/demo-2025/score/", {"preview": "1", **form}).content.decode()
+    token = re.search(r'name="token" value="([^"]*)"', preview)[1]  # type: ignore[index]
+    response = admin.post("/work/demo-2025/score/", {**form, "token": token}, follow=True)
     body = response.content.decode()
-    assert "created under embargo until" in body, body[
-        body.find("messagelist") : body.find("messagelist") + 500
-    ]
+    assert "created under embargo until" in body
     release = Release.objects.get(index__code="MIPEXDEMO")
     assert release.notes == [
         {
@@ -382,14 +386,14 @@ def test_queries_and_replies_are_emailed(people: dict[str, Any], mailoutbox: lis
     a = Answer.objects.get(unit="AT", indicator="LMM1")
     # the submission tells the reviewer, the query the expert
     assert [m.to for m in mailoutbox] == [["reviewer_at@example.org"]]
-    assert mailoutbox[0].subject == "[Polindex] Ready for review: 1 answer of AT (Demo 2025)"
+    assert mailoutbox[0].subject == "[Polindex] Ready for review: 1 answer of Austria (Demo 2025)"
     reviewer.post(url, {"action": "query", "version": a.version, "comment": "Source?"})
     assert [m.to for m in mailoutbox[1:]] == [["expert_at@example.org"]]
-    assert mailoutbox[1].subject == "[Polindex] LMM1 (AT, Demo 2025) has a query"
+    assert mailoutbox[1].subject == "[Polindex] LMM1 (Austria, Demo 2025) has a query"
     assert f"http://127.0.0.1:8000{url}" in mailoutbox[1].body
     expert.post(url, {"action": "comment", "comment": "Art. 5.", "version": a.version + 1})
     assert mailoutbox[-1].to == ["reviewer_at@example.org"]
-    assert mailoutbox[-1].subject == "[Polindex] Reply on LMM1 (AT, Demo 2025)"
+    assert mailoutbox[-1].subject == "[Polindex] Reply on LMM1 (Austria, Demo 2025)"
 
 
 def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: list[Any]) -> None:
@@ -405,7 +409,7 @@ def test_deadline_reminders(people: dict[str, Any], edition: Any, mailoutbox: li
     assert reminders(dt.date(2025, 3, 2)) == 0
     assert reminders(dt.date(2025, 3, 9)) == 1  # overdue: every day
     assert (
-        "61 answer(s) for AT in Demo 2025 are waiting for you (overdue: 2025-03-08)"
+        "61 answers for Austria in Demo 2025 wait for you (overdue: 2025-03-08)"
         in mailoutbox[-1].body
     )
     call_command("send_reminders")  # the scheduler's entry point runs

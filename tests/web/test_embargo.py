@@ -34,6 +34,7 @@ ROUTES = {  # every public URL pattern → an example for the TOY release (see t
     "<str:index>/<str:version>/feedback/": "/TOY/{version}/feedback/?unit=AA",
     "<str:index>/<str:version>/feedback/thanks/": "/TOY/{version}/feedback/thanks/?unit=AA",
     "<str:index>/<str:version>/outcomes/": "/TOY/{version}/outcomes/",
+    "<str:index>/<str:version>/credits/": "/TOY/{version}/credits/",
     "<str:index>/": "/TOY/",  # the latest public release (a redirect, followed)
     "api/v1/releases": "/api/v1/releases",
     "api/v1/scores": "/api/v1/scores",
@@ -82,6 +83,14 @@ NOT_RELEASE_DATA = {
     "work/<slug:code>/answers.csv",
     "work/invitation/<str:token>/",
     "work/<slug:code>/<str:unit>/steps/<slug:action>/",  # test_bulk_steps
+    "work/<slug:code>/score/",  # central team only; makes an embargoed release (test_scoring)
+    # the central team's people pages: no release data (test_invitations)
+    "work/<slug:code>/invite/",
+    "work/<slug:code>/invite/confirm/",
+    "work/people/",
+    "work/people/<int:pk>/",
+    "work/people/<int:pk>/invite/",
+    "work/invitations/<int:pk>/<slug:action>/",
     # comparing releases (TOY cannot be compared with itself): test_dialogue_comparison
     "<str:index>/<str:version>/compare-with/",
     "<str:index>/<str:version>/compare-with/<str:other>/",

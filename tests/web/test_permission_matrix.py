@@ -27,7 +27,7 @@ from polindex.io.tables import Upload
 from polindex.web import permission_matrix as pm
 from polindex.web.collection import demo, workflow
 from polindex.web.collection.answer_forms import FORMS
-from polindex.web.collection.models import Answer, Assignment, Edition
+from polindex.web.collection.models import Answer, Assignment, Edition, Person
 from polindex.web.collection.permissions import ANSWER_ACTIONS, Country, allowed
 from polindex.web.feedback.models import Suggestion
 from polindex.web.releases.models import Index
@@ -104,6 +104,7 @@ def _scene(django_user_model: Any) -> tuple[dict[str, Any], pm.Scene]:
                 period="2024", units=["AT"],
             ).pk,
             "collection_assignment": Assignment.objects.filter(edition=edition).first().pk,
+            "collection_person": Person.objects.create(user=users["expert-be"]).pk,
             "auth_user": users["central"].pk,
             "auth_group": Group.objects.create(name="reviewers").pk,
             "django_tasks_database_dbtaskresult": DBTaskResult.objects.get().pk,

@@ -286,3 +286,15 @@ def test_a_release_freezes_its_units_names_codes_kinds_and_groups(db: None) -> N
     Release.objects.filter(pk=release.pk).update(units=frozen)  # bypasses the immutability
     models._unit_tables.clear()
     assert "Frozen Germany" in Client().get("/EUL/1/").content.decode()
+
+
+def test_the_stored_scores_are_the_frozen_rows_missing_values_as_null(db: None) -> None:
+    # BB has no answer to q2: its q2 score and rank are missing (NULL in the database)
+    data = [row for row in DATA if row[:3] != ("BB", 2024, "q2")]
+    release = publish_release(results(data), version="gap", publish_at=NOW)
+    stored = list(release.scores.order_by("id").values(*SCORE_FIELDS))
+    assert stored == score_rows(results(data))
+    gap = release.scores.get(unit="BB", node="q2")
+    assert (gap.score, gap.rank, gap.status) == (None, None, "missing")
+    total = release.scores.get(unit="AA", node="TOY")
+    assert (total.score, total.rank, total.parent) == (100.0, 1, "")

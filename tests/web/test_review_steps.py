@@ -184,7 +184,7 @@ def test_government_contacts_read_what_was_submitted_and_comment(
     assert response["Location"] == f"{AT}read/?saved=comment#LMM1"
     assert a.comments.get().text == "Amended in 2024."
     assert mailoutbox[-1].to == ["expert@example.org"]  # the expert hears of it
-    assert "LMM1 (AT, Demo 2025) has a new message" in mailoutbox[-1].subject
+    assert "LMM1 (Austria, Demo 2025) has a new message" in mailoutbox[-1].subject
     # nothing more: no save, no step, and nothing outside the window
     assert (
         gov.post(f"{AT}LMM1/", {"action": "save", "version": a.version, **complete()}).status_code
@@ -236,9 +236,7 @@ def test_reminders_count_only_the_persons_area(
     edition.save()
     assert reminders(dt.date(2025, 3, 7)) == 1  # one day before; the others have no address
     assert mailoutbox[-1].to == ["edu@example.org"]
-    assert (
-        "1 answer(s) for AT in Demo 2025 are waiting for you (due in 1 day" in mailoutbox[-1].body
-    )
+    assert "1 answer for Austria in Demo 2025 waits for you (due in 1 day" in mailoutbox[-1].body
 
 
 def test_an_area_experts_workbook_holds_that_area(

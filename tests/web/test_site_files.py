@@ -157,10 +157,10 @@ def test_the_api_docs_are_a_page_of_the_site(client: Client) -> None:
 
 def test_the_admin_is_branded(client: Client, django_user_model: Any) -> None:
     body = client.get("/admin/login/").content.decode()
-    assert "Polindex — central team" in body
+    assert "Polindex administration" in body
     assert '<link rel="stylesheet" href="/static/explorer/admin.css">' in body
     chief = django_user_model.objects.create_superuser("chief", "c@example.org", "pw-chief-1")
     page = client_for(chief).get("/admin/").content.decode()
-    assert "<title>Site administration | Polindex — central team</title>" in page
+    assert "<title>Editions, releases and people | Polindex administration</title>" in page
     assert '<div id="site-name"><a href="/admin/">' in page
     assert " style=" not in page

@@ -105,13 +105,9 @@ def base_sample(n: int, dim: int, method: str = "sobol", seed: int = 1) -> Float
     if method == "random":
         out: FloatArray = np.random.default_rng(seed).random((n, dim))
         return out
-    from scipy.stats import qmc  # imported on use: scipy.stats takes a second to load
+    from polindex.analysis.sobol import sobol_points  # SciPy's points, without scipy.stats
 
-    sobol = qmc.Sobol(d=dim, scramble=True, seed=seed)
-    with warnings.catch_warnings():  # n need not be a power of two
-        warnings.simplefilter("ignore", UserWarning)
-        points: FloatArray = sobol.random(n)
-    return points
+    return sobol_points(n, dim, seed)
 
 
 def saltelli(a: FloatArray, b: FloatArray) -> FloatArray:

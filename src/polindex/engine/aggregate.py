@@ -10,11 +10,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from polindex.engine.segments import Segments, segment_count, segment_sum
 from polindex.engine.structure import FloatArray, IntArray, Method, Structure
 from polindex.framework.vocabulary import method_table
 
@@ -29,17 +31,36 @@ class ChildValues:
     """The children of one height's groups, as an aggregation method receives them.
 
     ``values`` has shape (edges, batch, cells), NaN where missing; edges are grouped by
-    parent, ``starts`` giving each parent's first edge. ``available`` (bool) and
-    ``available_f`` (0.0/1.0) mark the values present; ``count`` is how many children of each
-    parent have a value, shape (parents, batch, cells).
+    parent, ``starts`` giving each parent's first edge. ``available`` (bool) marks the values
+    present (``available_f``: as 0.0/1.0); ``count`` is how many children of each
+    parent have a value, shape (parents, batch, cells). ``segments``: ``starts`` grouped by
+    length (made from ``starts`` when not given).
     """
 
     values: FloatArray
     available: BoolArray
-    available_f: FloatArray
     count: FloatArray
     starts: IntArray
     n_units: int = 1
+    segments: Segments | None = None
+
+    @cached_property
+    def available_f(self) -> FloatArray:
+        """``available`` as 0.0/1.0 (made on first use)."""
+        out: FloatArray = self.available.astype(np.float64)
+        return out
+
+    def weight_sum(self, weights: FloatArray) -> FloatArray:
+        """Each parent's sum of the weights of its available children.
+
+        The terms are ``available_f * weights`` (``0.0 * w`` where a child is missing), made
+        in place in a new 0.0/1.0 array."""
+        terms = self.available.astype(np.float64)
+        if np.broadcast_shapes(terms.shape, weights.shape) == terms.shape:
+            terms *= weights  # in place: one array, not two
+        else:
+            terms = terms * weights
+        return self.segment_sum(terms)
 
     @property
     def n_children(self) -> IntArray:
@@ -48,9 +69,8 @@ class ChildValues:
         return out
 
     def segment_sum(self, x: FloatArray) -> FloatArray:
-        """Sum ``x`` (edges, …) over each parent's children."""
-        out: FloatArray = np.add.reduceat(x, self.starts, axis=0)
-        return out
+        """Sum ``x`` (edges, …) over each parent's children (as ``np.add.reduceat``)."""
+        return segment_sum(x, self.segments or Segments.of(self.starts, len(self.values)))
 
 
 Aggregator = Callable[..., tuple[FloatArray, FloatArray]]
@@ -67,27 +87,39 @@ def weighted_arithmetic(
     --------
     >>> x = np.array([10.0, 20.0, np.nan]).reshape(3, 1, 1)   # one parent, three children
     >>> avail = ~np.isnan(x)
-    >>> kids = ChildValues(x, avail, avail * 1.0, np.array([[[2.0]]]), np.array([0]))
+    >>> kids = ChildValues(x, avail, np.array([[[2.0]]]), np.array([0]))
     >>> score, wsum = weighted_arithmetic(kids, np.array([1.0, 3.0, 5.0]).reshape(3, 1, 1))
     >>> score.ravel().tolist(), wsum.ravel().tolist()
     ([17.5], [4.0])
     """
-    filled = np.where(children.available, children.values, 0.0)
     if weights.size == 1 or np.all(weights == weights.flat[0]):
         # equal weights (the common case): plain sums, scaled once
         w0 = float(weights.flat[0])
-        total = children.segment_sum(filled)
+        total = children.segment_sum(np.where(children.available, children.values, 0.0))
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / children.count, children.count * w0
-    wsum = children.segment_sum(children.available_f * weights)
-    filled *= weights
+    terms = children.available.astype(np.float64)
+    in_place = np.broadcast_shapes(terms.shape, weights.shape) == terms.shape
+    if in_place:
+        terms *= weights
+    else:
+        terms = terms * weights
+    wsum = children.segment_sum(terms)
+    if in_place and bool(np.all(weights >= 0)) and bool(np.isfinite(weights).all()):
+        # the same array again (new memory costs more than the arithmetic, decision 064):
+        # x·w where present, and 0.0·w = 0.0 where missing, as where(available, x, 0)·w
+        filled = np.multiply(children.values, weights, out=terms)
+        np.putmask(filled, ~children.available, 0.0)
+    else:
+        filled = np.where(children.available, children.values, 0.0)
+        filled *= weights
     total = children.segment_sum(filled)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum, wsum
 
 
 def _weight_sum(children: ChildValues, weights: FloatArray) -> FloatArray:
-    return children.segment_sum(children.available_f * weights)
+    return children.weight_sum(weights)
 
 
 def weighted_geometric(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -98,8 +130,7 @@ def weighted_geometric(children: ChildValues, weights: FloatArray) -> tuple[Floa
     Examples
     --------
     >>> x = np.array([1.0, 100.0, np.nan]).reshape(3, 1, 1)
-    >>> kids = ChildValues(x, ~np.isnan(x), (~np.isnan(x)) * 1.0, np.array([[[2.0]]]),
-    ...                    np.array([0]))
+    >>> kids = ChildValues(x, ~np.isnan(x), np.array([[[2.0]]]), np.array([0]))
     >>> round(weighted_geometric(kids, np.ones((3, 1, 1)))[0].item(), 12)
     10.0
     """
@@ -116,8 +147,7 @@ def weighted_harmonic(children: ChildValues, weights: FloatArray) -> tuple[Float
     Examples
     --------
     >>> x = np.array([1.0, 4.0, 4.0]).reshape(3, 1, 1)
-    >>> kids = ChildValues(x, ~np.isnan(x), np.ones((3, 1, 1)), np.array([[[3.0]]]),
-    ...                    np.array([0]))
+    >>> kids = ChildValues(x, ~np.isnan(x), np.array([[[3.0]]]), np.array([0]))
     >>> weighted_harmonic(kids, np.ones((3, 1, 1)))[0].item()
     2.0
     """
@@ -140,8 +170,7 @@ def generalised_mean(
     Examples
     --------
     >>> x = np.array([1.0, 7.0, np.nan]).reshape(3, 1, 1)
-    >>> kids = ChildValues(x, ~np.isnan(x), (~np.isnan(x)) * 1.0, np.array([[[2.0]]]),
-    ...                    np.array([0]))
+    >>> kids = ChildValues(x, ~np.isnan(x), np.array([[[2.0]]]), np.array([0]))
     >>> generalised_mean(kids, np.ones((3, 1, 1)), p=2)[0].item()
     5.0
     """
@@ -163,8 +192,7 @@ def weighted_median(children: ChildValues, weights: FloatArray) -> tuple[FloatAr
     Examples
     --------
     >>> x = np.array([1.0, 2.0, 10.0, 20.0]).reshape(4, 1, 1)
-    >>> kids = ChildValues(x, ~np.isnan(x), np.ones((4, 1, 1)), np.array([[[4.0]]]),
-    ...                    np.array([0]))
+    >>> kids = ChildValues(x, ~np.isnan(x), np.array([[[4.0]]]), np.array([0]))
     >>> weighted_median(kids, np.ones((4, 1, 1)))[0].item()
     6.0
     >>> weighted_median(kids, np.array([1.0, 1.0, 1.0, 5.0]).reshape(4, 1, 1))[0].item()
@@ -205,12 +233,10 @@ def copeland(children: ChildValues, weights: FloatArray) -> tuple[FloatArray, Fl
     --------
     >>> # one parent with two children; three units in one period: cells = units
     >>> x = np.array([[3.0, 2.0, 1.0], [1.0, 2.0, 3.0]])[:, None, :]
-    >>> kids = ChildValues(x, ~np.isnan(x), np.ones_like(x), np.full((1, 1, 3), 2.0),
-    ...                    np.array([0]), n_units=3)
+    >>> kids = ChildValues(x, ~np.isnan(x), np.full((1, 1, 3), 2.0), np.array([0]), n_units=3)
     >>> copeland(kids, np.ones((2, 1, 1)))[0].ravel().tolist()
     [0.0, 0.0, 0.0]
-    >>> kids = ChildValues(x[:1], ~np.isnan(x[:1]), np.ones_like(x[:1]), np.ones((1, 1, 3)),
-    ...                    np.array([0]), n_units=3)
+    >>> kids = ChildValues(x[:1], ~np.isnan(x[:1]), np.ones((1, 1, 3)), np.array([0]), n_units=3)
     >>> copeland(kids, np.ones((1, 1, 1)))[0].ravel().tolist()
     [2.0, 0.0, -2.0]
     """
@@ -493,18 +519,17 @@ def aggregate(
         k = len(block.children)
         sel = block.child_slice if block.child_slice is not None else block.children
         child = scores[sel]
-        avail = ~np.isnan(child)
-        avail_f = avail.astype(np.float64)
-        count = np.add.reduceat(avail_f, block.starts, axis=0)
-        used = count.astype(np.int16)
-        kids = ChildValues(child, avail, avail_f, count, block.starts, n_units)
+        avail = np.isnan(child)
+        np.logical_not(avail, out=avail)
+        used = segment_count(avail, block.segments)
+        kids = ChildValues(
+            child, avail, used.astype(np.float64), block.starts, n_units, block.segments
+        )
         w = block.weights if edge_w is None else edge_w[..., offset : offset + k]
         offset += k
         w = w[:, None, None] if w.ndim == 1 else w.T[:, :, None]
         if any_na:
-            applicable = block.n_children[:, None] - np.add.reduceat(
-                na[sel].view(np.int8), block.starts, axis=0, dtype=np.int16
-            )
+            applicable = block.n_children[:, None] - segment_count(na[sel], block.segments)
         else:
             applicable = np.broadcast_to(block.n_children[:, None], (len(block.parents), cells))
         methods = dict.fromkeys(block.methods)

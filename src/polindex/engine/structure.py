@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from polindex.engine.segments import Segments
 from polindex.framework.models import Framework, Indicator, Node
 
 IntArray = npt.NDArray[np.intp]
@@ -80,6 +81,11 @@ class HeightBlock:
     def n_children(self) -> IntArray:
         """Number of children of each parent."""
         return np.diff(np.append(self.starts, len(self.children)))
+
+    @cached_property
+    def segments(self) -> Segments:
+        """Each parent's edges as a segment, grouped by length (for the segment sums)."""
+        return Segments.of(self.starts, len(self.children))
 
     @cached_property
     def local(self) -> IntArray:

@@ -235,9 +235,25 @@ class _Checker:
             for field in ("true_score", "false_score"):
                 if getattr(ind, field) is not None:
                     only_for(field, "boolean")
+        if ind.guidance is not None:
+            self.check_guidance(ind, (*parts, "guidance"))
         if ind.applicable_if is not None:
             self.check_labels(ind.applicable_if.reason, (*parts, "applicable_if", "reason"))
             self.check_rule(ind, (*parts, "applicable_if"))
+
+    def check_guidance(self, ind: Indicator, parts: Parts) -> None:
+        """Each text of the guidance in the index's languages, and in its default language
+        (what a page in a language the text lacks shows: the one fallback rule)."""
+        assert ind.guidance is not None
+        default = self.fw.default_language
+        for where, texts in ind.guidance.texts():
+            self.check_labels(texts, (*parts, *where))
+            if texts and default not in texts:
+                self.add(
+                    (*parts, *where),
+                    f"needs a text in the default language {default!r} (shown where a "
+                    f"language has none); it has {', '.join(sorted(texts))}",
+                )
 
     def check_rule(self, ind: Indicator, parts: Parts) -> None:
         rule = ind.applicable_if

@@ -29,7 +29,10 @@ from polindex.framework.yamlsource import (
 
 Parts = tuple[PathPart, ...]
 
-LABEL_KEYS = frozenset({"label", "description", "question", "name", "reason"})
+LABEL_KEYS = frozenset(
+    {"label", "description", "question", "name", "reason"}
+    | {"how_to_answer", "examples", "term", "definition"}  # a question's guidance
+)
 NODE_KEYS = frozenset(Node.model_fields) - {"children", "level"}
 META_KEYS = frozenset(Framework.model_fields) - {"root"}
 DEFAULT_KEYS = ("weight", "aggregation", "min_coverage")

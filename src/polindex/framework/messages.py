@@ -72,6 +72,8 @@ def _number(value: Any) -> str:
 
 def _got(err: ErrorDetails) -> str:
     value = err.get("input")
+    if err["type"] == "string_too_long" and isinstance(value, str):
+        return f" (got {len(value):,})"  # a long text itself would bury the message
     return f" (got {value!r})" if "input" in err and not isinstance(value, dict) else ""
 
 
@@ -140,6 +142,8 @@ def plain(err: ErrorDetails) -> str:
         "string_too_long": f"takes at most {plural(ctx.get('max_length', 0), 'character')}",
         "string_too_short": f"takes at least {plural(ctx.get('min_length', 0), 'character')}",
     }
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
     if kind in messages:
         return messages[kind] + _got(err)
     msg = str(err["msg"]).removeprefix("Value error, ")

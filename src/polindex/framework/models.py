@@ -12,7 +12,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=64)]
@@ -150,6 +158,78 @@ class Applicability(_Model):
         return value not in (self.not_in or ())
 
 
+GUIDANCE_TEXT_MAX = 2000
+"""Characters a guidance text (how to answer, examples, a definition) may hold per language."""
+GUIDANCE_TERM_MAX = 120
+"""Characters a defined term may hold per language."""
+GUIDANCE_SOURCE_MAX = 200
+"""Characters a definition's legal source may hold."""
+GUIDANCE_DEFINITIONS_MAX = 10
+"""Definitions a question's guidance may give. With the limits above, one question's guidance
+in one language stays far below a spreadsheet cell's 32,767 characters (XLSX, XLSForm)."""
+
+GuidanceText = Annotated[
+    str, StringConstraints(min_length=1, max_length=GUIDANCE_TEXT_MAX), AfterValidator(_readable)
+]
+TermText = Annotated[
+    str, StringConstraints(min_length=1, max_length=GUIDANCE_TERM_MAX), AfterValidator(_readable)
+]
+
+
+class Definition(_Model):
+    """A legal definition in a question's guidance: the ``term``, what it means
+    (``definition``) and, optionally, where the law defines it (``source``, plain text)."""
+
+    term: dict[str, TermText]
+    definition: dict[str, GuidanceText]
+    source: (
+        Annotated[str, StringConstraints(max_length=GUIDANCE_SOURCE_MAX), AfterValidator(_readable)]
+        | None
+    ) = None
+
+
+class Guidance(_Model):
+    """Notes for the expert who answers a question: how to answer it, examples, and the legal
+    definitions of its terms; each text per language, plain text (a blank line starts a new
+    paragraph).
+
+    Examples
+    --------
+    >>> g = Guidance(how_to_answer={"en": "Answer for the law in force."},
+    ...              definitions=(Definition(term={"en": "Resident"},
+    ...                                      definition={"en": "Lives in the country."}),))
+    >>> g.languages()
+    ['en']
+    >>> Guidance()
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Guidance
+      Value error, give at least one of how_to_answer, examples or definitions ...
+    """
+
+    how_to_answer: dict[str, GuidanceText] = Field(default_factory=dict)
+    examples: dict[str, GuidanceText] = Field(default_factory=dict)
+    definitions: Annotated[tuple[Definition, ...], Field(max_length=GUIDANCE_DEFINITIONS_MAX)] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Guidance:
+        if not (self.how_to_answer or self.examples or self.definitions):
+            raise ValueError("give at least one of how_to_answer, examples or definitions")
+        return self
+
+    def texts(self) -> Iterator[tuple[tuple[str | int, ...], Label]]:
+        """Every text of the guidance with its place (``("definitions", 0, "term")``)."""
+        yield ("how_to_answer",), self.how_to_answer
+        yield ("examples",), self.examples
+        for k, d in enumerate(self.definitions):
+            yield ("definitions", k, "term"), d.term
+            yield ("definitions", k, "definition"), d.definition
+
+    def languages(self) -> list[str]:
+        """The languages any of its texts is written in, sorted."""
+        return sorted({lang for _, texts in self.texts() for lang in texts})
+
+
 IndicatorType = Literal["categorical", "numeric", "boolean"]
 
 
@@ -178,6 +258,8 @@ class Indicator(_Model):
     true_score: float | None = None
     false_score: float | None = None
     applicable_if: Applicability | None = None
+    guidance: Guidance | None = None
+    """Notes shown to the expert beside the question (see :class:`Guidance`)."""
 
     level: str = "indicator"
 

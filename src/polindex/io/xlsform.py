@@ -4,8 +4,10 @@ Export: each categorical indicator becomes a ``select_one`` question (its choice
 score in an extra ``score`` column, which XForm tools keep), each group a ``begin_group`` …
 ``end_group``, with labels in every language of the framework (``label::English (en)``). Boolean
 indicators are ``select_one yes_no``; numeric ones ``decimal`` questions with their bounds as a
-constraint. Import reads such a form back into a framework document (a dict in the framework
-format), so a questionnaire designed in an XLSForm tool can be scored by Polindex.
+constraint. A question's guidance notes go in the ``hint`` columns (how to answer) and the
+``guidance_hint`` columns (examples and definitions), per language. Import reads such a form
+back into a framework document (a dict in the framework format), so a questionnaire designed
+in an XLSForm tool can be scored by Polindex.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from polindex.errors import PolindexError
+from polindex.framework.guidance import as_text, notes_in
 from polindex.framework.models import Framework, Indicator, Node
 from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 
@@ -28,8 +31,8 @@ seven more for a question's options and their labels, within 100)."""
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 
 
-def _column(lang: str) -> str:
-    return f"label::{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
+def _column(lang: str, kind: str = "label") -> str:
+    return f"{kind}::{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
 
 
 def to_xlsform(framework: Framework) -> bytes:
@@ -49,10 +52,12 @@ def to_xlsform(framework: Framework) -> bytes:
     """
     langs = list(framework.languages)
     labels = [_column(lang) for lang in langs]
+    noted = any(i.guidance is not None for i in framework.indicators)
+    hints = [_column(lang, kind) for kind in ("hint", "guidance_hint") for lang in langs]
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(["type", "name", *labels, "required", "constraint"])
+    survey.append(["type", "name", *labels, "required", "constraint", *(hints if noted else [])])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *labels, "score"])
     yes_no = False
@@ -69,20 +74,21 @@ def to_xlsform(framework: Framework) -> bytes:
             survey.append(["end_group", item.code])
             return
         words = text(dict(item.question) or dict(item.label), item.code)
+        notes = _notes(framework, item, langs) if noted else []
         if item.type == "categorical":
-            survey.append([f"select_one {item.code}", item.code, *words, "yes"])
+            survey.append([f"select_one {item.code}", item.code, *words, "yes", "", *notes])
             for option in item.options:
                 choices.append(
                     [item.code, option.code, *text(dict(option.label), option.code), option.score]
                 )
         elif item.type == "boolean":
-            survey.append(["select_one yes_no", item.code, *words, "yes"])
+            survey.append(["select_one yes_no", item.code, *words, "yes", "", *notes])
             yes_no = True
         else:
             constraint = ""
             if item.bounds is not None:
                 constraint = f". >= {item.bounds[0]:g} and . <= {item.bounds[1]:g}"
-            survey.append(["decimal", item.code, *words, "yes", constraint])
+            survey.append(["decimal", item.code, *words, "yes", constraint, *notes])
 
     for child in framework.root.children:
         visit(child)
@@ -98,6 +104,16 @@ def to_xlsform(framework: Framework) -> bytes:
     return out.getvalue()
 
 
+def _notes(framework: Framework, item: Indicator, langs: list[str]) -> list[str]:
+    """The question's guidance for its ``hint`` columns (how to answer, shown under the
+    question) and ``guidance_hint`` columns (examples and definitions, shown on request), one
+    per language; empty cells for a question without guidance."""
+    found = [notes_in(framework, item, lang) for lang in langs]
+    return [n.how_to_answer if n else "" for n in found] + [
+        as_text(n, lang, how=False) if n else "" for n, lang in zip(found, langs, strict=True)
+    ]
+
+
 class XLSFormError(PolindexError):
     """The workbook is not an XLSForm Polindex can read; the message says where."""
 
@@ -111,7 +127,9 @@ class XLSFormError(PolindexError):
 def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
     """A framework document (the framework format, as a dict) from an XLSForm: groups become
     nodes, ``select_one`` questions categorical indicators scored by the choices' ``score``
-    column (``yes_no`` lists become boolean indicators), ``integer``/``decimal`` numeric ones."""
+    column (``yes_no`` lists become boolean indicators), ``integer``/``decimal`` numeric ones;
+    a question's ``hint`` becomes its guidance's ``how_to_answer`` (``guidance_hint`` is not
+    read: it holds examples and definitions together)."""
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
@@ -132,6 +150,8 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
             raise XLSFormError(f"{sheet}!1: no {' or '.join(map(repr, missing))} column")
     labels = _label_columns(columns)
     langs = list(dict.fromkeys(lang for _, lang in labels)) or ["en"]
+    # a question's hint is how to answer it (a plain ``hint`` column: the form's first language)
+    hints = [(c, langs[0] if c == "hint" else lang) for c, lang in _label_columns(columns, "hint")]
     lists: dict[str, list[dict[str, Any]]] = {}
     for number, row in choice_rows:
         if not row.get("list_name"):
@@ -156,6 +176,8 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
         if not kind:
             continue
         label = _labels(row, labels)
+        hint = _labels(row, hints)
+        noted = {"guidance": {"how_to_answer": hint}} if hint else {}
         if kind == "begin_group" or kind == "begin group":
             if len(stack) > MAX_GROUP_DEPTH:
                 raise XLSFormError(f"survey!{number}: groups nest deeper than {MAX_GROUP_DEPTH}")
@@ -171,14 +193,24 @@ def from_xlsform(source: str | Path | bytes) -> dict[str, Any]:
             if list_name not in lists:
                 raise XLSFormError(f"survey!{number}: no choices list {list_name!r}")
             if list_name == "yes_no":
-                stack[-1]["children"].append({"code": name, "type": "boolean", "question": label})
+                stack[-1]["children"].append(
+                    {"code": name, "type": "boolean", "question": label, **noted}
+                )
             else:
                 options = [o for o in lists[list_name] if o["score"] is not None]
                 stack[-1]["children"].append(
-                    {"code": name, "type": "categorical", "question": label, "options": options}
+                    {
+                        "code": name,
+                        "type": "categorical",
+                        "question": label,
+                        "options": options,
+                        **noted,
+                    }
                 )
         elif kind in ("integer", "decimal"):
-            stack[-1]["children"].append({"code": name, "type": "numeric", "question": label})
+            stack[-1]["children"].append(
+                {"code": name, "type": "numeric", "question": label, **noted}
+            )
         elif kind in ("note", "calculate", "start", "end", "today", "deviceid"):
             continue
         else:
@@ -232,16 +264,17 @@ def _score(value: Any, number: int) -> float:
 LANGUAGE_CODE = re.compile(r"\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
 
 
-def _lang(column: str) -> str:
-    """The language of a label column: ``label`` is English; ``label::Português (pt-BR)``
-    names its code in brackets (any BCP 47 tag); ``label::French`` a language known by name.
+def _lang(column: str, kind: str = "label") -> str:
+    """The language of a label column (or of a ``kind`` of text such as ``hint``): ``label``
+    is English; ``label::Português (pt-BR)`` names its code in brackets (any BCP 47 tag);
+    ``label::French`` a language known by name.
 
-    >>> _lang("label"), _lang("label::Português (pt-BR)"), _lang("label::french")
+    >>> _lang("label"), _lang("label::Português (pt-BR)"), _lang("hint::french", "hint")
     ('en', 'pt-BR', 'fr')
     """
-    if column == "label":
+    if column == kind:
         return "en"
-    name = column.removeprefix("label::").strip()
+    name = column.removeprefix(f"{kind}::").strip()
     if match := LANGUAGE_CODE.search(name):
         return match.group(1).replace("_", "-")
     by_name = {n.casefold(): code for code, n in LANGUAGE_NAMES.items()}
@@ -249,20 +282,21 @@ def _lang(column: str) -> str:
         return found
     raise XLSFormError(
         f"survey!1: column {column!r}: name the language's code in brackets, as in "
-        f"'label::{name or 'Language'} (xx)'"
+        f"'{kind}::{name or 'Language'} (xx)'"
     )
 
 
-def _label_columns(columns: list[str]) -> list[tuple[str, str]]:
-    """The label columns (``label``, ``label::…``) and their languages, each language once."""
+def _label_columns(columns: list[str], kind: str = "label") -> list[tuple[str, str]]:
+    """The label columns (``label``, ``label::…``; or those of another ``kind`` of text, such
+    as ``hint``) and their languages, each language once."""
     found: dict[str, str] = {}
     for column in columns:
-        if column != "label" and not column.startswith("label::"):
+        if column != kind and not column.startswith(f"{kind}::"):
             continue
-        lang = _lang(column)
+        lang = _lang(column, kind)
         if lang in found:
             raise XLSFormError(
-                f"survey!1: columns {found[lang]!r} and {column!r} are both labels in {lang!r}"
+                f"survey!1: columns {found[lang]!r} and {column!r} are both {kind}s in {lang!r}"
             )
         found[lang] = column
     return [(c, lang) for lang, c in found.items()]

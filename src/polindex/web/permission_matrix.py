@@ -188,6 +188,7 @@ RELEASE_ROUTES = {
     f"{R}/<str:unit>/report.pdf": "{v}/AT/report.pdf",
     f"{R}/feedback/thanks/": "{v}/feedback/thanks/",
     f"{R}/outcomes/": "{v}/outcomes/",
+    f"{R}/credits/": "{v}/credits/",
     f"{R}/<path:unit>/": "{v}/AT/",
     f"{R}/what-if/": "{v}/what-if/",
     f"{R}/what-if/<str:unit>/": "{v}/what-if/AT/",
@@ -299,9 +300,31 @@ def _workspace() -> Iterator[Page]:
     for pattern, name, what in [
         ("work/<slug:code>/agreement/", "collection:agreement", "inter-coder agreement"),
         ("work/<slug:code>/answers.csv", "collection:answers_csv", "every answer as CSV"),
+        ("work/<slug:code>/score/", "collection:score", "scoring into a release (POST: made)"),
+        (
+            "work/<slug:code>/invite/",
+            "collection:invite",
+            "inviting people from a CSV (GET: the form; POST: its dry run)",
+        ),
+        (
+            "work/<slug:code>/invite/confirm/",
+            "collection:invite_confirm",
+            "inviting people from a CSV: the confirmation",
+        ),
     ]:
         path = "/" + pattern.replace("<slug:code>", "{edition.code}")
         yield page(pattern, name, f"workspace: {what}", path, "edition")
+    person = "/work/people/{invitation.user_id}/"
+    for pattern, name, what, path in [
+        ("work/people/", "collection:people", "the expert network", "/work/people/"),
+        ("work/people/<int:pk>/", "collection:person", "a person's roles", person),
+        ("work/people/<int:pk>/invite/", "collection:reinvite",
+         "inviting a past expert to an edition (a preview)",
+         person + "invite/?edition={edition.code}"),
+        ("work/invitations/<int:pk>/<slug:action>/", "collection:invitation_step",
+         "resending or withdrawing an invitation", "/work/invitations/{invitation.pk}/resend/"),
+    ]:  # fmt: skip
+        yield page(pattern, name, f"workspace: {what}", path, "")
     yield page(f"{W}/", "collection:country", "workspace: a country's questionnaire",
                country + "/", "country")  # fmt: skip
     yield page(
@@ -330,6 +353,7 @@ ADMIN_MODELS = {
     ("releases", "index"): "indexes, editions, assignments, users and groups",
     ("collection", "edition"): "indexes, editions, assignments, users and groups",
     ("collection", "assignment"): "indexes, editions, assignments, users and groups",
+    ("collection", "person"): "indexes, editions, assignments, users and groups",
     ("auth", "user"): "indexes, editions, assignments, users and groups",
     ("auth", "group"): "indexes, editions, assignments, users and groups",
     ("django_tasks_database", "dbtaskresult"): "background tasks",

@@ -7,6 +7,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from polindex.web import languages
@@ -16,7 +17,11 @@ from polindex.web.explorer import views
 from polindex.web.explorer.robots import robots_txt
 from polindex.web.explorer.sitemaps import Pages
 
-admin.site.site_header = admin.site.site_title = "Polindex — central team"
+# the admin's name in the page's language (decision 054): Django's documented AdminSite
+# attributes; its links back to the workspace and the public site are in admin/base_site.html
+admin.site.site_header = admin.site.site_title = gettext_lazy("Polindex administration")
+admin.site.index_title = gettext_lazy("Editions, releases and people")
+admin.site.site_url = None  # (Django's "View site" to "/": replaced by a link in the language)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -10,17 +9,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from polindex.errors import PolindexError
 from polindex.framework.definition import load_index
-from polindex.web.collection.editions import release_draft
-from polindex.web.collection.models import Assignment, Edition
-from polindex.web.collection.permissions import is_central
+from polindex.web.collection.models import Assignment, Edition, Person
+from polindex.web.collection.permissions import allowed
 from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
-
-EMBARGO = dt.timedelta(days=30)
 
 
 class EditionForm(forms.ModelForm):
@@ -101,26 +97,18 @@ class EditionAdmin(admin.ModelAdmin):
 
     def has_score_permission(self, request: HttpRequest) -> bool:
         """Scoring an edition makes a release: the central team's step, not every viewer's."""
-        return bool(is_central(request.user))
+        return allowed(request.user, "collection.score", None)
 
-    @admin.action(
-        description=_("Score validated answers into an embargoed release"), permissions=["score"]
-    )
-    def make_release(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
-        for edition in queryset:
-            version = f"{edition.code}-{timezone.now():%Y%m%d%H%M%S}"
-            try:
-                release = release_draft(
-                    edition, version=version, publish_at=timezone.now() + EMBARGO
-                )
-            except PolindexError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-                continue
-            self.message_user(
-                request,
-                _("Release %(release)s created under embargo until %(when)s.")
-                % {"release": release, "when": f"{release.publish_at:%Y-%m-%d %H:%M}"},
-            )
+    @admin.action(description=_("Score into a release (choose the countries, preview, confirm)"),
+                  permissions=["score"])  # fmt: skip
+    def make_release(self, request: HttpRequest, queryset: QuerySet[Edition]) -> Any:
+        """Open the edition's scoring page (:mod:`.views.score`): which countries are complete,
+        the release's version and publish time, a preview — nothing is made from here."""
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(request, _("Choose one edition to score."), messages.ERROR)
+            return None
+        return redirect("collection:score", chosen[0].code)
 
 
 @admin.register(Assignment)
@@ -142,3 +130,11 @@ class AssignmentAdmin(admin.ModelAdmin):
             _("%(sent)d invitation(s) sent; %(skipped)d already accepted or without an address.")
             % {"sent": sent, "skipped": len(chosen) - sent},
         )
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """A person's language (of their e-mails) and expertise, shown in the expert network."""
+
+    list_display = ("user", "language", "expertise")
+    search_fields = ("user__username", "user__email", "user__last_name", "expertise")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CollectionConfig(AppConfig):
     name = "polindex.web.collection"
+    verbose_name = _("Data collection")
     label = "collection"
     default_auto_field = "django.db.models.BigAutoField"
 

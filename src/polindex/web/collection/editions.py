@@ -14,7 +14,7 @@ from polindex.api import score
 from polindex.errors import PolindexError, plural
 from polindex.framework.definition import load_index
 from polindex.framework.models import Framework
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition, EditionRelease
 
 
 class EditionError(PolindexError):
@@ -95,13 +95,21 @@ def _row(answer: Answer) -> tuple[str, str, str, str]:
 
 
 def release_draft(
-    edition: Edition, *, version: str, publish_at: dt.datetime, changelog: str = ""
+    edition: Edition,
+    *,
+    version: str,
+    publish_at: dt.datetime,
+    changelog: str = "",
+    units: list[str] | None = None,
 ) -> Any:
-    """Score the edition's validated answers with its framework and freeze them as an
-    (embargoed, until ``publish_at``) release, each answer's justification and sources with it."""
+    """Score the edition's validated answers (of ``units`` only, when given) with its framework
+    and freeze them as an (embargoed, until ``publish_at``) release, each answer's justification
+    and sources with it. The scoring page (:mod:`.scoring`) previews it first."""
     from polindex.web.releases.publish import publish_release
 
     answers = scored_answers(edition)
+    if units is not None:
+        answers = [a for a in answers if a.unit in set(units)]
     if not answers:
         raise EditionError([f"{edition.code}: no validated answer to score yet"])
     rows = [_row(a) for a in answers]
@@ -117,11 +125,14 @@ def release_draft(
         }
         for a in answers
     ]
-    return publish_release(
-        results,
-        version=version,
-        publish_at=publish_at,
-        changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
-        synthetic=edition.synthetic,
-        notes=notes,
-    )
+    with transaction.atomic():  # the release and the edition it came from (its credits)
+        release = publish_release(
+            results,
+            version=version,
+            publish_at=publish_at,
+            changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
+            synthetic=edition.synthetic,
+            notes=notes,
+        )
+        EditionRelease.objects.create(release=release, edition=edition)
+    return release

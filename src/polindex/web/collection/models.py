@@ -99,6 +99,19 @@ class Assignment(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     invited_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the person's e-mails (empty: the site's); set from the "
+                    "page's language when the invitation is accepted."),
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("A withdrawn invitation: its link no longer works.")
+    )
+    named = models.BooleanField(
+        default=False, help_text=_("Chosen on accepting: named on the credits of releases.")
+    )
 
     class Meta:
         constraints = [
@@ -109,6 +122,33 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} {self.edition} {self.unit or '*'}"
+
+
+class Person(models.Model):
+    """What the central team knows of a person of the expert network beyond their account:
+    the language of their e-mails and their expertise (one row per account, made on invitation)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    language = models.CharField(max_length=8, default="en", help_text=_("Of their e-mails."))
+    expertise = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class EditionRelease(models.Model):
+    """The edition a release was scored from (:func:`.editions.release_draft`): whom its
+    credits name."""
+
+    release = models.OneToOneField(
+        "releases.Release", on_delete=models.CASCADE, related_name="origin"
+    )
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="releases")
+
+    def __str__(self) -> str:
+        return f"{self.release} ← {self.edition}"
 
 
 class AnswerQuerySet(models.QuerySet["Answer"]):

@@ -1,5 +1,9 @@
 """E-mail to the people of an edition: invitations, queries, replies, adjudications and
-deadline reminders (Django's mail; the console backend in the demo)."""
+deadline reminders (Django's mail; the console backend in the demo).
+
+Each e-mail is written in its recipient's language (:func:`language_of`), countries named as
+the workspace names them in that language, never by their code.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import datetime as dt
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from polindex.web.collection import progress
 from polindex.web.collection.models import Answer, Assignment, Edition, Role
+from polindex.web.collection.names import unit_name
 
 
 def base_url() -> str:
@@ -27,7 +35,7 @@ def deliver(address: str, subject: str, body: str) -> int:
     return send_mail(f"[Polindex] {subject}", body, None, [address])
 
 
-def _send(user: Any, subject: str, body: str) -> int:
+def send_to(user: Any, subject: str, body: str) -> int:
     """Queue an e-mail to ``user`` (none without an address); returns how many were queued."""
     if not getattr(user, "email", ""):
         return 0
@@ -35,19 +43,44 @@ def _send(user: Any, subject: str, body: str) -> int:
     return 1
 
 
+def language_of(user: Any, edition: Edition | None) -> str:
+    """The language to write to ``user`` in: the one of their assignments in ``edition`` (set
+    when they accepted the invitation, the most recent first), else their person's language
+    (given when they were invited), else the site's default.
+
+    >>> language_of(None, None)
+    'en'
+    """
+    if user is None:
+        return str(settings.LANGUAGE_CODE)
+    found = None
+    if edition is not None:
+        found = (
+            Assignment.objects.filter(edition=edition, user=user)
+            .exclude(language="")
+            .order_by("-accepted_at", "-pk")
+            .values_list("language", flat=True)
+            .first()
+        )
+    if found:
+        return str(found)
+    from polindex.web.collection.invitations import language_of as persons_language
+
+    return persons_language(user)
+
+
 def invitation(assignment: Assignment) -> int:
-    """Invite the assigned person: the link leads to the acceptance page (with the conflict of
-    interest declaration)."""
-    link = base_url() + reverse("collection:invitation", args=[assignment.token])
-    where = assignment.unit or "every country"
-    body = (
-        f"You are invited as {assignment.get_role_display()} for {where} in "
-        f"{assignment.edition.name} (policies in force on {assignment.edition.reference_date}).\n\n"
-        f"Accept the invitation and declare any conflict of interest here:\n{link}\n"
-    )
-    sent = _send(assignment.user, f"Invitation: {assignment.edition.name}", body)
-    Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
-    return sent
+    """Invite the assigned person, in their language: the link leads to the acceptance page
+    (with the conflict of interest declaration and the choice to be named in the credits)."""
+    from polindex.web.collection.invitations import send
+
+    return send(assignment.user, [assignment], assignment.language)
+
+
+def _what(answer: Answer, lang: str) -> str:
+    """``LMM1 (Austria, Demo 2025)``: the question, its country by name and the edition."""
+    country = unit_name(answer.edition, answer.unit, lang)
+    return f"{answer.indicator} ({country}, {answer.edition.name})"
 
 
 def _answer_link(answer: Answer) -> str:
@@ -76,17 +109,27 @@ def answer_event(answer: Answer, action: str, actor: Any) -> int:
     expert, an expert's reply (a comment or a resubmission of a queried answer) to the
     reviewers of its area."""
     link = _answer_link(answer)
-    what = f"{answer.indicator} ({answer.unit}, {answer.edition.name})"
     if action in ("query", "adjudicate", "comment"):
-        verb = {"query": "has a query", "adjudicate": "was adjudicated"}.get(
-            action, "has a new message"
-        )
-        return _send(answer.expert, f"{what} {verb}", f"{what} {verb}.\n\nOpen it: {link}\n")
+        lang = language_of(answer.expert, answer.edition)
+        with translation.override(lang):
+            what = {"what": _what(answer, lang)}
+            if action == "query":
+                subject = _("%(what)s has a query") % what
+            elif action == "adjudicate":
+                subject = _("%(what)s was adjudicated") % what
+            else:
+                subject = _("%(what)s has a new message") % what
+            body = f"{subject}.\n\n" + _("Open it: %(link)s") % {"link": link} + "\n"
+        return send_to(answer.expert, subject, body)
     if action == "reply":
         sent = 0
         for reviewer in _people(answer, Role.REVIEWER):
             if reviewer.pk != actor.pk:
-                sent += _send(reviewer, f"Reply on {what}", f"The expert replied.\n\n{link}\n")
+                lang = language_of(reviewer, answer.edition)
+                with translation.override(lang):
+                    subject = _("Reply on %(what)s") % {"what": _what(answer, lang)}
+                    body = _("The expert replied.") + f"\n\n{link}\n"
+                sent += send_to(reviewer, subject, body)
         return sent
     if action == "submit":
         return ready_for_review(answer.edition, answer.unit, [answer])
@@ -101,8 +144,18 @@ def ready_for_review(edition: Edition, unit: str, answers: list[Answer]) -> int:
     link = base_url() + reverse("collection:country", args=[edition.code, unit])
     sent = 0
     for who, n in reviewers_of(edition, unit, answers).items():
-        what = f"{n} answer{'s' if n != 1 else ''} of {unit} ({edition.name})"
-        sent += _send(who, f"Ready for review: {what}", f"{what} wait for your review.\n\n{link}\n")
+        lang = language_of(who, edition)
+        with translation.override(lang):
+            what = ngettext(
+                "%(n)d answer of %(country)s (%(edition)s)",
+                "%(n)d answers of %(country)s (%(edition)s)",
+                n,
+            ) % {"n": n, "country": unit_name(edition, unit, lang), "edition": edition.name}
+            subject = _("Ready for review: %(what)s") % {"what": what}
+            body = ngettext(
+                "%(what)s waits for your review.", "%(what)s wait for your review.", n
+            ) % {"what": what}
+        sent += send_to(who, subject, f"{body}\n\n{link}\n")
     return sent
 
 
@@ -152,11 +205,20 @@ def _remind(
         count = sum(waiting.values())
         if not count:
             continue
-        where = ", ".join(u for u, n in waiting.items() if n)
-        when = "overdue" if left < 0 else f"due in {left} day{'s' if left != 1 else ''}"
-        body = (
-            f"{count} answer(s) for {where} in {edition.name} are waiting for you "
-            f"({when}: {due}).\n\n{base_url()}{reverse('collection:dashboard')}\n"
+        lang = a.language or language_of(a.user, edition)
+        with translation.override(lang):
+            where = ", ".join(unit_name(edition, u, lang) for u, n in waiting.items() if n)
+            if left < 0:
+                when = _("overdue")
+            else:
+                when = ngettext("due in %(n)d day", "due in %(n)d days", left) % {"n": left}
+            body = ngettext(
+                "%(n)d answer for %(where)s in %(edition)s waits for you (%(when)s: %(due)s).",
+                "%(n)d answers for %(where)s in %(edition)s wait for you (%(when)s: %(due)s).",
+                count,
+            ) % {"n": count, "where": where, "edition": edition.name, "when": when, "due": due}
+            subject = _("Reminder: %(edition)s, %(when)s") % {"edition": edition.name, "when": when}
+        sent += send_to(
+            a.user, subject, f"{body}\n\n{base_url()}{reverse('collection:dashboard')}\n"
         )
-        sent += _send(a.user, f"Reminder: {edition.name}, {when}", body)
     return sent

@@ -199,6 +199,8 @@ rules.add_perm("collection.validate", is_central & edition_open)
 rules.add_perm("collection.moderate", is_central)
 rules.add_perm("collection.see_reviewer", is_central | is_coordinator | is_reviewer | review_named)
 rules.add_perm("collection.manage", is_central)
+# scoring an edition into a release (the scoring page and the admin's action): the central team
+rules.add_perm("collection.score", is_central)
 
 # every page of the workspace (its URL name), per method: the permission it needs, on the
 # object the URL names — the user (dashboard), an invitation, an edition, a country or the
@@ -208,6 +210,16 @@ PAGES: dict[str, dict[str, str]] = {
     "collection:invitation": {"GET": "collection.accept", "POST": "collection.accept"},
     "collection:agreement": {"GET": "collection.manage"},
     "collection:answers_csv": {"GET": "collection.manage"},
+    # the scoring page: its preview (GET) and its confirmation (POST), which makes a release
+    "collection:score": {"GET": "collection.score", "POST": "collection.score"},
+    # people: inviting from a CSV (GET the form, POST its dry run; the confirmation POSTs), the
+    # expert network's directory, a person's page, inviting them again, resending or withdrawing
+    "collection:invite": {"GET": "collection.manage", "POST": "collection.manage"},
+    "collection:invite_confirm": {"POST": "collection.manage"},
+    "collection:people": {"GET": "collection.manage"},
+    "collection:person": {"GET": "collection.manage"},
+    "collection:reinvite": {"GET": "collection.manage"},
+    "collection:invitation_step": {"POST": "collection.manage"},
     "collection:country": {"GET": "collection.view_country"},
     # a step for many answers of a country: its preview (GET) and its confirmation (POST); each
     # answer then asks its own step's permission, a reversal "collection.undo_step"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
+from polindex.framework.guidance import Notes, notes_in
 from polindex.framework.models import Indicator, Node
 from polindex.web.collection.models import Edition
 
@@ -94,3 +95,9 @@ def option_labels(edition: Edition, item: Indicator) -> dict[str, str]:
     """Each option code of ``item`` → its label in the request's language."""
     fw = edition.definition.framework
     return {o.code: fw.label(o, get_language()) for o in item.options}
+
+
+def notes(edition: Edition, item: Indicator) -> Notes | None:
+    """The question's guidance notes (how to answer, examples, legal definitions) in the
+    request's language, each text by the framework's one fallback rule; ``None``: it has none."""
+    return notes_in(edition.definition.framework, item, get_language())

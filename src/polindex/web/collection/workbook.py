@@ -2,7 +2,10 @@
 
 The ``Questionnaire`` sheet has a row per question: the question, last edition's answer, and the
 cells to fill — the answer (a drop-down of the question's option codes and ``n/a``), the reason
-when not applicable, the justification, up to three legal sources, the confidence. Hidden columns
+when not applicable, the justification, up to three legal sources, the confidence. The
+``Guidance`` sheet holds the guidance notes of the questions that have them, in the download's
+language (a sheet of its own, so that the questionnaire's columns, read back on upload, stay
+as they were). Hidden columns
 hold each answer's version, so an upload made from an old download is reported as a conflict.
 Reading a workbook checks every cell and either returns the changes or every problem (sheet, cell,
 what is wrong); nothing is saved here.
@@ -16,14 +19,16 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
+from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from polindex.framework.guidance import as_text
 from polindex.io.xlsx import FORM, WorkbookError, open_workbook
 from polindex.web.collection.models import Answer, Edition
-from polindex.web.collection.questions import option_labels, questions
+from polindex.web.collection.questions import notes, option_labels, questions
 from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.workflow import Content, changed_parts, indicators
 
@@ -65,6 +70,8 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
         cell.font = Font(bold=True)
     options = book.create_sheet("Options")
     options.append(["indicator", "option", "score", "meaning"])
+    guidance = book.create_sheet("Guidance")
+    guidance.append(["indicator", "question", "how to answer", "examples and definitions"])
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row, item in enumerate(asked, start=2):
         a = by_code.get(item.code)
@@ -73,6 +80,11 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
         labels = option_labels(edition, item)
         for o in item.options:
             options.append([item.code, o.code, o.score, labels[o.code]])
+        if (found := notes(edition, item)) is not None:
+            guidance.append(
+                [item.code, question_text(edition, item), found.how_to_answer,
+                 as_text(found, get_language(), how=False)]
+            )  # fmt: skip
         sources = [
             [s.get(k, "") for k in ("instrument", "article", "url", "in_force")] for s in c.sources
         ]
@@ -105,6 +117,13 @@ def export(edition: Edition, unit: str, answers: list[Answer]) -> bytes:
     for cells in sheet.iter_rows(min_row=2, max_col=2, min_col=2):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
+    for cell in guidance[1]:
+        cell.font = Font(bold=True)
+    for letter, width in (("B", 50), ("C", 60), ("D", 60)):
+        guidance.column_dimensions[letter].width = width
+    for cells in guidance.iter_rows(min_row=2, min_col=2, max_col=4):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 from django.views.decorators.http import require_safe
 
+from polindex.web.collection.credits import credits
 from polindex.web.explorer import charts, views
 
 
@@ -44,6 +45,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     page("<str:index>/<str:version>/methodology/", views.methodology, "methodology"),
     page("<str:index>/<str:version>/robustness/", views.robustness, "robustness"),
     page("<str:index>/<str:version>/node/<str:code>/", views.node, "node"),
+    page("<str:index>/<str:version>/credits/", credits, "credits"),
     page(CHART + "robustness.<chartfmt:fmt>", views.chart_robustness, "chart-robustness"),
     page(CHART + "series/<str:unit>.<chartfmt:fmt>", views.chart_series, "chart-series"),
     page(

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from polindex.analysis.robustness import ReleaseResults, clean
 from polindex.engine.results import Results
@@ -141,5 +141,26 @@ def freeze(
         **used,
     )
     release.save()
-    ReleaseScore.objects.bulk_create(ReleaseScore(release=release, **r) for r in rows)
+    _insert_scores(release, rows)
     return release
+
+
+def _insert_scores(release: Release, rows: list[dict[str, Any]]) -> None:
+    """Store ``rows`` as ``release``'s :class:`ReleaseScore` rows: one prepared ``INSERT`` run
+    for every row (``executemany``), each value converted by its model field as
+    ``bulk_create`` converts it — without building a model instance per row and the SQL of
+    thirty batches (ASEM's 3,060 rows: 150 → 32 ms; decision 065)."""
+    connection = connections[router.db_for_write(ReleaseScore)]
+    meta = ReleaseScore._meta
+    fields = [meta.get_field(name) for name in SCORE_FIELDS]
+    quote = connection.ops.quote_name
+    columns = [quote(meta.get_field("release").column)] + [quote(f.column) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    params = [
+        (release.pk, *(f.get_db_prep_save(row[f.name], connection) for f in fields)) for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -16,7 +16,7 @@ from polindex.web.collection import guidance, notify, progress, workflow
 from polindex.web.collection.answer_forms import FORMS, MAX_SOURCES, SaveForm
 from polindex.web.collection.models import THREAD, Answer
 from polindex.web.collection.permissions import ANSWER_ACTIONS, Country, allowed
-from polindex.web.collection.questions import option_labels
+from polindex.web.collection.questions import notes, option_labels
 from polindex.web.collection.questions import text as question_text
 from polindex.web.collection.views.access import (
     answer_shown,
@@ -109,6 +109,7 @@ def answer(request: HttpRequest, code: str, unit: str, indicator: str) -> HttpRe
         "answer": a,
         "item": item,
         "question": question_text(c.edition, item),
+        "notes": notes(c.edition, item),
         "options": options,
         "option_labels": labels,
         "sources": sources,

@@ -72,11 +72,14 @@ def _areas(c: Country, user: Any, answers: dict[str, Answer], can_answer: bool) 
             continue
         if not areas or areas[-1]["code"] != area:
             areas.append({"code": area, "label": label(c.edition, area), "items": []})
+        a = answers.get(item.code)
         areas[-1]["items"].append(
             {
                 "item": item,
                 "question": question_text(c.edition, item),
-                "answer": answers.get(item.code),
+                "answer": a,
+                # the option's label beside its code, as the step's preview shows it
+                "label": option_labels(c.edition, item).get(a.option, "") if a else "",
             }
         )
     today = timezone.localdate()

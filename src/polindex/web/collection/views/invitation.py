@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from polindex.web.collection.models import Assignment
 from polindex.web.collection.names import unit_name
+from polindex.web.collection.questions import label
 from polindex.web.collection.views.access import guard, page
 
 
@@ -24,6 +25,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     from django.utils.translation import gettext
 
     a = get_object_or_404(Assignment.objects.select_related("edition", "user"), token=token)
+    if a.revoked_at is not None and a.accepted_at is None:  # withdrawn: say so, accept nothing
+        context = {"assignment": a, "edition": a.edition, "withdrawn": True}
+        return render(request, "collection/invitation.html", context, status=410)
     user = request.user
     new_account = not a.user.has_usable_password()
     if not new_account and not user.is_authenticated:
@@ -51,13 +55,26 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     a.user.save()
                 a.accepted_at = timezone.now()
                 a.conflict_of_interest = declaration or "none declared"
-                a.save(update_fields=["accepted_at", "conflict_of_interest"])  # makes the rows
+                # e-mails then come in the language the invitation was accepted in
+                a.language = a.language or _page_language()
+                a.named = request.POST.get("named") == "on"  # on the credits (default: not)
+                fields = ["accepted_at", "conflict_of_interest", "language", "named"]
+                a.save(update_fields=fields)  # makes the rows
             if not user.is_authenticated:
                 login(request, a.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("collection:dashboard")
     place = unit_name(a.edition, a.unit) if a.unit else ""
     context = {
         "assignment": a, "edition": a.edition, "place": place, "new_account": new_account,
-        "errors": errors,
+        "errors": errors, "area": label(a.edition, a.area) if a.area else "",
     }  # fmt: skip
     return render(request, "collection/invitation.html", context)
+
+
+def _page_language() -> str:
+    """The page's language if it is one of the site's, else ``""`` (the site's default)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    lang = (get_language() or "")[:2]
+    return lang if lang in dict(settings.LANGUAGES) else ""
