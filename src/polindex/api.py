@@ -39,7 +39,7 @@ from polindex.io.tables import (
     read_table,
     source_name,
 )
-from polindex.io.variables import align_variables, split_variables
+from polindex.io.variables import align_variables, split_variables, variables_table
 from polindex.version import __version__
 
 if TYPE_CHECKING:  # the analyses are imported on use (scipy.stats takes a second to load)
@@ -445,11 +445,16 @@ def release_results(
         )
     else:
         results = _compute(fw, inputs, spec)
+    variables = (
+        variables_table(inputs.variables, inputs.dataset)
+        if inputs.built and (inputs.variables.numbers or inputs.variables.labels)
+        else None
+    )
     if not robustness:
-        return ReleaseResults(results)
+        return ReleaseResults(results, variables=variables)
     plan = definition.uncertainty
     if plan is None:
-        return ReleaseResults(results, Robustness(audit=audit(results)))
+        return ReleaseResults(results, Robustness(audit=audit(results)), variables)
     if not inputs.built:
         raise FrameworkError(
             [
@@ -470,4 +475,5 @@ def release_results(
             sensitivity=sensitivity_analysis(*args) if len(plan.inputs) > 1 else None,
             design=plan,
         ),
+        variables,
     )

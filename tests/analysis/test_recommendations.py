@@ -66,5 +66,5 @@ def test_per_group_limits_and_levels(mipex_sim: Simulator) -> None:
 def test_unknown_level_and_built_index(tiny_sim: Simulator, robust_files: tuple) -> None:
     with pytest.raises(ChangeError, match="no level 'pillar' of groups in TINY"):
         recommend(tiny_sim, "X", level="pillar")
-    with pytest.raises(ChangeError, match="built by a construction pipeline"):
-        recommend(polindex.simulator(*robust_files), "AT")
+    built = recommend(polindex.simulator(*robust_files), "AT")  # by rebuilding: test_rebuilt
+    assert built["indicator"].tolist() == ["a1", "a2", "b1", "b2"]

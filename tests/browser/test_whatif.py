@@ -81,3 +81,44 @@ def test_the_pages_in_french(local_page: Any, live_server: Any, wif_site: None) 
     page.goto(live_server.url + "/fr/WIF/1/goal/CC/?score=100")
     assert "ne peut pas être atteint" in page.locator("main").inner_text()
     assert page.evaluate(SIDEWAYS) <= 0
+
+
+@pytest.fixture
+def built_site(transactional_db: None) -> None:
+    """The robustness toy index: a build (min-max across countries) with its design."""
+    from polindex.framework.definition import load_index
+    from polindex.io.tables import Upload
+
+    from ..conftest import ROBUST_FRAMEWORK, ROBUST_ROWS
+
+    lines = ["unit,period,a1,a2,b1,b2"] + [
+        ",".join(map(str, (u, 2024, *v))) for u, *v in ROBUST_ROWS
+    ]
+    publish_release(
+        load_index(text=ROBUST_FRAMEWORK, name="fw.yaml"),
+        Upload("data.csv", "\n".join(lines).encode()),
+        version="b1", publish_at=dt.datetime.now(dt.UTC), robustness=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_build_changes_a_value_and_recomputes_the_interval(
+    local_page: Any, live_server: Any, built_site: None, width: int
+) -> None:
+    page = local_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/T/b1/what-if/AT/")
+    assert "The index is rebuilt with them" in page.locator("main").inner_text()
+    page.locator("summary", has_text="A").first.click()
+    page.fill("#q-a1", "80")  # AT's a1, 10 (the lowest), becomes the highest
+    page.get_by_role("button", name="Simulate").click()
+    page.wait_for_url("**/T/b1/what-if/AT/?a1=80")
+    assert index_row(page)[:4] == ["Toy", "26.6", "51.4", "▲ +24.8 (better)"]
+    page.get_by_role("link", name="Recompute the rank interval").click()
+    page.wait_for_url("**/T/b1/what-if/AT/?a1=80&interval=1")
+    assert "With these changes: between" in page.locator("#rank-interval").inner_text()
+    assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways"
+    page.goto(live_server.url + "/T/b1/goal/AT/?score=50")
+    assert page.locator(".proposal h3").first.inner_text().startswith("1 change")
+    assert "76.65" in page.locator(".proposal").first.inner_text()
+    assert page.evaluate(SIDEWAYS) <= 0, "the goal page scrolls sideways"

@@ -159,20 +159,31 @@ def test_embargoed_is_hidden_from_the_public(client: Client, db: None, insider: 
         assert client.get(route).status_code == 200, route
 
 
-def test_a_built_index_says_its_changes_cannot_be_ranked(
+def test_a_built_index_ranks_changes_by_rebuilding(
     client: Client, db: None, robust_files: tuple[Path, Path]
 ) -> None:
+    """Each of AT's values moved to the best the countries show, the index rebuilt (decision
+    049; hand-checked in tests/analysis/test_rebuilt.py): a1 to NL's 80 gains 24.75."""
     framework, data = robust_files
     publish_release(polindex.load_index(framework), data, version="b")
-    page = client.get("/T/b/recommendations/AT/")  # a page that says why (decision 030)
+    page = client.get("/T/b/recommendations/AT/")
     assert page.status_code == 200
-    assert "construction pipeline" in page.content.decode()
+    assert "construction pipeline" not in page.content.decode()
     api = client.get("/api/v1/releases/T/b/recommendations/AT")
-    assert api.status_code == 422
-    assert "construction pipeline" in api.json()["detail"]
-    profile = client.get("/T/b/AT/").content.decode()  # peers yes, recommendations no
+    assert api.status_code == 200
+    first = api.json()["recommendations"][0]
+    assert (first["indicator"], first["proposed"]) == ("a1", "80")
+    assert first["gain"] == pytest.approx(24.75)
+    assert [p["unit"] for p in first["peers"]] == ["NL"]
+    assert first["effective_weight"] is None  # gains of a build do not add up
+    assert first["step"] == pytest.approx(100.0)  # the whole observed range, 10 to 80
+    assert "1 country already does at least as well" in page.content.decode()
+    csv = client.get("/T/b/recommendations/AT/?format=csv")
+    assert csv.status_code == 200
+    assert "a1" in csv.content.decode()
+    profile = client.get("/T/b/AT/").content.decode()
     assert 'id="similar"' in profile
-    assert "/T/b/recommendations/" not in profile
+    assert "/T/b/recommendations/" in profile
     assert client.get("/T/b/typology/").status_code == 200
 
 

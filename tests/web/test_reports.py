@@ -270,3 +270,20 @@ def test_the_bake_holds_every_report(mini: Release, tmp_path: Path) -> None:
         with zipfile.ZipFile(out / f"{lang}MINI/2024/download/reports.zip") as z:
             assert len(z.namelist()) == 6
     assert "/MINI/2024/us/report.pdf" in written
+
+
+def test_a_built_index_report_recommends_values(
+    client: Client, db: None, robust_files: tuple[Path, Path]
+) -> None:
+    """A build's report ranks one value at a time by rebuilding it (decision 049): AT's a1 to
+    NL's 80 gains 24.75, the most (hand-checked in tests/analysis/test_rebuilt.py)."""
+    import polindex
+    from polindex.web.releases.publish import publish_release
+
+    framework, data = robust_files
+    publish_release(polindex.load_index(framework), data, version="b")
+    html = client.get("/T/b/AT/report/").content.decode()
+    assert "each moved to the best rate any country shows and the index rebuilt" in html
+    assert "<strong>a1</strong>" in html
+    assert "+24.8" in html or "+24.75" in html
+    assert "the index rebuilt by its pipeline" in html

@@ -46,10 +46,18 @@ def test_release_with_robustness(tmp_path: Path, robust_files: tuple[Path, Path]
         )
     )
     used = {"weights_used": release.weights_used, "methods_used": release.methods_used}
+    assert release.uncertainty_design["runs"] == 32  # the design whole (decision 048)…
+    assert [i["name"] for i in release.uncertainty_design["inputs"]] == ["aggregation", "w_A"]
     assert release.checksum == checksum(
-        release.framework, release.spec, release.inputs_csv, rows, release.robustness,
-        used=used, units=release.units,
-    )  # fmt: skip
+        release.framework,
+        release.spec,
+        release.inputs_csv,
+        rows,
+        release.robustness,
+        used=used,
+        units=release.units,
+        design=release.uncertainty_design,
+    )  # fmt: skip  (…covered by the checksum)
     client = Client()
     page = client.get("/T/1/robustness/").content.decode()
     assert '<table id="intervals">' in page

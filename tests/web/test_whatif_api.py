@@ -161,6 +161,8 @@ def test_both_routes_are_documented(client: Client) -> None:
     assert {"200", "400", "404", "414"} <= set(whatif["responses"])
     change = next(p for p in whatif["parameters"] if p["name"] == "change")
     assert "CODE:VALUE" in change["description"]
+    interval = next(p for p in whatif["parameters"] if p["name"] == "interval")
+    assert "replaying the release's robustness design" in interval["description"]
     goal = paths["/api/v1/releases/{index}/{version}/goal/{unit}"]["get"]
     assert {"200", "400", "404", "422"} <= set(goal["responses"])
     assert {p["name"] for p in goal["parameters"]} >= {"node", "band", "rank", "score"}
@@ -187,7 +189,7 @@ def built(db: None) -> Release:
     )  # fmt: skip
 
 
-def test_a_build_is_rebuilt_and_keeps_its_published_interval(
+def test_a_build_is_rebuilt_and_recomputes_its_interval_on_request(
     client: Client, built: Release
 ) -> None:
     # AT's a1 (10, the lowest: normalised to 1) becomes 80, the highest: 100
@@ -195,20 +197,51 @@ def test_a_build_is_rebuilt_and_keeps_its_published_interval(
     assert (node(body, "a1")["score"], node(body, "a1")["new_score"]) == (1.0, 100.0)
     interval = body["interval"]
     assert interval["recomputed"] is False
+    assert interval["new_low"] is None
     assert 1 <= interval["low"] <= interval["high"] <= 6
     page = client.get("/T/b1/what-if/AT/?a1=80").content.decode()
-    assert "It is not recomputed for your changes" in page
+    assert "It is not recomputed for your changes unless you ask" in page
+    assert "/T/b1/what-if/AT/?a1=80&amp;interval=1" in page  # the link that asks
+    # without a change the design replayed gives the published interval exactly (decision 050)
+    same = client.get("/api/v1/releases/T/b1/what-if/AT?interval=true").json()["interval"]
+    assert same["recomputed"] is True
+    assert (same["new_low"], same["new_high"]) == (same["low"], same["high"])
+    assert same["runs"] == 32
+    moved = client.get("/api/v1/releases/T/b1/what-if/AT?change=a1:80&interval=true").json()
+    assert moved["interval"]["recomputed"] is True
+    assert moved["interval"]["new_high"] < moved["interval"]["high"]  # AT climbs
+    assert moved["page"].endswith("/T/b1/what-if/AT/?a1=80&interval=1")
+    shown = client.get("/T/b1/what-if/AT/?a1=80&interval=1").content.decode()
+    assert "With these changes: between" in shown
+    assert '<input type="hidden" name="interval" value="1">' in shown
 
 
-def test_a_build_has_no_goal_seeking_and_says_why(client: Client, built: Release) -> None:
-    r = client.get("/T/b1/goal/AT/?rank=1")
+def test_the_interval_parameter_is_normalised_in_the_address(
+    client: Client, built: Release, published: Release
+) -> None:
+    r = client.get("/T/b1/what-if/AT/?interval=true&a1=80")
+    assert r.status_code == 302
+    assert r["Location"] == "/T/b1/what-if/AT/?a1=80&interval=1"
+    assert client.get("/T/b1/what-if/AT/?a1=80&interval=0")["Location"] == "/T/b1/what-if/AT/?a1=80"
+    # a release without a frozen design has nothing to replay: the parameter is dropped
+    r = client.get("/TOY/2024.1/what-if/BB/?interval=1")
+    assert (r.status_code, r["Location"]) == (302, "/TOY/2024.1/what-if/BB/")
+
+
+def test_a_build_seeks_goals_by_rebuilding(client: Client, built: Release) -> None:
+    """AT (index 26.63, rank 5 of 6) reaches 50 by a1 alone: with a1 = x in 20–80 (BE's 20 the
+    new minimum) a1 normalises to 1 + 99 (x − 20) / 60, and the index is 50 from x = 76.645,
+    rounded up to a hundredth of the observed range 10–80: 76.65 (hand-checked)."""
+    r = client.get("/T/b1/goal/AT/?score=50")
     assert r.status_code == 200
-    assert "goals cannot be sought answer by answer" in r.content.decode()
-    body = client.get("/api/v1/releases/T/b1/goal/AT?rank=1").json()
-    assert (body["proposals"], body["exact"], body["goal"], body["value"]) == (
-        [],
-        False,
-        "rank",
-        "1",
-    )
-    assert "cannot be sought answer by answer" in body["notes"][0]
+    page = r.content.decode()
+    assert "checked by rebuilding the index" in page
+    body = client.get("/api/v1/releases/T/b1/goal/AT?score=50").json()
+    assert body["score"] == pytest.approx(26.634, abs=1e-3)
+    assert (body["rank"], body["exact"]) == (5, False)
+    first = body["proposals"][0]
+    assert first["query"] == {"a1": "76.65"}
+    assert first["score"] == pytest.approx(50.002, abs=1e-3)
+    assert first["changes"][0]["step"] == pytest.approx(100 * (76.65 - 10) / 70)
+    assert len(body["proposals"]) == 1  # b1, b2 or a2 alone get 45.2, 44.3, 39.0 at best
+    assert "/T/b1/what-if/AT/?a1=76.65" in first["page"]

@@ -54,7 +54,9 @@ def recommend(
     (the index's score change), ``group_gain`` (the group's), ``step`` (how far the
     question's score moves), ``effective_weight`` (gain per point of the question's score),
     and ``units`` (those that already give the proposed answer — or, for a number, at least as
-    good a score — in that period).
+    good a score — in that period). An index built by a pipeline is answered by
+    :func:`~polindex.analysis.rebuilt.recommend_built` (each value moved to the best rate the
+    period observed, the index rebuilt).
 
     Examples
     --------
@@ -69,14 +71,10 @@ def recommend(
     >>> recommend(sim, "X")[["group", "indicator", "gain", "units"]].values.tolist()
     [['A', 'q1', 25.0, ('Y',)], ['A', 'q2', 25.0, ()], ['B', 'q3', 50.0, ('Y',)]]
     """
-    if sim.mode == "built":
-        raise ChangeError(
-            [
-                f"{sim.framework.code} is built by a construction pipeline: each unit's scores "
-                "depend on every unit's data, so changes cannot be ranked one by one; try them "
-                "in the what-if simulator"
-            ]
-        )
+    if sim.mode == "built":  # every unit moves: each change ranked by rebuilding (decision 049)
+        from polindex.analysis.rebuilt import recommend_built
+
+        return recommend_built(sim, unit, period, level=level, per_group=per_group)
     u, p = sim.unit_index(unit), sim.period_index(unit, period)
     groups = _group_of(sim, level)
     s, sign = sim.structure, sim.sign
@@ -87,7 +85,7 @@ def recommend(
     scores = sim.node_scores(np.array([v for v, _ in states]), np.array([n for _, n in states]))
     root = s.root
     others = _peers_answers(sim, u, p)
-    rows = []
+    rows: list[dict[str, object]] = []
     for k, (code, ans, continuous) in enumerate(found, start=1):
         gain = float(scores[k, root] - scores[0, root])
         if sign * gain <= 1e-12:
@@ -115,15 +113,21 @@ def recommend(
                 "units": tuple(have),
             }
         )
+    return _ranked(sim, rows, per_group)
+
+
+def _ranked(sim: Simulator, rows: list[dict[str, object]], per_group: int | None) -> pd.DataFrame:
+    """Recommendation ``rows`` as a table, by group in the tree's order, the largest gain first
+    (then the smallest step), at most ``per_group`` a group (``None``: all)."""
     columns = ["group", "indicator", "current", "proposed", "gain", "group_gain", "step",
                "effective_weight", "units"]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:
         return table
-    order = {c: k for k, c in enumerate(s.codes)}
+    order = {c: k for k, c in enumerate(sim.structure.codes)}
     table["_g"] = table["group"].map(order)
     table["_i"] = table["indicator"].map(order)
-    table["_gain"] = -sign * table["gain"]
+    table["_gain"] = -sim.sign * table["gain"]
     table = table.sort_values(["_g", "_gain", "step", "_i"], kind="stable")
     if per_group is not None:
         table = table.groupby("_g", sort=False).head(per_group)

@@ -65,10 +65,37 @@ class Robustness:
 
 @dataclass(frozen=True)
 class ReleaseResults:
-    """Everything a release freezes that is computed: the results and their robustness."""
+    """Everything a release freezes that is computed: the results and their robustness, and —
+    for a build — the pipeline's ``variables`` (denominators and groups) as a long table of
+    text (see :func:`~polindex.io.variables.variables_table`), so that the release can be built
+    again with other data (the what-if simulator)."""
 
     results: Results
     robustness: Robustness = Robustness()
+    variables: pd.DataFrame | None = None
+
+    def design_json(self) -> dict[str, Any]:
+        """The uncertainty design whose analysis the release publishes, whole, as plain JSON
+        (weight sets read from their files), so that it can be replayed on other data;
+        ``{}`` when no uncertainty analysis ran.
+
+        Examples
+        --------
+        >>> from polindex.engine.results import Results
+        >>> ReleaseResults(results=None).design_json()  # type: ignore[arg-type]
+        {}
+        """
+        design = self.robustness.design
+        if design is None or self.robustness.uncertainty is None:
+            return {}
+        inputs = tuple(
+            i.model_copy(update={"weight_sets": tuple(i.load_weight_sets())})
+            if isinstance(i.weight_sets, str)
+            else i
+            for i in design.inputs
+        )
+        out: dict[str, Any] = design.model_copy(update={"inputs": inputs}).model_dump(mode="json")
+        return out
 
 
 def clean(value: Any) -> Any:

@@ -375,6 +375,14 @@ class Simulator:
             interval_node=self._evaluation.target if self._evaluation is not None else None,
         )
 
+    def rebuilt_figures(
+        self, unit: str, p: int, answers: Mapping[str, Answer]
+    ) -> tuple[FloatArray, FloatArray]:
+        """A build's scores and ranks of ``unit`` (nodes in the tree's order) in period ``p``
+        with ``answers``, the index rebuilt whole (see :mod:`polindex.analysis.rebuilt`)."""
+        (scores, ranks), _, _ = self._rebuilt(unit, p, answers, False)
+        return scores, ranks
+
     def _official(self, unit: str, p: int) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Official scores, ranks and previous-period scores of ``unit`` (NaN: none; a unit a
         build screened out has none)."""

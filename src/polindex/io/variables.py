@@ -135,6 +135,35 @@ def align_variables(
     return Variables(numbers=numbers, labels=labels)
 
 
+def variables_table(variables: Variables, dataset: Dataset) -> pd.DataFrame:
+    """``variables`` (aligned with ``dataset``) back as a long table of text — ``unit, period,
+    indicator, value``, one row per value given, numbers written so they read back exactly
+    (Python's shortest round-trip form) — which :func:`split_variables` and
+    :func:`align_variables` read again into equal arrays: what a release freezes of a build's
+    denominators and groups, to rebuild it.
+
+    Examples
+    --------
+    >>> ds = Dataset.from_arrays(["A", "B"], [2024], ["q"], np.array([[[1.0]], [[2.0]]]))
+    >>> v = Variables(numbers={"pop": np.array([[0.1], [np.nan]])},
+    ...               labels={"grp": np.array([["x"], [""]], dtype=object)})
+    >>> variables_table(v, ds).values.tolist()
+    [['A', '2024', 'pop', '0.1'], ['A', '2024', 'grp', 'x']]
+    """
+    rows: list[tuple[str, str, str, str]] = []
+    for u, unit in enumerate(dataset.units):
+        for p, period in enumerate(dataset.periods):
+            for code, arr in variables.numbers.items():
+                x = float(arr[u, p])
+                if not np.isnan(x):
+                    rows.append((str(unit), str(period), code, repr(x)))
+            for code, arr in variables.labels.items():
+                text = str(arr[u, p])
+                if text:
+                    rows.append((str(unit), str(period), code, text))
+    return pd.DataFrame(rows, columns=["unit", "period", "indicator", "value"], dtype=object)
+
+
 def _is_int(text: str) -> bool:
     try:
         return float(text).is_integer()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from polindex.analysis.answers import ChangeError
 from polindex.analysis.goals import GoalSeek, Proposal, seek_goal
+from polindex.analysis.rebuilt import seek_built_goal
 from polindex.analysis.whatif import Simulator
 from polindex.web.dialogue import whatif_figures as figures
 from polindex.web.dialogue import whatif_views
@@ -26,11 +27,12 @@ from polindex.web.releases.models import Release
 
 
 def built_note() -> str:
-    """Why an index built by a pipeline has no goal seeking, in the reader's language."""
+    """How goals are sought in an index built by a pipeline, in the reader's language."""
     return gettext(
         "This index is built by a pipeline whose normalisation looks at every country: changing "
-        "one country's answers moves the others' scores too, so goals cannot be sought answer "
-        "by answer. Try changes in the what-if simulator."
+        "one country's values moves the others' scores too. Each proposal moves one value "
+        "(or, when none is enough, several in turn) within the range the countries show, and "
+        "was checked by rebuilding the index; a smaller set of changes may exist."
     )
 
 
@@ -103,7 +105,13 @@ def read_target(sim: Simulator, get: QueryDict | dict[str, str]) -> tuple[Target
 
 
 def seek(sim: Simulator, unit: str, target: Target) -> GoalSeek:
-    """:func:`seek_goal` for ``target`` (at most :data:`LIMIT` proposals)."""
+    """:func:`seek_goal` for ``target`` (at most :data:`LIMIT` proposals); for an index built by
+    a pipeline, :func:`~polindex.analysis.rebuilt.seek_built_goal` (decision 049)."""
+    if sim.mode == "built":
+        return seek_built_goal(
+            sim, unit, target.node, band=target.band, rank=target.rank, score=target.score,
+            limit=LIMIT,
+        )  # fmt: skip
     return seek_goal(
         sim, unit, target.node, band=target.band, rank=target.rank, score=target.score, limit=LIMIT
     )
@@ -132,7 +140,9 @@ def proposal_of(
                 "before_label": figures.answer_label(
                     fw, by_code[m.after.indicator], m.before, lang
                 ),
-                "after_label": figures.answer_label(fw, by_code[m.after.indicator], m.after, lang),
+                "after_label": figures.answer_label(
+                    fw, by_code[m.after.indicator], m.after, lang, exact=sim.mode == "built"
+                ),  # (a build's proposed value is one to type: every decimal shown)
                 "gain": m.gain,
                 "step": m.step,
             }
@@ -159,8 +169,8 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
     if too_long:
         problems.append(gettext("This address is longer than any goal needs: start again."))
     found: GoalSeek | None = None
-    notices = [built_note()] if sim.mode == "built" else []
-    if target.given and not problems and not notices:
+    built = sim.mode == "built"
+    if target.given and not problems:
         try:
             found = seek(sim, unit, target)
         except ChangeError as exc:
@@ -182,7 +192,7 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         ],
         "bands": [(b.code, fw.label(b, lang)) for b in best],
         "problems": problems,
-        "notices": notices,
+        "notices": [],
         "found": found,
         "proposals": [proposal_of(p, sim, reading, release, unit) for p in found.proposals]
         if found
@@ -191,6 +201,8 @@ def goal(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
         if found and found.best
         else None,
         "current_band": reading.band(found.band) if found else "",
+        "built": built,
+        "found_notes": [built_note()] if built else list(found.notes) if found else [],
         "whatif_url": whatif_url(release, unit),
         "profile_url": reverse("explorer:unit", args=[index, version, unit]),
         "goal_band": reading.band(target.band or ""),

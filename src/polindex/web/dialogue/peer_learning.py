@@ -207,6 +207,9 @@ class Recommendations:
     area: str | None
     groups: list[tuple[str, str, list[Recommendation]]]
     """(group code, label, its recommendations best first), in the tree's order."""
+    built: bool = False
+    """An index built by a pipeline: each value moved to the best rate observed, the index
+    rebuilt (decision 049)."""
 
     @property
     def rows(self) -> list[Recommendation]:
@@ -349,7 +352,7 @@ def recommendations(
     shown = [a for a in at_level if not area or a == area]
     return Recommendations(
         unit, unit_name(release, unit, lang), period, level, area or None,
-        [(code, names[code], groups.get(code, [])) for code in shown],
+        [(code, names[code], groups.get(code, [])) for code in shown], sim.mode == "built",
     )  # fmt: skip
 
 

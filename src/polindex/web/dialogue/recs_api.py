@@ -65,9 +65,18 @@ class RecommendationOut(Schema):
     proposed_label: str
     gain: float = Field(description="The index's score change (index points)")
     group_gain: float = Field(description="The group's score change")
-    step: float = Field(description="How far the question's score moves")
-    effective_weight: float | None = Field(description="Gain per point of the question's score")
-    peers: list[PeerOut] = Field(description="The countries that already give this answer")
+    step: float = Field(
+        description="How far the question's score moves (an index built by a pipeline: the "
+        "share, in %, of the range the countries show that the value moves)"
+    )
+    effective_weight: float | None = Field(
+        description="Gain per point of the question's score (null for an index built by a "
+        "pipeline, whose gains do not add up)"
+    )
+    peers: list[PeerOut] = Field(
+        description="The countries that already give this answer (an index built by a "
+        "pipeline: whose value, per its denominator, is already at least as good)"
+    )
     whatif_url: str = Field(description="The what-if page with this change")
 
 

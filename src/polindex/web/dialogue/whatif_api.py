@@ -79,9 +79,17 @@ class WhatIfIntervalOut(Schema):
     low: float | None = Field(description="5th percentile of the rank, as published")
     high: float | None = Field(description="95th percentile of the rank, as published")
     recomputed: bool = Field(
-        description="Always false: a release keeps a summary of its robustness design, not the "
-        "alternatives it replayed, so the interval is the published one"
+        description="True when interval=true was asked and the release froze its robustness "
+        "design whole (decision 050): new_low and new_high are then the interval with the "
+        "changes, the design replayed on the changed data (equal to low and high without "
+        "changes). False otherwise (older releases keep a summary of the design only)"
     )
+    new_low: float | None = Field(None, description="5th percentile of the rank, recomputed")
+    new_high: float | None = Field(None, description="95th percentile of the rank, recomputed")
+    runs: int | None = Field(None, description="Replications of the robustness design")
+
+
+INTERVAL_FIELDS = tuple(WhatIfIntervalOut.model_fields)
 
 
 class WhatIfOut(Schema):
@@ -94,7 +102,9 @@ class WhatIfOut(Schema):
     query: dict[str, str] = Field(description="The changes asked for, as indicator → answer")
     notes: list[str] = Field(description="Consequences: questions that stop or start to apply")
     nodes: list[NodeOut] = Field(description="Every node, in the framework's order")
-    interval: WhatIfIntervalOut | None = Field(description="The unit's rank interval, as published")
+    interval: WhatIfIntervalOut | None = Field(
+        description="The unit's rank interval, as published (and recomputed with interval=true)"
+    )
     page: str = Field(description="The what-if page of the same changes")
 
 
@@ -106,7 +116,10 @@ class MoveOut(Schema):
     before_label: str
     after_label: str
     gain: float = Field(description="What the change adds to the goal node's score")
-    step: float = Field(description="How far the question's score moves")
+    step: float = Field(
+        description="How far the question's score moves (an index built by a pipeline: the "
+        "share, in %, of the range the units show that the value moves)"
+    )
 
 
 class ProposalOut(Schema):
@@ -168,9 +181,17 @@ def whatif(
     version: str,
     unit: str,
     change: list[ChangeText] = CHANGES,
+    interval: bool = params.Query(
+        False,
+        description="Recompute the unit's rank interval with the changes by replaying the "
+        "release's robustness design (slower: about a tenth of a second on ASEM); only for "
+        "releases that froze their design",
+    ),
 ) -> Any:
     """Every node's score, rank, band and change for ``unit`` with some answers changed, beside
-    the published figures (the other units keep theirs)."""
+    the published figures (the other units keep theirs; an index built by a pipeline is
+    rebuilt whole, and every unit may move), and the rank interval as published — or, with
+    ``interval=true``, recomputed."""
     release, sim = _setup(request, index, version, unit)
     pairs = []
     for item in change or []:
@@ -190,11 +211,12 @@ def whatif(
         kept, problems = figures.check_changes(sim, unit, asked, names)
     if problems:
         raise HttpError(400, "; ".join(problems.lines({c: c for c in names})))
+    replay = interval and figures.replays_interval(release, sim)
     try:
-        out = sim.simulate(unit, kept, intervals=False)
+        out = sim.simulate(unit, kept, intervals=replay)
     except ChangeError as exc:
         raise HttpError(400, "; ".join(exc.problems)) from None
-    interval = figures.official_interval(release, unit)
+    found = figures.interval_figures(release, out)
     payload = {
         "index": release.index.code,
         "version": release.version,
@@ -207,8 +229,8 @@ def whatif(
         "query": out.query(),
         "notes": list(out.notes),
         "nodes": [{k: r[k] for k in NODE_FIELDS} for r in figures.node_rows(out, reading, known)],
-        "interval": {**interval, "recomputed": False} if interval else None,
-        "page": request.build_absolute_uri(whatif_url(release, unit, out.query())),
+        "interval": {k: found[k] for k in INTERVAL_FIELDS} if found else None,
+        "page": request.build_absolute_uri(whatif_url(release, unit, out.query(), replay)),
     }
     # Written as JSON here, not through WhatIfOut: the schema's validation of ~100 nodes was
     # half the route's time (decision 060); a test checks the body against the schema.
@@ -247,8 +269,6 @@ def goal(
         problems.append("give one goal: band, rank or score")
     if problems:
         raise HttpError(400, "; ".join(problems))
-    if sim.mode == "built":  # no goal seeking: an answer that says why, with where it stands
-        return _built(release, sim, unit, target)
     try:
         found = goal_views.seek(sim, unit, target)
     except ChangeError as exc:
@@ -289,35 +309,6 @@ def goal(
         exact=found.exact,
         notes=list(found.notes),
         proposals=[proposal(p) for p in found.proposals],
-    )
-
-
-def _built(release: Any, sim: Any, unit: str, target: goal_views.Target) -> GoalOut:
-    """The answer for an index built by a pipeline: no proposals, and a note saying why."""
-    now = sim.simulate(unit, {}, intervals=False).row(target.node)
-    kind, value = next(
-        (k, v)
-        for k, v in (("band", target.band), ("rank", target.rank), ("score", target.score))
-        if v is not None
-    )
-    with translation.override("en"):
-        note = goal_views.built_note()
-    return GoalOut(
-        index=release.index.code,
-        version=release.version,
-        unit=unit,
-        name=Reading(release, get_language()).name(unit),
-        period=str(sim.dataset.periods[sim.period_index(unit)]),
-        node=target.node,
-        goal=kind,
-        value=str(value),
-        score=now["score"],
-        band=now["band"],
-        rank=now["rank"],
-        already=False,
-        exact=False,
-        notes=[note],
-        proposals=[],
     )
 
 

@@ -24,7 +24,7 @@ from polindex.analysis.answers import Answer, read_answer
 from polindex.analysis.whatif import Simulator, WhatIf
 from polindex.errors import PolindexError
 from polindex.framework.models import Framework, Indicator
-from polindex.web.dialogue.simulators import NotSimulableError, simulator_of
+from polindex.web.dialogue.simulators import NotSimulableError, rebuildable, simulator_of
 from polindex.web.explorer.display import Reading
 from polindex.web.releases.models import Release
 from polindex.web.releases.visibility import visible_releases
@@ -43,9 +43,9 @@ class CannotSimulateError(Exception):
 
 
 def simulable(release: Release) -> bool:
-    """Whether ``release`` froze what a what-if needs: its input data and, for a build, no
-    variables beside them (denominators and groups are not frozen, so such a build cannot be
-    rebuilt).
+    """Whether ``release`` froze what a what-if needs: its input data and, for a build whose
+    pipeline reads variables (denominators, groups), those variables (see
+    :func:`~polindex.web.dialogue.simulators.rebuildable`).
 
     Examples
     --------
@@ -54,8 +54,7 @@ def simulable(release: Release) -> bool:
     >>> simulable(Release(inputs_csv="", spec={}))
     False
     """
-    pipeline = (release.spec or {}).get("pipeline") or {}
-    return bool(release.inputs_csv.strip()) and not pipeline.get("variables")
+    return rebuildable(release)
 
 
 def release_of(request: HttpRequest, index: str, version: str) -> Release:
@@ -137,8 +136,8 @@ def changes_from(pairs: Iterable[tuple[str, str]], sim: Simulator, length: int) 
 
 
 def query_pairs(query: QueryDict) -> list[tuple[str, str]]:
-    """Every (name, value) of a query string, in order."""
-    return [(k, v) for k, values in query.lists() for v in values]
+    """Every (name, value) of a query string, in order (but :data:`INTERVAL`, not a change)."""
+    return [(k, v) for k, values in query.lists() if k != INTERVAL for v in values]
 
 
 @dataclass
@@ -240,9 +239,12 @@ def question_name(fw: Framework, ind: Indicator, lang: str | None) -> str:
     return fw.label(ind, lang)
 
 
-def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None) -> str:
+def answer_label(
+    fw: Framework, ind: Indicator, answer: Answer, lang: str | None, *, exact: bool = False
+) -> str:
     """An answer as a reader reads it: the option's label, Yes or No, the number with its
-    decimals and unit, "Not applicable" or "No answer"."""
+    decimals and unit, "Not applicable" or "No answer"; with ``exact``, a number keeps every
+    decimal its text has (at least the indicator's): a value proposed to type, not to read."""
     if answer.not_applicable:
         return gettext("Not applicable")
     if answer.missing:
@@ -256,6 +258,8 @@ def answer_label(fw: Framework, ind: Indicator, answer: Answer, lang: str | None
     if math.isnan(answer.raw):
         return answer.text
     decimals = ind.decimals if ind.type == "numeric" and ind.bounds else fw.decimals
+    if exact:
+        decimals = max(decimals, len(answer.text.partition(".")[2]))
     text = number_format(round(answer.raw, decimals), decimal_pos=decimals)
     unit = fw.unit(ind, lang) if ind.type == "numeric" else ""
     return f"{text} {unit}" if unit else text
@@ -523,7 +527,43 @@ def official_interval(release: Release, unit: str) -> dict[str, Any] | None:
     }
 
 
+INTERVAL = "interval"
+"""The address parameter asking a what-if to recompute the rank interval (``?interval=1``):
+not a question's code (decision 050)."""
+
+
+def wants_interval(query: QueryDict | Mapping[str, str]) -> bool:
+    """Whether an address asks for the rank interval to be recomputed (``interval=1``)."""
+    return (query.get(INTERVAL) or "").strip() in ("1", "true", "yes")
+
+
+def replays_interval(release: Release, sim: Simulator) -> bool:
+    """Whether a what-if of ``release`` can recompute the rank interval: it froze its
+    uncertainty design whole (decision 050) and publishes an interval."""
+    return sim.uncertainty is not None and bool(
+        ((release.robustness or {}).get("uncertainty") or {}).get("summary")
+    )
+
+
+def interval_figures(release: Release, out: WhatIf) -> dict[str, Any] | None:
+    """The unit's rank interval as published and, when ``out`` recomputed it, as recomputed
+    (``new_low``, ``new_high``; ``None`` where not), with the design's number of runs."""
+    found = official_interval(release, out.unit)
+    if found is None:
+        return None
+    new = out.new_interval
+    design = release.uncertainty_design or {}
+    return {
+        **found,
+        "recomputed": new is not None,
+        "new_low": new[0] if new else None,
+        "new_high": new[1] if new else None,
+        "runs": design.get("runs"),
+    }
+
+
 __all__ = [
+    "INTERVAL",
     "CannotSimulateError",
     "Problems",
     "Question",
@@ -535,6 +575,7 @@ __all__ = [
     "changed_answers",
     "changes_from",
     "check_changes",
+    "interval_figures",
     "node_rows",
     "official_interval",
     "query_pairs",
@@ -542,7 +583,9 @@ __all__ = [
     "question_name",
     "questions",
     "release_of",
+    "replays_interval",
     "simulable",
     "simulation",
     "tree",
+    "wants_interval",
 ]

@@ -22,8 +22,11 @@ from polindex.web.explorer.views import _page
 from polindex.web.releases.models import Release
 
 
-def whatif_url(release: Release, unit: str, changes: dict[str, str] | None = None) -> str:
-    """The address of a what-if of ``unit`` with ``changes`` (indicator → answer text).
+def whatif_url(
+    release: Release, unit: str, changes: dict[str, str] | None = None, interval: bool = False
+) -> str:
+    """The address of a what-if of ``unit`` with ``changes`` (indicator → answer text) and, with
+    ``interval``, its rank interval recomputed (``interval=1``, decision 050).
 
     Example (with Django set up and a release ``release`` at hand)::
 
@@ -32,7 +35,8 @@ def whatif_url(release: Release, unit: str, changes: dict[str, str] | None = Non
         # '/SYNTH/demo/what-if/Synthetic-A/?W1=a'
     """
     url = reverse("explorer:dialogue:whatif", args=[release.index.code, release.version, unit])
-    return f"{url}?{urlencode(changes)}" if changes else url
+    pairs = [*(changes or {}).items(), *([(figures.INTERVAL, "1")] if interval else [])]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
 def _units(release: Release, reading: Reading, units: list[str]) -> list[tuple[str, str]]:
@@ -110,14 +114,18 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
     kept, found = figures.check_changes(sim, unit, asked, names)
     problems.fields.update(found.fields)
     problems.general.extend(found.general)
+    replays = figures.replays_interval(release, sim)
+    interval = replays and figures.wants_interval(request.GET)
     out = None
     if not problems:
         try:
-            out = sim.simulate(unit, kept, intervals=False)
+            out = sim.simulate(unit, kept, intervals=interval)
         except ChangeError as exc:
             problems.general.extend(exc.problems)
-    if out is not None and out.query() != asked:  # the address says only what changes
-        return HttpResponseRedirect(whatif_url(release, unit, out.query()))
+    normal = "1" if interval else None  # (asked where the release can recompute it)
+    if out is not None and (out.query() != asked or request.GET.get(figures.INTERVAL) != normal):
+        # the address says only what changes
+        return HttpResponseRedirect(whatif_url(release, unit, out.query(), interval))
     if problems and status == 200:
         status = 400
     shown = sim.answers(unit)
@@ -142,7 +150,11 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
             groups, bool(changed), reading.has_bands, reading.decimals, known.urls
         ),
         "problems": problems.lines(names),
-        "interval": figures.official_interval(release, unit),
+        "interval": figures.interval_figures(release, out),
+        "replays": replays,
+        "built": sim.mode == "built",
+        "interval_url": whatif_url(release, unit, out.query(), True),
+        "no_interval_url": whatif_url(release, unit, out.query()),
         "reset_url": whatif_url(release, unit),
         "goal_url": reverse("explorer:dialogue:goal", args=[index, version, unit]),
         "profile_url": reverse("explorer:unit", args=[index, version, unit]),

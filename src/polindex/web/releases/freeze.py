@@ -49,11 +49,20 @@ def checksum(
     used: dict[str, Any] | None = None,
     units: dict[str, Any] | None = None,
     crosswalk: dict[str, Any] | None = None,
+    variables_csv: str = "",
+    design: dict[str, Any] | None = None,
 ) -> str:
     """SHA-256 over the canonical JSON of everything a release holds (``used``: the weights
     and methods used, by name; ``units``: the unit table as frozen; ``crosswalk``: the one to
-    its predecessor, when it has one — a release without leaves its checksum as it was)."""
+    its predecessor; ``variables_csv`` and ``design``: a build's pipeline variables and
+    uncertainty design). Each optional part is covered only when present, so a release
+    without it keeps the checksum it was frozen with
+    (``docs/decisions/048-releases-that-can-be-rebuilt.md``)."""
     doc = {"framework": framework, "spec": spec, "inputs": inputs_csv, "scores": rows}
+    if variables_csv:
+        doc["variables"] = variables_csv
+    if design:
+        doc["uncertainty_design"] = design
     if units:
         doc["units"] = units
     if robustness:
@@ -103,6 +112,8 @@ def freeze(
     framework = json.loads(fw.model_dump_json())
     spec = json.loads(json.dumps(dict(results.spec), default=str))
     inputs_csv = "" if results.inputs is None else results.inputs.to_csv(index=False)
+    variables_csv = "" if content.variables is None else content.variables.to_csv(index=False)
+    design = content.design_json()
     rows = score_rows(results)
     robustness = content.robustness.as_json()
     used = {
@@ -123,8 +134,20 @@ def freeze(
         framework=framework,
         spec=spec,
         inputs_csv=inputs_csv,
+        variables_csv=variables_csv,
+        uncertainty_design=design,
         checksum=checksum(
-            framework, spec, inputs_csv, rows, robustness, notes, used, units, crosswalk
+            framework,
+            spec,
+            inputs_csv,
+            rows,
+            robustness,
+            notes,
+            used,
+            units,
+            crosswalk=crosswalk,
+            variables_csv=variables_csv,
+            design=design,
         ),
         synthetic=synthetic,
         robustness=robustness,

@@ -51,6 +51,15 @@ class Release(models.Model):
     framework = models.JSONField()
     spec = models.JSONField()
     inputs_csv = models.TextField(blank=True)
+    variables_csv = models.TextField(
+        blank=True,
+        help_text=_("The pipeline's denominators and groups, to rebuild the release."),
+    )
+    uncertainty_design = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("The uncertainty design whose analysis the release publishes, whole."),
+    )
     checksum = models.CharField(max_length=64)
     robustness = models.JSONField(
         default=dict,

@@ -33,7 +33,9 @@ def recomputed_checksum(release: Release) -> str:
         release.notes,
         used if any(used.values()) else None,
         release.units or None,  # (releases frozen before units were first-class have none)
-        release.crosswalk or None,
+        crosswalk=release.crosswalk or None,
+        variables_csv=release.variables_csv,  # (empty without a pipeline, or frozen before)
+        design=release.uncertainty_design or None,
     )
 
 

@@ -31,10 +31,6 @@ PEERS_SHOWN = 5
 CHANGED_SHOWN = 12
 """The changed answers a report lists (the largest moves first; the rest are counted)."""
 
-BUILT_NOTE = gettext_noop(
-    "Recommendations are not given for this index: its scores are built from every "
-    "country's data together, so one country's changes cannot be ranked alone."
-)
 NOT_SIMULATED = gettext_noop(
     "Recommendations and peers cannot be computed again from this release's frozen data."
 )
@@ -330,7 +326,8 @@ def _strengths(report: Report, reading: Reading, rows: list[ReleaseScore], perio
 
 def _dialogue(report: Report, reading: Reading, period: str, rows: list[ReleaseScore]) -> None:
     """The top recommendations and the nearest peers, from the release's simulator; a sentence
-    saying why when the release cannot answer (no input data, an index built by a pipeline)."""
+    saying why when the release cannot answer (no input data, or a build published before its
+    variables were frozen); a build's recommendations move one value each (decision 049)."""
     from polindex.analysis.answers import ChangeError
     from polindex.analysis.peers import PeersError, nearest_peers
     from polindex.analysis.recommendations import recommend
@@ -359,9 +356,7 @@ def _dialogue(report: Report, reading: Reading, period: str, rows: list[ReleaseS
             {"name": reading.name(str(u)), "distance": float(d)}
             for u, d in zip(peers["unit"], peers["distance"], strict=True)
         ]
-    if sim.mode == "built":
-        report.context["recommendations_note"] = _(BUILT_NOTE)
-        return
+    report.context["built"] = sim.mode == "built"  # values moved and rebuilt (decision 049)
     try:
         table = recommend(sim, unit, period, per_group=None)
     except ChangeError:  # (no answers of this unit in the period)

@@ -35,9 +35,10 @@ def similar_countries(context: Any) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def can_recommend(context: Any) -> bool:
-    """Whether the release's changes can be ranked one by one (it holds its answers and is not
-    built by a pipeline: decision 030)."""
+    """Whether the release's changes can be ranked one by one: it holds its answers (and, for a
+    build, its pipeline's variables, ranked by rebuilding: decision 049)."""
     try:
-        return simulator_of(context["release"]).mode != "built"
+        simulator_of(context["release"])
     except (NotSimulableError, PolindexError):
         return False
+    return True
