@@ -88,3 +88,35 @@ def _only_key() -> str:
     keys = [k for k in caching.local_copies._pages if k.startswith("polindex:page:")]
     assert len(keys) >= 1
     return keys[-1]
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        "/TOY/2024.1/what-if/BB/",
+        "/TOY/2024.1/goal/BB/",
+        "/TOY/2024.1/weights/",
+        "/api/v1/releases/TOY/2024.1/what-if/BB",
+        "/api/v1/releases/TOY/2024.1/weights",
+    ],
+)
+def test_a_tool_made_from_a_visitors_input_is_not_kept(published: Release, tool: str) -> None:
+    """A what-if with changed answers, a goal, custom weights: one visitor's page, never kept
+    (one-off simulations would push out the pages everyone reads, and cost a write each);
+    the tool's page without a query — the published figures — is kept like any other."""
+    from django.core.cache import caches
+
+    client = Client()
+    caches["pages"].clear()
+    caching.local_copies._pages.clear()
+    plain = client.get(tool)
+    assert plain.status_code == 200, plain.content[:300]
+    assert len(caching.local_copies._pages) == 1  # kept
+    query = "q2=yes" if "what-if" in tool and "api" not in tool else "change=q2:yes"
+    if "goal" in tool:
+        query = "node=TOY&score=90"
+    elif "weights" in tool:
+        query = "w.q1=5&w.q2=1"
+    own = client.get(f"{tool}?{query}")
+    assert own.status_code in (200, 302), own.content[:300]
+    assert len(caching.local_copies._pages) == 1  # not kept

@@ -112,12 +112,13 @@ SAMPLES = {
     "index": "TOY", "version": "2024.1", "unit": "AA", "units": "AA,BB", "node": "TOY",
     "period": "2024", "fmt": "csv", "indicator": "LMM1", "token": "no-such-token",
     "app_label": "releases", "object_id": "1", "content_type_id": "1", "id": "1",
-    "uidb64": "MQ", "other": "2024.1", "method": "arithmetic",
+    "uidb64": "MQ", "other": "2024.1", "method": "arithmetic", "pk": "1",
 }  # fmt: skip
 BY_ROUTE = {  # where a parameter of the same name means something else
     "explorer:download": {"fmt": "long.csv"},
     "explorer:node": {"code": "q1"},
     "collection:step": {"action": "validate"},
+    "collection:invitation_step": {"action": "resend"},
 }
 
 

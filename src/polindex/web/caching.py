@@ -5,7 +5,8 @@ own workspace), and the key holds the scheme and host asked for (a page may hold
 links: the sitemap and ``hreflang`` do), the language — the address's on public pages (``/fr/…``,
 decision 024), the visitor's on the API —, the full path, and the set of releases public at that
 moment (re-read every few seconds): when an embargo ends, every key changes and nothing stale or
-privileged is ever served. Admin, language switching and anything but GET pass through, and a
+privileged is ever served. A tool's page made from a visitor's own input (a what-if with changed
+answers, a goal, custom weights: :data:`VISITORS_OWN`) is not kept. Admin, language switching and anything but GET pass through, and a
 page that carries a CSRF token (the form to suggest a correction) is never kept.
 
 The responses live in the ``pages`` cache, shared by every worker (database tables, or Redis
@@ -41,6 +42,18 @@ SKIPPED = (
     "/accounts/",
 )
 UNCACHED = {"content-type", "content-length", "set-cookie", "vary"}  # set again on a hit
+VISITORS_OWN = {
+    "explorer:dialogue:whatif",
+    "explorer:dialogue:goal",
+    "explorer:dialogue:weights",
+    "api:whatif",
+    "api:goal",
+    "api:release_weights",
+}
+"""Tools whose address carries a visitor's own input (answers changed, a goal, weights). With
+a query string such a response is made for one visitor: it is not kept, or one-off simulations
+would push the pages everyone reads out of the cache and cost a write of the page per request.
+Without one (the published figures) it is kept like any page."""
 LOCAL_ENTRIES = 128
 """Pages each worker also keeps in its own memory (about 80 kB each)."""
 
@@ -121,6 +134,9 @@ def public_cache(
                 response[header] = value
             return response
         response = get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if request.GET and match is not None and match.view_name in VISITORS_OWN:
+            return response
         if (
             response.status_code == 200
             and not response.streaming

@@ -29,9 +29,6 @@ SHOWN = 50
 """The problems listed on the form (the rest are counted)."""
 
 ADD, REPLACE = "add", "replace"
-ADD_TEXT = gettext_lazy(
-    "Add its outcomes; an outcome already here with the same code is replaced whole"
-)
 
 
 class OutcomeUploadForm(forms.Form):
