@@ -6,8 +6,9 @@ links: the sitemap and ``hreflang`` do), the language — the address's on publi
 decision 024), the visitor's on the API —, the full path, and the set of releases public at that
 moment (re-read every few seconds): when an embargo ends, every key changes and nothing stale or
 privileged is ever served. A tool's page made from a visitor's own input (a what-if with changed
-answers, a goal, custom weights: :data:`VISITORS_OWN`) is not kept. Admin, language switching and anything but GET pass through, and a
-page that carries a CSRF token (the form to suggest a correction) is never kept.
+answers, a goal, custom weights: :data:`VISITORS_OWN`) is not kept. Admin, language switching
+and anything but GET pass through, and a page that carries a CSRF token (the form to suggest a
+correction) is never kept.
 
 The responses live in the ``pages`` cache, shared by every worker (database tables, or Redis
 with ``POLINDEX_REDIS_URL``), with the headers they were made with — a chart meant to be
