@@ -124,5 +124,5 @@ def test_the_variants_offered(client: Client, pip: Release, two: Release) -> Non
     assert api.status_code == 422
     assert "Normalisation and imputation do not apply" in api.json()["detail"]
     fr = client.get("/fr/PIP/1/compare-with/", {"variant": "normalise-minmax"}).content.decode()
-    assert "normalisation min-max" in fr
+    assert "normalisation (min-max)" in fr
     assert {r[2] for r in _rows(fr).values()} == {"0,0"}  # the release's own method: no change
