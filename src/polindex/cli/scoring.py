@@ -26,6 +26,7 @@ from polindex.cli.common import (
     progress,
     read_options,
     say,
+    setting_up,
     user_errors,
     write_or_fail,
 )
@@ -40,7 +41,8 @@ def score_with_progress(
     definition: IndexDefinition, data: Path, options: ReadOptions, scored: bool, shown: bool
 ) -> Results:
     """Score ``data`` with a progress display (when ``shown``); problems end the command."""
-    from polindex import api
+    with setting_up():
+        from polindex import api
 
     with progress(shown) as bar:
         task = bar.add_task(f"Reading {data.name}", total=3)
@@ -187,7 +189,8 @@ def build(
     aggregate), print the ranking and write every data set plus the log of screening,
     imputation and treatment decisions.
     """
-    from polindex import api
+    with setting_up():
+        from polindex import api
 
     options = read_options(unit_column, period_column, ignore_extra_columns, single_period)
     with user_errors():
