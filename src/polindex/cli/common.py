@@ -1,7 +1,5 @@
 """What every verb shares: the consoles, the options that read data, errors, progress bars."""
 
-from __future__ import annotations
-
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,11 +57,11 @@ FLAG_OF = {
 class Consoles:
     """Rich consoles for results (stdout) and messages (stderr), made on first use."""
 
-    _out: Console | None = None
-    _err: Console | None = None
+    _out: "Console | None" = None
+    _err: "Console | None" = None
 
     @property
-    def out(self) -> Console:
+    def out(self) -> "Console":
         if self._out is None:
             from rich.console import Console
 
@@ -71,7 +69,7 @@ class Consoles:
         return self._out
 
     @property
-    def err(self) -> Console:
+    def err(self) -> "Console":
         if self._err is None:
             from rich.console import Console
 
@@ -94,7 +92,7 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def fail_with(exc: PolindexError) -> NoReturn:
+def fail_with(exc: "PolindexError") -> NoReturn:
     """End the command with a library error's message, and a tip where the library names
     something this command line sets with a flag."""
     text = str(exc)
@@ -159,7 +157,7 @@ def read_options(
     ignore_extra_columns: bool = False,
     single_period: str | None = None,
     column_prefix: str = "",
-) -> ReadOptions:
+) -> "ReadOptions":
     """The library's read options from the command line's flags."""
     from polindex.io.tables import ReadOptions
 
@@ -172,7 +170,7 @@ def read_options(
     )
 
 
-def load(path: Path) -> IndexDefinition:
+def load(path: Path) -> "IndexDefinition":
     """The index definition in ``path`` (parsed once); its problems end the command."""
     with setting_up():
         from polindex.framework.definition import load_index
@@ -182,7 +180,7 @@ def load(path: Path) -> IndexDefinition:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def progress(enabled: bool) -> Progress:
+def progress(enabled: bool) -> "Progress":
     """A transient progress display on stderr (``enabled=False``: shows nothing)."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

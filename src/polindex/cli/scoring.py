@@ -1,7 +1,5 @@
 """Verbs that compute an index: ``score``, ``build`` and ``import-coinr``."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,8 +36,8 @@ if TYPE_CHECKING:
 
 
 def score_with_progress(
-    definition: IndexDefinition, data: Path, options: ReadOptions, scored: bool, shown: bool
-) -> Results:
+    definition: "IndexDefinition", data: Path, options: "ReadOptions", scored: bool, shown: bool
+) -> "Results":
     """Score ``data`` with a progress display (when ``shown``); problems end the command."""
     with setting_up():
         from polindex import api
@@ -60,7 +58,7 @@ def score_with_progress(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def print_ranking(results: Results, period: str | None, lang: str | None, top: int) -> None:
+def print_ranking(results: "Results", period: str | None, lang: str | None, top: int) -> None:
     """The ranking of the index in ``period`` (default: the latest) as a table."""
     import pandas as pd
     from rich.table import Table
@@ -102,7 +100,7 @@ def print_ranking(results: Results, period: str | None, lang: str | None, top: i
     consoles.out.print(table)
 
 
-def print_build_log(results: Results) -> None:
+def print_build_log(results: "Results") -> None:
     """What the build decided: imputations, screening, outlier treatment."""
     log = results.log
     if log.impute is not None:
