@@ -213,3 +213,42 @@ def test_decimals_follow_the_scale_unless_the_framework_says() -> None:
     assert load_framework(base).decimals == 1
     assert load_framework({**base, "scale": {"min": 0, "max": 1000}}).decimals == 0
     assert load_framework({**base, "display": {"decimals": 3}}).decimals == 3
+
+
+def test_iso_codes_read_from_pycountrys_file_are_pycountrys_for_every_code() -> None:
+    # iso_codes reads the JSON list pycountry installs instead of importing pycountry
+    # (decision 068): every alpha-2 and alpha-3 code, in both cases, gives what pycountry gives
+    import subprocess
+    import sys
+
+    import pycountry
+
+    from polindex.framework.units import iso_codes
+
+    db: object = pycountry.countries
+    countries = list(db)  # type: ignore[call-overload]
+    assert len(countries) > 240
+    for country in countries:
+        for code in (country.alpha_2, country.alpha_3):
+            for text in (code, code.lower(), f" {code.title()} "):
+                got = iso_codes(text)
+                assert got is not None, text
+                assert (got.alpha_2, got.alpha_3, got.numeric) == (
+                    country.alpha_2,
+                    country.alpha_3,
+                    country.numeric,
+                ), text
+    for text in ("ed", "EU", "XKX", "zz"):  # letters, but no country: pycountry agrees
+        assert iso_codes(text) is None, text
+        key = "alpha_2" if len(text) == 2 else "alpha_3"
+        assert pycountry.countries.get(**{key: text.upper()}) is None, text
+    for text in ("Synthetic-A", "A1", "DEUT", ""):
+        assert iso_codes(text) is None, text
+    assert iso_codes("AUT").numeric == "040"
+    # a process that resolves units does not import pycountry
+    code = (
+        "import sys; from polindex.framework.units import resolve_units\n"
+        "print(resolve_units(['AUT', 'de']).name('AUT'), 'pycountry' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Austria", "False"]

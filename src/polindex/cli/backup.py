@@ -1,7 +1,5 @@
 """Verbs that keep the platform's data safe: ``backup`` and ``restore``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Verbs about the index definition: ``validate`` and ``show``."""
 
-from __future__ import annotations
-
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -80,7 +78,7 @@ def validate(
         raise typer.Exit(1)
 
 
-def note_units(results: Results, data: Path) -> None:
+def note_units(results: "Results", data: Path) -> None:
     """Say how many units the data hold, and note those named by their code alone."""
     table = results.unit_table
     kinds = Counter(u.kind for u in table.units.values())
@@ -93,7 +91,7 @@ def note_units(results: Results, data: Path) -> None:
         )
 
 
-def node_text(fw: Framework, item: Node | Indicator, lang: str | None) -> str:
+def node_text(fw: "Framework", item: "Node | Indicator", lang: str | None) -> str:
     """One line of ``show``'s tree (Rich markup)."""
     from polindex.framework.models import Indicator
 
@@ -134,7 +132,7 @@ def show(
     title += f"{fw.scale.min:g}–{fw.scale.max:g}, {fw.polarity.replace('_', ' ')}"
     tree = Tree(title)
 
-    def add(branch: Tree, node: Node, level: int) -> None:
+    def add(branch: Tree, node: "Node", level: int) -> None:
         if depth is not None and level >= depth:
             return
         for child in node.children:

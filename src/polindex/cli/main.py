@@ -1,7 +1,5 @@
 """The ``polindex`` application: the top-level options and every group of verbs."""
 
-from __future__ import annotations
-
 import atexit
 import gc
 from typing import Annotated

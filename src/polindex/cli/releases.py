@@ -1,7 +1,5 @@
 """Verbs that publish: ``release create``, ``bake``, ``serve`` and ``demo``."""
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 from pathlib import Path
@@ -283,7 +281,7 @@ def demo(
         serve(port=port, host="127.0.0.1")
 
 
-def score_examples(out_dir: Path, published: list[Example]) -> None:
+def score_examples(out_dir: Path, published: list["Example"]) -> None:
     """Score the synthetic index, and IMPIC and ASEM when their data are there, printing their
     rankings; each is added to ``published`` as soon as it is scored."""
     from polindex.cli.scoring import print_ranking
@@ -320,7 +318,7 @@ def score_examples(out_dir: Path, published: list[Example]) -> None:
         )
 
 
-def publish_examples(published: list[Example]) -> None:
+def publish_examples(published: list["Example"]) -> None:
     """Each example as a release (skipped when that version exists already)."""
     django_setup()
     from polindex.web.releases.models import Release

@@ -1,7 +1,5 @@
 """Verbs that question an index: ``uncertainty``, ``sensitivity`` and ``audit``."""
 
-from __future__ import annotations
-
 import json
 import math
 from collections.abc import Callable
@@ -56,7 +54,7 @@ def analyse(
     spec: Path | None,
     design: Path | None,
     pipeline: Path | None,
-    options: ReadOptions,
+    options: "ReadOptions",
     **overrides: Any,
 ) -> Any:
     """Run an uncertainty or sensitivity analysis with a progress bar (the definition parsed
@@ -81,7 +79,7 @@ def analyse(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def write_tables(tables: dict[str, pd.DataFrame], output: Path) -> None:
+def write_tables(tables: dict[str, "pd.DataFrame"], output: Path) -> None:
     """The tables into an .xlsx file or a folder of CSVs."""
     from polindex.io.writers import write_tables as write
 
@@ -100,7 +98,7 @@ def write_chart(spec: dict[str, Any], output: Path, name: str) -> None:
     (folder / f"{stem}.svg").write_text(render_svg(spec), encoding="utf-8")
 
 
-def print_intervals(ev: Evaluation, top: int) -> None:
+def print_intervals(ev: "Evaluation", top: int) -> None:
     """Each unit's nominal rank and rank interval."""
     from rich.table import Table
 

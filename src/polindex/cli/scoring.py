@@ -1,7 +1,5 @@
 """Verbs that compute an index: ``score``, ``build`` and ``import-coinr``."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -26,6 +24,7 @@ from polindex.cli.common import (
     progress,
     read_options,
     say,
+    setting_up,
     user_errors,
     write_or_fail,
 )
@@ -37,10 +36,11 @@ if TYPE_CHECKING:
 
 
 def score_with_progress(
-    definition: IndexDefinition, data: Path, options: ReadOptions, scored: bool, shown: bool
-) -> Results:
+    definition: "IndexDefinition", data: Path, options: "ReadOptions", scored: bool, shown: bool
+) -> "Results":
     """Score ``data`` with a progress display (when ``shown``); problems end the command."""
-    from polindex import api
+    with setting_up():
+        from polindex import api
 
     with progress(shown) as bar:
         task = bar.add_task(f"Reading {data.name}", total=3)
@@ -58,7 +58,7 @@ def score_with_progress(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def print_ranking(results: Results, period: str | None, lang: str | None, top: int) -> None:
+def print_ranking(results: "Results", period: str | None, lang: str | None, top: int) -> None:
     """The ranking of the index in ``period`` (default: the latest) as a table."""
     import pandas as pd
     from rich.table import Table
@@ -100,7 +100,7 @@ def print_ranking(results: Results, period: str | None, lang: str | None, top: i
     consoles.out.print(table)
 
 
-def print_build_log(results: Results) -> None:
+def print_build_log(results: "Results") -> None:
     """What the build decided: imputations, screening, outlier treatment."""
     log = results.log
     if log.impute is not None:
@@ -187,7 +187,8 @@ def build(
     aggregate), print the ranking and write every data set plus the log of screening,
     imputation and treatment decisions.
     """
-    from polindex import api
+    with setting_up():
+        from polindex import api
 
     options = read_options(unit_column, period_column, ignore_extra_columns, single_period)
     with user_errors():

@@ -1,7 +1,5 @@
 """Verbs about the questionnaire as an XLSForm: ``xlsform export`` and ``xlsform import``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,6 +1,9 @@
 """The index definition: pydantic models, YAML loading and validation with exact paths."""
 
-from polindex.framework.definition import IndexDefinition, load_framework, load_index
+from polindex.framework.plugins import without_pydantic_plugins
+
+with without_pydantic_plugins():  # the models' validators are built here (decision 068)
+    from polindex.framework.definition import IndexDefinition, load_framework, load_index
 from polindex.framework.loader import check_framework_text
 from polindex.framework.models import (
     Applicability,

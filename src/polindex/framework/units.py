@@ -15,9 +15,12 @@ ranked.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from polindex.framework.models import Framework, IsoCodes, UnitDeclaration, UnitKind
@@ -41,6 +44,34 @@ def _territories(lang: str) -> Mapping[str, str]:
 
 
 @functools.cache
+def _iso_3166() -> Mapping[str, Mapping[str, IsoCodes]] | None:
+    """pycountry's ISO 3166-1 list, indexed as pycountry indexes it (by ``alpha_2`` and
+    ``alpha_3``, lower case, a later entry winning), read from the JSON file pycountry installs
+    without importing pycountry (``None``: the file is not there).
+
+    ``import pycountry`` costs a command about 10 ms: it imports ``importlib.metadata`` and
+    ``importlib.resources`` and looks up its own version among the installed distributions,
+    for a list that is one JSON file (decision 068).
+    """
+    spec = importlib.util.find_spec("pycountry")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for folder in folders:
+        path = Path(folder) / "databases" / "iso3166-1.json"
+        if path.is_file():
+            break
+    else:
+        return None
+    index: dict[str, dict[str, IsoCodes]] = {"alpha_2": {}, "alpha_3": {}}
+    for entry in json.loads(path.read_text(encoding="utf-8"))["3166-1"]:
+        codes = IsoCodes(
+            alpha_2=entry["alpha_2"], alpha_3=entry["alpha_3"], numeric=entry["numeric"]
+        )
+        for key, codes_of in index.items():
+            codes_of[entry[key].lower()] = codes
+    return index
+
+
+@functools.cache
 def iso_codes(code: str) -> IsoCodes | None:
     """The ISO 3166-1 codes of a country given by its alpha-2 or alpha-3 code, in any case
     (``None``: not a country code).
@@ -52,12 +83,15 @@ def iso_codes(code: str) -> IsoCodes | None:
     >>> iso_codes("AUT").alpha_2, iso_codes("ed"), iso_codes("Synthetic-A")
     ('AT', None, None)
     """
-    import pycountry
-
     text = code.strip().upper()
     key = {2: "alpha_2", 3: "alpha_3"}.get(len(text))
     if key is None or not text.isalpha():
         return None
+    index = _iso_3166()
+    if index is not None:
+        return index[key].get(text.lower())
+    import pycountry
+
     db: Any = pycountry.countries
     country: Any = db.get(**{key: text})
     if country is None:
