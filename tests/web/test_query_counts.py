@@ -9,7 +9,7 @@ from typing import Any
 from polindex.web.collection import workflow
 from polindex.web.collection.models import Answer
 
-from .conftest import client_for, next_edition
+from .conftest import client_for, complete, next_edition
 
 AT = "/work/demo-2025/AT/"
 # (who, page): queries — the session (a database row: the shared cache is the database unless
@@ -78,3 +78,42 @@ def test_a_carried_forward_country_costs_what_any_other_does(
     with django_assert_num_queries(PAGES[("expert_at", AT)]):  # the first visit included
         page = client.get("/work/demo-2026/AT/").content.decode()
     assert page.count("carried forward: confirm") == 61
+
+
+# an expert's save: the session, the user, the edition, the user's roles in it, the answer, its
+# sources, the conditional update (the optimistic lock) and the history entry — the sources
+# rewritten only when they changed (two more). Inside a test's transaction the save's own is a
+# savepoint: two queries more (SAVEPOINT, RELEASE), three when it fails (ROLLBACK TO).
+SAVE = 8
+
+
+def test_an_autosave_costs_eight_queries_and_a_changed_source_two_more(
+    people: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    client = client_for(people["expert_at"])
+    url = f"{AT}LMM1/"
+    assert client.get(url).status_code == 200  # the answer rows, the per-process caches
+    with django_assert_num_queries(SAVE + 2 + 2, info="new sources"):
+        saved = client.post(url, {"action": "autosave", "version": 1, **complete()})
+    assert saved.json() == {"version": 2, "saved": True}
+    with django_assert_num_queries(SAVE + 2, info="same sources"):
+        saved = client.post(
+            url, {"action": "autosave", "version": 2, **complete(justification="Art. 6.")}
+        )
+    assert saved.json() == {"version": 3, "saved": True}
+    a = Answer.objects.get(unit="AT", indicator="LMM1", expert=people["expert_at"])
+    assert (a.version, a.option, a.justification) == (3, "a", "Art. 6.")
+    assert [s.snapshot() for s in a.live_sources()] == [
+        {"instrument": "Aliens Act", "article": "5", "url": "", "in_force": ""}
+    ]
+    changes = list(a.changes.order_by("id").values_list("action", "old", "new"))
+    assert changes[-1] == (
+        "save",
+        {"justification": "Art. 5 of the Aliens Act."},
+        {"justification": "Art. 6."},
+    )
+    # a stale version: refused as read, without the update (nothing written, no history)
+    with django_assert_num_queries(SAVE - 2 + 3, info="a stale version"):
+        stale = client.post(url, {"action": "autosave", "version": 2, **complete()})
+    assert (stale.status_code, stale.json()) == (409, {"conflict": True, "version": 3})
+    assert a.changes.count() == 2

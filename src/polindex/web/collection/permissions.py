@@ -20,6 +20,7 @@ from django.utils import timezone
 from polindex.web.collection.models import Answer, Assignment, BulkStep, Edition
 from polindex.web.collection.questions import area_of
 from polindex.web.collection.workflow import ACTIONS
+from polindex.web.prepared import Prepared
 
 MANAGE = "collection.manage_edition"
 EDITABLE_BY_EXPERT = (Answer.Status.DRAFT, Answer.Status.QUERIED)
@@ -70,17 +71,29 @@ def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
 def _held(user: Any, edition: Edition) -> list[tuple[str, str, str]]:
     """The user's accepted assignments in ``edition`` as (role, unit, area) — read once per
     request (the user object lives for one request)."""
+    cache = _kept_roles(user)
+    if edition.pk not in cache:
+        held = _HELD(edition=edition.pk, user=user.pk)
+        cache[edition.pk] = [(a.role, a.unit, a.area) for a in held]
+    return cache[edition.pk]
+
+
+_HELD = Prepared(
+    Assignment,
+    lambda edition, user: Assignment.objects.only("role", "unit", "area").filter(
+        edition=edition, user=user, accepted_at__isnull=False
+    ),
+    edition=0,
+    user=0,
+)  # asked by every page and save of the workspace: its SQL written once
+
+
+def _kept_roles(user: Any) -> dict[int, list[tuple[str, str, str]]]:
     cache: dict[int, list[tuple[str, str, str]]] | None = getattr(user, "_polindex_roles", None)
     if cache is None:
         cache = {}
         user._polindex_roles = cache  # (through Django's lazy request.user too)
-    if edition.pk not in cache:
-        cache[edition.pk] = list(
-            Assignment.objects.filter(
-                edition=edition, user=user, accepted_at__isnull=False
-            ).values_list("role", "unit", "area")
-        )
-    return cache[edition.pk]
+    return cache
 
 
 def scope(user: Any, edition: Edition, unit: str, role: str = "") -> frozenset[str] | None:
