@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from polindex.web.collection.models import Answer, Assignment, BulkStep, Edition
@@ -94,6 +95,39 @@ def _kept_roles(user: Any) -> dict[int, list[tuple[str, str, str]]]:
         cache = {}
         user._polindex_roles = cache  # (through Django's lazy request.user too)
     return cache
+
+
+def edition_read(user: Any, code: str) -> Edition | None:
+    """The edition ``code`` (``None``: there is none), its framework left unread, and — in
+    the same query, a join — ``user``'s accepted assignments in it, kept for the request as
+    :func:`_held` keeps them: a save or a page of the workspace asks one query, not two, for
+    the edition and what the user may do in it."""
+    rows = _EDITION_HELD(code=code, user=user.pk if user.is_authenticated else 0)
+    if not rows:
+        return None
+    if user.is_authenticated:
+        _kept_roles(user)[rows[0].pk] = [
+            (r.held_role, r.held_unit, r.held_area) for r in rows if r.held_role is not None
+        ]
+    return rows[0]
+
+
+_EDITION_HELD = Prepared(
+    Edition,
+    lambda code, user: (
+        Edition.objects.defer("framework", "framework_yaml")
+        .filter(code=code)
+        .annotate(
+            mine=FilteredRelation(
+                "assignments",
+                condition=Q(assignments__user=user, assignments__accepted_at__isnull=False),
+            )
+        )
+        .annotate(held_role=F("mine__role"), held_unit=F("mine__unit"), held_area=F("mine__area"))
+    ),
+    code="",
+    user=0,
+)  # a row per assignment (one with no role when none): the SQL written once
 
 
 def scope(user: Any, edition: Edition, unit: str, role: str = "") -> frozenset[str] | None:

@@ -24,6 +24,7 @@ from polindex.web.collection.permissions import (
     SUBMITTED,
     Country,
     allowed,
+    edition_read,
     page_permission,
     scope,
 )
@@ -78,10 +79,9 @@ def edition_of(request: HttpRequest, code: str) -> Edition:
 def country_of(request: HttpRequest, code: str, unit: str) -> Country:
     """A country of an edition (404 if none) that the user may open (403 if not), and — for
     pages about the country itself rather than one answer — the page's permission on it."""
-    found = _EDITION(code=code)
-    if not found:
+    edition = edition_read(request.user, code)  # with the user's roles in it: one query
+    if edition is None:
         raise Http404("no such edition")
-    edition = found[0]
     if unit not in edition.units:
         raise Http404("no such country in this edition")
     country = Country(edition, unit)
@@ -114,12 +114,6 @@ def answers_shown(country: Country, user: Any, indicator: str = "") -> list[Answ
     return list(shown.values())
 
 
-# the framework (tens of kB of JSON) is read only by the pages that need it, not by saves
-_EDITION = Prepared(
-    Edition,
-    lambda code: Edition.objects.defer("framework", "framework_yaml").filter(code=code),
-    code="",
-)
 _OWN = Prepared(
     Answer,
     lambda edition, unit, expert, indicator: Answer.objects.filter(
