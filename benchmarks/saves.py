@@ -141,7 +141,7 @@ def wrk(
     """One wrk run: requests, seconds, errors, p50/p95/p99 (ms), and the CPU seconds the
     server's workers and the database's back ends used per save."""
     threads = 2
-    time.sleep(1.0)  # the last run's saves still under way when wrk stopped are done
+    time.sleep(3.0)  # the last run's saves still under way when wrk stopped are done
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "answers.txt"
         answers_file(listing, experts)
