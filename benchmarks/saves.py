@@ -26,7 +26,6 @@ dropped and re-created) and, for the second part, ``wrk`` (without it, it says s
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -222,21 +221,9 @@ def through_gunicorn(experts: list[tuple[str, str]], env: dict[str, str]) -> Non
 
 
 def main() -> None:
-    collection.URL = url = (
-        os.environ.get(
-            "POLINDEX_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polindex_bench"
-        ).rsplit("/", 1)[0]
-        + "/polindex_saves"
-    )
-    if not collection.fresh_database():
+    env = collection.server_environment("polindex_saves")
+    if env is None:
         return
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
-        "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
-    }
-    os.environ.update(env)
     experts = collection.seed()
     in_process(*experts[0])
     through_gunicorn(experts, env)
