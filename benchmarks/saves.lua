@@ -1,15 +1,16 @@
 -- wrk script of benchmarks/saves.py: experts autosaving answers, as the workspace does.
 --
 -- POLINDEX_WRK_ANSWERS names a file of "session-key unit question version" lines, one an
--- answer; each wrk thread takes every n-th line (wrk ... -- n: the number of threads), so no
--- two threads save the same answer, and each request saves the thread's next answer in turn
--- with a new justification (never one an earlier run wrote: a save that changes nothing
--- makes no new version). A save succeeds (a new version) when the one before it on the same
--- answer did, so the version each request sends is counted here without reading responses; a
--- conflict (409) would be an error, which wrk counts under "Non-2xx". POLINDEX_WRK_DELAY_MS > 0
--- makes each connection wait 0.8-1.2 times that long before each save: one connection, one
--- expert saving every so often.
-local answers, turn, delay_ms, run = {}, 0, 0, os.time()  -- a new text in every run
+-- answer; each wrk thread (one connection each: wrk -tN -cN ... -- N) takes every N-th line,
+-- so no two threads save the same answer, and each request saves the thread's next answer in
+-- turn with a new justification (never one an earlier run wrote: a save that changes nothing
+-- makes no new version). With one connection a thread's responses come in the order of its
+-- requests, so each response tells the version of the answer just saved ({"version": N}, a
+-- conflict's too); an answer comes back only after the thread's others. A conflict (409)
+-- would be an error, which wrk counts under "Non-2xx". POLINDEX_WRK_DELAY_MS > 0 makes each
+-- connection wait 0.8-1.2 times that long before each save: one connection, one expert
+-- saving every so often.
+local answers, turn, delay_ms, run, last = {}, 0, 0, os.time(), nil  -- a new text each run
 local csrf = "0123456789abcdef0123456789abcdef"  -- 32 characters: a valid CSRF secret
 local options = {"a", "b", "c"}
 
@@ -49,11 +50,16 @@ request = function()
     .. "&option=" .. options[turn % 3 + 1]
     .. "&justification=Draft+" .. run .. "-" .. id .. "-" .. turn .. "+of+" .. answer.code .. "."
     .. "&source_count=1&source-0-instrument=Act&source-0-article=4"
-  answer.version = answer.version + 1
+  last = answer
   return wrk.format("POST", answer.path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = answer.cookie,
   }, body)
+end
+
+function response(status, headers, body)
+  local version = body:match('"version": (%d+)')
+  if last and version then last.version = tonumber(version) end
 end
 
 function done(summary, latency, requests)

@@ -139,7 +139,7 @@ def wrk(
 ) -> dict[str, float]:
     """One wrk run: requests, seconds, errors, p50/p95/p99 (ms), and the CPU seconds the
     server's workers and the database's back ends used per save."""
-    threads = 2
+    threads = connections  # one connection a thread: responses in the order of requests
     time.sleep(3.0)  # the last run's saves still under way when wrk stopped are done
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "answers.txt"
