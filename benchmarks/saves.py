@@ -1,17 +1,20 @@
 """Answer saves (run by `make bench`): what one save costs in process, and how many saves a
 second gunicorn on PostgreSQL serves on this machine; printed, never asserted.
 
-Targets (issue 13): saves saturate at 300 a second or more (111-117 before decision 066) and,
+Targets (issue 13): saves saturate at 300 a second or more (111-117 in the issue; 191-230 for
+`main` before decision 066 measured by this script, on a shared machine) and,
 with 100 experts each saving once a second, the p95 of a save stays under 100 ms.
 
 1. **In process** (Django's test client, no server, on the same PostgreSQL database): the CPU
    time of each of 200 autosaves of one expert (a new justification of one of 18 questions
    each time, as the workspace's autosave sends it) — minimum and median — and the queries one
    save makes.
-2. **Through gunicorn** (:data:`WORKERS` workers) on PostgreSQL, the load from ``wrk`` (a
+2. **Through gunicorn** (:data:`WORKERS` workers x :data:`THREADS` threads) on PostgreSQL, the
+   load from ``wrk`` (a
    compiled load generator: it leaves the cores to the server; Debian package ``wrk``) with
    ``benchmarks/saves.lua``: 100 experts' sessions, each request the autosave of the next of
-   1,800 answers with a new justification and the version the last save gave it.
+   1,800 answers with a new justification and the version the last save gave it (one
+   connection per wrk thread: each response tells it; decision 067).
    - *saturation*: :data:`CONNECTIONS` connections without pause, :data:`RUNS` runs —
      saves per second (min / median / max) and the p95 of each run;
    - *100 experts*, each saving once a second (100 connections, 0.8-1.2 s between saves) —
