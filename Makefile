@@ -61,6 +61,7 @@ bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed
 	$(BIN)/python benchmarks/whatif_web.py
 	$(BIN)/python benchmarks/feedback.py
 	$(BIN)/python benchmarks/collection.py
+	$(BIN)/python benchmarks/saves.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/bulk_steps.py
 	$(BIN)/python benchmarks/invitations.py

@@ -50,6 +50,24 @@ def fresh_database() -> bool:
     return True
 
 
+def server_environment(database: str) -> dict[str, str] | None:
+    """Point this module at a fresh PostgreSQL database ``database`` (on the server of
+    ``POLINDEX_BENCH_DATABASE_URL``) and return the environment of a production-like server
+    using it (also set in this process); ``None`` when there is no PostgreSQL."""
+    global URL
+    URL = URL.rsplit("/", 1)[0] + f"/{database}"
+    if not fresh_database():
+        return None
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
+        "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
+    }
+    os.environ.update(env)
+    return env
+
+
 def seed() -> list[tuple[str, str]]:
     """An open edition of the MIPEX-style questionnaire, one expert per country; returns each
     expert's (session cookie, country)."""

@@ -163,21 +163,9 @@ def rss_mb(pid: int) -> float:
 
 
 def main() -> None:
-    collection.URL = url = (
-        os.environ.get(
-            "POLINDEX_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/polindex_bench"
-        ).rsplit("/", 1)[0]
-        + "/polindex_soak"
-    )
-    if not collection.fresh_database():
+    env = collection.server_environment("polindex_soak")
+    if env is None:
         return
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "polindex.web.settings",
-        "POLINDEX_SECRET_KEY": secrets.token_urlsafe(50),  # a production-like server
-    }
-    os.environ.update(env)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [str(BIN / "polindex"), "demo", "--out", tmp, "--publish"],

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from polindex.web.collection.models import Answer, Assignment, BulkStep, Edition
 from polindex.web.collection.questions import area_of
 from polindex.web.collection.workflow import ACTIONS
+from polindex.web.prepared import Prepared
 
 MANAGE = "collection.manage_edition"
 EDITABLE_BY_EXPERT = (Answer.Status.DRAFT, Answer.Status.QUERIED)
@@ -70,17 +72,62 @@ def roles(user: Any, edition: Edition, unit: str, area: str = "") -> set[str]:
 def _held(user: Any, edition: Edition) -> list[tuple[str, str, str]]:
     """The user's accepted assignments in ``edition`` as (role, unit, area) — read once per
     request (the user object lives for one request)."""
+    cache = _kept_roles(user)
+    if edition.pk not in cache:
+        held = _HELD(edition=edition.pk, user=user.pk)
+        cache[edition.pk] = [(a.role, a.unit, a.area) for a in held]
+    return cache[edition.pk]
+
+
+_HELD = Prepared(
+    Assignment,
+    lambda edition, user: Assignment.objects.only("role", "unit", "area").filter(
+        edition=edition, user=user, accepted_at__isnull=False
+    ),
+    edition=0,
+    user=0,
+)  # asked by every page and save of the workspace: its SQL written once
+
+
+def _kept_roles(user: Any) -> dict[int, list[tuple[str, str, str]]]:
     cache: dict[int, list[tuple[str, str, str]]] | None = getattr(user, "_polindex_roles", None)
     if cache is None:
         cache = {}
         user._polindex_roles = cache  # (through Django's lazy request.user too)
-    if edition.pk not in cache:
-        cache[edition.pk] = list(
-            Assignment.objects.filter(
-                edition=edition, user=user, accepted_at__isnull=False
-            ).values_list("role", "unit", "area")
+    return cache
+
+
+def edition_read(user: Any, code: str) -> Edition | None:
+    """The edition ``code`` (``None``: there is none), its framework left unread, and — in
+    the same query, a join — ``user``'s accepted assignments in it, kept for the request as
+    :func:`_held` keeps them: a save or a page of the workspace asks one query, not two, for
+    the edition and what the user may do in it."""
+    rows = _EDITION_HELD(code=code, user=user.pk if user.is_authenticated else 0)
+    if not rows:
+        return None
+    if user.is_authenticated:
+        _kept_roles(user)[rows[0].pk] = [
+            (r.held_role, r.held_unit, r.held_area) for r in rows if r.held_role is not None
+        ]
+    return rows[0]
+
+
+_EDITION_HELD = Prepared(
+    Edition,
+    lambda code, user: (
+        Edition.objects.defer("framework", "framework_yaml")
+        .filter(code=code)
+        .annotate(
+            mine=FilteredRelation(
+                "assignments",
+                condition=Q(assignments__user=user, assignments__accepted_at__isnull=False),
+            )
         )
-    return cache[edition.pk]
+        .annotate(held_role=F("mine__role"), held_unit=F("mine__unit"), held_area=F("mine__area"))
+    ),
+    code="",
+    user=0,
+)  # a row per assignment (one with no role when none): the SQL written once
 
 
 def scope(user: Any, edition: Edition, unit: str, role: str = "") -> frozenset[str] | None:

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from polindex.framework.models import Indicator
+from polindex.web.collection import statements
 from polindex.web.collection.models import (
     Answer,
     AnswerChange,
@@ -190,13 +190,20 @@ def _write(
     **fields: Any,
 ) -> Answer:
     """Update the answer if it is still at ``version``; record the change (from ``before``,
-    the answer's snapshot, when the caller has it); else ConflictError."""
-    before = before or answer.snapshot()
+    the answer's snapshot, when the caller has it); else ConflictError.
+
+    The version is checked twice: against the answer as read (a page saved from a stale
+    version costs no write), then by the update itself (``… WHERE version = N``), which only
+    one of many saves racing from the same version passes. So the ``before`` of the history
+    entry is the row the update replaced."""
     sources = fields.pop("sources", None)
-    updated = Answer.objects.filter(pk=answer.pk, version=version).update(
-        version=F("version") + 1, updated_by=user, updated_at=timezone.now(), **fields
-    )
-    if not updated:
+    if answer.version != version:  # stale already as read (a bogus version too): no update
+        raise ConflictError(answer, {**fields, "sources": sources, "version": version})
+    before = before or answer.snapshot()
+    now = timezone.now()
+    if not statements.update_answer(
+        answer.pk, version, {**fields, "updated_by": user.pk, "updated_at": now}
+    ):
         current = Answer.objects.get(pk=answer.pk)
         raise ConflictError(current, {**fields, "sources": sources, "version": version})
     if sources is not None and sources != before["sources"]:
@@ -216,7 +223,7 @@ def _write(
         answer.__dict__.pop("live", None)  # a prefetched list of sources is now out of date
     for name, value in fields.items():  # the row as written, without reading it back
         setattr(answer, name, value)
-    answer.version, answer.updated_by = version + 1, user
+    answer.version, answer.updated_by, answer.updated_at = version + 1, user, now
     after = {**before, **{k: v for k, v in fields.items() if k in before}}
     if sources is not None:
         after["sources"] = [
@@ -224,10 +231,11 @@ def _write(
             for s in sources
             if s.get("instrument", "").strip()
         ]
-    AnswerChange.objects.create(
-        answer=answer,
-        who=user,
-        action=action,
+    statements.record_change(
+        answer.pk,
+        user.pk,
+        now,
+        action,
         old={k: v for k, v in before.items() if after.get(k) != v},
         new={k: v for k, v in after.items() if before.get(k) != v},
         reason=reason,
