@@ -4,8 +4,6 @@ releases only; bad input is a 4xx with a ``detail``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema
@@ -14,6 +12,7 @@ from ninja.params import functions as params
 
 from polindex.analysis.custom_weights import WeightsError
 from polindex.web.addresses import NO_CONTROL
+from polindex.web.api.problems import PROBLEMS
 from polindex.web.dialogue import comparison as cmp
 from polindex.web.dialogue import weights as w
 from polindex.web.dialogue.comparison_views import movers, rows
@@ -23,16 +22,6 @@ from polindex.web.releases.visibility import visible_release_or_404
 
 router = Router(tags=["dialogue"])
 MAX_PARAMETER = 2000
-
-
-class Problem(Schema):
-    """What went wrong: a sentence, or (422, a parameter the addresses refuse, such as one
-    holding a control character) a list of the invalid parameters with ``loc`` and ``msg``."""
-
-    detail: str | list[dict[str, Any]]
-
-
-PROBLEMS: dict[int, type[Schema]] = {404: Problem, 422: Problem}
 
 
 def _release(request: HttpRequest, index: str, version: str) -> Release:

@@ -15,6 +15,7 @@ from ninja.params import functions as params
 
 from polindex.analysis.outcomes import outcome_period
 from polindex.web.addresses import NO_CONTROL
+from polindex.web.api.problems import Problem
 from polindex.web.outcomes.models import Outcome
 from polindex.web.outcomes.views import alignment, linked
 from polindex.web.releases.models import Release
@@ -22,10 +23,6 @@ from polindex.web.releases.visibility import visible_releases
 
 router = Router(tags=["outcomes"])
 CAVEAT = "Correlation is not causation."
-
-
-class Problem(Schema):
-    detail: str | list[dict[str, Any]]
 
 
 class PairOut(Schema):
