@@ -50,7 +50,7 @@ def test_in_french(client: Client, release: Release) -> None:
     page = client.get("/fr/ARE/1/recommendations/AT/").content.decode()
     assert "Ont-ils accès aux agences ?" in page
     assert "Oui, tout emploi" in page
-    assert "<strong>+25,00</strong> points pour l’indice ; +50,00 pour Travail" in page
+    assert "<strong>+25,00</strong> points pour l’indice\u202f; +50,00 pour Travail" in page
     assert "2 pays donnent déjà cette réponse" in page
     assert "les 3 meilleurs changements de chaque groupe" in page
     assert "Allemagne" in page

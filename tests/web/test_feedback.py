@@ -198,7 +198,7 @@ def test_an_embargoed_release_takes_no_suggestion_from_the_public(embargoed: Rel
 def test_the_french_form(two: Release) -> None:
     html = Client().get("/fr/TWO/1/feedback/?unit=XX").content.decode()
     assert "Proposer une correction" in html
-    assert "Qui êtes-vous ?" in html
+    assert "Qui êtes-vous\u202f?" in html
     assert 'action="/fr/TWO/1/feedback/"' in html
 
 

@@ -163,7 +163,7 @@ def test_confirming_creates_exactly_what_was_previewed(
         "anna.gruber@example.org", "expert.at@example.org", "luc.martin@example.org",
     ]  # fmt: skip
     luc = by_address["luc.martin@example.org"]
-    assert luc.subject == "[Polindex] Invitations (4) : Demo 2025"
+    assert luc.subject == "[Polindex] Invitations (4)\u00a0: Demo 2025"
     assert "Bonjour Luc Martin" in luc.body
     assert "Belgique — Labour market mobility" in luc.body
     assert luc.body.count("/work/invitation/") == 4  # a link per role
@@ -230,7 +230,7 @@ def test_resend_and_withdraw_an_invitation(people: dict[str, Any], edition: Any)
     assert not mail.outbox
     response = central.post(f"/work/invitations/{a.pk}/resend/", follow=True)
     assert "Invitation sent again to anna@example.org" in response.content.decode()
-    assert [m.subject for m in mail.outbox] == ["[Polindex] Invitation : Demo 2025"]
+    assert [m.subject for m in mail.outbox] == ["[Polindex] Invitation\u00a0: Demo 2025"]
     assert link in mail.outbox[0].body
     assert Client().get(link).status_code == 200  # works again
     # an accepted invitation is neither resent nor withdrawn

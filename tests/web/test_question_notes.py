@@ -108,7 +108,7 @@ def test_e_mails_name_the_country_in_the_recipients_language(
     expert, reviewer = client_for(people["expert_at"]), client_for(people["reviewer_at"])
     expert.post(URL + "LMM1/", {"action": "submit", "version": 1, **complete()})
     assert mailoutbox[0].subject == (
-        "[Polindex] Prêt pour la relecture : 1 réponse pour Autriche (Demo 2025)"
+        "[Polindex] Prêt pour la relecture\u00a0: 1 réponse pour Autriche (Demo 2025)"
     )
     assert mailoutbox[0].body.startswith(
         "1 réponse pour Autriche (Demo 2025) attend votre relecture."
@@ -143,5 +143,5 @@ def test_accepting_an_invitation_in_french_keeps_french_for_e_mails(
     from polindex.web.collection.notify import invitation
 
     invitation(a)
-    assert mailoutbox[-1].subject == "[Polindex] Invitation : Demo 2025"
+    assert mailoutbox[-1].subject == "[Polindex] Invitation\u00a0: Demo 2025"
     assert "- Relecteur, Belgique:\n" in mailoutbox[-1].body

@@ -152,7 +152,13 @@ class Problems:
 
     def lines(self, names: Mapping[str, str]) -> list[str]:
         """Every problem as one sentence, the question named."""
-        return [*self.general, *(f"{names.get(c, c)}: {m}" for c, m in self.fields.items())]
+        return [
+            *self.general,
+            *(
+                gettext("%(name)s: %(problem)s") % {"name": names.get(c, c), "problem": m}
+                for c, m in self.fields.items()
+            ),
+        ]
 
 
 def _range(fw: Framework, ind: Indicator, sim: Simulator) -> tuple[str, str] | None:
