@@ -122,3 +122,44 @@ def test_a_build_changes_a_value_and_recomputes_the_interval(
     assert page.locator(".proposal h3").first.inner_text().startswith("1 change")
     assert "76.65" in page.locator(".proposal").first.inner_text()
     assert page.evaluate(SIDEWAYS) <= 0, "the goal page scrolls sideways"
+
+
+TABLE_OVERFLOW = (
+    "(() => { const box = document.querySelector('#whatif-nodes').parentElement;"
+    " return box.scrollWidth - box.clientWidth; })()"
+)
+CUE_SHOWN = "getComputedStyle(document.querySelector('.scroll-cue')).display !== 'none'"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_figures_table_fits_a_laptop_and_says_it_scrolls_on_a_phone(
+    local_page: Any, live_server: Any, wif_site: None, language: str
+) -> None:
+    prefix = "/fr" if language == "fr" else ""
+    page = local_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}{prefix}/WIF/1/what-if/CC/?r2=a&q2=7.2")
+    assert page.evaluate(TABLE_OVERFLOW) <= 0, "a column of the figures is cut off"
+    assert not page.evaluate(CUE_SHOWN)
+    last = page.locator("#whatif-nodes thead tr").nth(1).locator("th").last.bounding_box()
+    assert last["x"] + last["width"] <= 1366  # "New" of the change, in view
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate(SIDEWAYS) <= 0, "the page scrolls sideways"
+    assert page.evaluate(TABLE_OVERFLOW) > 0  # the table scrolls in its box ...
+    assert page.evaluate(CUE_SHOWN)  # ... and says so
+    # the node's name stays in view while the figures scroll
+    page.locator("#whatif-nodes").evaluate("t => { t.parentElement.scrollLeft = 400; }")
+    name = page.locator("#whatif-nodes tbody th[scope=row]").first.bounding_box()
+    assert 0 <= name["x"] < 40
+    # the answers changed: one card per question on a phone, each value named
+    cell = page.locator("#changed tbody tr").first.locator("td").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    published = "Published answer" if language == "en" else "Réponse publiée"
+    assert cell.get_attribute("data-label") == published
+    assert (
+        page.evaluate(
+            "document.querySelector('#changed').parentElement.scrollWidth"
+            " - document.querySelector('#changed').parentElement.clientWidth"
+        )
+        <= 0
+    )

@@ -298,3 +298,34 @@ def test_a_release_without_answers_says_it_cannot_be_simulated(client: Client) -
     r = client.get("/api/v1/releases/WIF/scores-only/what-if/CC")
     assert r.status_code == 404
     assert "holds scores only" in r.json()["detail"]
+
+
+def band_card(response: Any) -> str:
+    """The band card's text, tags removed, runs of spaces and new lines as one space (a
+    non-breaking space kept)."""
+    card = response.content.decode().split('id="band-card"', 1)[1].split("</div>", 1)[0]
+    return re.sub(r"[ \n]+", " ", re.sub(r"<[^>]+>", " ", card.split(">", 1)[1])).strip()
+
+
+def test_the_band_card_names_the_published_band_and_the_new_one(client: Client) -> None:
+    # CC: fair (50) as published; r2=a and q2=7.2 take it to 80, strong
+    r = client.get(f"{BASE}/what-if/CC/?r2=a&q2=7.2")
+    assert band_card(r) == "Band Published: Fair → New: Strong"
+    r = client.get(f"/fr{BASE}/what-if/CC/?r2=a&q2=7.2")
+    assert band_card(r) == "Catégorie Publiée\u00a0: Moyen → Nouvelle\u00a0: Fort"
+    # a change that keeps the band says so, both named; no change: the published band alone
+    assert band_card(client.get(f"{BASE}/what-if/CC/?q1=a")) == "Band Published: Fair → New: Fair"
+    assert band_card(client.get(f"{BASE}/what-if/CC/")) == "Band Fair"
+
+
+def test_the_figures_table_heads_each_figure_once_over_published_and_new(client: Client) -> None:
+    body = client.get(f"/fr{BASE}/what-if/CC/?q1=a").content.decode()
+    head = body.split('id="whatif-nodes"', 1)[1].split("</thead>", 1)[0]
+    groups = re.findall(r'<th scope="colgroup" colspan="(\d)">([^<]+)</th>', head)
+    assert groups == [("3", "Score"), ("2", "Rang"), ("2", "Catégorie"), ("2", "Évolution")]
+    columns = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head)
+    assert columns == [
+        "Élément", "Publié", "Nouveau", "Différence", "Publié", "Nouveau",
+        "Publiée", "Nouvelle", "Publiée", "Nouvelle",
+    ]  # fmt: skip
+    assert row(client.get(f"{BASE}/what-if/CC/?q1=a"), "What-if index")[8:] == ["–", "–"]
