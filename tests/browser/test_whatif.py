@@ -114,6 +114,7 @@ def test_a_build_changes_a_value_and_recomputes_the_interval(
     page.get_by_role("button", name="Simulate").click()
     page.wait_for_url("**/T/b1/what-if/AT/?a1=80")
     assert index_row(page)[:4] == ["Toy", "26.6", "51.4", "▲ +24.8 (better)"]
+    assert page.get_by_role("link", name="Reset: the published values").count() == 1  # a build
     page.get_by_role("link", name="Recompute the rank interval").click()
     page.wait_for_url("**/T/b1/what-if/AT/?a1=80&interval=1")
     assert "With these changes: between" in page.locator("#rank-interval").inner_text()
