@@ -43,8 +43,15 @@ def test_changing_an_answer_shows_every_area_side_by_side(client: Client) -> Non
     assert r.status_code == 200
     # Access (50 + 50) / 2 = 50 → (75 + 50) / 2 = 62.5; the index (62.5 + 50) / 2 = 56.25
     assert row(r, "What-if index") == [
-        "What-if index", "50.0", "56.2", "▲ +6.2 (better)", "2", "2", "Fair", "Fair", "–", "–",
-    ]  # fmt: skip
+        "What-if index",
+        "50.0",
+        "56.2",
+        "▲ +6.2 (better)",
+        "2",
+        "2",
+        "Fair",
+        "Fair",
+    ]  # fmt: skip (one period: no change since the period before, no column for it)
     assert row(r, "Access")[:4] == ["Access", "50.0", "62.5", "▲ +12.5 (better)"]
     assert row(r, "Rights")[:3] == ["Rights", "50.0", "50.0"]
     page = text(r)
@@ -57,8 +64,8 @@ def test_changing_an_answer_shows_every_area_side_by_side(client: Client) -> Non
 def test_the_official_figures_without_changes(client: Client) -> None:
     r = client.get(f"{BASE}/what-if/AA/")
     assert r.status_code == 200
-    # the published figures alone: score, rank, band, change
-    assert row(r, "What-if index") == ["What-if index", "87.5", "1", "Strong", "–"]
+    # the published figures alone: score, rank, band (one period: no change column)
+    assert row(r, "What-if index") == ["What-if index", "87.5", "1", "Strong"]
     page = r.content.decode()
     # every question, its published answer selected: option labels, yes/no, a number
     assert '<option value="a" selected>Immediate</option>' in page
@@ -74,7 +81,6 @@ def test_a_rank_gained_a_band_reached_and_a_question_that_applies_again(client: 
     # level with CC: rank 3 → 2 (ties share the best rank), weak → fair
     assert row(r, "What-if index") == [
         "What-if index", "0.0", "50.0", "▲ +50.0 (better)", "3", "2 (▲ 1)", "Weak", "Fair",
-        "–", "–",
     ]  # fmt: skip
     assert "r2 applies again" in text(r)
 
@@ -322,10 +328,29 @@ def test_the_figures_table_heads_each_figure_once_over_published_and_new(client:
     body = client.get(f"/fr{BASE}/what-if/CC/?q1=a").content.decode()
     head = body.split('id="whatif-nodes"', 1)[1].split("</thead>", 1)[0]
     groups = re.findall(r'<th scope="colgroup" colspan="(\d)">([^<]+)</th>', head)
-    assert groups == [("3", "Score"), ("2", "Rang"), ("2", "Catégorie"), ("2", "Évolution")]
+    assert groups == [("3", "Score"), ("2", "Rang"), ("2", "Catégorie")]  # one period: no change
     columns = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head)
     assert columns == [
-        "Élément", "Publié", "Nouveau", "Différence", "Publié", "Nouveau",
-        "Publiée", "Nouvelle", "Publiée", "Nouvelle",
+        "Élément", "Publié", "Nouveau", "Différence", "Publié", "Nouveau", "Publiée", "Nouvelle",
     ]  # fmt: skip
-    assert row(client.get(f"{BASE}/what-if/CC/?q1=a"), "What-if index")[8:] == ["–", "–"]
+    assert "Évolution" not in body.split('class="table-hint">', 1)[1].split("</p>", 1)[0]
+
+
+def test_a_release_of_two_periods_shows_the_change_since_the_period_before(client: Client) -> None:
+    import polindex
+    from polindex.web.releases.publish import publish_release
+
+    from .whatif_index import DATA, FW
+
+    # the same answers in 2023, but CC's q1 was c (0): Access 25, the index 37.5 → 50 in 2024
+    before = [(u, 2023, q, "c" if (u, q) == ("CC", "q1") else v) for u, _, q, v in DATA]
+    results = polindex.score(polindex.load_framework(FW), before + DATA)
+    publish_release(results, version="2", publish_at=NOW)
+    r = client.get("/WIF/2/what-if/CC/?q1=a")
+    assert row(r, "What-if index")[-2:] == ["+12.5", "+18.8"]  # 37.5 → 50, and → 56.25
+    body = r.content.decode()
+    assert '<th scope="colgroup" colspan="2">Change</th>' in body
+    assert "Change: since the period before." in body
+    assert row(client.get("/WIF/2/what-if/CC/"), "What-if index") == [
+        "What-if index", "50.0", "2", "Fair", "+12.5",
+    ]  # fmt: skip

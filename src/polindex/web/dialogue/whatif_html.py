@@ -210,9 +210,11 @@ def rows_html(
     has_bands: bool,
     decimals: int,
     urls: Mapping[str, str],
+    has_change: bool = True,
 ) -> SafeString:
     """The body of the table of groups: published figures, and with ``changed`` the new ones
-    beside them (the columns of ``dialogue/whatif.html``'s head). Every text is escaped; the
+    beside them (the columns of ``dialogue/whatif.html``'s head); the change since the period
+    before only ``has_change`` (a release of one period has none). Every text is escaped; the
     numbers are made here (digits, a sign and the decimal mark)."""
     numbers = Numbers(decimals)
     out = []
@@ -243,8 +245,9 @@ def rows_html(
                 if r["band"] != r["new_band"]:
                     band = f"<strong>{band}</strong>"
                 cells.append(f"<td>{band}</td>")
-        cells.append(f'<td class="num">{numbers.change(r["change"])}</td>')
-        if changed:
+        if has_change:
+            cells.append(f'<td class="num">{numbers.change(r["change"])}</td>')
+        if has_change and changed:
             cells.append(f'<td class="num">{numbers.change(r["new_change"])}</td>')
         cells.append("</tr>\n")
         out.append("".join(cells))

@@ -136,6 +136,7 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
         out = sim.simulate(unit, {}, intervals=False)
     changed = figures.changed_answers(out, sim, lang) if out.changes else []
     groups = [r for r in figures.node_rows(out, reading, known) if not r["is_indicator"]]
+    has_change = any(r["change"] is not None or r["new_change"] is not None for r in groups)
     context = {
         **_page(request, release, gettext("What if? — %(name)s") % {"name": name}),
         **reading.context(),
@@ -147,8 +148,9 @@ def whatif(request: HttpRequest, index: str, version: str, unit: str) -> HttpRes
         "consequences": list(out.notes),
         "groups": groups,
         "group_rows": whatif_html.rows_html(
-            groups, bool(changed), reading.has_bands, reading.decimals, known.urls
+            groups, bool(changed), reading.has_bands, reading.decimals, known.urls, has_change
         ),
+        "has_change": has_change,
         "problems": problems.lines(names),
         "interval": figures.interval_figures(release, out),
         "replays": replays,
