@@ -63,16 +63,18 @@ def rank_scores(
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
     missing = np.isnan(x)
     sign = -1.0 if higher_is_better else 1.0
-    packed = _sort_packed(x, missing, sign) if ties == "rounded" else None
+    ranks = np.empty(x.shape, dtype=np.float64)  # also the scratch space of the tie search
+    packed = _sort_packed(x, missing, sign, ranks) if ties == "rounded" else None
     if packed is None:  # exact ties, or scores too wide to pack into integers: sort the floats
         with np.errstate(over="ignore", invalid="ignore"):
             key = (np.round(x, RANK_DECIMALS) if ties == "rounded" else x) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
-        ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)
+        key = np.take_along_axis(key, order, axis=-1)
+        _min_ranks(key[..., 1:] == key[..., :-1], order, ranks)
     else:
-        ranks = _min_ranks(*packed)
-    np.copyto(ranks, np.nan, where=missing)
+        _min_ranks(*packed, ranks)
+    np.putmask(ranks, missing, np.nan)
     return np.moveaxis(ranks, -1, axis)
 
 
@@ -92,14 +94,16 @@ def _rank_among_peers(
 
 
 def _sort_packed(
-    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
-    """Sort each lane by one integer sort and return (sorted keys, order), or None when the
-    scores span too wide a range to pack.
+    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float, scratch: FloatArray
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]] | None:
+    """Sort each lane by one integer sort and return (ties, order), or None when the scores
+    span too wide a range to pack.
 
     Scores rounded to RANK_DECIMALS and shifted to start at 0 are whole numbers below
     2**(52 - bits); as doubles their bit patterns then sort like the numbers and end in
     ``bits`` zero bits, which take the unit's position. No float→int conversion is needed.
+    ``ties[..., j]`` says whether sorted positions j and j + 1 hold equal scores; ``scratch``
+    (the shape of ``x``, 8 bytes a value) is overwritten.
     """
     n = x.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -118,35 +122,42 @@ def _sort_packed(
     packed = q.view(np.int64)
     packed |= np.arange(n, dtype=np.int64)
     packed.sort(axis=-1)
-    order = packed & ((1 << bits) - 1)
-    packed >>= bits
-    return packed, order
+    keys = np.right_shift(packed, bits, out=scratch.view(np.int64))
+    ties = keys[..., 1:] == keys[..., :-1]
+    packed &= (1 << bits) - 1  # the order, in place
+    return ties, packed
 
 
-def _min_ranks(sorted_keys: npt.NDArray[Any], order: npt.NDArray[Any]) -> FloatArray:
-    """Ranks in original order from each lane's sorted keys and sorting permutation.
+SCATTER_LANES = 512
+"""Lanes whose ranks :func:`_min_ranks` writes at a time, from one reused block of positions
+(a whole array of them would be as large as the ranks, and new memory is costly here)."""
+
+
+def _min_ranks(ties: npt.NDArray[np.bool_], order: npt.NDArray[Any], out: FloatArray) -> None:
+    """Ranks in original order, into ``out``, from each lane's ties (sorted position j equal
+    to j + 1) and sorting permutation ``order`` (overwritten).
 
     The rank is the sorted position + 1, except within a run of equal keys, which all take
     the run's first position ("min"); runs are rare, so only lanes that have one are fixed up.
     """
-    n = sorted_keys.shape[-1]
-    if sorted_keys.size == 0:
-        return np.empty(sorted_keys.shape, dtype=np.float64)
-    lanes = sorted_keys.reshape(-1, n)
-    position = np.broadcast_to(np.arange(1.0, n + 1.0), lanes.shape)
-    tied = lanes[:, 1:] == lanes[:, :-1]
+    n = order.shape[-1]
+    if order.size == 0:
+        return
+    lanes = order.size // n
+    tied = ties.reshape(lanes, n - 1)
+    flat = order.reshape(lanes, n)  # becomes each value's position in the flattened output
+    flat += (np.arange(lanes) * n)[:, None]
+    target = out.reshape(-1)
+    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (min(lanes, SCATTER_LANES), n)).copy()
+    for lo in range(0, lanes, SCATTER_LANES):
+        block = flat[lo : lo + SCATTER_LANES]
+        target[block.reshape(-1)] = positions[: len(block)].reshape(-1)
     with_ties = np.flatnonzero(tied.any(axis=1))
-    values = position.copy() if len(with_ties) else position
     if len(with_ties):
         first = np.where(tied[with_ties], 0, np.arange(1, n))
         first = np.concatenate([np.zeros((len(with_ties), 1), dtype=first.dtype), first], axis=1)
         np.maximum.accumulate(first, axis=1, out=first)
-        values[with_ties] = first + 1.0
-    ranks = np.empty(sorted_keys.shape, dtype=np.float64)
-    flat = order.reshape(-1, n)  # becomes each value's position in the flattened output
-    flat += (np.arange(lanes.shape[0]) * n)[:, None]
-    ranks.reshape(-1)[flat.reshape(-1)] = values.reshape(-1)
-    return ranks
+        target[flat[with_ties].reshape(-1)] = (first + 1.0).reshape(-1)
 
 
 def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int8]:
