@@ -63,17 +63,15 @@ def rank_scores(
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
     missing = np.isnan(x)
     sign = -1.0 if higher_is_better else 1.0
-    ranks = np.empty(x.shape, dtype=np.float64)  # also the scratch space of the tie search
-    packed = _sort_packed(x, missing, sign, ranks) if ties == "rounded" else None
-    if packed is None:  # exact ties, or scores too wide to pack into integers: sort the floats
+    ranks = np.empty(x.shape, dtype=np.float64)  # also where the packed keys are sorted
+    if ties != "rounded" or not _rank_packed(x, missing, sign, ranks):
+        # exact ties, or scores too wide to pack into integers: sort the floats
         with np.errstate(over="ignore", invalid="ignore"):
             key = (np.round(x, RANK_DECIMALS) if ties == "rounded" else x) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
         key = np.take_along_axis(key, order, axis=-1)
         _min_ranks(key[..., 1:] == key[..., :-1], order, ranks)
-    else:
-        _min_ranks(*packed, ranks)
     np.putmask(ranks, missing, np.nan)
     return np.moveaxis(ranks, -1, axis)
 
@@ -93,21 +91,26 @@ def _rank_among_peers(
     return np.moveaxis(out, -1, axis)
 
 
-def _sort_packed(
-    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float, scratch: FloatArray
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]] | None:
-    """Sort each lane by one integer sort and return (ties, order), or None when the scores
-    span too wide a range to pack.
+BLOCK_LANES = 512
+"""Lanes ranked at a time once sorted, in small buffers that are reused (a whole array of
+positions or indices would be as large as the ranks, and new memory is costly, decision 070)."""
+
+
+def _rank_packed(
+    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float, out: FloatArray
+) -> bool:
+    """Rank each lane into ``out`` by one integer sort, made in ``out`` itself; False (``out``
+    then holds nothing useful) when the scores span too wide a range to pack.
 
     Scores rounded to RANK_DECIMALS and shifted to start at 0 are whole numbers below
     2**(52 - bits); as doubles their bit patterns then sort like the numbers and end in
     ``bits`` zero bits, which take the unit's position. No float→int conversion is needed.
-    ``ties[..., j]`` says whether sorted positions j and j + 1 hold equal scores; ``scratch``
-    (the shape of ``x``, 8 bytes a value) is overwritten.
+    Once sorted, each block of lanes is read (its ties and order) before its ranks overwrite
+    it: a lane's ranks take the place of its own sorted keys.
     """
     n = x.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
-        q = np.multiply(x, sign * 10.0**RANK_DECIMALS)
+        q = np.multiply(x, sign * 10.0**RANK_DECIMALS, out=out)
     np.rint(q, out=q)
     bits = max(1, int(n - 1).bit_length())
     lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
@@ -115,22 +118,43 @@ def _sort_packed(
     if np.isnan(lo):
         lo = hi = 0.0  # nothing to rank
     if not np.isfinite(hi - lo) or hi - lo + n + 1 >= 2.0 ** (52 - bits):
-        return None
+        return False
     # missing scores sort last, each with a distinct key so that they form no ties
     np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
     q -= lo
     packed = q.view(np.int64)
     packed |= np.arange(n, dtype=np.int64)
     packed.sort(axis=-1)
-    keys = np.right_shift(packed, bits, out=scratch.view(np.int64))
-    ties = keys[..., 1:] == keys[..., :-1]
-    packed &= (1 << bits) - 1  # the order, in place
-    return ties, packed
+    if packed.size == 0:
+        return True
+    lanes = packed.size // n
+    sorted_lanes, target = packed.reshape(lanes, n), out.reshape(-1)
+    size = min(lanes, BLOCK_LANES)
+    index = np.empty((size, n), dtype=np.int64)
+    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (size, n)).copy()
+    for first in range(0, lanes, size):
+        block = sorted_lanes[first : first + size]
+        at = index[: len(block)]
+        keys = np.right_shift(block, bits, out=at)
+        tied = keys[:, 1:] == keys[:, :-1]
+        np.bitwise_and(block, (1 << bits) - 1, out=at)  # the order
+        at += (np.arange(first, first + len(block)) * n)[:, None]  # and where it goes in out
+        target[at.reshape(-1)] = positions[: len(block)].reshape(-1)
+        with_ties = np.flatnonzero(tied.any(axis=1))
+        if len(with_ties):
+            target[at[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
+    return True
 
 
-SCATTER_LANES = 512
-"""Lanes whose ranks :func:`_min_ranks` writes at a time, from one reused block of positions
-(a whole array of them would be as large as the ranks, and new memory is costly here)."""
+def _tied_positions(tied: npt.NDArray[np.bool_]) -> FloatArray:
+    """Each sorted position's rank (position + 1, or its run's first for equal keys) in lanes
+    whose ``tied[:, j]`` says whether positions j and j + 1 hold equal keys."""
+    n = tied.shape[1] + 1
+    first = np.where(tied, 0, np.arange(1, n))
+    first = np.concatenate([np.zeros((len(tied), 1), dtype=first.dtype), first], axis=1)
+    np.maximum.accumulate(first, axis=1, out=first)
+    out: FloatArray = first + 1.0
+    return out
 
 
 def _min_ranks(ties: npt.NDArray[np.bool_], order: npt.NDArray[Any], out: FloatArray) -> None:
@@ -148,16 +172,10 @@ def _min_ranks(ties: npt.NDArray[np.bool_], order: npt.NDArray[Any], out: FloatA
     flat = order.reshape(lanes, n)  # becomes each value's position in the flattened output
     flat += (np.arange(lanes) * n)[:, None]
     target = out.reshape(-1)
-    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (min(lanes, SCATTER_LANES), n)).copy()
-    for lo in range(0, lanes, SCATTER_LANES):
-        block = flat[lo : lo + SCATTER_LANES]
-        target[block.reshape(-1)] = positions[: len(block)].reshape(-1)
+    target[flat.reshape(-1)] = np.broadcast_to(np.arange(1.0, n + 1.0), (lanes, n)).reshape(-1)
     with_ties = np.flatnonzero(tied.any(axis=1))
     if len(with_ties):
-        first = np.where(tied[with_ties], 0, np.arange(1, n))
-        first = np.concatenate([np.zeros((len(with_ties), 1), dtype=first.dtype), first], axis=1)
-        np.maximum.accumulate(first, axis=1, out=first)
-        target[flat[with_ties].reshape(-1)] = (first + 1.0).reshape(-1)
+        target[flat[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
 
 
 def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int8]:
