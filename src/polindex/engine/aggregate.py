@@ -531,7 +531,7 @@ def aggregate(
         k = len(block.children)
         sel = block.child_slice if block.child_slice is not None else block.children
         child = scores[sel]
-        if block.children.max() < n_ind:
+        if block.height == 1:  # every child an indicator
             avail = present[sel]
         else:
             avail = np.isnan(child)

@@ -7,6 +7,7 @@ additions in the same order a whole plane at a time (decision 064).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -173,9 +174,10 @@ def segment_sum_of(
     >>> bool((got == np.add.reduceat(x * w, starts, axis=0)).all())
     True
     """
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    shapes = {a.shape for a in arrays}
+    shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes)
     rest = shape[1:]
-    if int(np.prod(rest)) < SEGMENTED_FROM or shape[0] != segments.n:
+    if math.prod(rest) < SEGMENTED_FROM or shape[0] != segments.n:
         return segment_sum(term(*arrays), segments)
     parts = []
     for length, pos, rows in segments.groups:
