@@ -83,6 +83,23 @@ def test_very_wide_scores_fall_back_to_float_sorting_with_the_same_ranks() -> No
     assert np.isnan(r[4])
 
 
+def test_many_lanes_ranked_a_block_at_a_time_match_the_float_sort() -> None:
+    # more lanes than one block of the packed ranking (decision 070), with ties, a lane of
+    # ties only, NaN and an all-missing lane: the same ranks as the float sort gives
+    rng = np.random.default_rng(70)
+    s = np.round(rng.uniform(0, 100, (1300, 37)), 1)
+    s[rng.random(s.shape) < 0.1] = nan
+    s[5] = 42.0
+    s[7] = nan
+    packed = rank_scores(s, axis=1)
+    floats = rank_scores(s, axis=1, ties="exact")  # the values have one decimal: no noise
+    assert np.array_equal(packed, floats, equal_nan=True)
+    assert packed[5].tolist() == [1.0] * 37
+    assert np.isnan(packed[7]).all()
+    lane = s[0][~np.isnan(s[0])]
+    assert packed[0][~np.isnan(s[0])].tolist() == [1.0 + (lane > v).sum() for v in lane]
+
+
 @pytest.mark.parametrize(
     ("score", "band"),
     [

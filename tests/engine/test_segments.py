@@ -120,3 +120,27 @@ def test_weighted_arithmetic_is_the_reduceat_formula(weights: list[float]) -> No
         want = np.add.reduceat(np.where(avail, x, 0.0) * w, starts, axis=0) / want_wsum
     assert np.array_equal(wsum, want_wsum)
     assert np.array_equal(score, want, equal_nan=True)
+
+
+@pytest.mark.usefixtures("always_planes")
+@pytest.mark.parametrize(
+    "lengths", [[1], [7], [9], [15] * 20, [16, 17, 24, 25, 129, 130, 300], [3, 15, 3, 15, 1]]
+)
+def test_terms_made_plane_by_plane_give_the_same_doubles(lengths: list[int]) -> None:
+    # segment_sum_of makes each row's terms when it adds them (decision 070): the sums must be
+    # those of the whole array of terms, for weights per row and per row and variant
+    rng = np.random.default_rng(len(lengths))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
+    segs = Segments.of(starts, sum(lengths))
+    x = _case(rng, lengths, (1, 6))
+    present = ~np.isnan(x)
+    for w in [rng.uniform(0.1, 3.0, (len(x), 1, 1)), rng.uniform(-2.0, 2.0, (len(x), 4, 1))]:
+        want = np.add.reduceat(np.where(present, x, 0.0) * w, starts, axis=0)
+        got = segments.segment_sum_of(
+            lambda v, a, w: np.where(a, v, 0.0) * w, (x, present, w), segs
+        )
+        assert got.shape == want.shape
+        assert np.array_equal(got, want, equal_nan=True)
+        assert np.array_equal(np.signbit(got), np.signbit(want))
+        weight_sums = segments.segment_sum_of(np.multiply, (present, w), segs)
+        assert np.array_equal(weight_sums, np.add.reduceat(present * w, starts, axis=0))

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from polindex.engine.segments import Segments, segment_count, segment_sum
+from polindex.engine.segments import Segments, segment_count, segment_sum, segment_sum_of
 from polindex.engine.structure import FloatArray, IntArray, Method, Structure
 from polindex.framework.vocabulary import method_table
 
@@ -54,13 +54,8 @@ class ChildValues:
         """Each parent's sum of the weights of its available children.
 
         The terms are ``available_f * weights`` (``0.0 * w`` where a child is missing), made
-        in place in a new 0.0/1.0 array."""
-        terms = self.available.astype(np.float64)
-        if np.broadcast_shapes(terms.shape, weights.shape) == terms.shape:
-            terms *= weights  # in place: one array, not two
-        else:
-            terms = terms * weights
-        return self.segment_sum(terms)
+        a plane at a time as the sum needs them."""
+        return self.segment_sum_of(np.multiply, self.available, weights)
 
     @property
     def n_children(self) -> IntArray:
@@ -71,6 +66,14 @@ class ChildValues:
     def segment_sum(self, x: FloatArray) -> FloatArray:
         """Sum ``x`` (edges, …) over each parent's children (as ``np.add.reduceat``)."""
         return segment_sum(x, self.segments or Segments.of(self.starts, len(self.values)))
+
+    def segment_sum_of(
+        self, term: Callable[..., FloatArray], *arrays: npt.NDArray[np.generic]
+    ) -> FloatArray:
+        """:meth:`segment_sum` of ``term(*arrays)``, made a plane at a time (see
+        :func:`~polindex.engine.segments.segment_sum_of`)."""
+        segments = self.segments or Segments.of(self.starts, len(self.values))
+        return segment_sum_of(term, arrays, segments)
 
 
 Aggregator = Callable[..., tuple[FloatArray, FloatArray]]
@@ -95,27 +98,29 @@ def weighted_arithmetic(
     if weights.size == 1 or np.all(weights == weights.flat[0]):
         # equal weights (the common case): plain sums, scaled once
         w0 = float(weights.flat[0])
-        total = children.segment_sum(np.where(children.available, children.values, 0.0))
+        total = children.segment_sum_of(_present_value, children.values, children.available)
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / children.count, children.count * w0
-    terms = children.available.astype(np.float64)
-    in_place = np.broadcast_shapes(terms.shape, weights.shape) == terms.shape
-    if in_place:
-        terms *= weights
-    else:
-        terms = terms * weights
-    wsum = children.segment_sum(terms)
-    if in_place and bool(np.all(weights >= 0)) and bool(np.isfinite(weights).all()):
-        # the same array again (new memory costs more than the arithmetic, decision 064):
-        # x·w where present, and 0.0·w = 0.0 where missing, as where(available, x, 0)·w
-        filled = np.multiply(children.values, weights, out=terms)
-        np.putmask(filled, ~children.available, 0.0)
-    else:
-        filled = np.where(children.available, children.values, 0.0)
-        filled *= weights
-    total = children.segment_sum(filled)
+    # each term is made when the segment sum adds it, not as a whole (decision 070)
+    wsum = children.segment_sum_of(np.multiply, children.available, weights)
+    total = children.segment_sum_of(_weighted_value, children.values, children.available, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / wsum, wsum
+
+
+def _present_value(x: FloatArray, available: BoolArray) -> FloatArray:
+    """``x`` where available, else 0.0."""
+    out: FloatArray = np.where(available, x, 0.0)
+    return out
+
+
+def _weighted_value(x: FloatArray, available: BoolArray, w: FloatArray) -> FloatArray:
+    """``where(available, x, 0) * w``: a missing child's term is ``0.0 * w``."""
+    out = _present_value(x, available)
+    if out.shape == np.broadcast_shapes(out.shape, w.shape):
+        out *= w
+        return out
+    return out * w
 
 
 def _weight_sum(children: ChildValues, weights: FloatArray) -> FloatArray:
@@ -503,15 +508,22 @@ def aggregate(
             raise ValueError(
                 f"not_applicable must have shape {(n_units, n_periods, n_ind)}; got {na_in.shape}"
             )
-        na[:n_ind] = na_in.transpose(2, 1, 0).reshape(n_ind, cells)
-    any_na = bool(na.any())
+        if na_in.any():  # else na stays zeros, whose pages are never touched
+            na[:n_ind] = na_in.transpose(2, 1, 0).reshape(n_ind, cells)
+    any_na = not_applicable is not None and bool(na[:n_ind].any())
     if any_na:
         scores[:n_ind][np.broadcast_to(na[:n_ind, None, :], scores[:n_ind].shape)] = np.nan
     n_used = np.empty((n, batch, cells), dtype=np.int16)
     n_app = np.empty((n, cells), dtype=np.int16)
     wsum_all = np.zeros((n, batch, cells))
-    np.logical_not(np.isnan(scores[:n_ind]), out=n_used[:n_ind], casting="unsafe")
-    np.logical_not(na[:n_ind], out=n_app[:n_ind], casting="unsafe")
+    # the indicators' availability, made once: their counts and the first height's children
+    present = np.isnan(scores[:n_ind])
+    np.logical_not(present, out=present)
+    np.copyto(n_used[:n_ind], present)
+    if any_na:
+        np.logical_not(na[:n_ind], out=n_app[:n_ind], casting="unsafe")
+    else:
+        n_app[:n_ind] = 1
 
     offset = 0
     offences: list[Offence] = []
@@ -519,8 +531,11 @@ def aggregate(
         k = len(block.children)
         sel = block.child_slice if block.child_slice is not None else block.children
         child = scores[sel]
-        avail = np.isnan(child)
-        np.logical_not(avail, out=avail)
+        if block.height == 1:  # every child an indicator
+            avail = present[sel]
+        else:
+            avail = np.isnan(child)
+            np.logical_not(avail, out=avail)
         used = segment_count(avail, block.segments)
         kids = ChildValues(
             child, avail, used.astype(np.float64), block.starts, n_units, block.segments

@@ -63,16 +63,16 @@ def rank_scores(
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
     missing = np.isnan(x)
     sign = -1.0 if higher_is_better else 1.0
-    packed = _sort_packed(x, missing, sign) if ties == "rounded" else None
-    if packed is None:  # exact ties, or scores too wide to pack into integers: sort the floats
+    ranks = np.empty(x.shape, dtype=np.float64)  # also where the packed keys are sorted
+    if ties != "rounded" or not _rank_packed(x, missing, sign, ranks):
+        # exact ties, or scores too wide to pack into integers: sort the floats
         with np.errstate(over="ignore", invalid="ignore"):
             key = (np.round(x, RANK_DECIMALS) if ties == "rounded" else x) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
-        ranks = _min_ranks(np.take_along_axis(key, order, axis=-1), order)
-    else:
-        ranks = _min_ranks(*packed)
-    np.copyto(ranks, np.nan, where=missing)
+        key = np.take_along_axis(key, order, axis=-1)
+        _min_ranks(key[..., 1:] == key[..., :-1], order, ranks)
+    np.putmask(ranks, missing, np.nan)
     return np.moveaxis(ranks, -1, axis)
 
 
@@ -91,19 +91,26 @@ def _rank_among_peers(
     return np.moveaxis(out, -1, axis)
 
 
-def _sort_packed(
-    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
-    """Sort each lane by one integer sort and return (sorted keys, order), or None when the
-    scores span too wide a range to pack.
+BLOCK_LANES = 512
+"""Lanes ranked at a time once sorted, in small buffers that are reused (a whole array of
+positions or indices would be as large as the ranks, and new memory is costly, decision 070)."""
+
+
+def _rank_packed(
+    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float, out: FloatArray
+) -> bool:
+    """Rank each lane into ``out`` by one integer sort, made in ``out`` itself; False (``out``
+    then holds nothing useful) when the scores span too wide a range to pack.
 
     Scores rounded to RANK_DECIMALS and shifted to start at 0 are whole numbers below
     2**(52 - bits); as doubles their bit patterns then sort like the numbers and end in
     ``bits`` zero bits, which take the unit's position. No float→int conversion is needed.
+    Once sorted, each block of lanes is read (its ties and order) before its ranks overwrite
+    it: a lane's ranks take the place of its own sorted keys.
     """
     n = x.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
-        q = np.multiply(x, sign * 10.0**RANK_DECIMALS)
+        q = np.multiply(x, sign * 10.0**RANK_DECIMALS, out=out)
     np.rint(q, out=q)
     bits = max(1, int(n - 1).bit_length())
     lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
@@ -111,42 +118,64 @@ def _sort_packed(
     if np.isnan(lo):
         lo = hi = 0.0  # nothing to rank
     if not np.isfinite(hi - lo) or hi - lo + n + 1 >= 2.0 ** (52 - bits):
-        return None
+        return False
     # missing scores sort last, each with a distinct key so that they form no ties
     np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
     q -= lo
     packed = q.view(np.int64)
     packed |= np.arange(n, dtype=np.int64)
     packed.sort(axis=-1)
-    order = packed & ((1 << bits) - 1)
-    packed >>= bits
-    return packed, order
+    if packed.size == 0:
+        return True
+    lanes = packed.size // n
+    sorted_lanes, target = packed.reshape(lanes, n), out.reshape(-1)
+    size = min(lanes, BLOCK_LANES)
+    index = np.empty((size, n), dtype=np.int64)
+    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (size, n)).copy()
+    for first in range(0, lanes, size):
+        block = sorted_lanes[first : first + size]
+        at = index[: len(block)]
+        keys = np.right_shift(block, bits, out=at)
+        tied = keys[:, 1:] == keys[:, :-1]
+        np.bitwise_and(block, (1 << bits) - 1, out=at)  # the order
+        at += (np.arange(first, first + len(block)) * n)[:, None]  # and where it goes in out
+        target[at.reshape(-1)] = positions[: len(block)].reshape(-1)
+        with_ties = np.flatnonzero(tied.any(axis=1))
+        if len(with_ties):
+            target[at[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
+    return True
 
 
-def _min_ranks(sorted_keys: npt.NDArray[Any], order: npt.NDArray[Any]) -> FloatArray:
-    """Ranks in original order from each lane's sorted keys and sorting permutation.
+def _tied_positions(tied: npt.NDArray[np.bool_]) -> FloatArray:
+    """Each sorted position's rank (position + 1, or its run's first for equal keys) in lanes
+    whose ``tied[:, j]`` says whether positions j and j + 1 hold equal keys."""
+    n = tied.shape[1] + 1
+    first = np.where(tied, 0, np.arange(1, n))
+    first = np.concatenate([np.zeros((len(tied), 1), dtype=first.dtype), first], axis=1)
+    np.maximum.accumulate(first, axis=1, out=first)
+    out: FloatArray = first + 1.0
+    return out
+
+
+def _min_ranks(ties: npt.NDArray[np.bool_], order: npt.NDArray[Any], out: FloatArray) -> None:
+    """Ranks in original order, into ``out``, from each lane's ties (sorted position j equal
+    to j + 1) and sorting permutation ``order`` (overwritten).
 
     The rank is the sorted position + 1, except within a run of equal keys, which all take
     the run's first position ("min"); runs are rare, so only lanes that have one are fixed up.
     """
-    n = sorted_keys.shape[-1]
-    if sorted_keys.size == 0:
-        return np.empty(sorted_keys.shape, dtype=np.float64)
-    lanes = sorted_keys.reshape(-1, n)
-    position = np.broadcast_to(np.arange(1.0, n + 1.0), lanes.shape)
-    tied = lanes[:, 1:] == lanes[:, :-1]
+    n = order.shape[-1]
+    if order.size == 0:
+        return
+    lanes = order.size // n
+    tied = ties.reshape(lanes, n - 1)
+    flat = order.reshape(lanes, n)  # becomes each value's position in the flattened output
+    flat += (np.arange(lanes) * n)[:, None]
+    target = out.reshape(-1)
+    target[flat.reshape(-1)] = np.broadcast_to(np.arange(1.0, n + 1.0), (lanes, n)).reshape(-1)
     with_ties = np.flatnonzero(tied.any(axis=1))
-    values = position.copy() if len(with_ties) else position
     if len(with_ties):
-        first = np.where(tied[with_ties], 0, np.arange(1, n))
-        first = np.concatenate([np.zeros((len(with_ties), 1), dtype=first.dtype), first], axis=1)
-        np.maximum.accumulate(first, axis=1, out=first)
-        values[with_ties] = first + 1.0
-    ranks = np.empty(sorted_keys.shape, dtype=np.float64)
-    flat = order.reshape(-1, n)  # becomes each value's position in the flattened output
-    flat += (np.arange(lanes.shape[0]) * n)[:, None]
-    ranks.reshape(-1)[flat.reshape(-1)] = values.reshape(-1)
-    return ranks
+        target[flat[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
 
 
 def band_index(scores: FloatArray, band_minimums: FloatArray) -> npt.NDArray[np.int8]:

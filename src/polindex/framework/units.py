@@ -330,6 +330,8 @@ def peer_groups(codes: Iterable[str], framework: Framework | None = None) -> lis
     [0, -1, 1, 0]
     """
     declared = framework.units if framework is not None else {}
+    if not declared:
+        return [PEERS["other"]] * len(list(codes))
     out = []
     for code in codes:
         decl = declared.get(str(code))
