@@ -222,7 +222,7 @@ def test_guidance_notes_go_in_the_hint_columns_of_every_language() -> None:
     rows = {r[1]: r for r in book["survey"].iter_rows(min_row=2, values_only=True)}
     hint_fr = header.index("guidance_hint::French (fr)")
     assert rows["PR2"][hint_fr] == (
-        "Exemples\nTrois ans d’études comptent pour dix-huit mois sur les cinq ans exigés : b."
+        "Exemples\nTrois ans d’études comptent pour dix-huit mois sur les cinq ans exigés : b."
     )
     assert rows["LMM2"][hint_fr] in (None, "")  # no notes: empty cells
 
