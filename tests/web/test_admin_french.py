@@ -67,3 +67,24 @@ def test_the_french_admin_index_names_everything_in_french(
     english_page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Assignments<" in english_page
     assert ">Background tasks<" in english_page
+
+
+def test_the_admin_actions_and_forms_speak_the_request_s_language() -> None:
+    """Their texts are translated when shown, not once in the language of the first import."""
+    from polindex.web.collection.admin import AssignmentAdmin, EditionForm
+    from polindex.web.releases.admin import ReleaseAdmin
+
+    texts = {
+        "fr": ["Publier maintenant (lever l’embargo)", "Renvoyer l’invitation (pas encore "
+               "acceptée)", "Pays"],
+        "en": ["Publish now (end the embargo)", "Send the invitation again (not yet accepted)",
+               "Countries"],
+    }  # fmt: skip
+    for language, expected in texts.items():
+        with translation.override(language):
+            shown = [
+                str(ReleaseAdmin.publish_now.short_description),
+                str(AssignmentAdmin.invite_again.short_description),
+                str(EditionForm.base_fields["units_text"].label),
+            ]
+        assert shown == expected
