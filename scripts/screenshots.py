@@ -84,6 +84,8 @@ PUBLIC = [
     ("sign-in", "/accounts/login/"),
     # suggest a correction (polindex.web.feedback), on the demo's MIPEX-style release
     ("feedback-unit", "/MIPEXDEMO/demo-previous/AT/"),
+    ("node-mipex-area", "/MIPEXDEMO/demo-previous/node/LMM/"),
+    ("node-mipex-indicator", "/MIPEXDEMO/demo-previous/node/LMM1/"),
     ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
     ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
     ("outcomes", "/SYNTH/demo/outcomes/"),

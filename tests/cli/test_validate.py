@@ -26,7 +26,12 @@ def test_a_valid_framework_is_ok(tiny_yaml: Path) -> None:
     result = runner.invoke(app, ["validate", str(tiny_yaml)])
     assert result.exit_code == 0
     # rich may wrap a long temporary path: compare with whitespace collapsed
-    assert " ".join(result.stdout.split()) == f"{tiny_yaml}: ok — TINY 1.0, 3 groups, 4 indicators"
+    ok, *notes = " ".join(result.stdout.split()).split(" note: ")
+    assert ok == f"{tiny_yaml}: ok — TINY 1.0, 3 groups, 4 indicators"
+    assert notes == [  # TINY lists French but leaves some texts in English: said, still ok
+        "6 texts without a 'fr' version (shown in 'en' instead): "
+        "bands[0].label, bands[1].label, bands[2].label, bands[3].label, bands[4].label, …"
+    ]
 
 
 def test_a_broken_framework_lists_every_problem(tmp_path: Path) -> None:
@@ -104,3 +109,36 @@ def test_typos_get_plain_messages_with_suggestions_at_their_own_lines(tmp_path: 
         f"  {path}:15: pipeline.steps[0].step: unknown step 'normalize'; one of: denominate, "
         "screen, impute, treat, normalise, weights, aggregate; did you mean 'normalise'?",
     ]
+
+
+HALF_FRENCH = """\
+code: T
+name: {en: Toy, fr: Jouet}
+languages: [en, fr]
+indicators:
+  - code: q1
+    type: categorical
+    question: {en: "Open?", fr: "Ouvert ?"}
+    options:
+      - {code: a, score: 100, label: {en: "Yes", fr: "Oui"}}
+      - {code: b, score: 0, label: {en: "No"}}
+  - {code: q2, type: boolean, label: {en: Closed}}
+"""
+
+
+def test_a_text_missing_in_a_listed_language_is_a_note_not_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "half.yaml"
+    path.write_text(HALF_FRENCH, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    lines = " ".join(result.stdout.split()).split(" note: ")
+    assert lines[1] == (
+        "2 texts without a 'fr' version (shown in 'en' instead): q1.options[1].label, q2.label"
+    )
+
+
+def test_the_mipex_style_demo_is_translated_into_french() -> None:
+    demo = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
+    result = runner.invoke(app, ["validate", str(demo)])
+    assert result.exit_code == 0
+    assert "note:" not in result.stdout

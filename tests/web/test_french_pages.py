@@ -280,6 +280,9 @@ def test_french_pages_read_in_french(client: Client, bilingual: Release) -> None
     assert summary is not None
     assert summary.group(1).startswith("Autriche\u00a0: Indice bilingue passe de ")
     assert " en 2023 à " in summary.group(1)
+    # the areas' summary lists them with French punctuation: a non-breaking space before ';'
+    assert re.search(r"\(rang \d\)\u00a0; Droits ", profile)
+    assert "); " not in profile
     release = client.get("/fr/BI/1/").content.decode()
     assert "Niveau de l’UE" in release  # the EU level apart, by its French name
     assert ">Directives de l’UE</a>" in release

@@ -165,7 +165,7 @@ def test_confirming_creates_exactly_what_was_previewed(
     luc = by_address["luc.martin@example.org"]
     assert luc.subject == "[Polindex] Invitations (4)\u00a0: Demo 2025"
     assert "Bonjour Luc Martin" in luc.body
-    assert "Belgique — Labour market mobility" in luc.body
+    assert "Belgique — Mobilité sur le marché du travail" in luc.body
     assert luc.body.count("/work/invitation/") == 4  # a link per role
     assert "Hello Anna Gruber" in by_address["anna.gruber@example.org"].body
     # the same confirmation again: nothing left to create, nothing created

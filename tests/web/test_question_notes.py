@@ -71,10 +71,12 @@ def test_reviewers_and_government_contacts_see_it_too(people: dict[str, Any]) ->
 def test_the_workbook_has_a_guidance_sheet_in_the_download_language(
     people: dict[str, Any],
 ) -> None:
-    for client, how, rest in (
-        (client_for(people["expert_at"]), "Answer for the law", "Examples\nA permit that"),
-        (french(client_for(people["expert_at"])), "Répondez pour le droit", "Exemples\nUn titre"),
-    ):
+    for client, question, how, rest in (
+        (client_for(people["expert_at"]), "Can foreign residents with a temporary permit",
+         "Answer for the law", "Examples\nA permit that"),
+        (french(client_for(people["expert_at"])), "Les résidents étrangers titulaires d’un titre",
+         "Répondez pour le droit", "Exemples\nUn titre"),
+    ):  # fmt: skip
         response = client.get(URL + "questionnaire.xlsx")
         assert response.status_code == 200
         book = load_workbook(io.BytesIO(response.content))
@@ -83,7 +85,7 @@ def test_the_workbook_has_a_guidance_sheet_in_the_download_language(
         assert rows[0] == ("indicator", "question", "how to answer", "examples and definitions")
         assert [r[0] for r in rows[1:]] == ["LMM1", "EDU1", "PR1", "PR2", "AN1", "AD1"]
         lmm1 = rows[1]
-        assert lmm1[1].startswith("Can foreign residents with a temporary permit")
+        assert lmm1[1].startswith(question)
         assert lmm1[2].startswith(how)
         assert lmm1[3].startswith(rest)
         # the questionnaire's columns are as they were: an upload reads the same header

@@ -69,6 +69,7 @@ def validate(
             f"{path}: ok — {fw.code} {fw.version}, {len(fw.nodes)} groups, "
             f"{len(fw.indicators)} indicators{extra}"
         )
+        note_translations(fw)
         if data is not None:
             options = read_options(
                 unit_column, period_column, ignore_extra_columns, single_period, column_prefix
@@ -76,6 +77,19 @@ def validate(
             note_units(score_with_progress(definition, data, options, False, shown=False), data)
     if failed:
         raise typer.Exit(1)
+
+
+def note_translations(fw: "Framework") -> None:
+    """Note, per language of the index, the texts written without it (shown in the default
+    language on its pages): a note, not a problem — the file stays valid."""
+    from polindex.framework.checks import untranslated
+
+    for lang, paths in untranslated(fw).items():
+        first = ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")
+        say(
+            f"note: {len(paths)} text{'s' * (len(paths) != 1)} without a {lang!r} version "
+            f"(shown in {fw.default_language!r} instead): {first}"
+        )
 
 
 def note_units(results: "Results", data: Path) -> None:

@@ -22,6 +22,7 @@ class _Checker:
         self.path_of = path_of
         self.line_of = line_of
         self.problems: list[Problem] = []
+        self.gaps: list[tuple[str, str]] = []  # (language, path) of texts it lacks
 
     def add(self, parts: Parts, message: str) -> None:
         self.problems.append(Problem(format_path(parts), message, self.line_of(parts)))
@@ -161,6 +162,9 @@ class _Checker:
                     f"language {lang!r} is not among the index's languages "
                     f"({', '.join(self.fw.languages)})",
                 )
+        for lang in self.fw.languages if label else ():
+            if lang not in label:
+                self.gaps.append((lang, format_path(parts)))
 
     def check_node(self, node: Node, parts: Parts) -> None:
         if node.aggregation in AGGREGATION_PARAMS and node.aggregation not in AGGREGATION_METHODS:
@@ -306,3 +310,32 @@ def check_framework(fw: Framework, path_of: PathOf, line_of: LineOf) -> list[Pro
     ['duplicate code "q" (first used at the index itself)']
     """
     return _Checker(fw, path_of, line_of).run()
+
+
+def untranslated(fw: Framework) -> dict[str, list[str]]:
+    """The texts of ``fw`` that lack a version in one of its ``languages``, per language: the
+    places a page in that language shows the default language instead (not an error, a note).
+
+    Places are named by the code of the group or indicator they belong to (``LMM1.question``,
+    ``LMM1.options[0].label``), or by their YAML path for the index's own texts.
+
+    Examples
+    --------
+    >>> from polindex.framework.models import Framework, Indicator, Node, Option
+    >>> fw = Framework(code="T", name={"en": "T", "fr": "T"}, languages=("en", "fr"),
+    ...                root=Node(code="T", children=(Indicator(
+    ...                    code="q", type="categorical", question={"en": "Open?", "fr": "Ouvert ?"},
+    ...                    options=(Option(code="a", score=1, label={"en": "Yes"}),)),)))
+    >>> untranslated(fw)
+    {'fr': ['q.options[0].label']}
+    """
+    checker = _Checker(
+        fw,
+        lambda obj: (obj.code,) if isinstance(obj, (Node, Indicator)) else (),
+        lambda parts: None,
+    )
+    checker.run()
+    gaps: dict[str, list[str]] = {}
+    for lang, path in checker.gaps:
+        gaps.setdefault(lang, []).append(path)
+    return gaps

@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ninja",  # its API docs page then uses the bundled Swagger UI, not a CDN
-    "django_tasks_db",  # the queue of background tasks when POLINDEX_TASKS=database
+    # the queue of background tasks when POLINDEX_TASKS=database (its app, named in French too)
+    "polindex.web.taskqueue.TaskQueueConfig",
     "polindex.web.sharedcache",  # the database cache's tables
     "polindex.web.releases",
     "polindex.web.collection",

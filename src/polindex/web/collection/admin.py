@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from polindex.errors import PolindexError
 from polindex.framework.definition import load_index
@@ -21,10 +22,12 @@ from polindex.web.releases.forms import MAX_FRAMEWORK_BYTES
 
 class EditionForm(forms.ModelForm):
     framework_file = forms.FileField(
-        required=False, help_text=_("The framework YAML (needed when opening an edition).")
+        required=False,
+        help_text=gettext_lazy("The framework YAML (needed when opening an edition)."),
     )
     units_text = forms.CharField(
-        label=_("Countries"), help_text=_("Country codes separated by commas or spaces.")
+        label=gettext_lazy("Countries"),
+        help_text=gettext_lazy("Country codes separated by commas or spaces."),
     )
 
     class Meta:
@@ -99,8 +102,10 @@ class EditionAdmin(admin.ModelAdmin):
         """Scoring an edition makes a release: the central team's step, not every viewer's."""
         return allowed(request.user, "collection.score", None)
 
-    @admin.action(description=_("Score into a release (choose the countries, preview, confirm)"),
-                  permissions=["score"])  # fmt: skip
+    @admin.action(
+        description=gettext_lazy("Score into a release (choose the countries, preview, confirm)"),
+        permissions=["score"],
+    )
     def make_release(self, request: HttpRequest, queryset: QuerySet[Edition]) -> Any:
         """Open the edition's scoring page (:mod:`.views.score`): which countries are complete,
         the release's version and publish time, a preview — nothing is made from here."""
@@ -119,7 +124,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ("edition", "role")
     actions = ["invite_again"]
 
-    @admin.action(description=_("Send the invitation again (not yet accepted)"))
+    @admin.action(description=gettext_lazy("Send the invitation again (not yet accepted)"))
     def invite_again(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
         from polindex.web.collection.notify import invitation
 

@@ -37,14 +37,20 @@ class Edition(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    code = models.SlugField(max_length=64, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     framework = models.JSONField(help_text=_("The framework, as loaded (the framework format)."))
     framework_yaml = models.TextField(blank=True)
-    reference_date = models.DateField(help_text=_("Policies in force on this date."))
-    period = models.CharField(max_length=32, help_text=_("The period the scores describe."))
+    reference_date = models.DateField(
+        verbose_name=_("reference date"), help_text=_("Policies in force on this date.")
+    )
+    period = models.CharField(
+        max_length=32, verbose_name=_("period"), help_text=_("The period the scores describe.")
+    )
     units = models.JSONField(default=list, help_text=_("Country codes in scope."))
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.DRAFT, verbose_name=_("state")
+    )
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_editions"
     )
@@ -56,9 +62,13 @@ class Edition(models.Model):
     factcheck_from = models.DateField(null=True, blank=True)
     factcheck_until = models.DateField(null=True, blank=True)
     validate_by = models.DateField(null=True, blank=True)
-    synthetic = models.BooleanField(default=False, help_text=_("Demonstration data."))
+    synthetic = models.BooleanField(
+        default=False, verbose_name=_("synthetic"), help_text=_("Demonstration data.")
+    )
 
     class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
         ordering = ["-reference_date", "code"]
         permissions = [("manage_edition", "Can run editions: assign, adjudicate, validate")]
 
@@ -82,24 +92,38 @@ class Assignment(models.Model):
         REVIEWER = "reviewer", _("Peer reviewer")
         GOVERNMENT = "government", _("Government contact")
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("edition")
     )
-    role = models.CharField(max_length=16, choices=Role.choices)
-    unit = models.CharField(max_length=64, blank=True, help_text=_("Empty: every country."))
-    area = models.CharField(max_length=64, blank=True, help_text=_("Empty: every area."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, verbose_name=_("role"))
+    unit = models.CharField(
+        max_length=64, blank=True, verbose_name=_("country"), help_text=_("Empty: every country.")
+    )
+    area = models.CharField(
+        max_length=64, blank=True, verbose_name=_("area"), help_text=_("Empty: every area.")
+    )
     primary = models.BooleanField(
-        default=True, help_text=_("For experts: whose answers are scored (others are coders).")
+        default=True,
+        verbose_name=_("primary"),
+        help_text=_("For experts: whose answers are scored (others are coders)."),
     )
     accepted_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Roles count only once the invitation is accepted.")
+        null=True,
+        blank=True,
+        verbose_name=_("accepted at"),
+        help_text=_("Roles count only once the invitation is accepted."),
     )
     conflict_of_interest = models.TextField(
         blank=True, help_text=_("Declared on accepting: interests that could bias the answers.")
     )
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
-    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("invited at"))
     language = models.CharField(
         max_length=8,
         blank=True,
@@ -120,6 +144,8 @@ class Assignment(models.Model):
                 fields=["edition", "user", "role", "unit", "area"], name="one_assignment"
             )
         ]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} {self.edition} {self.unit or '*'}"
@@ -130,10 +156,19 @@ class Person(models.Model):
     the language of their e-mails and their expertise (one row per account, made on invitation)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="person",
+        verbose_name=_("user"),
     )
-    language = models.CharField(max_length=8, default="en", help_text=_("Of their e-mails."))
-    expertise = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8, default="en", verbose_name=_("language"), help_text=_("Of their e-mails.")
+    )
+    expertise = models.TextField(blank=True, verbose_name=_("expertise"))
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -147,6 +182,10 @@ class EditionRelease(models.Model):
         "releases.Release", on_delete=models.CASCADE, related_name="origin"
     )
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="releases")
+
+    class Meta:
+        verbose_name = _("edition release")
+        verbose_name_plural = _("edition releases")
 
     def __str__(self) -> str:
         return f"{self.release} ← {self.edition}"
@@ -170,6 +209,8 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["edition", "person", "sent_at"])]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
 
     def __str__(self) -> str:
         return f"{self.person} {self.edition} {self.sent_at:%Y-%m-%d %H:%M}"
@@ -268,6 +309,8 @@ class Answer(models.Model):
             )
         ]
         indexes = [models.Index(fields=["edition", "unit"])]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"{self.edition} {self.unit} {self.indicator}"
@@ -312,6 +355,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def snapshot_fields(self) -> dict[str, Any]:
         """The fields to copy this source into another answer."""
@@ -353,6 +398,8 @@ class BulkStep(models.Model):
 
     class Meta:
         ordering = ["-when", "-id"]
+        verbose_name = _("bulk step")
+        verbose_name_plural = _("bulk steps")
 
     def __str__(self) -> str:
         return f"{self.action} × {len(self.moved)} {self.edition} {self.unit}"
@@ -374,6 +421,8 @@ class AnswerChange(models.Model):
 
     class Meta:
         ordering = ["when", "id"]
+        verbose_name = _("answer change")
+        verbose_name_plural = _("answer changes")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -396,6 +445,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
 
 
 _LIVE = Prepared(

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DialogueConfig(AppConfig):
     name = "polindex.web.dialogue"
     label = "dialogue"
-    verbose_name = "Dialogue tools"
+    verbose_name = _("Dialogue tools")

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 if TYPE_CHECKING:
     from polindex.web.explorer.display import Line, Reading
@@ -352,6 +352,12 @@ def rank_intervals(base: dict[str, str], target: str, period: str, summary: list
     return Chart("robustness", dict(base), title, summary_text, columns, rows, spec)
 
 
+def _listed(parts: list[str]) -> str:
+    """The parts of a chart's summary, one after the other: "A 50 (rank 2); B 40 (rank 3)" (in
+    French with a non-breaking space before the semicolon)."""
+    return pgettext("list separator", "; ").join(parts)
+
+
 def _changes(names: dict[str, str], rows: list[Any], d: int) -> str:
     """ "A from x (p) to y (q)" for each unit of ``rows`` (ordered by period), or "A x (p)"."""
     parts = []
@@ -359,7 +365,7 @@ def _changes(names: dict[str, str], rows: list[Any], d: int) -> str:
         present = [s for s in rows if s.unit == unit and s.score is not None]
         if present:
             parts.append(_moved(name, present, d))
-    return "; ".join(parts)
+    return _listed(parts)
 
 
 def _moved(name: str, present: list[Any], d: int) -> str:
@@ -429,7 +435,7 @@ def areas(
         ]  # fmt: skip
         summary = (
             _("%(name)s, %(period)s: %(parts)s.") % {"name": name, "period": period,
-                                                     "parts": "; ".join(parts)}
+                                                     "parts": _listed(parts)}
             if parts
             else _("%(name)s, %(period)s: no scores.") % {"name": name, "period": period}
         )  # fmt: skip
@@ -491,7 +497,7 @@ def area_series(
             if len(present) > 1:
                 parts.append(_moved(label, present, d))
         summary = (
-            _("%(label)s over time: %(changes)s.") % {"label": name, "changes": "; ".join(parts)}
+            _("%(label)s over time: %(changes)s.") % {"label": name, "changes": _listed(parts)}
             if parts
             else _("%(name)s: one period only.") % {"name": name}
         )

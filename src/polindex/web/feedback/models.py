@@ -39,15 +39,22 @@ class Suggestion(models.Model):
         OTHER = "other", _("Other")
 
     # what it is about
-    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="suggestions")
-    unit = models.CharField(max_length=64, help_text=_("The country it concerns."))
+    release = models.ForeignKey(
+        Release, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("release")
+    )
+    unit = models.CharField(
+        max_length=64, verbose_name=_("country"), help_text=_("The country it concerns.")
+    )
     node = models.CharField(
         max_length=64,
         blank=True,
+        verbose_name=_("question or area"),
         help_text=_("The question (or area) it concerns; empty: the profile."),
     )
     language = models.CharField(max_length=8, blank=True)
-    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    received_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("received at")
+    )
     # the substance: kept for good
     kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("who they are"))
     problem = models.TextField(verbose_name=_("what is wrong"))
@@ -59,7 +66,9 @@ class Suggestion(models.Model):
     consent = models.BooleanField(default=False, verbose_name=_("may be contacted"))
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     # moderation
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NEW, verbose_name=_("status")
+    )
     reason = models.TextField(blank=True, help_text=_("Why accepted or rejected."))
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,6 +100,7 @@ class Suggestion(models.Model):
     )
     correction = models.BooleanField(
         default=False,
+        verbose_name=_("correction"),
         help_text=_("To be fixed by a correction release (in its changelog)."),
     )
     addressed_in = models.ForeignKey(
@@ -105,6 +115,8 @@ class Suggestion(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["status", "received_at"])]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
 
     def __str__(self) -> str:
         about = f"{self.unit} {self.node}".strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from polindex.web.releases.models import Release
 
@@ -24,6 +25,8 @@ class Outcome(models.Model):
             models.UniqueConstraint(fields=["release", "code"], name="one_outcome_per_code")
         ]
         ordering = ["code"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
 
     def __str__(self) -> str:
         return f"{self.release} {self.code}"
@@ -47,3 +50,5 @@ class OutcomeValue(models.Model):
             models.UniqueConstraint(fields=["outcome", "unit", "period"], name="one_outcome_value")
         ]
         ordering = ["period", "unit"]
+        verbose_name = _("outcome value")
+        verbose_name_plural = _("outcome values")

@@ -196,7 +196,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             _("Upload an outcome file"),
         )  # fmt: skip
 
-    @admin.display(description=_("corrects"))
+    @admin.display(description=gettext_lazy("corrects"))
     def corrected(self, release: Release) -> str:
         """The release this one corrects, when the user may see it."""
         version = getattr(release, "corrected_version", None)
@@ -218,7 +218,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         except ImmutableError:  # published between the form and the save
             messages.error(request, _("The release was published meanwhile: nothing changed."))
 
-    @admin.action(description=_("Publish now (end the embargo)"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish now (end the embargo)"), permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: Any) -> None:
         """The publish time is the one thing an embargoed release may change (it is not part
         of the checksum); a published release keeps its date."""
@@ -228,7 +228,9 @@ class ReleaseAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d release(s) published.") % {"count": count})
 
     @admin.action(
-        description=_("Draft the key findings from the scores (embargoed, without findings)"),
+        description=gettext_lazy(
+            "Draft the key findings from the scores (embargoed, without findings)"
+        ),
         permissions=["change"],
     )
     def draft_key_findings(self, request: HttpRequest, queryset: Any) -> None:
@@ -266,7 +268,9 @@ class ReleaseAdmin(admin.ModelAdmin):
                 continue
             self.message_user(request, text % {"release": release}, level)
 
-    @admin.action(description=_("Build every country report (PDF and ZIP)"), permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Build every country report (PDF and ZIP)"), permissions=["view"]
+    )
     def build_reports(self, request: HttpRequest, queryset: Any) -> None:
         """Make every unit's report of each selected release, in every language, as a
         background task (at once where tasks run at once, as in the demo)."""
@@ -352,6 +356,14 @@ class TaskResultAdmin(DBTaskResultAdmin):
     """The background tasks, as django-tasks-db shows them — but a queued release build holds
     the release's framework, data and version: only those who may see embargoed releases see
     builds."""
+
+    list_display = (
+        "id", "task", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_name"
+    )  # fmt: skip
+
+    @admin.display(description=gettext_lazy("task"), ordering="task_path")
+    def task(self, result: DBTaskResult[Any, Any]) -> str:
+        return str(result.task_name)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DBTaskResult[Any, Any]]:
         tasks: QuerySet[DBTaskResult[Any, Any]] = super().get_queryset(request)

@@ -21,11 +21,13 @@ class ImmutableError(Exception):
 class Index(models.Model):
     """A published index (MIPEX, IMPIC, …), identified by its framework code."""
 
-    code = models.CharField(max_length=64, unique=True)
-    name = models.TextField()  # a framework's name has no length limit
+    code = models.CharField(max_length=64, unique=True, verbose_name=_("code"))
+    # a framework's name has no length limit
+    name = models.TextField(verbose_name=_("name"))
 
     class Meta:
-        verbose_name_plural = "indexes"
+        verbose_name = _("index")
+        verbose_name_plural = _("indexes")
 
     def __str__(self) -> str:
         return self.code
@@ -37,10 +39,14 @@ class Release(models.Model):
     that names the one it corrects. Before ``publish_at`` it is under embargo: only users with
     the ``view_embargoed`` permission can see it (see :mod:`.visibility`)."""
 
-    index = models.ForeignKey(Index, on_delete=models.PROTECT, related_name="releases")
-    version = models.CharField(max_length=32)
+    index = models.ForeignKey(
+        Index, on_delete=models.PROTECT, related_name="releases", verbose_name=_("index")
+    )
+    version = models.CharField(max_length=32, verbose_name=_("version"))
     methodology_version = models.CharField(max_length=32, blank=True)
-    publish_at = models.DateTimeField(help_text=_("Embargo: invisible to the public before this."))
+    publish_at = models.DateTimeField(
+        verbose_name=_("publish at"), help_text=_("Embargo: invisible to the public before this.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     citation = models.TextField(blank=True)
     licence = models.TextField(blank=True)  # a framework's licence may be a paragraph
@@ -60,14 +66,16 @@ class Release(models.Model):
         blank=True,
         help_text=_("The uncertainty design whose analysis the release publishes, whole."),
     )
-    checksum = models.CharField(max_length=64)
+    checksum = models.CharField(max_length=64, verbose_name=_("checksum"))
     robustness = models.JSONField(
         default=dict,
         blank=True,
         help_text=_("Audit, uncertainty and sensitivity results published with the release."),
     )
     synthetic = models.BooleanField(
-        default=False, help_text=_("Invented data for demonstration: flagged on every page.")
+        default=False,
+        verbose_name=_("synthetic"),
+        help_text=_("Invented data for demonstration: flagged on every page."),
     )
     notes = models.JSONField(
         default=list,
@@ -110,6 +118,8 @@ class Release(models.Model):
         ]
         permissions = [("view_embargoed", "Can see releases before their publish time")]
         ordering = ["index__code", "-publish_at", "-version"]
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
 
     def __str__(self) -> str:
         return f"{self.index.code} {self.version}"
@@ -205,6 +215,8 @@ class ReleaseScore(models.Model):
             models.Index(fields=["release", "unit"]),
         ]
         ordering = ["period", "node", "rank", "unit"]
+        verbose_name = _("release score")
+        verbose_name_plural = _("release scores")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -8,6 +8,7 @@ without a separate step, and a test's rollback or flush empties them with everyt
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Entry(models.Model):
@@ -24,6 +25,8 @@ class CacheEntry(Entry):
 
     class Meta:
         db_table = "polindex_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
 
 
 class PageCacheEntry(Entry):
@@ -32,3 +35,5 @@ class PageCacheEntry(Entry):
 
     class Meta:
         db_table = "polindex_page_cache"
+        verbose_name = _("page cache entry")
+        verbose_name_plural = _("page cache entries")
