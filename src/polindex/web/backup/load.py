@@ -32,7 +32,13 @@ from polindex.web.backup.contents import (
 )
 from polindex.web.backup.errors import RestoreError
 from polindex.web.backup.manifest import Manifest, Table
-from polindex.web.backup.schema import difference, expected_state, listed, recorded_state
+from polindex.web.backup.schema import (
+    difference,
+    expected_state,
+    listed,
+    recorded_state,
+    with_squashes,
+)
 from polindex.web.releases.models import Release
 from polindex.web.releases.verify import checksum_problems
 
@@ -59,7 +65,7 @@ def check_backup(path: Path) -> Manifest:
 
 def check_schema(manifest: Manifest, source: str) -> None:
     """Refuse a backup written from another schema than this code's migrations make."""
-    newer, older = difference(manifest.migrations, expected_state())
+    newer, older = difference(with_squashes(manifest.migrations), expected_state())
     if newer:
         raise RestoreError(
             [
@@ -92,9 +98,10 @@ def restore(path: Path, *, force: bool = False, using: str = "default") -> Resto
         check_schema(manifest, path.name)
         if not force:
             refuse_if_occupied(using)
-        if recorded_state(connection) != manifest.migrations:
+        written = with_squashes(manifest.migrations)
+        if recorded_state(connection) != written:
             call_command("migrate", database=using, interactive=False, verbosity=0)
-            extra, _ = difference(recorded_state(connection), manifest.migrations)
+            extra, _ = difference(recorded_state(connection), written)
             if extra:  # the database had migrations of its own, unknown to this code
                 raise RestoreError(
                     [f"the database has migrations this Polindex lacks: {listed(extra)}"]

@@ -23,7 +23,8 @@ def expected_state() -> State:
 
 
 def recorded_state(connection: Any) -> State:
-    """The migrations ``connection``'s database has recorded as applied (none: no table)."""
+    """The migrations ``connection``'s database has recorded as applied (none: no table), with
+    the squashed migrations whose every replaced migration is among them (:func:`with_squashes`)."""
     from django.db.migrations.recorder import MigrationRecorder
 
     recorder = MigrationRecorder(connection)
@@ -32,6 +33,20 @@ def recorded_state(connection: Any) -> State:
     found: dict[str, set[str]] = {}
     for app, name in recorder.applied_migrations():
         found.setdefault(app, set()).add(name)
+    return with_squashes({app: sorted(names) for app, names in sorted(found.items())})
+
+
+def with_squashes(state: State) -> State:
+    """``state`` with each squashed migration of this code whose replaced migrations are all in
+    it, as Django counts it applied (decision 071): a database migrated, or a backup written,
+    before the squash has the same schema as one made by the squash."""
+    from django.db.migrations.loader import MigrationLoader
+
+    found = {app: set(names) for app, names in state.items()}
+    loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+    for (app, name), migration in loader.disk_migrations.items():
+        if migration.replaces and all(n in found.get(a, ()) for a, n in migration.replaces):
+            found[app].add(name)
     return {app: sorted(names) for app, names in sorted(found.items())}
 
 
