@@ -55,6 +55,7 @@ SECONDS = float(os.environ.get("POLINDEX_SOAK_SECONDS", "600"))
 VISITORS, VISITOR_PAUSE = 20, 0.25  # about 80 explorer pages per second
 CLIENTS, CLIENT_PAUSE = 10, 0.25  # about 40 API reads per second
 SAVE_PAUSE = 1.0  # each of the 100 experts saves once a second
+# the server as docs/deployment.md recommends it (tests/docs/test_deployment_doc.py)
 WORKERS = int(os.environ.get("POLINDEX_SOAK_WORKERS", 2 * (os.cpu_count() or 2)))
 THREADS = int(os.environ.get("POLINDEX_SOAK_THREADS", "4"))
 PAGES = ("question", "country", "question", "dashboard", "question", "read-through", "question",
