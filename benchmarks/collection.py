@@ -168,8 +168,9 @@ def run(experts: list[tuple[str, str]], seconds: float, pause: float) -> list[fl
 
 
 def timed(client: Any, label: str, path: str, repeat: int) -> None:
-    """Print the median time of ``repeat`` GETs of ``path`` (after one to warm the caches)
-    and the number of database queries one makes."""
+    """Print the median time of ``repeat`` GETs of ``path`` (after one to warm the caches),
+    the number of database queries one makes and the median CPU time of this process (steadier
+    than the time on a shared machine)."""
     from django.conf import settings
     from django.db import connection
 
@@ -179,12 +180,16 @@ def timed(client: Any, label: str, path: str, repeat: int) -> None:
     assert client.get(path).status_code == 200, path
     queries = len(connection.queries)
     settings.DEBUG = False
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         client.get(path)
         times.append(time.perf_counter() - t0)
-    print(f"  {label:<30} {statistics.median(times) * 1000:6.1f} ms   {queries} queries")
+        cpu.append(time.process_time() - c0)
+    print(
+        f"  {label:<30} {statistics.median(times) * 1000:6.1f} ms   {queries} queries   "
+        f"(CPU {statistics.median(cpu) * 1000:5.1f} ms)"
+    )
 
 
 def pages(session: str, unit: str, repeat: int = 20) -> None:

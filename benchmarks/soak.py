@@ -8,9 +8,13 @@ Traffic, from a load generator in this process (threads with keep-alive connecti
   ``POLINDEX_DATA_DIR`` has it), each visitor one page every ``VISITOR_PAUSE`` seconds;
 - **API**: clients read scores, units, the wide table and the codebook;
 - **workspace**: 100 experts, each autosaving an answer once a second (the issue's knee:
-  one save per expert per second) and opening a question page now and then.
+  one save per expert per second) and opening a workspace page every 20 saves, in turn: a
+  question, the country's questionnaire, a question, the dashboard, a question, the
+  read-through, a question, the XLSX download (half the pages a question's, as before; the
+  heavy ones in the mix too).
 
-Reported: requests per second and errors per kind, median / p95 / p99 latency, and the
+Reported: requests per second and errors per kind (workspace pages per page kind as well as
+together), median / p95 / p99 latency, and the
 resident memory of every gunicorn worker sampled every 10 s — its growth after the warm-up
 (the first tenth of the run) tells a leak from a warm cache.
 
@@ -19,7 +23,8 @@ worker flat (< 10 % growth after warm-up).
 
 Needs PostgreSQL (``POLINDEX_BENCH_DATABASE_URL`` as in benchmarks/collection.py; the
 database ``polindex_soak`` is dropped and re-created). ``POLINDEX_SOAK_SECONDS`` shortens the
-run (default 600).
+run (default 600); ``POLINDEX_SOAK_WORKERS`` and ``POLINDEX_SOAK_THREADS`` try another server
+configuration than docs/deployment.md's (the default).
 """
 
 from __future__ import annotations
@@ -50,8 +55,11 @@ SECONDS = float(os.environ.get("POLINDEX_SOAK_SECONDS", "600"))
 VISITORS, VISITOR_PAUSE = 20, 0.25  # about 80 explorer pages per second
 CLIENTS, CLIENT_PAUSE = 10, 0.25  # about 40 API reads per second
 SAVE_PAUSE = 1.0  # each of the 100 experts saves once a second
-WORKERS = 2 * (os.cpu_count() or 2)
-THREADS = 4
+# the server as docs/deployment.md recommends it (tests/docs/test_deployment_doc.py)
+WORKERS = int(os.environ.get("POLINDEX_SOAK_WORKERS", 2 * (os.cpu_count() or 2)))
+THREADS = int(os.environ.get("POLINDEX_SOAK_THREADS", "4"))
+PAGES = ("question", "country", "question", "dashboard", "question", "read-through", "question",
+         "XLSX")  # fmt: skip
 
 
 class Tally:
@@ -116,7 +124,8 @@ def reader(kind: str, paths: list[str], pause: float, stop: float, tally: Tally)
 
 
 def expert(session: str, unit: str, stop: float, tally: Tally) -> None:
-    """Autosave once a second (the workspace's save path), open a question page every ~20 s."""
+    """Autosave once a second (the workspace's save path), open a workspace page every ~20 s
+    (the next of :data:`PAGES`)."""
     codes = [f"LMM{k}" for k in range(1, 10)] + [f"FAM{k}" for k in range(1, 10)]
     csrf = secrets.token_hex(16)
     cookie = f"sessionid={session}; csrftoken={csrf}"
@@ -124,12 +133,23 @@ def expert(session: str, unit: str, stop: float, tally: Tally) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     rng = random.Random()
     time.sleep(rng.uniform(0, SAVE_PAUSE))
+    paths = {
+        "question": f"/work/bench/{unit}/{{code}}/", "country": f"/work/bench/{unit}/",
+        "dashboard": "/work/", "read-through": f"/work/bench/{unit}/read/",
+        "XLSX": f"/work/bench/{unit}/questionnaire.xlsx",
+    }  # fmt: skip
+    start = rng.randrange(len(PAGES))  # the experts' pages spread over the kinds
+    pages = itertools.cycle(PAGES[start:] + PAGES[:start])
     k = 0
     while time.perf_counter() < stop:
         code = codes[k % len(codes)]
         if k % 20 == 19:
-            status, _, took = request(conn, "GET", f"/work/bench/{unit}/{code}/", Cookie=cookie)
-            tally.add("workspace page", took, "" if status == 200 else f"HTTP {status}")
+            kind = next(pages)
+            path = paths[kind].format(code=code)
+            status, _, took = request(conn, "GET", path, Cookie=cookie)
+            error = "" if status == 200 else f"HTTP {status} {path}"
+            tally.add("workspace page", took, error)
+            tally.add(f"  {kind}", took, error)
         body = urllib.parse.urlencode(
             {
                 "csrfmiddlewaretoken": csrf, "action": "autosave", "version": versions[code],
@@ -209,7 +229,11 @@ def main() -> None:
             t.join()
         elapsed = time.perf_counter() - measured
         client = (time.process_time() - cpu0) / (time.perf_counter() - started)
-        for kind in sorted(tally.latencies):
+        kinds = [k for k in sorted(tally.latencies) if not k.startswith(" ")]
+        if "workspace page" in kinds:  # then each kind of workspace page
+            at = kinds.index("workspace page") + 1
+            kinds[at:at] = [f"  {k}" for k in dict.fromkeys(PAGES) if f"  {k}" in tally.latencies]
+        for kind in kinds:
             lat = sorted(tally.latencies[kind])
             errors = tally.errors[kind]
             p95, p99 = (lat[int(q * (len(lat) - 1))] * 1000 for q in (0.95, 0.99))

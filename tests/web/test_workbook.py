@@ -59,6 +59,23 @@ def test_the_workbook_offers_the_options_as_drop_downs(people: dict[str, Any]) -
     ]
 
 
+def test_the_cells_to_fill_are_highlighted_and_the_long_texts_wrap(people: dict[str, Any]) -> None:
+    book = download(client_for(people["expert_at"]))
+    sheet = book["Questionnaire"]
+    to_fill = range(COLUMNS.index("answer") + 1, COLUMNS.index("confidence") + 2)
+    for row in sheet.iter_rows(min_row=2):
+        colours = [c.fill.fgColor.rgb if c.fill.fill_type else None for c in row]
+        assert colours == ["00FFF2CC" if c.column in to_fill else None for c in row], row[
+            0
+        ].value  # the answer's cells, never the question's nor the hidden version
+        assert row[1].alignment.wrap_text
+        assert row[1].alignment.vertical == "top"
+        assert not row[0].alignment.wrap_text
+    notes = list(book["Guidance"].iter_rows(min_row=2))
+    assert notes
+    assert all(c.alignment.wrap_text for r in notes for c in r[1:4])
+
+
 def test_upload_shows_the_changes_then_saves_them_on_confirmation(people: dict[str, Any]) -> None:
     expert = client_for(people["expert_at"])
     book = download(expert)

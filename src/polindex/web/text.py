@@ -3,14 +3,24 @@ Markdown: rendered to HTML, then sanitised (nh3, the Rust library ammonia's bind
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import markdown
 import nh3
 
 TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
+CACHED = 4000
+"""Texts up to this many characters keep their HTML (:func:`render`'s last 1024)."""
+
+_converters = threading.local()  # a Markdown converter per thread, reset before each text
 
 
 def render(text: str) -> str:
     """Markdown to safe HTML: scripts, styles, event handlers and unknown tags are removed.
+
+    The same text gives the same HTML, so the last 1024 short texts keep theirs (a read-through
+    page renders every justification of a country; most have not changed since the last time).
 
     Examples
     --------
@@ -18,7 +28,20 @@ def render(text: str) -> str:
     >>> html.startswith("<p><strong>Art. 5</strong>"), "script" in html, 'href="https://ex' in html
     (True, False, True)
     """
-    html = markdown.markdown(text, output_format="html")
+    return _cached(text) if len(text) <= CACHED else _render(text)
+
+
+@lru_cache(maxsize=1024)
+def _cached(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    # one converter per thread, reused: making one costs as much as converting a short text
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(output_format="html")
+    html = converter.reset().convert(text)
     return nh3.clean(html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"})
 
 
