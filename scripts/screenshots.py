@@ -88,6 +88,9 @@ PUBLIC = [
     ("node-mipex-indicator", "/MIPEXDEMO/demo-previous/node/LMM1/"),
     ("feedback-form", "/MIPEXDEMO/demo-previous/feedback/?unit=AT&node=LMM1"),
     ("feedback-thanks", "/MIPEXDEMO/demo-previous/feedback/thanks/?unit=AT&node=LMM1"),
+    # the MIPEX-style release scored from the demo's earlier edition, and its credits
+    ("release-mipex", "/MIPEXDEMO/demo-previous/"),
+    ("credits", "/MIPEXDEMO/demo-previous/credits/"),
     ("outcomes", "/SYNTH/demo/outcomes/"),
     ("outcomes-area", "/SYNTH/demo/outcomes/?node=WORK&period=2019"),
 ]

@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 import polindex
 from polindex.cli import app
 from polindex.web.collection import workflow
-from polindex.web.collection.demo import PASSWORD
+from polindex.web.collection.demo import CODE, PASSWORD
 from polindex.web.collection.models import Answer, Assignment, Edition
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import publish_release
@@ -72,7 +72,7 @@ def populate(tmp_path: Path, robust: tuple[Path, Path]) -> dict[str, str]:
     )
     editor.groups.add(group)
     editor.user_permissions.add(Permission.objects.get(codename="manage_edition"))
-    edition = Edition.objects.get()
+    edition = Edition.objects.get(code=CODE)  # the open one (the earlier is closed)
     answer = Answer.objects.filter(unit="BE").exclude(option="").order_by("id").first()
     assert answer is not None
     reviewer = users.objects.get(username="reviewer-be")

@@ -95,8 +95,11 @@ def test_a_backup_restores_whole_into_a_new_database(site: dict[str, str], tmp_p
     for secret in [*SECRETS.values(), session_key]:
         assert secret.encode() not in text
     assert "sessions.session" not in first
-    assert len(first["auth.user"]) == 8
-    assert all(u["fields"]["password"].startswith("argon2$") for u in first["auth.user"])
+    users = first["auth.user"]
+    assert len(users) == 18  # and the demo's earlier edition's 10 people, credited (no sign-in)
+    unusable = [u for u in users if u["fields"]["username"].startswith("demo.")]
+    assert all(u["fields"]["password"].startswith("!") for u in unusable)  # (no password)
+    assert all(u["fields"]["password"].startswith("argon2$") for u in users if u not in unusable)
     assert len(first["collection.comment"]) == 3  # (one opened by an accepted suggestion)
     assert len(first["feedback.suggestion"]) == 2
     assert {r["fields"]["action"] for r in first["collection.answerchange"]} >= {"save", "submit"}

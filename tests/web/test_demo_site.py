@@ -31,6 +31,9 @@ def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
     assert "Published SYNTH demo" in result.stdout
     assert "Country reports of SYNTH demo: 24 PDFs and their ZIPs" in result.stdout
     assert "Sign in at http://127.0.0.1:8123/accounts/login/" in result.stdout  # its own port
+    summary = " ".join(result.stdout.split())  # (the console wraps long lines)
+    assert "http://127.0.0.1:8123/MIPEXDEMO/demo-previous/credits/" in summary
+    assert "Anna Beispiel" in Client().get("/MIPEXDEMO/demo-previous/credits/").content.decode()
     release = Release.objects.get(index__code="SYNTH", version="demo")
     assert release.synthetic
     assert "synthetic" in release.index.name.lower()

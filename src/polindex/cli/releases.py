@@ -356,6 +356,8 @@ def seed_workspace(port: int) -> None:
         say(f"Workspace: {questionnaire} not found (run from a source checkout).")
         return
     django_setup()
+    from django.contrib.auth import get_user_model
+
     from polindex.web.collection.demo import PASSWORD, seed
 
     accounts = seed(questionnaire)
@@ -373,9 +375,20 @@ def seed_workspace(port: int) -> None:
         "/work/, the central team's admin at /admin/. The questionnaire is a demonstration, "
         "not the official MIPEX; BE's pre-filled answers are synthetic."
     )
+    from polindex.web.collection import demo_release
     from polindex.web.collection.demo import CODE
+    from polindex.web.collection.models import Edition
     from polindex.web.feedback.demo import seed as seed_feedback
 
+    central = get_user_model().objects.get(username="central")
+    scored = demo_release.seed(questionnaire, Edition.objects.get(code=CODE), central)
+    where = f"/{scored.index.code}/{scored.version}/"
+    say(
+        f"Release {scored.index.code} {scored.version}: scored from the earlier edition "
+        f"{scored.origin.edition.code} through the workspace's scoring service ({where}); "
+        f"its credits page names the experts and reviewers who chose to be named: "
+        f"http://127.0.0.1:{port}{where}credits/"
+    )
     earlier = seed_feedback(CODE)
     if earlier is not None:
         say(

@@ -78,8 +78,13 @@ def credits_of(release: Release) -> Credits:
         if name not in shown:
             shown.append(name)
     ordered = sorted(by_unit, key=lambda u: (u != "", table.name(u, lang) if u else ""))
+    order = [str(Role(r).label) for r in CREDITED]  # experts first, then their reviewers
     countries = [
-        (table.name(u, lang) if u else gettext("Every country"), by_unit[u]) for u in ordered
+        (
+            table.name(u, lang) if u else gettext("Every country"),
+            dict(sorted(by_unit[u].items(), key=lambda kv: order.index(kv[0]))),
+        )
+        for u in ordered
     ]
     return Credits(True, countries, withheld)
 

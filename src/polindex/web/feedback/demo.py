@@ -1,12 +1,10 @@
-"""Suggested corrections in the demonstration: a public (synthetic) release of the MIPEX-style
-questionnaire — the edition before the demo's open one — and two readers' suggestions on it,
-one waiting in the central team's queue, one accepted into the open edition's workspace as a
-thread on Austria's first answer. Everything here is invented and labelled so."""
+"""Suggested corrections in the demonstration: on the demo's (synthetic) MIPEX-style release —
+scored from the edition before the demo's open one (:mod:`polindex.web.collection.demo_release`)
+— two readers' suggestions, one waiting in the central team's queue, one accepted into the
+open edition's workspace as a thread on Austria's first answer. Everything here is invented
+and labelled so."""
 
 from __future__ import annotations
-
-import datetime as dt
-import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +14,6 @@ from polindex.web.feedback.models import Suggestion
 from polindex.web.feedback.moderation import Decision, decide, index_of
 from polindex.web.releases.models import Release
 
-VERSION = "demo-previous"
 READER = {
     "name": "Demo Reader (synthetic)",
     "organisation": "Example Rights Association (demonstration)",
@@ -26,12 +23,14 @@ READER = {
 
 @transaction.atomic
 def seed(edition_code: str) -> Release | None:
-    """Make (once) the earlier release of the demo edition's index and the demo suggestions;
-    returns that release (``None`` without the demo edition)."""
+    """Make (once) the demo suggestions on the latest release of the demo edition's index;
+    returns that release (``None`` without the demo edition or a release of its index)."""
     edition = Edition.objects.filter(code=edition_code).first()
     if edition is None:
         return None
-    release = _earlier_release(edition)
+    release = Release.objects.filter(index__code=index_of(edition)).order_by("-publish_at").first()
+    if release is None:
+        return None
     if release.suggestions.exists():
         return release
     units = [u for u in edition.units if u in release.unit_table.names()]
@@ -68,32 +67,3 @@ def seed(edition_code: str) -> Release | None:
             ),
         )
     return release
-
-
-def _earlier_release(edition: Edition) -> Release:
-    """The latest release of the edition's index, or a synthetic one published now."""
-    from polindex.api import score
-    from polindex.framework.models import Framework
-    from polindex.web.releases.publish import publish_release
-
-    code = index_of(edition)
-    found = Release.objects.filter(index__code=code).order_by("-publish_at").first()
-    if found is not None:
-        return found
-    fw = Framework.model_validate(edition.framework)
-    pick = random.Random(2024)
-    period = str(int(edition.period) - 1) if edition.period.isdigit() else "previous"
-    rows = [
-        (unit, period, item.code, pick.choice(["a", "a", "b", "c"]))
-        for unit in edition.units
-        for item, _, _ in fw.walk()
-        if item.is_indicator
-    ]
-    return publish_release(
-        score(fw, rows),
-        version=VERSION,
-        publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
-        synthetic=True,
-        citation="Polindex MIPEX-style demonstration (synthetic answers, invented data).",
-        changelog="The edition before the demo's open one: synthetic answers.",
-    )

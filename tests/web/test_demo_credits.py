@@ -1,0 +1,97 @@
+"""The demo's MIPEX-style release is scored from the edition before the open one through the
+workspace's scoring service; its credits page names, by country and role, only the people who
+chose to be named — and the demo's feedback thread still lands in the open edition."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.test import Client
+
+from polindex.demo.examples import EXAMPLES
+from polindex.web.collection import demo, demo_release
+from polindex.web.collection.models import Answer, Edition, EditionRelease
+from polindex.web.feedback import demo as feedback_demo
+from polindex.web.releases.models import Release
+
+FRAMEWORK = EXAMPLES / "mipex-style" / "framework.yaml"
+URL = "/MIPEXDEMO/demo-previous/"
+
+
+def credited(page: str) -> dict[str, dict[str, str]]:
+    """Country → role → names, as the credits page lists them."""
+    out: dict[str, dict[str, str]] = {}
+    for country, items in re.findall(
+        r'<section class="credit"><h2>(.*?)</h2>(.*?)</section>', page, re.S
+    ):
+        roles = re.findall(r"<li><strong>(.*?)</strong> — (.*?)</li>", items)
+        out[country] = dict(roles)
+    return out
+
+
+@pytest.fixture
+def seeded(db: None) -> Release:
+    """The demo's workspace step (as ``polindex demo --publish`` runs it), release included."""
+    demo.seed(FRAMEWORK)
+    current = Edition.objects.get(code=demo.CODE)
+    central = get_user_model().objects.get(username="central")
+    release: Release = demo_release.seed(FRAMEWORK, current, central)
+    assert feedback_demo.seed(demo.CODE) == release  # the suggestions go on this release
+    caches["pages"].clear()
+    return release
+
+
+def test_the_demo_release_is_scored_from_the_earlier_edition(seeded: Release) -> None:
+    earlier = EditionRelease.objects.get(release=seeded).edition
+    assert earlier.code == "mipex-style-demo-previous"
+    assert earlier.state == Edition.State.CLOSED
+    assert (seeded.index.code, seeded.version, seeded.synthetic) == (
+        "MIPEXDEMO",
+        "demo-previous",
+        True,
+    )
+    assert seeded.changelog.startswith(
+        "Scored from edition mipex-style-demo-previous (305 answers): AT, BE, DE, FR, IT."
+    )
+    questions = Answer.objects.filter(edition=earlier, unit="AT").count()
+    assert questions == 61
+    validated = Answer.objects.filter(edition=earlier, status=Answer.Status.VALIDATED).count()
+    assert validated == 5 * questions  # each answer saved, submitted, agreed and validated
+    assert seeded.scores.filter(node="MIPEXDEMO", period=earlier.period).count() == 5
+    assert Release.objects.filter(index__code="MIPEXDEMO").count() == 1
+    # seeding again changes nothing
+    again = demo_release.seed(FRAMEWORK, Edition.objects.get(code=demo.CODE), None)
+    assert again == seeded
+    assert Release.objects.filter(index__code="MIPEXDEMO").count() == 1
+
+
+def test_the_credits_page_names_the_consenting_people_by_country_and_role(
+    seeded: Release,
+) -> None:
+    page = Client().get(URL + "credits/").content.decode()
+    assert credited(page) == {
+        "Austria": {"National expert": "Anna Beispiel"},
+        "Belgium": {"National expert": "Jan Voorbeeld", "Peer reviewer": "Claire Exemple"},
+        "France": {"National expert": "Marie Exemple"},
+        "Germany": {"National expert": "Max Mustermann", "Peer reviewer": "Erika Musterfrau"},
+        "Italy": {"Peer reviewer": "Giulia Campione"},
+    }
+    for absent in ("Lukas Muster", "Paul Modèle", "Luca Esempio", "demo."):
+        assert absent not in page  # did not choose to be named (and no user name shows)
+    assert "Synthetic data" in page
+    french = credited(Client().get("/fr" + URL + "credits/").content.decode())
+    assert french["Autriche"] == {"Expert national": "Anna Beispiel"}
+    assert list(french) == ["Allemagne", "Autriche", "Belgique", "France", "Italie"]
+    assert f'href="{URL}credits/"' in Client().get(URL).content.decode()  # the release links it
+
+
+def test_the_demo_feedback_still_reaches_the_open_editions_workspace(seeded: Release) -> None:
+    accepted = seeded.suggestions.get(status="accepted")
+    assert (accepted.unit, accepted.edition.code) == ("AT", demo.CODE)  # the open edition
+    assert accepted.comment is not None
+    answer = accepted.comment.answer
+    assert (answer.edition.code, answer.unit) == (demo.CODE, "AT")  # a thread on its answer
+    assert seeded.suggestions.filter(status="new").count() == 1
