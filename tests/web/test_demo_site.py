@@ -21,6 +21,7 @@ from .conftest import DATA, FW
 runner = CliRunner()
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL, the same demo populates tests/web/test_backup.py
 @pytest.mark.django_db(transaction=True)
 def test_demo_publishes_a_synthetic_release_flagged_on_every_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -259,6 +259,7 @@ def test_published_findings_stay(mini: Release, admin_client: Client) -> None:
     assert mini.key_findings == FINDINGS
 
 
+@pytest.mark.sqlite_only  # typesetting and files; the reports' queries run in the tests above
 def test_the_bake_holds_every_report(mini: Release, tmp_path: Path) -> None:
     from polindex.web.releases.bake import bake
 

@@ -255,6 +255,13 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Then serve the explorer and API.")
     ] = False,
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
+    reports: Annotated[
+        bool,
+        typer.Option(
+            "--reports/--no-reports",
+            help="With --publish, typeset the synthetic releases' country reports (PDFs) at once.",
+        ),
+    ] = True,
 ) -> None:
     """Score the synthetic demonstration index (and IMPIC when POLINDEX_DATA_DIR has it);
     with --publish and --serve, publish them as releases and serve the explorer."""
@@ -266,7 +273,7 @@ def demo(
         score_examples(out_dir, published)
     finally:
         if publish and published:
-            publish_examples(published)
+            publish_examples(published, reports=reports)
     if publish:
         seed_workspace(port)
         from polindex.web.outcomes.demo import seed as seed_outcomes
@@ -318,8 +325,9 @@ def score_examples(out_dir: Path, published: list["Example"]) -> None:
         )
 
 
-def publish_examples(published: list["Example"]) -> None:
-    """Each example as a release (skipped when that version exists already)."""
+def publish_examples(published: list["Example"], reports: bool = True) -> None:
+    """Each example as a release (skipped when that version exists already); with ``reports``,
+    the synthetic ones' country reports typeset at once (else from the admin, later)."""
     django_setup()
     from polindex.web.releases.models import Release
     from polindex.web.releases.publish import publish_release
@@ -338,7 +346,7 @@ def publish_examples(published: list["Example"]) -> None:
                 key_findings=example.findings,
             )
         say(f"Published {code} {example.version}")
-        if example.synthetic:  # its country reports at once (the others: from the admin)
+        if example.synthetic and reports:  # its reports at once (the others: from the admin)
             from polindex.web.reports.tasks import build_all
 
             count = build_all(release)
