@@ -52,7 +52,7 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy
 PYTEST_WORKERS ?= auto
 
 unit: $(STAMP)  ## The test suite only (PYTEST_WORKERS=0: in one process)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)  ## Timings of the engine, the web and a 10-minute soak (printed, never asserted; POLINDEX_SOAK_SECONDS shortens it)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/run.py

@@ -179,3 +179,39 @@ def robust_files(tmp_path: Path) -> tuple[Path, Path]:
     ]
     (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return tmp_path / "fw.yaml", tmp_path / "data.csv"
+
+
+# The test files that take longest, longest first (``pytest --durations=0`` summed per file, on
+# the 2-core CI machine). They run first: with one process per core and each file kept on one
+# process (``--dist loadfile --no-loadscope-reorder``, see the Makefile), a long file that
+# started last would run on alone while the other core sat idle.
+LONGEST_FIRST = (
+    "tests/web/test_demo_site.py",
+    "tests/browser/test_accessibility.py",
+    "tests/web/test_backup.py",
+    "tests/web/test_reports.py",
+    "tests/web/test_permission_matrix.py",
+    "tests/web/test_api_fuzz.py",
+    "tests/browser/test_workspace.py",
+    "tests/web/test_restore_refusals.py",
+    "tests/web/test_query_counts.py",
+    "tests/web/test_headers.py",
+    "tests/web/test_shared_cache.py",
+    "tests/browser/test_scoring.py",
+    "tests/browser/test_whatif.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest files first (:data:`LONGEST_FIRST`), every other in collection order."""
+    root = config.rootpath
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        try:
+            name = item.path.relative_to(root).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)  # stable: within a file, and among the others, the order is kept

@@ -9,12 +9,14 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.test import Client
 
 import polindex
@@ -24,6 +26,19 @@ from polindex.web.releases.models import Release
 from polindex.web.releases.publish import publish_release
 
 from ..conftest import missing
+
+
+@contextmanager
+def made_once(blocker: Any) -> Iterator[None]:
+    """Rows made once for a whole module (a module-scoped fixture's body runs inside): one
+    transaction, rolled back when the module is done. Each test's own transaction (the ``db``
+    fixture) is a savepoint inside it, so a test's changes never reach the next test. Hand
+    tests primary keys, not model instances: an instance changed by one test would carry its
+    state into the next."""
+    with blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
 
 FW = {
     "code": "TOY",
@@ -47,17 +62,27 @@ def results(data: list[tuple[Any, ...]] = DATA) -> polindex.Results:
     return polindex.score(polindex.load_framework(FW), data)
 
 
-@pytest.fixture
-def published(db: None) -> Release:
+def publish_toy() -> Release:
+    """TOY 2024.1, published yesterday (the ``published`` fixture)."""
     return publish_release(results(), version="2024.1", publish_at=NOW - dt.timedelta(days=1))
 
 
-@pytest.fixture
-def embargoed(db: None, published: Release) -> Release:
+def publish_toy_embargoed() -> Release:
+    """TOY 2025.1, under embargo for three more days (the ``embargoed`` fixture)."""
     changed = [(u, p, i, "yes") for u, p, i, _ in DATA]  # everyone "yes": a different ranking
     return publish_release(
         results(changed), version="2025.1", publish_at=NOW + dt.timedelta(days=3)
     )
+
+
+@pytest.fixture
+def published(db: None) -> Release:
+    return publish_toy()
+
+
+@pytest.fixture
+def embargoed(db: None, published: Release) -> Release:
+    return publish_toy_embargoed()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 
@@ -18,13 +19,22 @@ import pytest
 from polindex.web.releases.bake import bake, server_only
 from polindex.web.releases.models import Release
 
+from .conftest import made_once, publish_toy, publish_toy_embargoed
+
 LINK = re.compile(r"""(?:href|src)=["']([^"'#]+)["']""")
 
 
-@pytest.fixture
-def site(published: Release, embargoed: Release, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    out = tmp_path / "site"
-    bake(published, out, "https://data.example.org")
+@pytest.fixture(scope="module")
+def site(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """TOY 2024.1 baked (TOY 2025.1 under embargo beside it), once for the module: the baked
+    copy is files only, so its rows are rolled back as soon as it is written."""
+    out = tmp_path_factory.mktemp("bake") / "site"
+    with made_once(django_db_blocker):
+        published = publish_toy()
+        publish_toy_embargoed()
+        bake(published, out, "https://data.example.org")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -5,6 +5,8 @@ chose to be named — and the demo's feedback thread still lands in the open edi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +18,8 @@ from polindex.web.collection import demo, demo_release
 from polindex.web.collection.models import Answer, Edition, EditionRelease
 from polindex.web.feedback import demo as feedback_demo
 from polindex.web.releases.models import Release
+
+from .conftest import made_once
 
 FRAMEWORK = EXAMPLES / "mipex-style" / "framework.yaml"
 URL = "/MIPEXDEMO/demo-previous/"
@@ -32,16 +36,23 @@ def credited(page: str) -> dict[str, dict[str, str]]:
     return out
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
+    """The demo's workspace step (as ``polindex demo --publish`` runs it), release included,
+    made once for this module (``made_once``)."""
+    with made_once(django_db_blocker):
+        demo.seed(FRAMEWORK)
+        current = Edition.objects.get(code=demo.CODE)
+        central = get_user_model().objects.get(username="central")
+        release: Release = demo_release.seed(FRAMEWORK, current, central)
+        assert feedback_demo.seed(demo.CODE) == release  # the suggestions go on this release
+        yield release.pk
+
+
 @pytest.fixture
-def seeded(db: None) -> Release:
-    """The demo's workspace step (as ``polindex demo --publish`` runs it), release included."""
-    demo.seed(FRAMEWORK)
-    current = Edition.objects.get(code=demo.CODE)
-    central = get_user_model().objects.get(username="central")
-    release: Release = demo_release.seed(FRAMEWORK, current, central)
-    assert feedback_demo.seed(demo.CODE) == release  # the suggestions go on this release
+def seeded(seeded_once: int, db: None) -> Release:
     caches["pages"].clear()
-    return release
+    return Release.objects.get(pk=seeded_once)
 
 
 def test_the_demo_release_is_scored_from_the_earlier_edition(seeded: Release) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from polindex.web.collection import bulk, demo, workflow
 from polindex.web.collection.models import Answer, AnswerChange, Edition
 from polindex.web.releases.models import Release
 
-from .conftest import client_for
+from .conftest import client_for, made_once
 
 FRAMEWORK = Path(__file__).parents[2] / "examples" / "mipex-style" / "framework.yaml"
 URL = f"/work/{demo.CODE}/score/"
@@ -36,29 +37,36 @@ def _take(answers: list[Answer], user: Any, action: str) -> None:
     bulk.take(answers, user, action, found.token)
 
 
-@pytest.fixture
-def scene(db: None) -> Edition:
+@pytest.fixture(scope="module")
+def scene_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
     """The demo edition: BE's 61 synthetic answers agreed and validated (complete); AT's expert
     answered 3 questions, the reviewer agreed, the central team validated 2 (incomplete: 2
     validated, 1 agreed, 58 drafts); DE, FR, IT have no expert (missing: 61 not started)."""
-    demo.seed(FRAMEWORK)
-    edition = Edition.objects.get(code=demo.CODE)
-    central = _user("central")
-    be = list(Answer.objects.filter(edition=edition, unit="BE"))
-    _take(be, _user("reviewer-be"), "agree")
-    _take(list(Answer.objects.filter(edition=edition, unit="BE")), central, "validate")
-    expert = _user("expert-at")
-    for code in ("LMM1", "LMM2", "LMM3"):
-        a = Answer.objects.get(edition=edition, unit="AT", indicator=code)
-        content = workflow.Content(
-            option="a", justification="Art. 5.", sources=[{"instrument": "Aliens Act"}]
-        )
-        a = workflow.save(a, expert, content, a.version)
-        a = workflow.act(a, expert, "submit", a.version)
-        a = workflow.act(a, _user("reviewer-at"), "agree", a.version)
-        if code != "LMM3":
-            workflow.act(a, central, "validate", a.version)
-    return edition
+    with made_once(django_db_blocker):
+        demo.seed(FRAMEWORK)
+        edition = Edition.objects.get(code=demo.CODE)
+        central = _user("central")
+        be = list(Answer.objects.filter(edition=edition, unit="BE"))
+        _take(be, _user("reviewer-be"), "agree")
+        _take(list(Answer.objects.filter(edition=edition, unit="BE")), central, "validate")
+        expert = _user("expert-at")
+        for code in ("LMM1", "LMM2", "LMM3"):
+            a = Answer.objects.get(edition=edition, unit="AT", indicator=code)
+            content = workflow.Content(
+                option="a", justification="Art. 5.", sources=[{"instrument": "Aliens Act"}]
+            )
+            a = workflow.save(a, expert, content, a.version)
+            a = workflow.act(a, expert, "submit", a.version)
+            a = workflow.act(a, _user("reviewer-at"), "agree", a.version)
+            if code != "LMM3":
+                workflow.act(a, central, "validate", a.version)
+        yield edition.pk
+
+
+@pytest.fixture
+def scene(scene_once: int, db: None) -> Edition:
+    """The scene above, for one test (made once per module, see ``made_once``)."""
+    return Edition.objects.get(pk=scene_once)
 
 
 def _country(page: str, unit: str) -> str:
