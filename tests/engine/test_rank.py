@@ -100,6 +100,70 @@ def test_many_lanes_ranked_a_block_at_a_time_match_the_float_sort() -> None:
     assert packed[0][~np.isnan(s[0])].tolist() == [1.0 + (lane > v).sum() for v in lane]
 
 
+def _ranks_by_counting(s: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Ranks along the last axis by the rule itself: 1 + the number of better scores once
+    rounded to 10 decimals (NaN: no rank)."""
+    k = np.round(s, 10) * (1.0 if higher_is_better else -1.0)
+    better = np.nan_to_num(k, nan=-np.inf)[..., None, :] > k[..., :, None]
+    return np.where(np.isnan(s), nan, 1.0 + better.sum(axis=-1))
+
+
+def test_zero_and_negative_zero_tie_whatever_the_polarity() -> None:
+    # decision 074: main ranked a score of -0.0 (or one that rounds to -0.0, as -1e-12)
+    # ahead of 0.0 when the lowest key of the whole array was +0.0
+    for s in ([0.0, -0.0, 0.0], [-0.0, 0.0, -0.0], [1e-12, 0.0, -1e-12], [-1e-12, 0.0, 1e-12]):
+        for higher in (True, False):
+            assert rank_scores(np.array(s), higher, axis=0).tolist() == [1.0, 1.0, 1.0]
+    s = np.array([2.0, -1e-12, 0.0, nan, 1e-12, 3.0])
+    assert rank_scores(s, axis=0)[[0, 1, 2, 4, 5]].tolist() == [2.0, 3.0, 3.0, 3.0, 1.0]
+    low = rank_scores(s, higher_is_better=False, axis=0)
+    assert low[[0, 1, 2, 4, 5]].tolist() == [4.0, 1.0, 1.0, 1.0, 5.0]
+    assert np.isnan(low[3])
+
+
+def test_ties_at_the_tenth_decimal_in_every_block_of_lanes() -> None:
+    # 3.1 + 4e-11 rounds to 3.1 (a tie), 3.1 + 6e-11 to 3.1000000001 (one place above),
+    # 3.1 - 6e-11 to 3.0999999999 (one below); lanes over several blocks (decision 074)
+    lane = np.array([3.1, 3.1 + 4e-11, 3.1 + 6e-11, nan, 3.1 - 6e-11, 3.1 - 4e-11])
+    s = np.tile(lane, (20_000, 1))
+    assert rank_scores(s, axis=1)[-1, [0, 1, 2, 4, 5]].tolist() == [2.0, 2.0, 1.0, 5.0, 2.0]
+    low = rank_scores(s, higher_is_better=False, axis=1)
+    assert low[-1, [0, 1, 2, 4, 5]].tolist() == [2.0, 2.0, 5.0, 1.0, 2.0]
+    assert np.isnan(low[:, 3]).all()
+    assert (low == low[0]).sum() == low.size - len(low)  # every lane the same, NaN aside
+
+
+@pytest.mark.parametrize("higher_is_better", [True, False])
+@pytest.mark.parametrize("units", [1, 2, 7, 200, 300])
+def test_packed_ranks_follow_the_rule_across_blocks_polarity_and_missing(
+    higher_is_better: bool, units: int
+) -> None:
+    # lanes of very different magnitudes in different blocks (each block is shifted by its
+    # own lowest key), scores with many ties, NaN and all-missing lanes
+    rng = np.random.default_rng(units)
+    lanes = 70_000 // units + 3
+    s = np.round(rng.uniform(-50, 50, (lanes, units)), 0)
+    s *= np.where(np.arange(lanes) < lanes // 2, 1.0, 1000.0)[:, None]
+    s[rng.random(s.shape) < 0.1] = nan
+    s[lanes // 3] = nan
+    r = rank_scores(s, higher_is_better, axis=1)
+    assert np.array_equal(r, _ranks_by_counting(s, higher_is_better), equal_nan=True)
+    assert np.isnan(r[lanes // 3]).all()
+    assert np.nanmin(r) == 1.0
+
+
+def test_the_whole_array_decides_between_packed_and_float_ranking() -> None:
+    # each block alone spans little, but the last lanes' scores (1e9 higher) make the whole
+    # array too wide to pack: ranked by the float sort, with the same ranks (the rule)
+    s = np.tile(np.array([5.0, 1.0, 5.0 + 4e-11, nan]), (30_000, 1))
+    s[-5_000:] += 1e9
+    s[-1] = [1e12, -1e12, 0.0, 1e12]
+    r = rank_scores(s, axis=1)
+    assert r[0, :3].tolist() == r[-2, :3].tolist() == [1.0, 3.0, 1.0]
+    assert r[-1].tolist() == [1.0, 4.0, 3.0, 1.0]
+    assert np.array_equal(r, _ranks_by_counting(s), equal_nan=True)
+
+
 @pytest.mark.parametrize(
     ("score", "band"),
     [

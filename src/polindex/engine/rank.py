@@ -61,18 +61,18 @@ def rank_scores(
         )
     # lanes (units) last and contiguous: every step below then streams through memory
     x = np.ascontiguousarray(np.moveaxis(np.asarray(scores, dtype=np.float64), axis, -1))
-    missing = np.isnan(x)
     sign = -1.0 if higher_is_better else 1.0
-    ranks = np.empty(x.shape, dtype=np.float64)  # also where the packed keys are sorted
-    if ties != "rounded" or not _rank_packed(x, missing, sign, ranks):
+    ranks = np.empty(x.shape, dtype=np.float64)
+    if ties != "rounded" or not _rank_packed(x, sign, ranks):
         # exact ties, or scores too wide to pack into integers: sort the floats
+        missing = np.isnan(x)
         with np.errstate(over="ignore", invalid="ignore"):
             key = (np.round(x, RANK_DECIMALS) if ties == "rounded" else x) * sign
         key[missing] = np.inf
         order = np.argsort(key, axis=-1)
         key = np.take_along_axis(key, order, axis=-1)
         _min_ranks(key[..., 1:] == key[..., :-1], order, ranks)
-    np.putmask(ranks, missing, np.nan)
+        np.putmask(ranks, missing, np.nan)
     return np.moveaxis(ranks, -1, axis)
 
 
@@ -91,58 +91,73 @@ def _rank_among_peers(
     return np.moveaxis(out, -1, axis)
 
 
-BLOCK_LANES = 512
-"""Lanes ranked at a time once sorted, in small buffers that are reused (a whole array of
-positions or indices would be as large as the ranks, and new memory is costly, decision 070)."""
+BLOCK_CELLS = 32_768
+"""Scores ranked at a time by the packed ranking (whole lanes: at least one), from their keys to
+their ranks in small buffers that are reused and stay in the processor's cache (decision 074):
+each score is read once from memory and each rank written once."""
 
 
-def _rank_packed(
-    x: FloatArray, missing: npt.NDArray[np.bool_], sign: float, out: FloatArray
-) -> bool:
-    """Rank each lane into ``out`` by one integer sort, made in ``out`` itself; False (``out``
-    then holds nothing useful) when the scores span too wide a range to pack.
+def _rank_packed(x: FloatArray, sign: float, out: FloatArray) -> bool:
+    """Rank each lane of ``x`` into ``out`` by integer sorts; False (``out`` then holds nothing
+    useful) when the scores span too wide a range to pack.
 
     Scores rounded to RANK_DECIMALS and shifted to start at 0 are whole numbers below
     2**(52 - bits); as doubles their bit patterns then sort like the numbers and end in
     ``bits`` zero bits, which take the unit's position. No float→int conversion is needed.
-    Once sorted, each block of lanes is read (its ties and order) before its ranks overwrite
-    it: a lane's ranks take the place of its own sorted keys.
+    A block of lanes at a time, in buffers that stay in the cache: the keys are made (shifted
+    by the block's lowest), sorted and read (ties and order), and the ranks scattered into
+    the block's lanes of ``out``. Whether the scores can be packed is decided, as it always
+    was, on the span of the whole array: a lane's ranks do not depend on the shift.
     """
     n = x.shape[-1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        q = np.multiply(x, sign * 10.0**RANK_DECIMALS, out=out)
-    np.rint(q, out=q)
-    bits = max(1, int(n - 1).bit_length())
-    lo = float(np.fmin.reduce(q, axis=None)) if q.size else 0.0  # fmin/fmax skip NaN
-    hi = float(np.fmax.reduce(q, axis=None)) if q.size else 0.0
-    if np.isnan(lo):
-        lo = hi = 0.0  # nothing to rank
-    if not np.isfinite(hi - lo) or hi - lo + n + 1 >= 2.0 ** (52 - bits):
-        return False
-    # missing scores sort last, each with a distinct key so that they form no ties
-    np.copyto(q, hi + 1 + np.arange(n, dtype=np.float64), where=missing)
-    q -= lo
-    packed = q.view(np.int64)
-    packed |= np.arange(n, dtype=np.int64)
-    packed.sort(axis=-1)
-    if packed.size == 0:
+    if x.size == 0:
         return True
-    lanes = packed.size // n
-    sorted_lanes, target = packed.reshape(lanes, n), out.reshape(-1)
-    size = min(lanes, BLOCK_LANES)
+    scale = sign * 10.0**RANK_DECIMALS
+    bits = max(1, int(n - 1).bit_length())
+    widest = 2.0 ** (52 - bits) - n - 1  # the keys' span must stay below it
+    lanes = x.size // n
+    scores, target = x.reshape(lanes, n), out.reshape(lanes, n)
+    size = min(lanes, max(1, BLOCK_CELLS // n))
+    keys = np.empty((size, n), dtype=np.float64)
     index = np.empty((size, n), dtype=np.int64)
-    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (size, n)).copy()
+    missing = np.empty((size, n), dtype=np.bool_)
+    packed_keys = keys.view(np.int64)
+    units = np.arange(n, dtype=np.int64)
+    after = 1 + np.arange(n, dtype=np.float64)  # missing: after every score, no two tied
+    rows = (np.arange(size) * n)[:, None]  # where each lane of a block starts in its ranks
+    positions = np.broadcast_to(np.arange(1.0, n + 1.0), (size, n)).reshape(-1)
+    low_bits = (1 << bits) - 1
+    lowest, highest = np.inf, -np.inf
     for first in range(0, lanes, size):
-        block = sorted_lanes[first : first + size]
-        at = index[: len(block)]
-        keys = np.right_shift(block, bits, out=at)
-        tied = keys[:, 1:] == keys[:, :-1]
-        np.bitwise_and(block, (1 << bits) - 1, out=at)  # the order
-        at += (np.arange(first, first + len(block)) * n)[:, None]  # and where it goes in out
-        target[at.reshape(-1)] = positions[: len(block)].reshape(-1)
-        with_ties = np.flatnonzero(tied.any(axis=1))
-        if len(with_ties):
-            target[at[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
+        block = scores[first : first + size]
+        m = len(block)
+        q, packed, at, gone = keys[:m], packed_keys[:m], index[:m], missing[:m]
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.multiply(block, scale, out=q)
+            np.rint(q, out=q)
+            lo, hi = float(np.fmin.reduce(q, axis=None)), float(np.fmax.reduce(q, axis=None))
+            if lo == lo:  # not NaN: the block has a score (fmin/fmax skip NaN)
+                lowest, highest = min(lowest, lo), max(highest, hi)
+                if not highest - lowest < widest:  # infinite or too wide: sort the floats
+                    return False
+            else:
+                lo = hi = 0.0
+        np.fmin(q, hi + after, out=q)  # NaN (missing) takes its key after every score
+        q -= lo or -0.0  # minus −0.0 turns a key of −0.0 into +0.0: both zeros tie
+        packed |= units
+        packed.sort(axis=-1)
+        np.right_shift(packed, bits, out=at)
+        tied = at[:, 1:] == at[:, :-1]
+        np.bitwise_and(packed, low_bits, out=at)  # the order
+        at += rows[:m]  # and where each rank goes in this block's ranks
+        ranked = target[first : first + m]
+        flat = ranked.reshape(-1)
+        flat[at.reshape(-1)] = positions[: m * n]
+        if tied.any():
+            with_ties = np.flatnonzero(tied.any(axis=1))
+            flat[at[with_ties].reshape(-1)] = _tied_positions(tied[with_ties]).reshape(-1)
+        np.isnan(block, out=gone)
+        np.copyto(ranked, np.nan, where=gone)
     return True
 
 
