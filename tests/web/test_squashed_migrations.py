@@ -5,6 +5,11 @@ still migrates to this schema, or counts as it."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +21,8 @@ from django.db.migrations.operations import CreateModel
 from django.db.migrations.recorder import MigrationRecorder
 
 from polindex.web.backup.schema import expected_state, recorded_state, with_squashes
+
+from .backups import fresh_database
 
 Key = tuple[str, str]
 
@@ -187,3 +194,53 @@ def test_a_database_at_an_earlier_point_migrates_to_this_schema(point: str) -> N
         call_command("migrate", verbosity=0)
     assert recorded_state(connection) == expected_state()
     assert schema() == new
+
+
+MADE = """
+import json, os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "polindex.web.settings"
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+if sys.argv[1] == "cli":
+    from polindex.cli.releases import django_setup
+    django_setup()
+else:
+    call_command("migrate", verbosity=0, interactive=False)
+with connection.cursor() as cursor:
+    cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
+    types = cursor.fetchall()
+    cursor.execute("SELECT id, content_type_id, codename, name FROM auth_permission ORDER BY id")
+    permissions = cursor.fetchall()
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
+    migrations = cursor.fetchall()
+    tables = {
+        t: [(c.name, c.type_code, c.null_ok, c.default)
+            for c in connection.introspection.get_table_description(cursor, t)]
+        for t in connection.introspection.table_names(cursor)
+    }
+print(json.dumps({"types": types, "permissions": permissions, "migrations": migrations,
+                  "tables": tables}, default=str))
+"""
+
+
+def test_the_command_line_makes_a_new_database_as_migrate_does(tmp_path: Path) -> None:
+    """``django_setup`` migrates a new database's task queue first (decision 073): the same
+    tables (columns in the same order), content types, permissions (same ids) and migrations."""
+    made = {}
+    for how in ("cli", "migrate"):
+        with fresh_database(connection.vendor, tmp_path) as url:
+            env = {**os.environ, "DATABASE_URL": url}
+            env.pop("DJANGO_SETTINGS_MODULE", None)
+            done = subprocess.run(
+                [sys.executable, "-c", MADE, how], env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+            made[how] = json.loads(done.stdout)
+    cli, migrate = made["cli"], made["migrate"]
+    assert cli["tables"] == migrate["tables"]
+    assert (cli["types"], cli["permissions"]) == (migrate["types"], migrate["permissions"])
+    assert len(cli["permissions"]) > 50
+    assert sorted(cli["migrations"]) == sorted(migrate["migrations"])
+    assert {app for app, _ in cli["migrations"][:21]} == {"django_tasks_database"}  # first
+    assert migrate["migrations"][0][0] != "django_tasks_database"
