@@ -81,6 +81,19 @@ def test_a_new_database_creates_each_model_once_with_its_final_options() -> None
         assert len({op.name for op in operations}) == len(operations)
 
 
+def test_a_squash_of_a_squash_creates_the_models_in_the_same_order() -> None:
+    """(then a new database's permissions get the same ids as before it)"""
+    loader = MigrationLoader(None, replace_migrations=False)
+
+    def created(key: Key) -> list[str]:
+        return [op.name for op in loader.disk_migrations[key].operations]
+
+    for key in LAST:
+        first = [r for r in loader.disk_migrations[key].replaces if r in SQUASHES]
+        for squash in first:
+            assert created(key) == created(squash), key
+
+
 def test_the_squashes_end_where_the_migrations_one_by_one_do() -> None:
     """Same models, fields (in the same order), options, indexes and constraints."""
     squashed = MigrationLoader(None).project_state()

@@ -340,86 +340,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="EditionRelease",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "edition",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="releases",
-                        to="collection.edition",
-                    ),
-                ),
-                (
-                    "release",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="origin",
-                        to="releases.release",
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name": "edition release",
-                "verbose_name_plural": "edition releases",
-            },
-        ),
-        migrations.CreateModel(
-            name="Reminder",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sent_at", models.DateTimeField()),
-                ("owed", models.TextField(blank=True, help_text="What the e-mail said they owe.")),
-                (
-                    "edition",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reminders",
-                        to="collection.edition",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reminders",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "sent_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-sent_at", "-id"],
-                "indexes": [
-                    models.Index(
-                        fields=["edition", "person", "sent_at"],
-                        name="collection__edition_3b45be_idx",
-                    )
-                ],
-                "verbose_name": "reminder",
-                "verbose_name_plural": "reminders",
-            },
-        ),
-        migrations.CreateModel(
             name="Source",
             fields=[
                 (
@@ -583,6 +503,37 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="EditionRelease",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="releases",
+                        to="collection.edition",
+                    ),
+                ),
+                (
+                    "release",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="origin",
+                        to="releases.release",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "edition release",
+                "verbose_name_plural": "edition releases",
+            },
+        ),
+        migrations.CreateModel(
             name="Person",
             fields=[
                 (
@@ -614,6 +565,55 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "person",
                 "verbose_name_plural": "people",
+            },
+        ),
+        migrations.CreateModel(
+            name="Reminder",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("owed", models.TextField(blank=True, help_text="What the e-mail said they owe.")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="collection.edition",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-sent_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["edition", "person", "sent_at"],
+                        name="collection__edition_3b45be_idx",
+                    )
+                ],
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
             },
         ),
     ]
