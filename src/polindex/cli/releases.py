@@ -47,6 +47,15 @@ def django_setup(*, migrate: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "polindex.web.settings")
     django.setup()
     if migrate:
+        from django.db import connection
+        from django.db.migrations.recorder import MigrationRecorder
+
+        if not MigrationRecorder(connection).has_table():
+            # A new database: the task queue's 21 migrations first, while the migration state
+            # holds none of the other models (it depends on no app and no model refers to it):
+            # its data migrations and field changes re-render every model of that state, and
+            # then there are few. The same migrations, tables and rows (decision 073).
+            call_command("migrate", "django_tasks_database", verbosity=0, interactive=False)
         call_command("migrate", verbosity=0, interactive=False)
 
 

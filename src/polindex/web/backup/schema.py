@@ -16,9 +16,14 @@ def expected_state() -> State:
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     found: dict[str, set[str]] = {}
-    for key, migration in loader.graph.nodes.items():
-        for app, name in [key, *migration.replaces]:
-            found.setdefault(app, set()).add(name)
+
+    def record(key: tuple[str, str]) -> None:  # as Django records it: a squash of squashes too
+        found.setdefault(key[0], set()).add(key[1])
+        for replaced in loader.disk_migrations[key].replaces:
+            record(replaced)
+
+    for key in loader.graph.nodes:
+        record(key)
     return {app: sorted(names) for app, names in sorted(found.items())}
 
 
@@ -38,15 +43,21 @@ def recorded_state(connection: Any) -> State:
 
 def with_squashes(state: State) -> State:
     """``state`` with each squashed migration of this code whose replaced migrations are all in
-    it, as Django counts it applied (decision 071): a database migrated, or a backup written,
-    before the squash has the same schema as one made by the squash."""
+    it, as Django counts it applied (decision 071), a squash that replaces squashes included
+    (decision 073): a database migrated, or a backup written, before the squash has the same
+    schema as one made by the squash."""
     from django.db.migrations.loader import MigrationLoader
 
     found = {app: set(names) for app, names in state.items()}
     loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
-    for (app, name), migration in loader.disk_migrations.items():
-        if migration.replaces and all(n in found.get(a, ()) for a, n in migration.replaces):
-            found[app].add(name)
+    squashes = {key: m.replaces for key, m in loader.disk_migrations.items() if m.replaces}
+    added = True
+    while added:  # a squash of squashes (decision 073) counts once the squashes it replaces do
+        added = False
+        for (app, name), replaces in squashes.items():
+            if name not in found.get(app, ()) and all(n in found.get(a, ()) for a, n in replaces):
+                found[app].add(name)
+                added = True
     return {app: sorted(names) for app, names in sorted(found.items())}
 
 
