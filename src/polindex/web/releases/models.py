@@ -149,6 +149,13 @@ class Release(models.Model):
         return unit_table_of(self)
 
     @property
+    def unit_names(self) -> str:
+        """``real`` when its units bear real countries' names (found in the ISO list: a
+        synthetic release may give real countries synthetic answers), else ``invented``."""
+        real = any(u.iso is not None for u in self.unit_table.units.values())
+        return "real" if real else "invented"
+
+    @property
     def embargoed(self) -> bool:
         """Whether the release is still under embargo (its publish time is ahead)."""
         return self.publish_at > timezone.now()
