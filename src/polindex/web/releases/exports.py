@@ -361,6 +361,7 @@ def units_table(release: Release) -> pd.DataFrame:
 WHAT_IS_SYNTHETIC = {
     "invented": "invented countries and answers",
     "real": "real country names with synthetic answers",
+    "mixed": "synthetic answers",
 }
 """What a synthetic release's README says is invented, by :attr:`Release.unit_names`."""
 

@@ -150,10 +150,13 @@ class Release(models.Model):
 
     @property
     def unit_names(self) -> str:
-        """``real`` when its units bear real countries' names (found in the ISO list: a
-        synthetic release may give real countries synthetic answers), else ``invented``."""
-        real = any(u.iso is not None for u in self.unit_table.units.values())
-        return "real" if real else "invented"
+        """``real`` when its units bear real countries' names (all found in the ISO list: a
+        synthetic release may give real countries synthetic answers), ``invented`` when none
+        does, else ``mixed``."""
+        found = {u.iso is not None for u in self.unit_table.units.values()}
+        return {frozenset({True}): "real", frozenset({False}): "invented"}.get(
+            frozenset(found), "mixed"
+        )
 
     @property
     def embargoed(self) -> bool:
