@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from polindex.framework.definition import IndexDefinition
@@ -229,9 +229,7 @@ class EditionRelease(models.Model):
                 "Incomplete, only its validated answers scored: %(units)s.",
                 "Incomplete, only their validated answers scored: %(units)s.",
                 len(parts),
-            ) % {
-                "units": ", ".join(parts)
-            }
+            ) % {"units": ", ".join(parts)}
         return text
 
 

@@ -1,7 +1,7 @@
-"""``{% colon %}`` (and ``{% semicolon %}``): the separator between a label and its value (``Score: 3``) as the page's
+"""``{% colon %}``: the separator between a label and its value (``Score: 3``) as the page's
 language writes it — ``": "`` in English, ``"\u00a0: "`` in French (a non-breaking space before
 the colon, from the catalogue): a template that joins a label and a value itself writes this
-tag, never a bare ``": "``."""
+tag, never a bare ``": "``; ``{% semicolon %}`` likewise between the items of a list."""
 
 from __future__ import annotations
 
