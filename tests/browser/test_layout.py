@@ -115,3 +115,56 @@ def test_no_page_scrolls_sideways_the_map_fits_and_print_shows_links(
     assert link.evaluate("a => getComputedStyle(a).color") == "rgb(0, 0, 0)"
     row = page.locator("#ranking tbody a").first  # in tables the addresses would crowd out data
     assert row.evaluate("a => getComputedStyle(a, '::after').content") == "none"
+
+
+LONG = {
+    "code": "LONG",
+    "name": {"en": "MIPEX-style demonstration questionnaire (not the official MIPEX)"},
+    "bands": [
+        {"code": code, "min": low, "label": {"en": label}}
+        for code, low, label in [
+            ("b0", 0, "Critically unfavourable"),
+            ("b1", 1, "Unfavourable"),
+            ("b2", 21, "Slightly unfavourable"),
+            ("b3", 41, "Halfway favourable"),
+            ("b4", 60, "Slightly favourable"),
+            ("b5", 80, "Favourable"),
+        ]
+    ],
+    "indicators": [{"code": "q1", "type": "numeric"}],
+}
+
+
+def test_the_ranking_chart_keeps_its_title_and_band_legend_on_a_phone(
+    local_page: Any, live_server: Any, transactional_db: None
+) -> None:
+    """At 390 px the ranking chart's long title and its six bands' legend ran off both sides
+    of the chart (cut off): each of its words is drawn inside the chart."""
+    import polindex
+    from polindex.web.releases.publish import publish_release
+
+    rows = [(u, 2024, "q1", v) for u, v in (("AT", 90), ("BE", 50), ("DE", 10))]
+    publish_release(
+        polindex.score(polindex.load_framework(LONG), rows), version="1",
+        publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
+    )  # fmt: skip
+    page = local_page
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        _visit(page, live_server.url + "/LONG/1/", "release")
+        chart = page.locator(".vega svg").first
+        frame = chart.bounding_box()
+        assert frame is not None
+        texts = chart.locator("text")
+        words = texts.all_text_contents()
+        assert "Slightly unfavourable" in words  # the legend is drawn
+        assert any("MIPEX-style" in w for w in words)  # and the title
+        cut = []
+        for i in range(texts.count()):
+            box = texts.nth(i).bounding_box()
+            if box and (
+                box["x"] < frame["x"] - 1
+                or box["x"] + box["width"] > frame["x"] + frame["width"] + 1
+            ):
+                cut.append(words[i])
+        assert cut == [], f"{width} px: {cut}"

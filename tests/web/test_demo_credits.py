@@ -64,9 +64,10 @@ def test_the_demo_release_is_scored_from_the_earlier_edition(seeded: Release) ->
         "demo-previous",
         True,
     )
-    assert seeded.changelog.startswith(
-        "Scored from edition mipex-style-demo-previous (305 answers): AT, BE, DE, FR, IT."
-    )
+    assert seeded.changelog == ""  # what was scored is kept as facts, not English prose
+    assert EditionRelease.objects.get(release=seeded).scored == {
+        "answers": 305, "units": ["AT", "BE", "DE", "FR", "IT"], "incomplete": {},
+    }  # fmt: skip
     questions = Answer.objects.filter(edition=earlier, unit="AT").count()
     assert questions == 61
     validated = Answer.objects.filter(edition=earlier, status=Answer.Status.VALIDATED).count()
@@ -106,3 +107,53 @@ def test_the_demo_feedback_still_reaches_the_open_editions_workspace(seeded: Rel
     answer = accepted.comment.answer
     assert (answer.edition.code, answer.unit) == (demo.CODE, "AT")  # a thread on its answer
     assert seeded.suggestions.filter(status="new").count() == 1
+
+
+def test_the_release_says_what_it_was_scored_from_in_the_pages_language(seeded: Release) -> None:
+    """Once English on French pages too (stored as the changelog): now worded per request."""
+    english = Client().get(URL).content.decode()
+    french = Client().get("/fr" + URL).content.decode()
+    assert (
+        "Scored from edition mipex-style-demo-previous (305 answers): Austria, Belgium, Germany, "
+        "France, Italy." in english
+    )
+    assert (
+        "Scores calculés à partir de l’édition mipex-style-demo-previous (305 réponses)\u00a0: "
+        "Autriche, Belgique, Allemagne, France, Italie." in french
+    )
+    assert "Scored from" not in french
+
+
+def test_the_banner_says_the_country_names_are_real_and_the_answers_synthetic(
+    seeded: Release,
+) -> None:
+    """The MIPEX-style demo gives real countries synthetic answers: its banner said the
+    countries were invented."""
+    assert seeded.unit_names == "real"
+    for prefix, said in (
+        ("", "real country names with synthetic answers"),
+        ("/fr", "vrais noms de pays, mais réponses synthétiques"),
+    ):
+        for page in (URL, URL + "AT/", URL + "credits/"):
+            body = Client().get(prefix + page).content.decode()
+            note = body.split('class="synthetic')[1].split("</p>")[0]
+            assert said in note, prefix + page
+            assert "invent" not in note, prefix + page
+
+
+def test_a_profile_names_each_strength_apart(seeded: Release) -> None:
+    """MIPEX's areas share dimension names ("Rights" in family reunification and permanent
+    residence): the strengths and weaknesses, listed out of the tree, name the area too (they
+    read "Droits (1), Droits (1)")."""
+    for prefix, lang in (("", "en"), ("/fr", "fr")):
+        body = Client().get(f"{prefix}{URL}AT/").content.decode()
+        found = re.search(r"<p>(?:Ranks best in|Meilleurs rangs).*?</p>", body, re.S)
+        assert found, lang
+        listed = found[0]
+        names = re.findall(r'<a href="[^"]*/node/[^"]*">(.*?)</a>', listed)
+        assert len(names) == 6, (lang, listed)
+        assert len(set(names)) == len(names), (lang, names)
+    fw = seeded.definition.framework
+    assert fw.distinct_names("fr")["FAM_rights"] == "Regroupement familial › Droits"
+    assert fw.distinct_names("fr")["PR_rights"] == "Résidence permanente › Droits"
+    assert fw.distinct_names("en")["LMM"] == "Labour market mobility"  # unique: as it is

@@ -69,6 +69,9 @@ def test_the_home_page_flags_the_synthetic_index_alone(client: Client, published
     )  # fmt: skip
     body = client.get("/").content.decode()
     assert body.count("not real scores") == 1
+    # AA and <b>CC are no country, BB is Barbados: the banner says only the answers are made up
+    assert Release.objects.get(index__code="FAKE").unit_names == "mixed"
+    assert "— synthetic answers, generated for demonstration only" in body
     banner = body.index('class="synthetic')
     assert banner > body.index("<main")  # not the page's own banner, above every index
     # inside the synthetic index's board (the same <section>), not the real one's

@@ -3,13 +3,18 @@ node on the release's page (scatter with names, r and n, the periods aligned, th
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.test import Client
 
+from polindex.analysis.outcomes import link
 from polindex.io.problems import DataError
 from polindex.io.tables import Upload
 from polindex.web.outcomes.importing import import_outcomes
 from polindex.web.outcomes.models import Outcome, OutcomeValue
+from polindex.web.outcomes.views import CHAR_WIDTH, DOT, LINE_HEIGHT, scatter
 from polindex.web.releases.models import Release
 
 # TOY 2024.1 scores the index 100 (AA), 50 (BB) and 0 (<b>CC)
@@ -68,6 +73,58 @@ def test_the_page_sets_the_index_against_the_outcome(linked: Release) -> None:
     assert html.count("<circle") == 3
     assert "Synthetic survey" in html
     assert "vega-embed" not in html  # the chart is drawn on the server: no script
+
+
+def test_the_outcome_says_its_unit_in_the_table_and_on_the_axis(linked: Release) -> None:
+    """The outcome column had no unit: a reader could not tell 3 from 3 %."""
+    html = Client().get("/TOY/2024.1/outcomes/").content.decode()
+    assert '>Outcome (2025, <span class="measure">pp</span>)</th>' in html
+    assert 'class="label" text-anchor="middle">Employment gap (pp)</text>' in html
+
+
+def _boxes(svg: str) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """The names written in a scatter (their estimated boxes) and its dots."""
+    names = []
+    for x, y, anchor, text in re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" class="name" text-anchor="(\w+)">(.*?)</text>', svg
+    ):
+        w = len(html.unescape(text)) * CHAR_WIDTH
+        left = float(x) - w if anchor == "end" else float(x)
+        names.append((left, float(y) - LINE_HEIGHT, left + w, float(y)))
+    dots = [
+        (float(cx) - DOT, float(cy) - DOT, float(cx) + DOT, float(cy) + DOT)
+        for cx, cy in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    ]
+    return names, dots
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_scatter_writes_only_the_names_that_overlap_nothing() -> None:
+    """Twelve countries, some close together (the demo's labels ran over each other): each
+    name written overlaps no other name and no dot; a name that fits nowhere is left to the
+    dot's tooltip and the table."""
+    pairs = [(f"Country {c}", x, y) for c, x, y in [
+        ("A", 67.8, -3.4), ("B", 49.9, -8.9), ("C", 61.8, -6.8), ("D", 97.3, -6.5),
+        ("E", 86.2, -4.9), ("F", 22.5, -13.2), ("G", 9.7, -11.4), ("H", 4.2, -13.3),
+        ("I", 61.7, -7.4), ("J", 9.8, -10.3), ("K", 65.9, -8.2), ("L", 62.0, -7.0),
+    ]]  # fmt: skip
+    linkage = link({u: x for u, x, _ in pairs}, {u: y for u, _, y in pairs}, "2024", "2024")
+    svg = str(scatter(linkage, {u: u for u, _, _ in pairs}, "Index", "Gap", 1, (0, 100)))
+    names, dots = _boxes(svg)
+    assert len(dots) == 12
+    assert len(names) >= 8  # (one hemmed in would be left out: see place_labels)
+    for i, a in enumerate(names):
+        assert not any(_overlaps(a, b) for b in names[i + 1 :]), a
+        assert not any(_overlaps(a, d) for d in dots), a
+    assert svg.count("<title>") == 12  # each dot's tooltip
+
+
+def test_a_dots_tooltip_is_worded_in_french(linked: Release) -> None:
+    html = Client().get("/fr/TOY/2024.1/outcomes/").content.decode()
+    assert "<title>Barbade\u00a0: 50,0\u202f; 2,00</title>" in html  # (BB: Barbados)
 
 
 def test_a_choice_the_release_does_not_have_gives_the_default(linked: Release) -> None:

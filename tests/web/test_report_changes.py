@@ -74,7 +74,7 @@ def test_the_french_report_names_the_release(second: Release, client: Client) ->
     changes = _changes(client.get("/fr/MINI/2025/de/report/").content.decode())
     assert "Ce qui a changé depuis la publication 2024, et pourquoi" in changes
     assert "Comparé à la publication 2024 de cet indice, publiée le" in changes
-    assert "Adhésion syndicale</strong>: Non → Oui" in changes
+    assert "Adhésion syndicale</strong>\u00a0: Non → Oui" in changes
 
 
 def test_without_an_earlier_release_the_period_before_and_it_says_so(

@@ -86,7 +86,7 @@ def test_the_french_report(mini: Release, client: Client) -> None:
     assert "<h1>Allemagne</h1>" in html
     assert "<dd>75,0</dd>" in html
     assert "<dd>Ouvert</dd>" in html
-    assert "<strong>Permis de travail</strong>: Quota → Ouvert" in html
+    assert "<strong>Permis de travail</strong>\u00a0: Quota → Ouvert" in html
     assert "Non → Oui" in html
     assert "<li>Canada (0,0)</li>" in html
     data = pdf.pdf_of(content.build(mini, "de", "fr"))

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from polindex.web.collection import bulk, demo, workflow
-from polindex.web.collection.models import Answer, AnswerChange, Edition
+from polindex.web.collection.models import Answer, AnswerChange, Edition, EditionRelease
 from polindex.web.releases.models import Release
 
 from .conftest import client_for, made_once
@@ -84,13 +84,13 @@ def test_each_country_is_shown_complete_incomplete_or_missing(scene: Edition) ->
     assert "61 of 61 answers validated" in be
     assert 'name="units" value="BE" id="unit-BE" checked' in be  # complete: chosen for you
     assert ">Incomplete</span>" in at
-    assert "2 of 61 answers validated · not yet validated: Draft 58, Agreed 1" in at
+    assert "2 of 61 answers validated · not yet validated: 58 drafts, 1 agreed" in at
     assert 'name="units" value="AT" id="unit-AT">' in at  # not chosen for you
     assert "Score Austria anyway: only its 2 validated answers; its other 59 questions" in at
     for unit in ("DE", "FR", "IT"):
         missing = _country(page, unit)
         assert ">Missing</span>" in missing
-        assert "0 of 61 answers validated · not yet validated: not started 61" in missing
+        assert "0 of 61 answers validated · not yet validated: 61 not started" in missing
         assert 'name="units"' not in missing  # nothing to score: cannot be chosen
     assert "Nothing to score yet" in de
     assert not Release.objects.exists()
@@ -195,10 +195,28 @@ def test_confirmed_it_makes_one_embargoed_release_of_the_countries_chosen(
     assert timezone.localtime(release.publish_at).strftime("%Y-%m-%dT%H:%M") == LATER
     assert sorted({n["unit"] for n in release.notes}) == ["AT", "BE"]
     assert len(release.notes) == 63
-    assert release.changelog == (
-        "Scored from edition mipex-style-demo (63 answers): AT, BE. Incomplete, only its "
-        "validated answers scored: AT (59 questions without an answer)."
-    )
+    # what was scored is kept as facts, worded in each page's language (never stored prose)
+    assert release.changelog == ""
+    assert EditionRelease.objects.get(release=release).scored == {
+        "answers": 63, "units": ["AT", "BE"], "incomplete": {"AT": 59},
+    }  # fmt: skip
+    said = {
+        lang: central.get(f"{prefix}/MIPEXDEMO/2025.1/").content.decode()
+        for lang, prefix in (("en", ""), ("fr", "/fr"))
+    }
+    assert (
+        '<p class="changelog scored-from">Scored from edition mipex-style-demo (63 answers): '
+        "Austria, Belgium. Incomplete, only its validated answers scored: Austria (59 questions "
+        "without an answer).</p>"
+    ) in said["en"]
+    assert (
+        "Scores calculés à partir de l’édition mipex-style-demo (63 réponses)\u00a0: Autriche, "
+        "Belgique. Pays incomplet, seules ses réponses validées sont notées\u00a0: Autriche "
+        "(59 questions sans réponse)."
+    ) in said["fr"]
+    assert "Scored from" not in said["fr"]
+    api = central.get("/api/v1/releases/MIPEXDEMO/2025.1").json()
+    assert api["changelog"].startswith("Scored from edition mipex-style-demo (63 answers)")
     done = central.get(response["Location"]).content.decode()
     created = done.split('id="created"')[1].split("</div>")[0]
     assert "Release MIPEXDEMO 2025.1 created under embargo until" in created

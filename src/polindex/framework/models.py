@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal, get_args
 
@@ -536,6 +537,32 @@ class Framework(_Model):
             if not item.label and item.question:
                 found[item.code] = self.text(item.question, lang, item.code)
         return found
+
+    def distinct_names(self, lang: str | None = None) -> dict[str, str]:
+        """:meth:`names`, where a name that several nodes share (MIPEX's areas each have their
+        "Access" or "Rights") is preceded by its parent's: listed out of the tree, each says
+        which one it is.
+
+        Examples
+        --------
+        >>> q = lambda c: Indicator(code=c, type="boolean")
+        >>> fw = Framework(code="T", name={"en": "Toy"}, root=Node(code="T", children=(
+        ...     Node(code="W", label={"en": "Work"}, children=(
+        ...         Node(code="W_r", label={"en": "Rights"}, children=(q("q1"),)),)),
+        ...     Node(code="F", label={"en": "Family"}, children=(
+        ...         Node(code="F_r", label={"en": "Rights"}, children=(q("q2"),)),)))))
+        >>> fw.distinct_names()["W_r"], fw.distinct_names()["F_r"], fw.distinct_names()["W"]
+        ('Work › Rights', 'Family › Rights', 'Work')
+        """
+        names = self.names(lang)
+        shared = Counter(names.values())
+        parents = {item.code: parent for item, parent, _depth in self.walk()}
+        return {
+            code: f"{names[parents[code]]} › {name}"
+            if shared[name] > 1 and parents.get(code)
+            else name
+            for code, name in names.items()
+        }
 
     def walk(self) -> Iterator[tuple[Node | Indicator, str, int]]:
         """Every node and indicator: ``(item, parent's code, depth)``, pre-order (the root has

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params import functions as params
 
 from polindex.web.addresses import NO_CONTROL
+from polindex.web.collection.models import scored_from
 from polindex.web.dialogue.api import router as dialogue_router
 from polindex.web.outcomes.api import router as outcomes_router
 from polindex.web.releases.answers import answers
@@ -131,6 +133,13 @@ def _visible_release(request: HttpRequest, index: str, version: str) -> Release:
     return visible_release_or_404(request.user, index, version)
 
 
+def _scored_from(r: Release) -> str:
+    """What a release scored from an edition was scored from, in English (the API's language):
+    the release keeps it as facts, not in its changelog."""
+    with translation.override("en"):
+        return scored_from(r)
+
+
 @api.get("/releases/{index}/{version}", response={200: ReleaseDetail, **ERRORS})
 def release_detail(request: HttpRequest, index: str, version: str) -> ReleaseDetail:
     """One release: metadata, changelog and the corrections made to it."""
@@ -138,7 +147,7 @@ def release_detail(request: HttpRequest, index: str, version: str) -> ReleaseDet
     visible = visible_releases(request.user)
     return ReleaseDetail(
         **_release_out(r).dict(),
-        changelog=r.changelog,
+        changelog=" ".join(t for t in (_scored_from(r), r.changelog) if t),
         corrects=r.corrects.version if r.corrects and r.corrects in visible else None,
         corrected_by=[c.version for c in visible.filter(corrects=r)],
     )

@@ -101,6 +101,7 @@ def release_draft(
     publish_at: dt.datetime,
     changelog: str = "",
     units: list[str] | None = None,
+    scored: dict[str, Any] | None = None,
 ) -> Any:
     """Score the edition's validated answers (of ``units`` only, when given) with its framework
     and freeze them as an (embargoed, until ``publish_at``) release, each answer's justification
@@ -130,9 +131,11 @@ def release_draft(
             results,
             version=version,
             publish_at=publish_at,
-            changelog=changelog or f"Scored from edition {edition.code} ({len(rows)} answers).",
+            changelog=changelog,  # the team's words; what was scored: facts, below
             synthetic=edition.synthetic,
             notes=notes,
         )
-        EditionRelease.objects.create(release=release, edition=edition)
+        if scored is None:
+            scored = {"answers": len(rows), "units": sorted({a.unit for a in answers})}
+        EditionRelease.objects.create(release=release, edition=edition, scored=scored)
     return release

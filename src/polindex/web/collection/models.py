@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from polindex.framework.definition import IndexDefinition
@@ -182,6 +183,10 @@ class EditionRelease(models.Model):
         "releases.Release", on_delete=models.CASCADE, related_name="origin"
     )
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="releases")
+    # what was scored, as facts (never prose: a release's page says it in the reader's
+    # language, see :meth:`described`): {"answers": 305, "units": ["AT", …],
+    # "incomplete": {"AT": 49}} — an incomplete country's questions without a scored answer
+    scored = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("edition release")
@@ -189,6 +194,53 @@ class EditionRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} ← {self.edition}"
+
+    def described(self) -> str:
+        """What the release was scored from, in the active language: the edition, how many
+        answers, the countries (named) and each incomplete one's questions left unanswered.
+        Empty for a release made before these facts were kept (its changelog says it)."""
+        fact = self.scored
+        if not fact:
+            return ""
+        table = self.release.unit_table
+        lang = get_language()
+        n = fact["answers"]
+        text = ngettext(
+            "Scored from edition %(edition)s (%(n)s answer): %(units)s.",
+            "Scored from edition %(edition)s (%(n)s answers): %(units)s.",
+            n,
+        ) % {
+            "edition": self.edition.code,
+            "n": n,
+            "units": ", ".join(table.name(u, lang) for u in fact["units"]),
+        }
+        incomplete = fact.get("incomplete") or {}
+        if incomplete:
+            parts = [
+                ngettext(
+                    "%(unit)s (%(n)s question without an answer)",
+                    "%(unit)s (%(n)s questions without an answer)",
+                    missing,
+                )
+                % {"unit": table.name(unit, lang), "n": missing}
+                for unit, missing in incomplete.items()
+            ]
+            text += " " + ngettext(
+                "Incomplete, only its validated answers scored: %(units)s.",
+                "Incomplete, only their validated answers scored: %(units)s.",
+                len(parts),
+            ) % {"units": ", ".join(parts)}
+        return text
+
+
+def scored_from(release: Any) -> str:
+    """What ``release`` was scored from, in the active language, when it came from an edition
+    (:meth:`EditionRelease.described`); else empty."""
+    origin = EditionRelease.objects.filter(release=release).select_related("edition").first()
+    if origin is None:
+        return ""
+    origin.release = release  # (its unit table is built once per process)
+    return origin.described()
 
 
 class Reminder(models.Model):

@@ -144,25 +144,22 @@ def preview(
     return Preview(edition, countries, version, publish_at, answers)
 
 
-def changelog(shown: Preview) -> str:
-    """The release's changelog: the edition, the countries and the answers scored, and for an
+def scored(shown: Preview) -> dict[str, Any]:
+    """What the release was scored from, as facts its page words in the reader's language
+    (:meth:`.models.EditionRelease.described`): how many answers, the countries, and for an
     incomplete country how many of its questions had no validated answer.
 
     >>> from types import SimpleNamespace as N
     >>> at = CountryState("AT", "Austria", "incomplete", 61, 12)
-    >>> print(changelog(N(edition=N(code="e1"), countries=[at], answers=[0] * 12)))
-    Scored from edition e1 (12 answers): AT. Incomplete, only its validated answers scored: AT (49 questions without an answer).
-    """  # noqa: E501
-    units = ", ".join(c.unit for c in shown.countries)
-    text = f"Scored from edition {shown.edition.code} ({len(shown.answers)} answers): {units}."
-    partial = [c for c in shown.countries if c.state != COMPLETE]
-    if partial:
-        text += (
-            " Incomplete, only its validated answers scored: "
-            + ", ".join(f"{c.unit} ({c.unscored} questions without an answer)" for c in partial)
-            + "."
-        )
-    return text
+    >>> be = CountryState("BE", "Belgium", "complete", 61, 61)
+    >>> scored(N(countries=[at, be], answers=[0] * 73))
+    {'answers': 73, 'units': ['AT', 'BE'], 'incomplete': {'AT': 49}}
+    """
+    return {
+        "answers": len(shown.answers),
+        "units": [c.unit for c in shown.countries],
+        "incomplete": {c.unit: c.unscored for c in shown.countries if c.state != COMPLETE},
+    }
 
 
 def score(
@@ -183,6 +180,6 @@ def score(
             edition,
             version=version,
             publish_at=publish_at,
-            changelog=changelog(shown),
+            scored=scored(shown),
             units=[c.unit for c in shown.countries],
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -166,6 +167,24 @@ def _score_title(reading: Reading) -> str:
     return _("Score") if reading.framework.higher_is_better else _("Score (lower is better)")
 
 
+TITLE_LINE = 40
+"""Characters per line of a chart's title: a phone's width (390 px) holds about 45 at Vega's
+13 px bold; a longer title is cut off on both sides, so it is wrapped instead."""
+
+
+def _title(text: str) -> dict[str, Any]:
+    """A spec's ``title``: the text wrapped at word boundaries in lines of at most
+    :data:`TITLE_LINE` characters, set at the left (where the plot starts).
+
+    Examples
+    --------
+    >>> _title("Questionnaire de démonstration de type MIPEX (pas le MIPEX officiel) — 2024")
+    {'text': ['Questionnaire de démonstration de type', 'MIPEX (pas le MIPEX officiel) — 2024'], 'anchor': 'start'}
+    """  # noqa: E501
+    lines = textwrap.wrap(text, TITLE_LINE, break_long_words=False, break_on_hyphens=False)
+    return {"text": lines or [text], "anchor": "start"}
+
+
 def _band_colours(reading: Reading) -> dict[str, Any]:
     """A colour encoding by band label with the framework's colours (empty without bands)."""
     if not reading.has_bands:
@@ -176,7 +195,8 @@ def _band_colours(reading: Reading) -> dict[str, Any]:
         "color": {
             "field": "band", "type": "nominal", "title": None,
             "scale": {"domain": labels, "range": colours},
-            "legend": {"orient": "bottom", "direction": "horizontal"},
+            # two columns: in one row, six bands run off a phone's screen
+            "legend": {"orient": "bottom", "direction": "horizontal", "columns": 2},
         }
     }  # fmt: skip
 
@@ -203,7 +223,7 @@ def series(
         title = _("%(name)s: %(label)s") % {"name": name, "label": label}
         spec = {
             "$schema": SCHEMA,
-            "title": title,
+            "title": _title(title),
             "width": "container",
             "height": 220,
             "data": {"values": _records(columns, rows)},
@@ -249,7 +269,7 @@ def ranking(
         title = f"{label} — {period}"
         spec = {
             "$schema": SCHEMA,
-            "title": title,
+            "title": _title(title),
             "width": "container",
             "height": {"step": 14},
             "data": {"values": _records(columns, rows)},
@@ -292,7 +312,7 @@ def compare(
         d = reading.decimals
         spec = {
             "$schema": SCHEMA,
-            "title": title,
+            "title": _title(title),
             "width": "container",
             "height": 260,
             "data": {"values": _records(columns, rows)},
@@ -461,7 +481,7 @@ def areas(
         }
         spec = {
             "$schema": SCHEMA,
-            "title": title,
+            "title": _title(title),
             "width": "container",
             "height": {"step": 28},
             "data": {"values": _records(columns, rows)},
@@ -518,7 +538,7 @@ def _lines(
     scale = {"domain": [reading.framework.scale.min, reading.framework.scale.max]}
     return {
         "$schema": SCHEMA,
-        "title": title,
+        "title": _title(title),
         "width": "container",
         "height": 260,
         "data": {"values": _records(columns, rows)},

@@ -19,6 +19,7 @@ from django.views.decorators.csp import csp_override
 
 from polindex.framework.models import Indicator
 from polindex.framework.units import PEERS, fold
+from polindex.web.collection.models import scored_from
 from polindex.web.explorer import charts, maps, state, tables
 from polindex.web.explorer.display import Reading
 from polindex.web.releases import exports, stored
@@ -104,7 +105,10 @@ def home(request: HttpRequest) -> HttpResponse:
     # the banner over the whole page only when every index on it is synthetic; otherwise over
     # the synthetic boards alone, never above a real index's ranking
     synthetic = bool(boards) and all(b["release"].synthetic for b in boards)
-    return render(request, "explorer/home.html", {"boards": boards, "synthetic": synthetic})
+    # (what the banner says of the countries' names: "real", "invented", or mixed)
+    names = {b["release"].unit_names for b in boards} if synthetic else set()
+    note = (names.pop() if len(names) == 1 else "mixed") if synthetic else ""
+    return render(request, "explorer/home.html", {"boards": boards, "synthetic": note})
 
 
 def _release_or_404(request: HttpRequest, index: str, version: str) -> Release:
@@ -219,6 +223,7 @@ def release(request: HttpRequest, index: str, version: str) -> HttpResponse:
         "groups": _groups(reading),
         "nodes": _node_choices(r),
         "notices": [],
+        "scored_from": scored_from(r),
     }
     if period is None:  # a release without scores
         return render(request, "explorer/release.html", context)
@@ -376,7 +381,12 @@ def unit(request: HttpRequest, index: str, version: str, unit: str) -> HttpRespo
             t["justification"] = markdown(a["justification"]) if a["justification"] else ""
             t["sources"] = a["sources"]
     group_rows = [t for t in table if not t["is_indicator"] and t["depth"] > 0 and t["row"].rank]
-    ranked = sorted(group_rows, key=lambda t: (t["row"].rank, t["label"]))
+    # named apart from the tree: a name several groups share says its area ("Family › Rights")
+    distinct = r.definition.framework.distinct_names(get_language())
+    ranked = sorted(
+        ({**t, "label": distinct[t["row"].node]} for t in group_rows),
+        key=lambda t: (t["row"].rank, t["label"]),
+    )
     root = _root(r)
     series = [by[(p, root)] for p in periods if (p, root) in by]
     uncertainty = (r.robustness or {}).get("uncertainty") or {}

@@ -3,6 +3,7 @@ honeypot field that people leave empty, and a clear message tied to each faulty 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -47,7 +48,13 @@ def choices(release: Release, lang: str | None) -> tuple[list[tuple[str, str]], 
 
 
 def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
+    r"""``text`` on one line, cut at ``limit`` characters; its no-break spaces kept (French
+    "public\u00a0?": ``str.split`` would break them).
+
+    >>> _short("Est-il\n public\u00a0?")
+    'Est-il public\xa0?'
+    """
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -66,6 +66,7 @@ def outcomes(request: HttpRequest, index: str, version: str) -> HttpResponse:
     linkage = linked(release, node, period, values, chosen_outcome_period)
     table = release.unit_table
     names = {u: table.name(u, lang) for u, _, _ in linkage.pairs}
+    measured = f"{outcome.name} ({outcome.measure})" if outcome.measure else outcome.name
     context.update(
         {
             "notices": [n for n in (n1, n2, n3, n4) if n],
@@ -83,7 +84,7 @@ def outcomes(request: HttpRequest, index: str, version: str) -> HttpResponse:
                 (names[u], x, y) for u, x, y in sorted(linkage.pairs, key=lambda p: names[p[0]])
             ],
             "decimals": fw.decimals,
-            "scatter": scatter(linkage, names, labels[node], outcome.name, fw.decimals, _scale(fw)),
+            "scatter": scatter(linkage, names, labels[node], measured, fw.decimals, _scale(fw)),
             "sources": sorted({v.source for v in values if v.source}),
         }
     )
@@ -174,15 +175,75 @@ def scatter(
         f'<text transform="translate(14 {(top + height - bottom) / 2:.0f}) rotate(-90)" '
         f'class="label" text-anchor="middle">{escape(y_label)}</text>'
     )
-    for unit, x, y in linkage.pairs:
+    dots = [(unit, px(x), py(y), x, y) for unit, x, y in linkage.pairs]
+    frame = (left, top, width, height - bottom)  # names may run into the right margin
+    placed = place_labels([(cx, cy, names[unit]) for unit, cx, cy, _x, _y in dots], frame)
+    tip = gettext("%(name)s: %(x)s, %(y)s")  # a dot's tooltip: its country and two values
+    for (unit, cx, cy, x, y), at in zip(dots, placed, strict=True):
         name = escape(names[unit])
+        values = {"x": shown(x, decimals), "y": shown(y, 2)}
+        label = (  # only where it overlaps no other name or dot: the table names every one
+            f'<text x="{at[0]:.1f}" y="{at[1]:.1f}" class="name" text-anchor="{at[2]}">'
+            f"{name}</text>"
+            if at
+            else ""
+        )
         parts.append(
-            f"<g><title>{name}: {escape(shown(x, decimals))}, {escape(shown(y, 2))}</title>"
-            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="5"/>'
-            f'<text x="{px(x) + 8:.1f}" y="{py(y) + 4:.1f}" class="name">{name}</text></g>'
+            f"<g><title>{escape(tip % {'name': names[unit], **values})}</title>"
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5"/>{label}</g>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # (every text above is escaped)
+
+
+CHAR_WIDTH, LINE_HEIGHT, DOT = 6.2, 12.0, 5.0
+"""A name's estimated size in the scatter (11 px text: width per character, height) and a
+dot's radius, in the SVG's units."""
+
+
+def place_labels(
+    dots: list[tuple[float, float, str]], frame: tuple[float, float, float, float]
+) -> list[tuple[float, float, str] | None]:
+    """Where to write each dot's name (``x, y, text-anchor``), or ``None`` where it fits
+    nowhere: to the right of its dot, else to the left, above or below — never over another
+    name or dot, nor out of ``frame`` (left, top, right, bottom).
+
+    Examples
+    --------
+    >>> place_labels([(100, 100, "A"), (300, 100, "B")], (0, 0, 640, 420))
+    [(108, 104, 'start'), (308, 104, 'start')]
+    >>> place_labels([(100, 100, "Alpha"), (103, 101, "Beta")], (0, 0, 640, 420))[1]
+    (95, 105, 'end')
+    >>> crowd = [(100, 100, "Alpha"), (60, 100, "Beta"), (140, 100, "Gamma"),
+    ...          (100, 80, "Delta"), (100, 120, "Eta")]
+    >>> place_labels(crowd, (0, 0, 640, 420))[0] is None  # hemmed in: the table names it
+    True
+    """
+    left, top, right, bottom = frame
+    taken = [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y, _name in dots]
+    out: list[tuple[float, float, str] | None] = []
+    for i, (x, y, name) in enumerate(dots):
+        w = len(name) * CHAR_WIDTH
+        mid = min(max(x - w / 2, left), right - w)  # above or below, kept inside the frame
+        choices = [  # (text x, baseline y, anchor, box)
+            (x + 8, y + 4, "start", (x + 8, y - 8, x + 8 + w, y + 4)),
+            (x - 8, y + 4, "end", (x - 8 - w, y - 8, x - 8, y + 4)),
+            (mid, y - 8, "start", (mid, y - 8 - LINE_HEIGHT, mid + w, y - 8)),
+            (mid, y + 8 + LINE_HEIGHT, "start", (mid, y + 8, mid + w, y + 8 + LINE_HEIGHT)),
+        ]
+        for tx, ty, anchor, box in choices:
+            inside = box[0] >= left and box[1] >= top and box[2] <= right and box[3] <= bottom
+            if inside and not any(_overlap(box, t) for k, t in enumerate(taken) if k != i):
+                taken.append(box)
+                out.append((tx, ty, anchor))
+                break
+        else:
+            out.append(None)
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _scale(fw: Any) -> tuple[float, float] | None:

@@ -250,8 +250,8 @@ class Export:
         how to cite it, what each file holds."""
         release = self.release
         warning = (
-            ["SYNTHETIC DATA: invented countries and answers, generated for demonstration only.",
-             ""]
+            [f"SYNTHETIC DATA: {WHAT_IS_SYNTHETIC[release.unit_names]}, generated for "
+             "demonstration only.", ""]
             if release.synthetic
             else []
         )  # fmt: skip
@@ -356,6 +356,14 @@ def units_table(release: Release) -> pd.DataFrame:
     columns = ["unit", *(f"name_{lang}" for lang in table.languages)]
     columns += ["kind", "iso_alpha_2", "iso_alpha_3", "iso_numeric", "groups"]
     return pd.DataFrame(rows, columns=columns)
+
+
+WHAT_IS_SYNTHETIC = {
+    "invented": "invented countries and answers",
+    "real": "real country names with synthetic answers",
+    "mixed": "synthetic answers",
+}
+"""What a synthetic release's README says is invented, by :attr:`Release.unit_names`."""
 
 
 def about_release(release: Release) -> dict[str, Any]:

@@ -149,6 +149,16 @@ class Release(models.Model):
         return unit_table_of(self)
 
     @property
+    def unit_names(self) -> str:
+        """``real`` when its units bear real countries' names (all found in the ISO list: a
+        synthetic release may give real countries synthetic answers), ``invented`` when none
+        does, else ``mixed``."""
+        found = {u.iso is not None for u in self.unit_table.units.values()}
+        return {frozenset({True}): "real", frozenset({False}): "invented"}.get(
+            frozenset(found), "mixed"
+        )
+
+    @property
     def embargoed(self) -> bool:
         """Whether the release is still under embargo (its publish time is ahead)."""
         return self.publish_at > timezone.now()

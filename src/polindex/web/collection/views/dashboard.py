@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from polindex.web.collection import overview as running
 from polindex.web.collection import progress, reminding
@@ -18,7 +17,7 @@ from polindex.web.collection.permissions import Country, allowed
 from polindex.web.collection.questions import label
 from polindex.web.collection.views.access import guard, page
 
-STATUSES = [(progress.NOT_STARTED, gettext_lazy("not started")), *Answer.Status.choices]
+STATUS_ORDER = [progress.NOT_STARTED, *Answer.Status.values]
 
 
 @page("collection:dashboard")
@@ -58,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "unit": unit,
                     "name": unit_name(a.edition, unit),
                     "area": label(a.edition, a.area) if a.area else "",
-                    "counts": [(label, by_status[s]) for s, label in STATUSES if by_status[s]],
+                    "counts": [progress.counted(s, n) for s in STATUS_ORDER if (n := by_status[s])],
                     "mine": mine,
                     "deadline": deadline,
                     "overdue": bool(mine and deadline and deadline < today),

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from polindex.errors import PolindexError
-from polindex.web.collection import scoring
-from polindex.web.collection.models import Edition, Status
-from polindex.web.collection.progress import NOT_STARTED
+from polindex.web.collection import progress, scoring
+from polindex.web.collection.models import Edition
 from polindex.web.collection.views.access import edition_of, page
 from polindex.web.releases.models import Release
 from polindex.web.releases.publish import VERSION, ReleaseError, check_release
@@ -27,7 +26,6 @@ STALE = gettext_lazy(
     "The edition changed since your preview: nothing was published. Here is the preview as "
     "it is now; check it and confirm again."
 )
-STATUS_LABELS = {NOT_STARTED: gettext_lazy("not started"), **dict(Status.choices)}
 STATES = {
     scoring.COMPLETE: gettext_lazy("Complete"),
     scoring.INCOMPLETE: gettext_lazy("Incomplete"),
@@ -48,7 +46,7 @@ def score(request: HttpRequest, code: str) -> HttpResponse:
         {
             "country": c,
             "state": STATES[c.state],
-            "pending": [(STATUS_LABELS[s], n) for s, n in c.pending.items()],
+            "pending": [progress.counted(s, n) for s, n in c.pending.items()],
         }
         for c in countries
     ]
