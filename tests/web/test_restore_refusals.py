@@ -256,8 +256,8 @@ def test_rows_that_do_not_add_up_undo_the_whole_restore(
         # (the apps that depend on releases' later migrations are unapplied with them)
         ("0004_release_notes", "the database's schema is not this Polindex's (not applied: "
          "collection.0005_people_and_credits, collection.0006_reminders, "
-         "collection.0007_verbose_names, feedback.0001_initial, feedback.0002_verbose_names and "
-         "10 more)"),
+         "collection.0007_verbose_names, collection.0008_edition_release_scored, "
+         "feedback.0001_initial and 11 more)"),
     ],
     ids=["empty", "behind"],
 )  # fmt: skip

@@ -28,16 +28,20 @@ Key = tuple[str, str]
 
 SQUASHES = {  # squash → how many of its app's first migrations it stands for
     ("collection", "0001_squashed_0006_reminders"): 6,
-    ("collection", "0001_squashed_0007_verbose_names"): 7,
+    ("collection", "0001_squashed_0008_edition_release_scored"): 8,
     ("releases", "0001_squashed_0011_variables_and_design"): 11,
     ("releases", "0001_squashed_0012_verbose_names"): 12,
     ("feedback", "0001_squashed_0002_verbose_names"): 2,
     ("outcomes", "0001_squashed_0002_verbose_names"): 2,
     ("sharedcache", "0001_squashed_0002_verbose_names"): 2,
 }
-LAST = {key for key in SQUASHES if "verbose_names" in key[1]}
+FIRST = {
+    ("collection", "0001_squashed_0006_reminders"),
+    ("releases", "0001_squashed_0011_variables_and_design"),
+}
+LAST = set(SQUASHES) - FIRST
 """The squashes a new database runs: the first squashes of collection and releases are replaced
-by a squash of them and the migration that followed (a squash of squashes, decision 073)."""
+by a squash of them and the migrations that followed (a squash of squashes, decision 073)."""
 APPS = {app for app, _ in SQUASHES}
 VERBOSE_NAMES = {
     ("collection", "0007_verbose_names"),
@@ -46,6 +50,8 @@ VERBOSE_NAMES = {
     ("outcomes", "0002_verbose_names"),
     ("sharedcache", "0002_verbose_names"),
 }
+AFTER_FIRST = VERBOSE_NAMES | {("collection", "0008_edition_release_scored")}
+"""What followed the first squashes (and the initial migrations of the three small apps)."""
 
 
 def originals(loader: MigrationLoader, key: Key) -> list[Key]:
@@ -114,13 +120,14 @@ def test_a_state_from_before_the_squash_is_this_schema() -> None:
     before = {app: [n for n in names if "_squashed_" not in n] for app, names in expected.items()}
     assert before != expected
     assert with_squashes(before) == expected
-    # recorded before the squash of squashes (the first squash and 0007 applied): the same
-    first = {app: [n for n in names if "_verbose_names" not in n] for app, names in before.items()}
+    # recorded before the squash of squashes (the first squash, 0007 and 0008 applied): the same
+    later = {name for _, name in AFTER_FIRST}
+    first = {app: [n for n in names if n not in later] for app, names in before.items()}
     assert with_squashes(with_squashes(first) | {a: before[a] for a in APPS}) == expected
-    # without 0007: the first squash counts, not the second
+    # without 0007 and 0008: the first squash counts, not the second
     found = with_squashes(first)
     assert "0001_squashed_0006_reminders" in found["collection"]
-    assert "0001_squashed_0007_verbose_names" not in found["collection"]
+    assert "0001_squashed_0008_edition_release_scored" not in found["collection"]
     # one replaced migration missing: neither squash of collection is applied
     partial = {**before, "collection": [n for n in before["collection"] if n != "0006_reminders"]}
     found = with_squashes(partial)
@@ -145,9 +152,9 @@ AT_0006 = [
 POINTS: dict[str, tuple[list[Key] | None, set[Key], set[Key] | None]] = {
     # point: (where the migrations one by one stop, the squashes it has recorded, what then runs:
     # None for the originals from there)
-    "first squashes, no verbose names": (AT_0006, set(SQUASHES) - LAST, VERBOSE_NAMES),
-    "before any squash, no verbose names": (AT_0006, set(), VERBOSE_NAMES),
-    "first squashes and the verbose names": (None, set(SQUASHES) - LAST, set()),
+    "first squashes, no verbose names": (AT_0006, FIRST, AFTER_FIRST),
+    "before any squash, no verbose names": (AT_0006, set(), AFTER_FIRST),
+    "first squashes and the verbose names": (None, FIRST, set()),
     "before any squash, the verbose names": (None, set(), set()),
     "part-way": (
         [("collection", "0004_assignment_language"), ("releases", "0009_crosswalk")],

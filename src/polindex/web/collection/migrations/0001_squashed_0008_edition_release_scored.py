@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
     replaces = [
         ("collection", "0001_squashed_0006_reminders"),
         ("collection", "0007_verbose_names"),
+        ("collection", "0008_edition_release_scored"),
     ]
 
     initial = True
@@ -527,6 +528,7 @@ class Migration(migrations.Migration):
                         to="releases.release",
                     ),
                 ),
+                ("scored", models.JSONField(blank=True, default=dict)),
             ],
             options={
                 "verbose_name": "edition release",
