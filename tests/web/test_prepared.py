@@ -46,6 +46,14 @@ def test_a_prepared_query_must_take_each_argument() -> None:
         unused(code="x")
 
 
+def test_a_prepared_query_selects_rows_of_its_own_model_only(people: dict[str, Any]) -> None:
+    joined = Prepared(
+        Answer, lambda unit: Answer.objects.select_related("edition").filter(unit=unit), unit=""
+    )
+    with pytest.raises(ValueError, match="no select_related"):
+        joined(unit="AT")
+
+
 def test_the_edition_comes_with_the_users_roles_in_one_query(
     people: dict[str, Any], edition: Any, django_assert_num_queries: Any
 ) -> None:
