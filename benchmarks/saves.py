@@ -22,7 +22,8 @@ with 100 experts each saving once a second, the p95 of a save stays under 100 ms
    The CPU time the server's workers and PostgreSQL's back ends spent per save is printed too
    (from ``/proc``).
 
-Needs PostgreSQL (``POLINDEX_BENCH_DATABASE_URL``'s server; the database ``polindex_saves`` is
+``POLINDEX_DB_SERVER_SIDE_BINDING=1`` measures with PostgreSQL's server-side binding (decision
+075). Needs PostgreSQL (``POLINDEX_BENCH_DATABASE_URL``'s server; the database ``polindex_saves`` is
 dropped and re-created) and, for the second part, ``wrk`` (without it, it says so and stops).
 """
 
@@ -191,9 +192,10 @@ def through_gunicorn(experts: list[tuple[str, str]], env: dict[str, str]) -> Non
     server = gunicorn(PORT, WORKERS, env, threads=THREADS)
     try:
         wrk(experts, CONNECTIONS, 3.0, 0, server.pid)  # warm: connections, caches
+        binding = os.environ.get("POLINDEX_DB_SERVER_SIDE_BINDING") == "1"
         print(
-            f"Answer saves through gunicorn ({WORKERS} workers x {THREADS} threads, PostgreSQL), "
-            f"wrk with "
+            f"Answer saves through gunicorn ({WORKERS} workers x {THREADS} threads, PostgreSQL"
+            f"{', server-side binding' if binding else ''}), wrk with "
             f"{CONNECTIONS} connections, {RUNS} runs of {SECONDS:g} s (target >= 300 saves/s):"
         )
         runs = [wrk(experts, CONNECTIONS, SECONDS, 0, server.pid) for _ in range(RUNS)]

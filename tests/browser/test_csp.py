@@ -191,6 +191,13 @@ def test_the_workspace_autosaves_under_the_policy(
     page, complaints = watched
     sign_in(page, live_server.url + "/work/csp-2025/AT/", "expert-at", "Sign in")
     page.goto(live_server.url + "/work/csp-2025/AT/LMM1/")
-    page.locator("textarea").first.fill("Art. 5 of the Aliens Act.")
-    page.locator("#autosave", has_text="Draft saved").wait_for(timeout=10000)  # autosave.js ran
+    with page.expect_request(lambda r: r.method == "POST", timeout=10000) as posted:
+        page.locator("textarea").first.fill("Art. 5 of the Aliens Act & more: 5 + 6 = 11.")
+        page.locator("#autosave", has_text="Draft saved").wait_for(timeout=10000)  # autosave.js
+    # URL-encoded, as the form's own submit: a multipart body costs the server far more to parse
+    assert posted.value.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    from polindex.web.collection.models import Answer
+
+    saved = Answer.objects.get(edition__code="csp-2025", unit="AT", indicator="LMM1")
+    assert saved.justification == "Art. 5 of the Aliens Act & more: 5 + 6 = 11."
     assert violations(page, complaints) == []

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from polindex.web.collection import statements
-from polindex.web.collection.models import Answer, Assignment, Edition
-from polindex.web.collection.permissions import edition_read, roles
+from polindex.web.collection.models import Answer, Assignment, Edition, Source
+from polindex.web.collection.permissions import Country, edition_read, roles
+from polindex.web.collection.views.access import answers_shown
 from polindex.web.prepared import Prepared
 
 
@@ -43,6 +44,14 @@ def test_a_prepared_query_must_take_each_argument() -> None:
     unused = Prepared(Edition, lambda code: Edition.objects.all(), code="")
     with pytest.raises(ValueError, match="does not take \\['code'\\]"):
         unused(code="x")
+
+
+def test_a_prepared_query_selects_rows_of_its_own_model_only(people: dict[str, Any]) -> None:
+    joined = Prepared(
+        Answer, lambda unit: Answer.objects.select_related("edition").filter(unit=unit), unit=""
+    )
+    with pytest.raises(ValueError, match="no select_related"):
+        joined(unit="AT")
 
 
 def test_the_edition_comes_with_the_users_roles_in_one_query(
@@ -88,3 +97,41 @@ def test_the_update_is_the_optimistic_lock_and_the_history_only_grows(
     [change] = a.changes.all()
     assert (change.who_id, change.when, change.action) == (expert.pk, when, "save")
     assert (change.old, change.new, change.reason) == ({"option": ""}, {"option": "b"}, "why")
+
+
+def test_the_experts_answer_comes_with_its_live_sources_in_order_in_one_query(
+    people: dict[str, Any], client: Any, django_assert_num_queries: Any
+) -> None:
+    expert = people["expert_at"]
+    client.force_login(expert)
+    client.get("/work/demo-2025/AT/")  # the answer rows
+    a = Answer.objects.get(unit="AT", indicator="LMM1", expert=expert)
+    bare = Answer.objects.get(unit="AT", indicator="LMM2", expert=expert)
+    Source.objects.bulk_create(
+        [
+            Source(answer=a, position=2, instrument="Labour Code", in_force=dt.date(2020, 1, 31)),
+            Source(answer=a, position=0, instrument="Aliens Act", article="5", url="https://x.org"),
+            Source(answer=a, position=1, instrument="Old Act", deleted_at=timezone.now()),
+            Source(answer=a, position=1, instrument="Asylum Act"),
+        ]
+    )
+    edition = edition_read(expert, "demo-2025")
+    assert edition is not None
+    country = Country(edition, "AT")
+    with django_assert_num_queries(1):
+        [shown] = answers_shown(country, expert, "LMM1")
+        live = shown.live_sources()  # no query: read with the answer
+    assert shown.pk == a.pk
+    assert shown.justification == a.justification
+    assert not hasattr(shown, "source_id")  # the join's columns are not left on the answer
+    expected = list(Source.objects.filter(answer=a, deleted_at=None))  # the ORM's rows, in order
+    assert [s.instrument for s in live] == ["Aliens Act", "Asylum Act", "Labour Code"]
+    assert [(s.pk, s.snapshot_fields()) for s in live] == [
+        (s.pk, s.snapshot_fields()) for s in expected
+    ]
+    assert live[2].in_force == dt.date(2020, 1, 31)  # a date, as the ORM converts it
+    assert all(s.answer is shown and s.deleted_at is None for s in live)
+    with django_assert_num_queries(1):
+        [none] = answers_shown(country, expert, "LMM2")
+        assert none.live_sources() == []
+    assert none.pk == bare.pk

@@ -25,7 +25,7 @@ PAGES = {
     ("expert_at", AT): 7,
     ("reviewer_at", AT): 9,
     ("central", AT): 9,
-    ("expert_at", f"{AT}LMM1/"): 11,
+    ("expert_at", f"{AT}LMM1/"): 10,  # the expert's own answer with its sources: one query
     ("reviewer_at", f"{AT}LMM1/"): 11,
     ("central", f"{AT}LMM1/"): 11,
     ("gov_at", f"{AT}read/"): 9,
@@ -82,13 +82,14 @@ def test_a_carried_forward_country_costs_what_any_other_does(
 
 
 # an expert's save: the session, the user, the edition with the user's roles in it (one query),
-# the answer, its sources, the conditional update (the optimistic lock) and the history entry —
-# the sources rewritten only when they changed (two more). Inside a test's transaction the
+# the answer with its live sources (one query, a join: decision 075), the conditional update
+# (the optimistic lock) and the history entry — the sources rewritten only when they changed
+# (two more). Inside a test's transaction the
 # save's own is a savepoint: two queries more (SAVEPOINT, RELEASE), three when it fails.
-SAVE = 7
+SAVE = 6
 
 
-def test_an_autosave_costs_seven_queries_and_a_changed_source_two_more(
+def test_an_autosave_costs_six_queries_and_a_changed_source_two_more(
     people: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
     client = client_for(people["expert_at"])

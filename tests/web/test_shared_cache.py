@@ -114,10 +114,10 @@ def test_the_cache_is_the_database_by_default_and_redis_when_asked(tmp_path: Pat
     shared = "polindex.web.sharedcache.backends.DatabaseCache"
     redis = "django.core.cache.backends.redis.RedisCache"
     assert _settings_of({}, tmp_path) == [
-        shared, shared, "django.contrib.sessions.backends.db", str(365 * 86400)
+        shared, shared, "polindex.web.sessions", str(365 * 86400)
     ]  # fmt: skip
     assert _settings_of({"POLINDEX_REDIS_URL": "redis://127.0.0.1:6379/2"}, tmp_path)[:3] == [
-        redis, redis, "django.contrib.sessions.backends.cached_db"
+        redis, redis, "polindex.web.sessions.cached"
     ]  # fmt: skip
     assert _settings_of({"POLINDEX_LOCAL_HTTP": "1"}, tmp_path)[3] == "0"  # no HSTS on plain HTTP
 

@@ -9,6 +9,9 @@
   ``var/downloads``: on a host of its own, or shared by the hosts that serve the site).
 * ``POLINDEX_REDIS_URL`` — e.g. ``redis://127.0.0.1:6379/0``: the shared cache (sign-in
   counters, public pages, sessions) in Redis; default: tables in the database.
+* ``POLINDEX_DB_SERVER_SIDE_BINDING`` (``1``: PostgreSQL binds the values of each query itself
+  and keeps the plan of a query run often — less of its CPU per query; not through a pooler in
+  transaction mode, see docs/deployment.md).
 * ``POLINDEX_LOCAL_HTTP`` (``1``: plain HTTP on this machine — no secure cookies, no HSTS),
   ``POLINDEX_HSTS_SECONDS`` (default one year), ``POLINDEX_PROXY_SSL_HEADER`` (``1`` behind a
   proxy that terminates TLS and sets ``X-Forwarded-Proto``).
@@ -143,6 +146,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # tests use a file too: an in-memory shared-cache database locks whole tables instead
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-polindex.sqlite3")}
+elif os.environ.get("POLINDEX_DB_SERVER_SIDE_BINDING", "") == "1":
+    # PostgreSQL binds each query's values itself and, for a query run a fifth time on a
+    # connection, keeps its plan (psycopg's prepared statements): a third less PostgreSQL CPU
+    # per answer save (decision 075). Opt-in: a pooler in transaction mode (pgbouncer before
+    # 1.21 …) hands each transaction a server connection that does not hold those statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,7 +213,8 @@ STORAGES = {
 }
 # sessions live in the database; with Redis they are read through it (a database cache in front
 # of the database would only add queries)
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+# (Django's, their row read by a query whose SQL is written once: polindex.web.sessions)
+SESSION_ENGINE = "polindex.web.sessions" + (".cached" if REDIS_URL else "")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # cookies only over HTTPS when not debugging — unless serving plain HTTP on this machine, as

@@ -13,12 +13,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition, Role
+from polindex.web.collection.models import LIVE_SOURCES, Answer, Edition, Role, Source
 from polindex.web.collection.permissions import (
     PAGES,
     SUBMITTED,
@@ -114,24 +114,49 @@ def answers_shown(country: Country, user: Any, indicator: str = "") -> list[Answ
     return list(shown.values())
 
 
+SOURCE_COLUMNS = ("id", "position", "instrument", "article", "url", "in_force")
 _OWN = Prepared(
     Answer,
-    lambda edition, unit, expert, indicator: Answer.objects.filter(
-        edition=edition, unit=unit, expert=expert, indicator=indicator, deleted_at=None
-    ).order_by("pk"),
+    lambda edition, unit, expert, indicator: (
+        Answer.objects.filter(
+            edition=edition, unit=unit, expert=expert, indicator=indicator, deleted_at=None
+        )
+        .annotate(live_source=FilteredRelation("sources", condition=Q(sources__deleted_at=None)))
+        .annotate(**{f"source_{n}": F(f"live_source__{n}") for n in SOURCE_COLUMNS})
+        .order_by("pk", "live_source__position", "live_source__id")
+    ),
     edition=0,
     unit="",
     expert=0,
     indicator="",
-)  # the SQL of the query every save makes, written once
+)  # what every save reads: the answer and its live sources, a row a source (a join)
+
+
+_SOURCE_FIELDS = [f.attname for f in Source._meta.concrete_fields]
 
 
 def _own_answer(country: Country, user: Any, indicator: str) -> list[Answer]:
     """The expert's own answer to ``indicator`` as :func:`_shown` finds it, in the areas the
-    expert works on (the same rows; the query's SQL made once, :class:`~...prepared.Prepared`)."""
+    expert works on (the same rows; the query's SQL made once, :class:`~...prepared.Prepared`),
+    with its live sources (:meth:`~.models.Answer.live_sources`) read in the same query."""
     edition, unit = country.edition, country.unit
     visible = scope(user, edition, unit, Role.EXPERT)
-    found = _OWN(edition=edition.pk, unit=unit, expert=user.pk, indicator=indicator)
+    found: list[Answer] = []
+    for row in _OWN(edition=edition.pk, unit=unit, expert=user.pk, indicator=indicator):
+        values = [getattr(row, f"source_{n}") for n in SOURCE_COLUMNS]
+        for n in SOURCE_COLUMNS:
+            delattr(row, f"source_{n}")
+        if not found or found[-1].pk != row.pk:
+            row.live = []
+            found.append(row)
+        answer = found[-1]
+        if values[0] is not None:  # a live source (none: the answer has no source)
+            known = {**dict(zip(SOURCE_COLUMNS, values, strict=True)), "answer_id": answer.pk}
+            source = Source.from_db(
+                answer._state.db, _SOURCE_FIELDS, [known.get(n) for n in _SOURCE_FIELDS]
+            )  # every column (deleted_at: None, a live source), in the model's order
+            source.answer = answer
+            answer.live.append(source)
     return [a for a in found if visible is None or a.area in visible]
 
 

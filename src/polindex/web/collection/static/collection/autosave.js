@@ -1,6 +1,8 @@
 // Saves the answer's draft two seconds after the last change and says so beside the buttons
 // (the page works without it: "Save draft" does the same, and the note says so). The messages
-// come translated in the note's data-* attributes.
+// come translated in the note's data-* attributes. The form goes URL-encoded, as the page's own
+// submit sends it (the form has no file): a multipart body costs the server seven times as much
+// to parse, on the workspace's most frequent request (decision 075).
 (function () {
   var form = document.getElementById("answer-form"), timer = null, note = document.getElementById("autosave");
   if (!form || !note || !window.fetch) return;
@@ -10,7 +12,7 @@
     clearTimeout(timer);
     say(note.dataset.unsaved, "unsaved");
     timer = setTimeout(function () {
-      var data = new FormData(form); data.set("action", "autosave");
+      var data = new URLSearchParams(new FormData(form)); data.set("action", "autosave");
       say(note.dataset.saving, "saving");
       fetch(location.pathname, {method: "POST", body: data, headers: {"X-Requested-With": "fetch"}})
         .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
