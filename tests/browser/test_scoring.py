@@ -71,7 +71,7 @@ def test_an_edition_is_scored_into_an_embargoed_release_without_surprises(
     expect(chief.locator("#country-AT")).to_contain_text("61 of 61 answers validated")
     expect(chief.locator("#country-BE")).to_contain_text("Incomplete")
     expect(chief.locator("#country-BE")).to_contain_text(
-        "2 of 61 answers validated · not yet validated: Draft 59"
+        "2 of 61 answers validated · not yet validated: 59 drafts"
     )
     expect(chief.locator("#country-DE")).to_contain_text("Missing")
     assert chief.locator("#unit-AT").is_checked()  # complete: chosen for you

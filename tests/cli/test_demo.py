@@ -77,7 +77,10 @@ def test_serve_on_a_taken_port_says_so(taken_port: int) -> None:
     assert "Use another port: polindex serve --port " in result.stderr
 
 
-def test_serve_points_e_mail_links_at_its_own_port(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_points_e_mail_links_at_its_own_port(
+    monkeypatch: pytest.MonkeyPatch, db: None
+) -> None:
+    # (db: the set-up reads whether the database has its migrations table before migrating)
     calls: list[tuple[str, ...]] = []  # management commands: migrate, runserver
     monkeypatch.delenv("POLINDEX_BASE_URL", raising=False)
     monkeypatch.delenv("POLINDEX_LOCAL_HTTP", raising=False)
